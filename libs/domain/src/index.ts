@@ -1,0 +1,17 @@
+export * from './shared/domain-error';
+export * from './shared/event-metadata';
+export * from './shared/validation';
+export * from './shared/values';
+export * from './seller/seller';
+export * from './order/order-events';
+export * from './order/order-commands';
+export * from './order/order-context';
+export * from './order/order-state';
+export * from './order/order-status';
+export * from './order/order-decider';
+export * from './order/decision-outcome';
+export { assertInvoiceCanBeGenerated, planInvoiceCorrection, invoiceTotals } from './order/invoice-decisions';
+export * from './invoicing/invoice-numbering';
+export * from './otp/hotp';
+export * from './domain-events';
+export * from './gst';

@@ -1,0 +1,188 @@
+import { computeTaxInvoice, financialYearOf } from '../gst';
+import { IllegalStepError } from '../shared/domain-error';
+import { Validator } from '../shared/validation';
+import { validateAddress } from '../shared/values';
+import type { RegisteredSeller } from './order-context';
+import type { InvoiceCorrections, OrderCommandOf } from './order-commands';
+import type { InvoiceSnapshot, InvoiceTotals, OrderEvent, OrderEventOf } from './order-events';
+import type { ActiveOrder } from './order-state';
+import { validateBuyer, validateCharges, validateItems } from './order-validation';
+import { INVOICE_NUMBER } from '../invoicing/invoice-numbering';
+
+export function invoiceTotals(snapshot: Pick<InvoiceSnapshot, 'supplier' | 'placeOfSupplyStateCode' | 'items' | 'charges'>): InvoiceTotals {
+  const computed = computeTaxInvoice({
+    supplierStateCode: snapshot.supplier.stateCode,
+    placeOfSupplyStateCode: snapshot.placeOfSupplyStateCode,
+    lines: snapshot.items.map((item) => ({
+      description: item.name,
+      hsnCode: item.hsnCode,
+      quantity: item.quantity,
+      unit: item.unit,
+      unitPricePaise: item.unitPricePaise,
+      discountPaise: item.discountPaise,
+      taxRatePercent: item.taxRatePercent,
+    })),
+    charges: snapshot.charges.map((charge) => ({
+      description: charge.description,
+      ...(charge.sacCode ? { sacCode: charge.sacCode } : {}),
+      amountPaise: charge.amountPaise,
+      taxRatePercent: charge.taxRatePercent,
+    })),
+  });
+  return {
+    intraState: computed.intraState,
+    taxablePaise: computed.totals.taxablePaise,
+    cgstPaise: computed.totals.cgstPaise,
+    sgstPaise: computed.totals.sgstPaise,
+    igstPaise: computed.totals.igstPaise,
+    grandTotalPaise: computed.totals.grandTotalPaise,
+  };
+}
+
+export function buildInvoiceSnapshot(order: ActiveOrder, seller: RegisteredSeller): InvoiceSnapshot {
+  return {
+    supplier: {
+      legalName: seller.profile.legalName,
+      gstin: seller.profile.gstin,
+      stateCode: seller.profile.stateCode,
+      address: seller.profile.pickupAddress,
+    },
+    buyer: order.buyer,
+    deliveryAddress: order.deliveryAddress,
+    placeOfSupplyStateCode: order.deliveryAddress.stateCode,
+    items: order.items,
+    charges: order.charges,
+    paymentMethod: order.paymentMethod,
+  };
+}
+
+/** Checked before a number is allocated, so a refused invoice never consumes one. */
+export function assertInvoiceCanBeGenerated(order: ActiveOrder): void {
+  if (order.cancelled) throw new IllegalStepError('ORDER_CANCELLED', `Order ${order.orderId} is cancelled`);
+  if (order.invoice) {
+    throw new IllegalStepError('INVOICE_ALREADY_GENERATED', `Order ${order.orderId} already has invoice ${order.invoice.current.invoiceNumber}; regenerate it instead`, {
+      invoiceNumber: order.invoice.current.invoiceNumber,
+    });
+  }
+}
+
+export function decideGenerateInvoice(order: ActiveOrder, command: OrderCommandOf<'GenerateInvoice'>, seller: RegisteredSeller, now: Date): OrderEvent[] {
+  assertInvoiceCanBeGenerated(order);
+  new Validator().matches(command.invoiceNumber, INVOICE_NUMBER, 'invoiceNumber', 'must be 1 to 16 characters of letters, digits, "/" and "-"').throwIfInvalid();
+  const snapshot = buildInvoiceSnapshot(order, seller);
+  return [
+    {
+      type: 'InvoiceGenerated',
+      data: {
+        orderId: order.orderId,
+        sellerId: order.sellerId,
+        invoiceNumber: command.invoiceNumber,
+        financialYear: financialYearOf(now),
+        invoiceDate: now.toISOString(),
+        revision: 1,
+        numberSource: command.numberSource,
+        auto: command.auto,
+        snapshot,
+        totals: invoiceTotals(snapshot),
+      },
+    },
+  ];
+}
+
+export interface InvoiceCorrectionPlan {
+  snapshot: InvoiceSnapshot;
+  /** Amounts, rates, HSN codes, GSTINs or place of supply changed: GST law needs a credit note and a new number. */
+  taxRelevant: boolean;
+}
+
+const taxFacts = (s: InvoiceSnapshot): string =>
+  JSON.stringify({
+    supplierGstin: s.supplier.gstin,
+    supplierState: s.supplier.stateCode,
+    buyerGstin: s.buyer.gstin ?? null,
+    placeOfSupply: s.placeOfSupplyStateCode,
+    items: s.items.map((i) => [i.hsnCode, i.quantity, i.unitPricePaise, i.discountPaise, i.taxRatePercent]),
+    charges: s.charges.map((c) => [c.sacCode ?? null, c.amountPaise, c.taxRatePercent]),
+  });
+
+/** Works out the corrected invoice and whether it is tax-relevant, before any number is allocated. */
+export function planInvoiceCorrection(order: ActiveOrder, corrections: InvoiceCorrections, seller: RegisteredSeller, reason: string): InvoiceCorrectionPlan {
+  if (order.cancelled) throw new IllegalStepError('ORDER_CANCELLED', `Order ${order.orderId} is cancelled`);
+  if (!order.invoice) throw new IllegalStepError('INVOICE_REQUIRED', `Order ${order.orderId} has no invoice to regenerate`);
+  const v = new Validator().nonEmptyString(reason, 'reason', 500);
+  if (corrections.buyer !== undefined) validateBuyer(v, corrections.buyer, 'corrections.buyer', true);
+  if (corrections.items !== undefined) validateItems(v, corrections.items, 'corrections.items');
+  if (corrections.charges !== undefined) validateCharges(v, corrections.charges, 'corrections.charges');
+  const previous = order.invoice.current.snapshot;
+  const deliveryAddress = { ...previous.deliveryAddress, ...corrections.deliveryAddress };
+  if (corrections.deliveryAddress !== undefined) validateAddress(v, deliveryAddress, 'corrections.deliveryAddress');
+  v.throwIfInvalid();
+  const snapshot: InvoiceSnapshot = {
+    ...previous,
+    supplier: { legalName: seller.profile.legalName, gstin: seller.profile.gstin, stateCode: seller.profile.stateCode, address: seller.profile.pickupAddress },
+    buyer: { ...previous.buyer, ...corrections.buyer },
+    deliveryAddress,
+    placeOfSupplyStateCode: deliveryAddress.stateCode,
+    items: corrections.items ?? previous.items,
+    charges: corrections.charges ?? previous.charges,
+  };
+  return { snapshot, taxRelevant: taxFacts(snapshot) !== taxFacts(previous) };
+}
+
+export function decideRegenerateInvoice(order: ActiveOrder, command: OrderCommandOf<'RegenerateInvoice'>, seller: RegisteredSeller, now: Date): OrderEvent[] {
+  const { snapshot, taxRelevant } = planInvoiceCorrection(order, command.corrections, seller, command.reason);
+  const current = order.invoice!.current;
+  const totals = invoiceTotals(snapshot);
+  const regeneratedAt = now.toISOString();
+  const base = { orderId: order.orderId, sellerId: order.sellerId, revision: current.revision + 1, reason: command.reason, snapshot, totals, regeneratedAt };
+  if (!taxRelevant) {
+    const regenerated: OrderEventOf<'InvoiceRegenerated'> = {
+      type: 'InvoiceRegenerated',
+      data: {
+        ...base,
+        taxRelevantChange: false,
+        invoiceNumber: current.invoiceNumber,
+        previousInvoiceNumber: current.invoiceNumber,
+        financialYear: current.financialYear,
+        invoiceDate: current.invoiceDate,
+      },
+    };
+    return [regenerated];
+  }
+  if (!command.newInvoiceNumber || !command.creditNoteNumber) {
+    throw new IllegalStepError('INVOICE_NUMBER_REQUIRED', 'A tax-relevant correction needs a new invoice number and a credit note number');
+  }
+  new Validator()
+    .matches(command.newInvoiceNumber, INVOICE_NUMBER, 'newInvoiceNumber', 'must be 1 to 16 characters of letters, digits, "/" and "-"')
+    .matches(command.creditNoteNumber, INVOICE_NUMBER, 'creditNoteNumber', 'must be 1 to 16 characters of letters, digits, "/" and "-"')
+    .throwIfInvalid();
+  return [
+    {
+      type: 'CreditNoteIssued',
+      data: {
+        orderId: order.orderId,
+        sellerId: order.sellerId,
+        creditNoteNumber: command.creditNoteNumber,
+        financialYear: financialYearOf(now),
+        issuedAt: regeneratedAt,
+        reason: command.reason,
+        originalInvoiceNumber: current.invoiceNumber,
+        originalInvoiceDate: current.invoiceDate,
+        originalRevision: current.revision,
+        totals: current.totals,
+      },
+    },
+    {
+      type: 'InvoiceRegenerated',
+      data: {
+        ...base,
+        taxRelevantChange: true,
+        invoiceNumber: command.newInvoiceNumber,
+        previousInvoiceNumber: current.invoiceNumber,
+        financialYear: financialYearOf(now),
+        invoiceDate: regeneratedAt,
+        creditNoteNumber: command.creditNoteNumber,
+      },
+    },
+  ];
+}

@@ -1,0 +1,106 @@
+import type { Address, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
+import type { Buyer, OrderCharge, OrderItem, PartnerReport, ReshipReason, StoredImage } from './order-events';
+
+/** Every order command names the seller acting; an order of another seller is "not found". */
+interface OrderCommandBase {
+  sellerId: string;
+  orderId: string;
+}
+
+interface ShipmentCommandBase extends OrderCommandBase {
+  shipmentId: string;
+}
+
+export interface InvoiceCorrections {
+  buyer?: Partial<Buyer>;
+  deliveryAddress?: Partial<Address>;
+  items?: OrderItem[];
+  charges?: OrderCharge[];
+}
+
+export type OrderCommand =
+  | (OrderCommandBase & {
+      type: 'ReceiveOrder';
+      externalRef?: string;
+      salesChannel: string;
+      items: OrderItem[];
+      charges: OrderCharge[];
+      buyer: Buyer;
+      deliveryAddress: Address;
+      paymentMethod: PaymentMethod;
+      package?: PackageDetails;
+    })
+  | (OrderCommandBase & {
+      type: 'GenerateInvoice';
+      /** Allocated from the seller's series, or the seller's own number already reserved. */
+      invoiceNumber: string;
+      numberSource: 'sequence' | 'custom';
+      auto: boolean;
+    })
+  | (OrderCommandBase & {
+      type: 'RegenerateInvoice';
+      reason: string;
+      corrections: InvoiceCorrections;
+      /** Required when the correction is tax-relevant: a new invoice number and a credit note number. */
+      newInvoiceNumber?: string;
+      creditNoteNumber?: string;
+    })
+  | (ShipmentCommandBase & { type: 'CreateShipment'; mode?: ShippingMode; package?: PackageDetails })
+  | (ShipmentCommandBase & { type: 'MarkShipmentReadyToShip'; bulk?: boolean })
+  | (ShipmentCommandBase & { type: 'RecordPackageImage'; image: StoredImage })
+  | (ShipmentCommandBase & { type: 'SwitchShipmentToOffNetwork' })
+  | (ShipmentCommandBase & {
+      type: 'MarkShipmentShipped';
+      courierName: string;
+      trackingNumber: string;
+      trackingUrl?: string;
+      images?: StoredImage[];
+    })
+  | (ShipmentCommandBase & { type: 'VerifyDeliveryOtp'; otp: string })
+  | (ShipmentCommandBase & { type: 'ReissueDeliveryOtp' })
+  | (ShipmentCommandBase & {
+      type: 'AssignLogisticsPartner';
+      partnerId: string;
+      partnerName: string;
+      networkOrderId: string;
+      awb?: string;
+      trackingUrl?: string;
+      pickupSlot?: { start: string; end: string };
+    })
+  | (ShipmentCommandBase & { type: 'RecordNoPartnerFound'; reason: string; candidatesTried: number })
+  | (ShipmentCommandBase & {
+      type: 'RecordPartnerReport';
+      partnerId: string;
+      report: PartnerReport;
+      reportedAt: string;
+      agentName?: string;
+      agentPhone?: string;
+      reason?: string;
+    })
+  | (ShipmentCommandBase & { type: 'CancelShipment'; reason: string })
+  | (OrderCommandBase & {
+      type: 'ReshipOrder';
+      /** Id of the new shipment. */
+      shipmentId: string;
+      reason: ReshipReason;
+      note?: string;
+      mode?: ShippingMode;
+      package?: PackageDetails;
+    })
+  | (OrderCommandBase & { type: 'CancelOrder'; reason: string });
+
+export type OrderCommandType = OrderCommand['type'];
+export type OrderCommandOf<T extends OrderCommandType> = Extract<OrderCommand, { type: T }>;
+
+export const RESHIP_REASONS: readonly ReshipReason[] = ['returned', 'lost', 'damaged', 'cancelled', 'other'];
+export const PARTNER_REPORTS: readonly PartnerReport[] = [
+  'agent_assigned',
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivered',
+  'cancelled',
+  'rto_initiated',
+  'rto_delivered',
+  'rto_disposed',
+];

@@ -1,0 +1,213 @@
+import type { Address, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
+import type { ShipmentStatus } from './order-state';
+
+export const orderStream = (orderId: string): string => `order-${orderId}`;
+
+export interface OrderItem {
+  sku: string;
+  name: string;
+  hsnCode: string;
+  quantity: number;
+  /** Unit of measure as printed on the invoice, e.g. "NOS", "PCS", "KGS". */
+  unit: string;
+  /** Price of one unit before GST, in paise. */
+  unitPricePaise: number;
+  /** Discount for the whole line, in paise. */
+  discountPaise: number;
+  taxRatePercent: number;
+}
+
+export interface OrderCharge {
+  description: string;
+  sacCode?: string;
+  amountPaise: number;
+  taxRatePercent: number;
+}
+
+export interface Buyer {
+  name: string;
+  phone: string;
+  email?: string;
+  gstin?: string;
+}
+
+export interface InvoiceParty {
+  legalName: string;
+  gstin: string;
+  stateCode: string;
+  address: Address;
+}
+
+/** Everything printed on one invoice revision, frozen so that later profile changes never alter it. */
+export interface InvoiceSnapshot {
+  supplier: InvoiceParty;
+  buyer: Buyer;
+  deliveryAddress: Address;
+  placeOfSupplyStateCode: string;
+  items: OrderItem[];
+  charges: OrderCharge[];
+  paymentMethod: PaymentMethod;
+}
+
+export interface InvoiceTotals {
+  intraState: boolean;
+  taxablePaise: number;
+  cgstPaise: number;
+  sgstPaise: number;
+  igstPaise: number;
+  grandTotalPaise: number;
+}
+
+export interface StoredImage {
+  sha256: string;
+  contentType: string;
+  sizeBytes: number;
+}
+
+export type PartnerReport =
+  | 'agent_assigned'
+  | 'picked_up'
+  | 'in_transit'
+  | 'out_for_delivery'
+  | 'delivered'
+  | 'cancelled'
+  | 'rto_initiated'
+  | 'rto_delivered'
+  | 'rto_disposed';
+
+export type ReshipReason = 'returned' | 'lost' | 'damaged' | 'cancelled' | 'other';
+
+interface ShipmentRef {
+  orderId: string;
+  shipmentId: string;
+}
+
+/** Events of the `order-{orderId}` stream. Names are past-tense facts; data is plain JSON. */
+export type OrderEvent =
+  | {
+      type: 'OrderReceived';
+      data: {
+        orderId: string;
+        sellerId: string;
+        externalRef?: string;
+        salesChannel: string;
+        items: OrderItem[];
+        charges: OrderCharge[];
+        buyer: Buyer;
+        deliveryAddress: Address;
+        paymentMethod: PaymentMethod;
+        totalPaise: number;
+        package?: PackageDetails;
+        receivedAt: string;
+      };
+    }
+  | {
+      type: 'InvoiceGenerated';
+      data: {
+        orderId: string;
+        sellerId: string;
+        invoiceNumber: string;
+        financialYear: string;
+        invoiceDate: string;
+        revision: number;
+        numberSource: 'sequence' | 'custom';
+        auto: boolean;
+        snapshot: InvoiceSnapshot;
+        totals: InvoiceTotals;
+        documentSha256?: string;
+      };
+    }
+  | {
+      type: 'InvoiceRegenerated';
+      data: {
+        orderId: string;
+        sellerId: string;
+        revision: number;
+        reason: string;
+        taxRelevantChange: boolean;
+        invoiceNumber: string;
+        previousInvoiceNumber: string;
+        financialYear: string;
+        invoiceDate: string;
+        creditNoteNumber?: string;
+        snapshot: InvoiceSnapshot;
+        totals: InvoiceTotals;
+        regeneratedAt: string;
+        documentSha256?: string;
+      };
+    }
+  | {
+      type: 'CreditNoteIssued';
+      data: {
+        orderId: string;
+        sellerId: string;
+        creditNoteNumber: string;
+        financialYear: string;
+        issuedAt: string;
+        reason: string;
+        originalInvoiceNumber: string;
+        originalInvoiceDate: string;
+        originalRevision: number;
+        totals: InvoiceTotals;
+        documentSha256?: string;
+      };
+    }
+  | {
+      type: 'ShipmentCreated';
+      data: ShipmentRef & {
+        sellerId: string;
+        mode: ShippingMode;
+        package: PackageDetails;
+        pickupAddress: Address;
+        deliveryAddress: Address;
+        paymentMethod: PaymentMethod;
+        codAmountPaise: number;
+        reshipOf?: string;
+        createdAt: string;
+      };
+    }
+  | {
+      type: 'ShippingLabelGenerated';
+      data: ShipmentRef & { labelVersion: number; awb?: string; carrierName?: string; generatedAt: string; documentSha256?: string };
+    }
+  | { type: 'ShipmentMarkedReadyToShip'; data: ShipmentRef & { sellerId: string; mode: ShippingMode; attempt: number; bulk: boolean; markedAt: string } }
+  | { type: 'PackageImageRecorded'; data: ShipmentRef & { image: StoredImage; recordedAt: string } }
+  | { type: 'ShipmentModeSwitched'; data: ShipmentRef & { from: ShippingMode; to: ShippingMode; switchedAt: string } }
+  | {
+      type: 'LogisticsPartnerAssigned';
+      data: ShipmentRef & {
+        partnerId: string;
+        partnerName: string;
+        networkOrderId: string;
+        awb?: string;
+        trackingUrl?: string;
+        pickupSlot?: { start: string; end: string };
+        assignedAt: string;
+      };
+    }
+  | { type: 'NoLogisticsPartnerFound'; data: ShipmentRef & { reason: string; candidatesTried: number; reportedAt: string } }
+  | { type: 'DeliveryAgentAssigned'; data: ShipmentRef & { agentName: string; agentPhone?: string; reportedAt: string } }
+  | { type: 'ShipmentPickedUp'; data: ShipmentRef & { reportedAt: string } }
+  | { type: 'ShipmentInTransit'; data: ShipmentRef & { reportedAt: string } }
+  | { type: 'ShipmentOutForDelivery'; data: ShipmentRef & { reportedAt: string } }
+  | { type: 'ShipmentDelivered'; data: ShipmentRef & { via: 'partner' | 'otp'; deliveredAt: string } }
+  | { type: 'ShipmentCancelledByPartner'; data: ShipmentRef & { reason: string; reportedAt: string } }
+  | { type: 'ShipmentRtoInitiated'; data: ShipmentRef & { reason?: string; reportedAt: string } }
+  | { type: 'ShipmentRtoDelivered'; data: ShipmentRef & { reportedAt: string } }
+  | { type: 'ShipmentRtoDisposed'; data: ShipmentRef & { reportedAt: string } }
+  | { type: 'LatePartnerReportRecorded'; data: ShipmentRef & { report: PartnerReport; statusWhenReceived: ShipmentStatus; reportedAt: string } }
+  | {
+      type: 'ShipmentMarkedShipped';
+      data: ShipmentRef & { courierName: string; trackingNumber: string; trackingUrl?: string; images: StoredImage[]; shippedAt: string };
+    }
+  | { type: 'DeliveryOtpIssued'; data: ShipmentRef & { otpSequence: number; issuedAt: string; expiresAt: string } }
+  | { type: 'DeliveryOtpReissued'; data: ShipmentRef & { otpSequence: number; issuedAt: string; expiresAt: string } }
+  | { type: 'DeliveryOtpVerified'; data: ShipmentRef & { otpSequence: number; verifiedAt: string } }
+  | { type: 'DeliveryOtpRejected'; data: ShipmentRef & { otpSequence: number; failedAttempts: number; attemptsLeft: number; rejectedAt: string } }
+  | { type: 'DeliveryOtpLocked'; data: ShipmentRef & { otpSequence: number; failedAttempts: number; lockedAt: string } }
+  | { type: 'OrderReshipped'; data: ShipmentRef & { previousShipmentId: string; reason: ReshipReason; note?: string; reshippedAt: string } }
+  | { type: 'ShipmentCancelled'; data: ShipmentRef & { reason: string; partnerAssigned: boolean; cancelledAt: string } }
+  | { type: 'OrderCancelled'; data: { orderId: string; sellerId: string; reason: string; cancelledAt: string } };
+
+export type OrderEventType = OrderEvent['type'];
+export type OrderEventOf<T extends OrderEventType> = Extract<OrderEvent, { type: T }>;

@@ -1,0 +1,279 @@
+import type { Address, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
+import type {
+  Buyer,
+  InvoiceSnapshot,
+  InvoiceTotals,
+  OrderCharge,
+  OrderEvent,
+  OrderItem,
+  StoredImage,
+} from './order-events';
+
+export type ShipmentStatus =
+  | 'created'
+  | 'ready_to_ship'
+  | 'no_partner_found'
+  | 'partner_assigned'
+  | 'agent_assigned'
+  | 'picked_up'
+  | 'in_transit'
+  | 'out_for_delivery'
+  | 'shipped'
+  | 'delivered'
+  | 'rto_initiated'
+  | 'rto_delivered'
+  | 'rto_disposed'
+  | 'cancelled';
+
+export interface InvoiceRevision {
+  revision: number;
+  invoiceNumber: string;
+  financialYear: string;
+  invoiceDate: string;
+  snapshot: InvoiceSnapshot;
+  totals: InvoiceTotals;
+  reason?: string;
+}
+
+export interface CreditNote {
+  creditNoteNumber: string;
+  financialYear: string;
+  issuedAt: string;
+  reason: string;
+  originalInvoiceNumber: string;
+  originalInvoiceDate: string;
+  originalRevision: number;
+}
+
+export interface InvoiceState {
+  current: InvoiceRevision;
+  revisions: InvoiceRevision[];
+  creditNotes: CreditNote[];
+}
+
+export interface DeliveryOtpState {
+  sequence: number;
+  expiresAt: string;
+  failedAttempts: number;
+  locked: boolean;
+  verified: boolean;
+}
+
+export interface ShipmentState {
+  shipmentId: string;
+  mode: ShippingMode;
+  status: ShipmentStatus;
+  package: PackageDetails;
+  codAmountPaise: number;
+  readyAttempts: number;
+  labelVersion: number;
+  label?: { awb?: string; carrierName?: string; generatedAt: string };
+  pickupAddress: Address;
+  deliveryAddress: Address;
+  createdAt: string;
+  reshipOf?: string;
+  partner?: { id: string; name: string; networkOrderId: string; awb?: string; trackingUrl?: string };
+  courier?: { name: string; trackingNumber: string; trackingUrl?: string };
+  images: StoredImage[];
+  otp?: DeliveryOtpState;
+}
+
+export interface ActiveOrder {
+  status: 'active';
+  orderId: string;
+  sellerId: string;
+  items: OrderItem[];
+  charges: OrderCharge[];
+  buyer: Buyer;
+  deliveryAddress: Address;
+  paymentMethod: PaymentMethod;
+  totalPaise: number;
+  package?: PackageDetails;
+  receivedAt: string;
+  invoice?: InvoiceState;
+  shipments: ShipmentState[];
+  cancelled: boolean;
+}
+
+export type OrderState = { status: 'none' } | ActiveOrder;
+
+export const initialOrderState = (): OrderState => ({ status: 'none' });
+
+/** Statuses after which a shipment never moves again (except reporting late news for the timeline). */
+export const TERMINAL_SHIPMENT_STATUSES: readonly ShipmentStatus[] = ['delivered', 'rto_delivered', 'rto_disposed', 'cancelled'];
+
+/** Statuses in which the parcel has left the seller. */
+export const DISPATCHED_SHIPMENT_STATUSES: readonly ShipmentStatus[] = [
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'shipped',
+  'delivered',
+  'rto_initiated',
+  'rto_delivered',
+  'rto_disposed',
+];
+
+export const isTerminal = (s: ShipmentState): boolean => TERMINAL_SHIPMENT_STATUSES.includes(s.status);
+
+/** The shipment the order's status follows: the newest one. */
+export const currentShipment = (order: ActiveOrder): ShipmentState | undefined => order.shipments[order.shipments.length - 1];
+
+function updateShipment(order: ActiveOrder, shipmentId: string, change: (s: ShipmentState) => ShipmentState): ActiveOrder {
+  return { ...order, shipments: order.shipments.map((s) => (s.shipmentId === shipmentId ? change(s) : s)) };
+}
+
+const withStatus = (status: ShipmentStatus) => (s: ShipmentState): ShipmentState => ({ ...s, status });
+
+export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
+  if (event.type === 'OrderReceived') {
+    const d = event.data;
+    return {
+      status: 'active',
+      orderId: d.orderId,
+      sellerId: d.sellerId,
+      items: d.items,
+      charges: d.charges,
+      buyer: d.buyer,
+      deliveryAddress: d.deliveryAddress,
+      paymentMethod: d.paymentMethod,
+      totalPaise: d.totalPaise,
+      ...(d.package ? { package: d.package } : {}),
+      receivedAt: d.receivedAt,
+      shipments: [],
+      cancelled: false,
+    };
+  }
+  if (state.status !== 'active') return state;
+  return evolveActiveOrder(state, event);
+}
+
+function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type: 'OrderReceived' }>): ActiveOrder {
+  switch (event.type) {
+    case 'InvoiceGenerated': {
+      const d = event.data;
+      const revision: InvoiceRevision = {
+        revision: d.revision,
+        invoiceNumber: d.invoiceNumber,
+        financialYear: d.financialYear,
+        invoiceDate: d.invoiceDate,
+        snapshot: d.snapshot,
+        totals: d.totals,
+      };
+      return { ...order, invoice: { current: revision, revisions: [revision], creditNotes: [] } };
+    }
+    case 'InvoiceRegenerated': {
+      if (!order.invoice) return order;
+      const d = event.data;
+      const revision: InvoiceRevision = {
+        revision: d.revision,
+        invoiceNumber: d.invoiceNumber,
+        financialYear: d.financialYear,
+        invoiceDate: d.invoiceDate,
+        snapshot: d.snapshot,
+        totals: d.totals,
+        reason: d.reason,
+      };
+      return { ...order, invoice: { ...order.invoice, current: revision, revisions: [...order.invoice.revisions, revision] } };
+    }
+    case 'CreditNoteIssued': {
+      if (!order.invoice) return order;
+      const d = event.data;
+      const note: CreditNote = {
+        creditNoteNumber: d.creditNoteNumber,
+        financialYear: d.financialYear,
+        issuedAt: d.issuedAt,
+        reason: d.reason,
+        originalInvoiceNumber: d.originalInvoiceNumber,
+        originalInvoiceDate: d.originalInvoiceDate,
+        originalRevision: d.originalRevision,
+      };
+      return { ...order, invoice: { ...order.invoice, creditNotes: [...order.invoice.creditNotes, note] } };
+    }
+    case 'ShipmentCreated': {
+      const d = event.data;
+      const shipment: ShipmentState = {
+        shipmentId: d.shipmentId,
+        mode: d.mode,
+        status: 'created',
+        package: d.package,
+        codAmountPaise: d.codAmountPaise,
+        readyAttempts: 0,
+        labelVersion: 0,
+        pickupAddress: d.pickupAddress,
+        deliveryAddress: d.deliveryAddress,
+        createdAt: d.createdAt,
+        ...(d.reshipOf ? { reshipOf: d.reshipOf } : {}),
+        images: [],
+      };
+      return { ...order, shipments: [...order.shipments, shipment] };
+    }
+    case 'ShippingLabelGenerated': {
+      const d = event.data;
+      const label = { ...(d.awb ? { awb: d.awb } : {}), ...(d.carrierName ? { carrierName: d.carrierName } : {}), generatedAt: d.generatedAt };
+      return updateShipment(order, d.shipmentId, (s) => ({ ...s, labelVersion: d.labelVersion, label }));
+    }
+    case 'ShipmentMarkedReadyToShip':
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'ready_to_ship', readyAttempts: event.data.attempt }));
+    case 'PackageImageRecorded':
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, images: [...s.images, event.data.image] }));
+    case 'ShipmentModeSwitched':
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, mode: event.data.to, status: 'created' }));
+    case 'LogisticsPartnerAssigned': {
+      const d = event.data;
+      const partner = {
+        id: d.partnerId,
+        name: d.partnerName,
+        networkOrderId: d.networkOrderId,
+        ...(d.awb ? { awb: d.awb } : {}),
+        ...(d.trackingUrl ? { trackingUrl: d.trackingUrl } : {}),
+      };
+      return updateShipment(order, d.shipmentId, (s) => ({ ...s, status: 'partner_assigned', partner }));
+    }
+    case 'NoLogisticsPartnerFound':
+      return updateShipment(order, event.data.shipmentId, withStatus('no_partner_found'));
+    case 'DeliveryAgentAssigned':
+      return updateShipment(order, event.data.shipmentId, withStatus('agent_assigned'));
+    case 'ShipmentPickedUp':
+      return updateShipment(order, event.data.shipmentId, withStatus('picked_up'));
+    case 'ShipmentInTransit':
+      return updateShipment(order, event.data.shipmentId, withStatus('in_transit'));
+    case 'ShipmentOutForDelivery':
+      return updateShipment(order, event.data.shipmentId, withStatus('out_for_delivery'));
+    case 'ShipmentDelivered':
+      return updateShipment(order, event.data.shipmentId, withStatus('delivered'));
+    case 'ShipmentCancelledByPartner':
+    case 'ShipmentCancelled':
+      return updateShipment(order, event.data.shipmentId, withStatus('cancelled'));
+    case 'ShipmentRtoInitiated':
+      return updateShipment(order, event.data.shipmentId, withStatus('rto_initiated'));
+    case 'ShipmentRtoDelivered':
+      return updateShipment(order, event.data.shipmentId, withStatus('rto_delivered'));
+    case 'ShipmentRtoDisposed':
+      return updateShipment(order, event.data.shipmentId, withStatus('rto_disposed'));
+    case 'LatePartnerReportRecorded':
+      return order;
+    case 'ShipmentMarkedShipped': {
+      const d = event.data;
+      const courier = { name: d.courierName, trackingNumber: d.trackingNumber, ...(d.trackingUrl ? { trackingUrl: d.trackingUrl } : {}) };
+      return updateShipment(order, d.shipmentId, (s) => ({ ...s, status: 'shipped', courier, images: [...s.images, ...d.images] }));
+    }
+    case 'DeliveryOtpIssued':
+    case 'DeliveryOtpReissued': {
+      const otp: DeliveryOtpState = { sequence: event.data.otpSequence, expiresAt: event.data.expiresAt, failedAttempts: 0, locked: false, verified: false };
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, otp }));
+    }
+    case 'DeliveryOtpVerified':
+      return updateShipment(order, event.data.shipmentId, (s) => (s.otp ? { ...s, otp: { ...s.otp, verified: true } } : s));
+    case 'DeliveryOtpRejected':
+      return updateShipment(order, event.data.shipmentId, (s) =>
+        s.otp ? { ...s, otp: { ...s.otp, failedAttempts: event.data.failedAttempts } } : s,
+      );
+    case 'DeliveryOtpLocked':
+      return updateShipment(order, event.data.shipmentId, (s) => (s.otp ? { ...s, otp: { ...s.otp, locked: true } } : s));
+    case 'OrderReshipped':
+      return order;
+    case 'OrderCancelled':
+      return { ...order, cancelled: true };
+  }
+}

@@ -1,0 +1,43 @@
+import { ActiveOrder, OrderState, ShipmentStatus, currentShipment } from './order-state';
+
+export type OrderStatus =
+  | 'received'
+  | 'invoiced'
+  | 'packed'
+  | 'ready_for_pickup'
+  | 'shipped'
+  | 'out_for_delivery'
+  | 'delivered'
+  | 'cancelled'
+  | 'rto_initiated'
+  | 'returned';
+
+const ORDER_STATUS_BY_SHIPMENT_STATUS: Record<ShipmentStatus, OrderStatus> = {
+  created: 'packed',
+  no_partner_found: 'packed',
+  ready_to_ship: 'ready_for_pickup',
+  partner_assigned: 'ready_for_pickup',
+  agent_assigned: 'ready_for_pickup',
+  picked_up: 'shipped',
+  in_transit: 'shipped',
+  shipped: 'shipped',
+  out_for_delivery: 'out_for_delivery',
+  delivered: 'delivered',
+  rto_initiated: 'rto_initiated',
+  rto_delivered: 'returned',
+  rto_disposed: 'returned',
+  cancelled: 'invoiced',
+};
+
+/** The order's status is derived from its facts, never stored by hand. */
+export function orderStatus(state: OrderState): OrderStatus | undefined {
+  if (state.status !== 'active') return undefined;
+  return activeOrderStatus(state);
+}
+
+export function activeOrderStatus(order: ActiveOrder): OrderStatus {
+  if (order.cancelled) return 'cancelled';
+  if (!order.invoice) return 'received';
+  const shipment = currentShipment(order);
+  return shipment ? ORDER_STATUS_BY_SHIPMENT_STATUS[shipment.status] : 'invoiced';
+}

@@ -1,0 +1,183 @@
+import { IllegalStepError } from '../shared/domain-error';
+import { Validator } from '../shared/validation';
+import { OrderCommandOf, PARTNER_REPORTS } from './order-commands';
+import type { OrderEvent, PartnerReport } from './order-events';
+import { ActiveOrder, ShipmentState, ShipmentStatus, isTerminal } from './order-state';
+import { requireShipment } from './shipment-decisions';
+
+/** How far along the partner's journey a status is; a report never moves a shipment to a lower rank. */
+const RANK: Partial<Record<ShipmentStatus, number>> = {
+  ready_to_ship: 1,
+  partner_assigned: 2,
+  agent_assigned: 3,
+  picked_up: 4,
+  in_transit: 5,
+  out_for_delivery: 6,
+  delivered: 7,
+  rto_initiated: 8,
+  rto_delivered: 9,
+  rto_disposed: 9,
+  cancelled: 10,
+};
+
+const STATUS_OF_REPORT: Record<PartnerReport, ShipmentStatus> = {
+  agent_assigned: 'agent_assigned',
+  picked_up: 'picked_up',
+  in_transit: 'in_transit',
+  out_for_delivery: 'out_for_delivery',
+  delivered: 'delivered',
+  cancelled: 'cancelled',
+  rto_initiated: 'rto_initiated',
+  rto_delivered: 'rto_delivered',
+  rto_disposed: 'rto_disposed',
+};
+
+const isTimestamp = (value: unknown): boolean => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+
+function requireOnNetwork(shipment: ShipmentState): void {
+  if (shipment.mode !== 'on-network') {
+    throw new IllegalStepError('SHIPMENT_IS_OFF_NETWORK', `Shipment ${shipment.shipmentId} is shipped by the seller's own courier`);
+  }
+}
+
+export function decideAssignPartner(order: ActiveOrder, command: OrderCommandOf<'AssignLogisticsPartner'>, now: Date): OrderEvent[] {
+  new Validator()
+    .nonEmptyString(command.partnerId, 'partnerId', 200)
+    .nonEmptyString(command.partnerName, 'partnerName', 200)
+    .matches(command.networkOrderId, /^[A-Za-z0-9]{1,32}$/, 'networkOrderId', 'must be 1 to 32 letters or digits')
+    .optionalString(command.awb, 'awb', 64)
+    .optionalString(command.trackingUrl, 'trackingUrl', 500)
+    .check(
+      command.pickupSlot === undefined || (isTimestamp(command.pickupSlot.start) && isTimestamp(command.pickupSlot.end)),
+      'pickupSlot',
+      'must have ISO 8601 start and end',
+    )
+    .throwIfInvalid();
+  const shipment = requireShipment(order, command.shipmentId);
+  requireOnNetwork(shipment);
+  if (shipment.partner) {
+    if (shipment.partner.id === command.partnerId && shipment.partner.networkOrderId === command.networkOrderId) return [];
+    throw new IllegalStepError('PARTNER_ALREADY_ASSIGNED', `Shipment ${shipment.shipmentId} is already confirmed with ${shipment.partner.name}`, {
+      partnerId: shipment.partner.id,
+    });
+  }
+  if (shipment.status !== 'ready_to_ship') {
+    throw new IllegalStepError('SHIPMENT_NOT_AWAITING_PARTNER', `Shipment ${shipment.shipmentId} is ${shipment.status}, not waiting for a partner`, {
+      shipmentStatus: shipment.status,
+    });
+  }
+  const at = now.toISOString();
+  const ref = { orderId: order.orderId, shipmentId: shipment.shipmentId };
+  const assigned: OrderEvent = {
+    type: 'LogisticsPartnerAssigned',
+    data: {
+      ...ref,
+      partnerId: command.partnerId,
+      partnerName: command.partnerName,
+      networkOrderId: command.networkOrderId,
+      ...(command.awb ? { awb: command.awb } : {}),
+      ...(command.trackingUrl ? { trackingUrl: command.trackingUrl } : {}),
+      ...(command.pickupSlot
+        ? { pickupSlot: { start: new Date(command.pickupSlot.start).toISOString(), end: new Date(command.pickupSlot.end).toISOString() } }
+        : {}),
+      assignedAt: at,
+    },
+  };
+  if (!command.awb) return [assigned];
+  return [
+    assigned,
+    { type: 'ShippingLabelGenerated', data: { ...ref, labelVersion: shipment.labelVersion + 1, awb: command.awb, carrierName: command.partnerName, generatedAt: at } },
+  ];
+}
+
+export function decideNoPartnerFound(order: ActiveOrder, command: OrderCommandOf<'RecordNoPartnerFound'>, now: Date): OrderEvent[] {
+  new Validator().nonEmptyString(command.reason, 'reason', 500).integer(command.candidatesTried, 'candidatesTried', 0, 1000).throwIfInvalid();
+  const shipment = requireShipment(order, command.shipmentId);
+  requireOnNetwork(shipment);
+  if (shipment.status === 'no_partner_found') return [];
+  if (shipment.status !== 'ready_to_ship') {
+    throw new IllegalStepError('SHIPMENT_NOT_AWAITING_PARTNER', `Shipment ${shipment.shipmentId} is ${shipment.status}, not waiting for a partner`, {
+      shipmentStatus: shipment.status,
+    });
+  }
+  return [
+    {
+      type: 'NoLogisticsPartnerFound',
+      data: { orderId: order.orderId, shipmentId: shipment.shipmentId, reason: command.reason, candidatesTried: command.candidatesTried, reportedAt: now.toISOString() },
+    },
+  ];
+}
+
+function reportEvent(order: ActiveOrder, shipment: ShipmentState, command: OrderCommandOf<'RecordPartnerReport'>): OrderEvent {
+  const ref = { orderId: order.orderId, shipmentId: shipment.shipmentId };
+  // Partners send assorted timestamp spellings; events keep one.
+  const reportedAt = new Date(command.reportedAt).toISOString();
+  switch (command.report) {
+    case 'agent_assigned':
+      return {
+        type: 'DeliveryAgentAssigned',
+        data: { ...ref, agentName: command.agentName || 'Delivery agent', ...(command.agentPhone ? { agentPhone: command.agentPhone } : {}), reportedAt },
+      };
+    case 'picked_up':
+      return { type: 'ShipmentPickedUp', data: { ...ref, reportedAt } };
+    case 'in_transit':
+      return { type: 'ShipmentInTransit', data: { ...ref, reportedAt } };
+    case 'out_for_delivery':
+      return { type: 'ShipmentOutForDelivery', data: { ...ref, reportedAt } };
+    case 'delivered':
+      return { type: 'ShipmentDelivered', data: { ...ref, via: 'partner', deliveredAt: reportedAt } };
+    case 'cancelled':
+      return { type: 'ShipmentCancelledByPartner', data: { ...ref, reason: command.reason || 'Cancelled by the logistics partner', reportedAt } };
+    case 'rto_initiated':
+      return { type: 'ShipmentRtoInitiated', data: { ...ref, ...(command.reason ? { reason: command.reason } : {}), reportedAt } };
+    case 'rto_delivered':
+      return { type: 'ShipmentRtoDelivered', data: { ...ref, reportedAt } };
+    case 'rto_disposed':
+      return { type: 'ShipmentRtoDisposed', data: { ...ref, reportedAt } };
+  }
+}
+
+/** Does a report move the shipment forward from where it stands? */
+function advances(current: ShipmentStatus, report: PartnerReport): boolean {
+  const target = STATUS_OF_REPORT[report];
+  const from = RANK[current] ?? 0;
+  const to = RANK[target] ?? 0;
+  if (current === 'rto_initiated') return target === 'rto_delivered' || target === 'rto_disposed';
+  if (report === 'cancelled') return from < RANK.picked_up!;
+  if (report === 'rto_initiated') return from >= RANK.partner_assigned! && from <= RANK.out_for_delivery!;
+  return to > from;
+}
+
+/**
+ * Partner reports arrive late, twice and out of order. A report that moves the shipment forward
+ * becomes its status event; a repeat of the current status changes nothing; anything older is
+ * kept for the timeline only.
+ */
+export function decidePartnerReport(order: ActiveOrder, command: OrderCommandOf<'RecordPartnerReport'>): OrderEvent[] {
+  new Validator()
+    .nonEmptyString(command.partnerId, 'partnerId', 200)
+    .oneOf(command.report, PARTNER_REPORTS, 'report')
+    .check(isTimestamp(command.reportedAt), 'reportedAt', 'must be an ISO 8601 timestamp')
+    .throwIfInvalid();
+  const shipment = requireShipment(order, command.shipmentId);
+  requireOnNetwork(shipment);
+  if (!shipment.partner || shipment.partner.id !== command.partnerId) {
+    throw new IllegalStepError('PARTNER_NOT_ASSIGNED', `Partner ${command.partnerId} is not the partner of shipment ${shipment.shipmentId}`, {
+      partnerId: command.partnerId,
+    });
+  }
+  if (shipment.status === STATUS_OF_REPORT[command.report]) return [];
+  if (!isTerminal(shipment) && advances(shipment.status, command.report)) return [reportEvent(order, shipment, command)];
+  return [
+    {
+      type: 'LatePartnerReportRecorded',
+      data: {
+        orderId: order.orderId,
+        shipmentId: shipment.shipmentId,
+        report: command.report,
+        statusWhenReceived: shipment.status,
+        reportedAt: new Date(command.reportedAt).toISOString(),
+      },
+    },
+  ];
+}

@@ -1,0 +1,314 @@
+import { IllegalStepError, NotFoundError } from '../shared/domain-error';
+import { Validator } from '../shared/validation';
+import { PackageDetails, SHIPPING_MODES, ShippingMode, validatePackage } from '../shared/values';
+import type { OrderContext, RegisteredSeller } from './order-context';
+import { OrderCommandOf, RESHIP_REASONS } from './order-commands';
+import type { OrderEvent, StoredImage } from './order-events';
+import { ActiveOrder, DISPATCHED_SHIPMENT_STATUSES, ShipmentState, ShipmentStatus, currentShipment, isTerminal } from './order-state';
+
+const SHIPMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_IMAGES_PER_SHIPMENT = 20;
+
+export function requireShipment(order: ActiveOrder, shipmentId: string): ShipmentState {
+  const shipment = order.shipments.find((s) => s.shipmentId === shipmentId);
+  if (!shipment) throw new NotFoundError('SHIPMENT_NOT_FOUND', `Order ${order.orderId} has no shipment ${shipmentId}`, { shipmentId });
+  return shipment;
+}
+
+function requireStatus(shipment: ShipmentState, allowed: readonly ShipmentStatus[], code: string, action: string): void {
+  if (!allowed.includes(shipment.status)) {
+    throw new IllegalStepError(code, `Cannot ${action}: shipment ${shipment.shipmentId} is ${shipment.status}`, {
+      shipmentId: shipment.shipmentId,
+      shipmentStatus: shipment.status,
+    });
+  }
+}
+
+function requireOpenOrder(order: ActiveOrder): void {
+  if (order.cancelled) throw new IllegalStepError('ORDER_CANCELLED', `Order ${order.orderId} is cancelled`);
+}
+
+function validateImages(v: Validator, images: StoredImage[] | undefined, field: string): void {
+  if (images === undefined) return;
+  if (!Array.isArray(images) || images.length > MAX_IMAGES_PER_SHIPMENT) {
+    v.check(false, field, `must list at most ${MAX_IMAGES_PER_SHIPMENT} images`);
+    return;
+  }
+  images.forEach((image, i) => {
+    v.matches(image?.sha256, /^[a-f0-9]{64}$/, `${field}.${i}.sha256`, 'must be a hex SHA-256')
+      .matches(image?.contentType, /^image\/(jpeg|png|webp)$/, `${field}.${i}.contentType`, 'must be image/jpeg, image/png or image/webp')
+      .integer(image?.sizeBytes, `${field}.${i}.sizeBytes`, 1, 10 * 1024 * 1024);
+  });
+}
+
+/** A new shipment and its first label; shared by "ship now" and reship. */
+function newShipmentEvents(
+  order: ActiveOrder,
+  seller: RegisteredSeller,
+  input: { shipmentId: string; mode?: ShippingMode; package?: PackageDetails; reshipOf?: string },
+  now: Date,
+): OrderEvent[] {
+  const v = new Validator().matches(input.shipmentId, SHIPMENT_ID, 'shipmentId', 'must be 1 to 64 letters, digits, "_" or "-"');
+  if (input.mode !== undefined) v.oneOf(input.mode, SHIPPING_MODES, 'mode');
+  const pkg = input.package ?? order.package ?? seller.settings.defaultPackage;
+  if (pkg === undefined) v.check(false, 'package', 'is required (weight and dimensions) when the seller has no default package');
+  else validatePackage(v, pkg, 'package');
+  v.throwIfInvalid();
+  if (order.shipments.some((s) => s.shipmentId === input.shipmentId)) {
+    throw new IllegalStepError('SHIPMENT_ID_IN_USE', `Shipment ${input.shipmentId} already exists`);
+  }
+  const at = now.toISOString();
+  const ref = { orderId: order.orderId, shipmentId: input.shipmentId };
+  const codAmountPaise = order.paymentMethod === 'cod' ? (order.invoice?.current.totals.grandTotalPaise ?? order.totalPaise) : 0;
+  return [
+    {
+      type: 'ShipmentCreated',
+      data: {
+        ...ref,
+        sellerId: order.sellerId,
+        mode: input.mode ?? seller.settings.defaultShippingMode,
+        package: pkg!,
+        pickupAddress: seller.profile.pickupAddress,
+        deliveryAddress: order.invoice?.current.snapshot.deliveryAddress ?? order.deliveryAddress,
+        paymentMethod: order.paymentMethod,
+        codAmountPaise,
+        ...(input.reshipOf ? { reshipOf: input.reshipOf } : {}),
+        createdAt: at,
+      },
+    },
+    { type: 'ShippingLabelGenerated', data: { ...ref, labelVersion: 1, generatedAt: at } },
+  ];
+}
+
+function requireSeller(ctx: OrderContext): RegisteredSeller {
+  if (!ctx.seller) throw new NotFoundError('SELLER_NOT_FOUND', 'The seller profile is needed to create a shipment');
+  return ctx.seller;
+}
+
+export function decideCreateShipment(order: ActiveOrder, command: OrderCommandOf<'CreateShipment'>, ctx: OrderContext): OrderEvent[] {
+  requireOpenOrder(order);
+  if (!order.invoice) throw new IllegalStepError('INVOICE_REQUIRED', `Order ${order.orderId} needs an invoice before it can ship`);
+  const active = order.shipments.find((s) => !isTerminal(s));
+  if (active) {
+    throw new IllegalStepError('SHIPMENT_ALREADY_ACTIVE', `Order ${order.orderId} already has shipment ${active.shipmentId} in progress`, {
+      shipmentId: active.shipmentId,
+    });
+  }
+  if (order.shipments.some((s) => s.status === 'delivered')) {
+    throw new IllegalStepError('ORDER_ALREADY_DELIVERED', `Order ${order.orderId} was delivered; use reship to send it again`);
+  }
+  return newShipmentEvents(order, requireSeller(ctx), command, ctx.now);
+}
+
+export function decideMarkReadyToShip(order: ActiveOrder, command: OrderCommandOf<'MarkShipmentReadyToShip'>, now: Date): OrderEvent[] {
+  requireOpenOrder(order);
+  const shipment = requireShipment(order, command.shipmentId);
+  if (shipment.status !== 'created' && shipment.status !== 'no_partner_found') {
+    const code = shipment.status === 'cancelled' ? 'SHIPMENT_CANCELLED' : 'SHIPMENT_ALREADY_READY';
+    throw new IllegalStepError(code, `Shipment ${shipment.shipmentId} is ${shipment.status} and cannot be marked ready to ship`, {
+      shipmentId: shipment.shipmentId,
+      shipmentStatus: shipment.status,
+    });
+  }
+  return [
+    {
+      type: 'ShipmentMarkedReadyToShip',
+      data: {
+        orderId: order.orderId,
+        shipmentId: shipment.shipmentId,
+        sellerId: order.sellerId,
+        mode: shipment.mode,
+        attempt: shipment.readyAttempts + 1,
+        bulk: command.bulk ?? false,
+        markedAt: now.toISOString(),
+      },
+    },
+  ];
+}
+
+export function decideRecordPackageImage(order: ActiveOrder, command: OrderCommandOf<'RecordPackageImage'>, now: Date): OrderEvent[] {
+  const shipment = requireShipment(order, command.shipmentId);
+  const v = new Validator();
+  validateImages(v, [command.image], 'image');
+  v.throwIfInvalid();
+  if (shipment.status === 'created' || shipment.status === 'cancelled') {
+    throw new IllegalStepError('SHIPMENT_NOT_READY', `Package images are taken once shipment ${shipment.shipmentId} is ready for pickup`, {
+      shipmentStatus: shipment.status,
+    });
+  }
+  if (shipment.images.length >= MAX_IMAGES_PER_SHIPMENT) {
+    throw new IllegalStepError('TOO_MANY_IMAGES', `Shipment ${shipment.shipmentId} already has ${MAX_IMAGES_PER_SHIPMENT} images`);
+  }
+  if (shipment.images.some((i) => i.sha256 === command.image.sha256)) return [];
+  return [{ type: 'PackageImageRecorded', data: { orderId: order.orderId, shipmentId: shipment.shipmentId, image: command.image, recordedAt: now.toISOString() } }];
+}
+
+export function decideSwitchToOffNetwork(order: ActiveOrder, command: OrderCommandOf<'SwitchShipmentToOffNetwork'>, now: Date): OrderEvent[] {
+  requireOpenOrder(order);
+  const shipment = requireShipment(order, command.shipmentId);
+  if (shipment.mode === 'off-network') throw new IllegalStepError('SHIPMENT_ALREADY_OFF_NETWORK', `Shipment ${shipment.shipmentId} is already off-network`);
+  requireStatus(shipment, ['created', 'no_partner_found'], 'SHIPMENT_MODE_LOCKED', 'switch to off-network');
+  return [
+    {
+      type: 'ShipmentModeSwitched',
+      data: { orderId: order.orderId, shipmentId: shipment.shipmentId, from: 'on-network', to: 'off-network', switchedAt: now.toISOString() },
+    },
+  ];
+}
+
+export function decideMarkShipped(order: ActiveOrder, command: OrderCommandOf<'MarkShipmentShipped'>, ctx: OrderContext): OrderEvent[] {
+  requireOpenOrder(order);
+  const shipment = requireShipment(order, command.shipmentId);
+  const v = new Validator()
+    .nonEmptyString(command.courierName, 'courierName', 100)
+    .matches(command.trackingNumber, /^[A-Za-z0-9/-]{3,40}$/, 'trackingNumber', 'must be 3 to 40 letters, digits, "/" or "-"');
+  if (command.trackingUrl !== undefined) v.matches(command.trackingUrl, /^https?:\/\/[^\s]{1,500}$/, 'trackingUrl', 'must be an http(s) URL');
+  validateImages(v, command.images, 'images');
+  v.throwIfInvalid();
+  if (shipment.mode !== 'off-network') {
+    throw new IllegalStepError('SHIPMENT_IS_ON_NETWORK', `Shipment ${shipment.shipmentId} is handled by an ONDC logistics partner`);
+  }
+  requireStatus(shipment, ['created', 'ready_to_ship'], 'SHIPMENT_NOT_SHIPPABLE', 'mark as shipped');
+  const at = ctx.now.toISOString();
+  const ref = { orderId: order.orderId, shipmentId: shipment.shipmentId };
+  return [
+    {
+      type: 'ShipmentMarkedShipped',
+      data: {
+        ...ref,
+        courierName: command.courierName,
+        trackingNumber: command.trackingNumber,
+        ...(command.trackingUrl ? { trackingUrl: command.trackingUrl } : {}),
+        images: command.images ?? [],
+        shippedAt: at,
+      },
+    },
+    // The label now carries the courier's tracking number as its barcode.
+    {
+      type: 'ShippingLabelGenerated',
+      data: { ...ref, labelVersion: shipment.labelVersion + 1, awb: command.trackingNumber, carrierName: command.courierName, generatedAt: at },
+    },
+    { type: 'DeliveryOtpIssued', data: { ...ref, otpSequence: 1, issuedAt: at, expiresAt: new Date(ctx.now.getTime() + ctx.otpPolicy.ttlMs).toISOString() } },
+  ];
+}
+
+export function decideVerifyDeliveryOtp(order: ActiveOrder, command: OrderCommandOf<'VerifyDeliveryOtp'>, ctx: OrderContext): OrderEvent[] {
+  new Validator().matches(command.otp, /^[0-9]{4,8}$/, 'otp', 'must be the digits the buyer received').throwIfInvalid();
+  const shipment = requireShipment(order, command.shipmentId);
+  if (shipment.status === 'delivered') throw new IllegalStepError('SHIPMENT_ALREADY_DELIVERED', `Shipment ${shipment.shipmentId} is already delivered`);
+  requireStatus(shipment, ['shipped'], 'SHIPMENT_NOT_SHIPPED', 'verify the delivery OTP');
+  const otp = shipment.otp;
+  if (!otp) throw new IllegalStepError('DELIVERY_OTP_NOT_ISSUED', `No delivery OTP was issued for shipment ${shipment.shipmentId}`);
+  if (otp.locked) throw new IllegalStepError('DELIVERY_OTP_LOCKED', 'Too many wrong OTPs: issue a fresh OTP to the buyer', { shipmentId: shipment.shipmentId });
+  if (ctx.now.getTime() > Date.parse(otp.expiresAt)) {
+    throw new IllegalStepError('DELIVERY_OTP_EXPIRED', 'The delivery OTP has expired: issue a fresh OTP to the buyer', { expiresAt: otp.expiresAt });
+  }
+  const at = ctx.now.toISOString();
+  const ref = { orderId: order.orderId, shipmentId: shipment.shipmentId };
+  if (ctx.otp.matches({ ...ref, sequence: otp.sequence }, command.otp)) {
+    return [
+      { type: 'DeliveryOtpVerified', data: { ...ref, otpSequence: otp.sequence, verifiedAt: at } },
+      { type: 'ShipmentDelivered', data: { ...ref, via: 'otp', deliveredAt: at } },
+    ];
+  }
+  const failedAttempts = otp.failedAttempts + 1;
+  const attemptsLeft = Math.max(0, ctx.otpPolicy.maxAttempts - failedAttempts);
+  const rejected: OrderEvent = { type: 'DeliveryOtpRejected', data: { ...ref, otpSequence: otp.sequence, failedAttempts, attemptsLeft, rejectedAt: at } };
+  if (attemptsLeft > 0) return [rejected];
+  return [rejected, { type: 'DeliveryOtpLocked', data: { ...ref, otpSequence: otp.sequence, failedAttempts, lockedAt: at } }];
+}
+
+export function decideReissueDeliveryOtp(order: ActiveOrder, command: OrderCommandOf<'ReissueDeliveryOtp'>, ctx: OrderContext): OrderEvent[] {
+  const shipment = requireShipment(order, command.shipmentId);
+  requireStatus(shipment, ['shipped'], 'SHIPMENT_NOT_SHIPPED', 'issue a fresh delivery OTP');
+  const sequence = (shipment.otp?.sequence ?? 0) + 1;
+  return [
+    {
+      type: 'DeliveryOtpReissued',
+      data: {
+        orderId: order.orderId,
+        shipmentId: shipment.shipmentId,
+        otpSequence: sequence,
+        issuedAt: ctx.now.toISOString(),
+        expiresAt: new Date(ctx.now.getTime() + ctx.otpPolicy.ttlMs).toISOString(),
+      },
+    },
+  ];
+}
+
+const RETURNED: readonly ShipmentStatus[] = ['rto_delivered', 'rto_disposed'];
+
+/** Statuses in which the parcel is still with the seller, so cancelling needs no return. */
+const CANCELLABLE: readonly ShipmentStatus[] = ['created', 'ready_to_ship', 'no_partner_found', 'partner_assigned', 'agent_assigned'];
+
+function cancellation(order: ActiveOrder, shipment: ShipmentState, reason: string, now: Date): OrderEvent {
+  return {
+    type: 'ShipmentCancelled',
+    data: { orderId: order.orderId, shipmentId: shipment.shipmentId, reason, partnerAssigned: shipment.partner !== undefined, cancelledAt: now.toISOString() },
+  };
+}
+
+export function decideCancelShipment(order: ActiveOrder, command: OrderCommandOf<'CancelShipment'>, now: Date): OrderEvent[] {
+  new Validator().nonEmptyString(command.reason, 'reason', 500).throwIfInvalid();
+  const shipment = requireShipment(order, command.shipmentId);
+  if (shipment.status === 'cancelled') return [];
+  requireStatus(shipment, CANCELLABLE, 'SHIPMENT_ALREADY_DISPATCHED', 'cancel the shipment');
+  return [cancellation(order, shipment, command.reason, now)];
+}
+
+export function decideCancelOrder(order: ActiveOrder, command: OrderCommandOf<'CancelOrder'>, now: Date): OrderEvent[] {
+  new Validator().nonEmptyString(command.reason, 'reason', 500).throwIfInvalid();
+  if (order.cancelled) return [];
+  // A parcel that came back (or was disposed of on its way back) is no longer out with the buyer.
+  const dispatched = order.shipments.find((s) => DISPATCHED_SHIPMENT_STATUSES.includes(s.status) && !RETURNED.includes(s.status));
+  if (dispatched) {
+    throw new IllegalStepError('ORDER_ALREADY_DISPATCHED', `Order ${order.orderId} cannot be cancelled: shipment ${dispatched.shipmentId} is ${dispatched.status}`, {
+      shipmentId: dispatched.shipmentId,
+      shipmentStatus: dispatched.status,
+    });
+  }
+  const open = order.shipments.filter((s) => CANCELLABLE.includes(s.status));
+  return [
+    ...open.map((s) => cancellation(order, s, command.reason, now)),
+    { type: 'OrderCancelled', data: { orderId: order.orderId, sellerId: order.sellerId, reason: command.reason, cancelledAt: now.toISOString() } },
+  ];
+}
+
+const IN_FLIGHT: readonly ShipmentStatus[] = ['picked_up', 'in_transit', 'out_for_delivery', 'shipped', 'rto_initiated'];
+
+export function decideReship(order: ActiveOrder, command: OrderCommandOf<'ReshipOrder'>, ctx: OrderContext): OrderEvent[] {
+  const v = new Validator().oneOf(command.reason, RESHIP_REASONS, 'reason').optionalString(command.note, 'note', 500);
+  v.throwIfInvalid();
+  requireOpenOrder(order);
+  if (!order.invoice) throw new IllegalStepError('INVOICE_REQUIRED', `Order ${order.orderId} needs an invoice before it can ship`);
+  const previous = currentShipment(order);
+  if (!previous) throw new IllegalStepError('NOTHING_TO_RESHIP', `Order ${order.orderId} has no shipment yet; create one instead`);
+  const lostInFlight = command.reason === 'lost' && IN_FLIGHT.includes(previous.status);
+  if (!isTerminal(previous) && !lostInFlight) {
+    throw new IllegalStepError('SHIPMENT_STILL_ACTIVE', `Shipment ${previous.shipmentId} is ${previous.status}; reship once it is delivered, returned or cancelled (or lost)`, {
+      shipmentId: previous.shipmentId,
+      shipmentStatus: previous.status,
+    });
+  }
+  const seller = requireSeller(ctx);
+  const created = newShipmentEvents(
+    order,
+    seller,
+    { ...command, mode: command.mode ?? previous.mode, package: command.package ?? previous.package, reshipOf: previous.shipmentId },
+    ctx.now,
+  );
+  return [
+    {
+      type: 'OrderReshipped',
+      data: {
+        orderId: order.orderId,
+        shipmentId: command.shipmentId,
+        previousShipmentId: previous.shipmentId,
+        reason: command.reason,
+        ...(command.note ? { note: command.note } : {}),
+        reshippedAt: ctx.now.toISOString(),
+      },
+    },
+    ...created,
+  ];
+}

@@ -1,0 +1,38 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** RFC 4226 HOTP: a 6-digit one-time password from a key and a counter. */
+export function hotp(key: Buffer, counter: number, digits = 6): string {
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(counter));
+  const hash = createHmac('sha1', key).update(message).digest();
+  const offset = hash[hash.length - 1]! & 0x0f;
+  const binary = (hash.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits;
+  return String(binary).padStart(digits, '0');
+}
+
+export interface DeliveryOtpRef {
+  orderId: string;
+  shipmentId: string;
+  sequence: number;
+}
+
+/**
+ * The plain OTP is never stored: it is derived from a server secret, the shipment and the issue
+ * sequence, so the buyer's message and the verification compute the same value independently.
+ */
+export class DeliveryOtpGenerator {
+  constructor(private readonly serverSecret: Buffer) {
+    if (serverSecret.length < 16) throw new Error('The delivery OTP secret must be at least 16 bytes');
+  }
+
+  otpFor(ref: DeliveryOtpRef): string {
+    const key = createHmac('sha256', this.serverSecret).update(`delivery-otp:${ref.orderId}:${ref.shipmentId}`).digest();
+    return hotp(key, ref.sequence);
+  }
+
+  matches(ref: DeliveryOtpRef, candidate: string): boolean {
+    const expected = Buffer.from(this.otpFor(ref));
+    const given = Buffer.from(candidate);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+}

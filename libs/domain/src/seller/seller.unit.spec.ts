@@ -1,0 +1,194 @@
+import { ConflictError, IllegalStepError, NotFoundError, ValidationError } from '../shared/domain-error';
+import { KARNATAKA_GSTIN, NOW_ISO, freshId, sellerDefaultPackage, sellerProfile, sellerSpecification } from '../testing/decider-specification';
+import { DEFAULT_SELLER_SETTINGS, SellerCommand, SellerEvent, SellerSettings, sellerStream } from './seller';
+
+const spec = sellerSpecification();
+
+const fieldsOf = (error: ValidationError): string[] => error.issues.map((issue) => issue.field);
+
+const register = (sellerId: string, settings: Partial<SellerSettings> = {}): SellerCommand => ({ type: 'RegisterSeller', sellerId, profile: sellerProfile(), settings });
+
+const registered = (sellerId: string, settings: Partial<SellerSettings> = {}): SellerEvent => ({
+  type: 'SellerRegistered',
+  data: { sellerId, profile: sellerProfile(), settings: { ...DEFAULT_SELLER_SETTINGS, ...settings }, registeredAt: '2026-04-01T06:00:00.000Z' },
+});
+
+const MAHARASHTRA_GSTIN = '27AAPFU0939F1ZV';
+
+describe('Seller registered', () => {
+  it('with a valid profile, taking default settings for what is not given', () => {
+    const sellerId = freshId('seller');
+
+    spec.given([]).when(register(sellerId, { autoInvoice: true, whatsappNumber: '919876543210' })).then([
+      {
+        type: 'SellerRegistered',
+        data: {
+          sellerId,
+          profile: sellerProfile(),
+          settings: { autoInvoice: true, autoManifest: false, invoicePrefix: 'INV/', defaultShippingMode: 'on-network', whatsappNumber: '919876543210' },
+          registeredAt: NOW_ISO,
+        },
+      },
+    ]);
+  });
+
+  it('twice is refused', () => {
+    const sellerId = freshId('seller');
+
+    spec.given([registered(sellerId)]).when(register(sellerId)).thenThrows(ConflictError, 'SELLER_ALREADY_REGISTERED');
+  });
+
+  it.each<[string, Partial<ReturnType<typeof sellerProfile>>, string[]]>([
+    ['a GSTIN of 14 characters', { gstin: '29AAICA3918J1Z' }, ['profile.gstin']],
+    ['a GSTIN without the Z', { gstin: '29AAICA3918J1YE' }, ['profile.gstin']],
+    ['a lower-case GSTIN', { gstin: KARNATAKA_GSTIN.toLowerCase() }, ['profile.gstin']],
+    ['a state that is not the GSTIN state', { stateCode: '27' }, ['profile.stateCode']],
+    ['an unknown state code', { stateCode: '99', gstin: '99AAICA3918J1ZE' }, ['profile.stateCode']],
+    ['no legal name', { legalName: '' }, ['profile.legalName']],
+    ['a pickup PIN code of 5 digits', { pickupAddress: { ...sellerProfile().pickupAddress, pincode: '56001' } }, ['profile.pickupAddress.pincode']],
+  ])('with %s is refused', (_, profile, fields) => {
+    const command: SellerCommand = { type: 'RegisterSeller', sellerId: freshId('seller'), profile: sellerProfile(profile), settings: {} };
+
+    const error = spec.given([]).when(command).thenThrows<ValidationError>(ValidationError, 'VALIDATION_FAILED');
+    expect(fieldsOf(error)).toEqual(fields);
+  });
+
+  it.each<[string, Partial<SellerSettings>, string]>([
+    ['an invoice prefix of 12 characters (no room for a 5-digit sequence in 16)', { invoicePrefix: 'KAVERI/26-27' }, 'settings.invoicePrefix'],
+    ['an invoice prefix with a space', { invoicePrefix: 'INV ' }, 'settings.invoicePrefix'],
+    ['an invoice prefix with an underscore', { invoicePrefix: 'INV_' }, 'settings.invoicePrefix'],
+    ['a WhatsApp number with a plus', { whatsappNumber: '+919876543210' }, 'settings.whatsappNumber'],
+    ['a WhatsApp number of 9 digits', { whatsappNumber: '987654321' }, 'settings.whatsappNumber'],
+    ['a WhatsApp number with spaces', { whatsappNumber: '91 98765 43210' }, 'settings.whatsappNumber'],
+    ['an unknown shipping mode', { defaultShippingMode: 'drone' as SellerSettings['defaultShippingMode'] }, 'settings.defaultShippingMode'],
+    ['a default package without weight', { defaultPackage: { ...sellerDefaultPackage, weightGrams: 0 } }, 'settings.defaultPackage.weightGrams'],
+    ['auto invoice that is not a boolean', { autoInvoice: 'yes' as unknown as boolean }, 'settings.autoInvoice'],
+  ])('with %s is refused', (_, settings, field) => {
+    const error = spec.given([]).when(register(freshId('seller'), settings)).thenThrows<ValidationError>(ValidationError);
+    expect(fieldsOf(error)).toEqual([field]);
+  });
+
+  it('accepts an invoice prefix of 11 characters and an empty one', () => {
+    spec.given([]).when(register(freshId('seller'), { invoicePrefix: 'KAVERI/26-' })).thenMatches([{ type: 'SellerRegistered', data: { settings: { invoicePrefix: 'KAVERI/26-' } } }]);
+    spec.given([]).when(register(freshId('seller'), { invoicePrefix: '' })).thenMatches([{ type: 'SellerRegistered', data: { settings: { invoicePrefix: '' } } }]);
+  });
+
+  it('with a malformed seller id is refused', () => {
+    const error = spec.given([]).when(register('s1')).thenThrows<ValidationError>(ValidationError);
+    expect(fieldsOf(error)).toEqual(['sellerId']);
+  });
+
+  it('lives in its own stream', () => {
+    expect(sellerStream('kaveri-01')).toBe('seller-kaveri-01');
+  });
+});
+
+describe('Seller profile updated', () => {
+  it('records the whole new profile', () => {
+    const sellerId = freshId('seller');
+    const pickupAddress = { ...sellerProfile().pickupAddress, line1: '48 Residency Road' };
+
+    spec.given([registered(sellerId)]).when({ type: 'UpdateSellerProfile', sellerId, profile: { pickupAddress } }).then([
+      { type: 'SellerProfileUpdated', data: { sellerId, profile: sellerProfile({ pickupAddress }), updatedAt: NOW_ISO } },
+    ]);
+  });
+
+  it('to a registration in another state, with GSTIN and state together', () => {
+    const sellerId = freshId('seller');
+
+    spec
+      .given([registered(sellerId)])
+      .when({ type: 'UpdateSellerProfile', sellerId, profile: { gstin: MAHARASHTRA_GSTIN, stateCode: '27' } })
+      .thenMatches([{ type: 'SellerProfileUpdated', data: { profile: { gstin: MAHARASHTRA_GSTIN, stateCode: '27' } } }]);
+  });
+
+  it('with a GSTIN of another state than the registered state is refused', () => {
+    const sellerId = freshId('seller');
+
+    const error = spec.given([registered(sellerId)]).when({ type: 'UpdateSellerProfile', sellerId, profile: { gstin: MAHARASHTRA_GSTIN } }).thenThrows<ValidationError>(ValidationError);
+    expect(fieldsOf(error)).toEqual(['profile.stateCode']);
+  });
+
+  it('with a state that does not match the registered GSTIN is refused', () => {
+    const sellerId = freshId('seller');
+
+    const error = spec.given([registered(sellerId)]).when({ type: 'UpdateSellerProfile', sellerId, profile: { stateCode: '27' } }).thenThrows<ValidationError>(ValidationError);
+    expect(fieldsOf(error)).toEqual(['profile.stateCode']);
+  });
+
+  it('with the same values changes nothing', () => {
+    const sellerId = freshId('seller');
+
+    spec.given([registered(sellerId)]).when({ type: 'UpdateSellerProfile', sellerId, profile: { legalName: sellerProfile().legalName } }).thenNothingHappens();
+  });
+
+  it('of a seller who never registered is not found', () => {
+    const sellerId = freshId('seller');
+
+    spec.given([]).when({ type: 'UpdateSellerProfile', sellerId, profile: { legalName: 'X Pvt Ltd' } }).thenThrows(NotFoundError, 'SELLER_NOT_FOUND');
+  });
+});
+
+describe('Seller settings changed', () => {
+  it('records the whole new settings', () => {
+    const sellerId = freshId('seller');
+
+    spec
+      .given([registered(sellerId)])
+      .when({ type: 'ChangeSellerSettings', sellerId, settings: { autoManifest: true, defaultPackage: sellerDefaultPackage } })
+      .then([{ type: 'SellerSettingsChanged', data: { sellerId, settings: { ...DEFAULT_SELLER_SETTINGS, autoManifest: true, defaultPackage: sellerDefaultPackage }, changedAt: NOW_ISO } }]);
+  });
+
+  it('to what they already are changes nothing', () => {
+    const sellerId = freshId('seller');
+
+    spec.given([registered(sellerId, { autoInvoice: true })]).when({ type: 'ChangeSellerSettings', sellerId, settings: { autoInvoice: true } }).thenNothingHappens();
+  });
+
+  it('with a bad invoice prefix and WhatsApp number is refused, naming both', () => {
+    const sellerId = freshId('seller');
+
+    const error = spec
+      .given([registered(sellerId)])
+      .when({ type: 'ChangeSellerSettings', sellerId, settings: { invoicePrefix: 'INVOICE/2026/', whatsappNumber: '0987654321' } })
+      .thenThrows<ValidationError>(ValidationError);
+    expect(fieldsOf(error)).toEqual(['settings.invoicePrefix', 'settings.whatsappNumber']);
+  });
+
+  it('of a seller who never registered is not found', () => {
+    spec.given([]).when({ type: 'ChangeSellerSettings', sellerId: freshId('seller'), settings: { autoInvoice: true } }).thenThrows(NotFoundError, 'SELLER_NOT_FOUND');
+  });
+
+  it('are what the state then holds', () => {
+    const sellerId = freshId('seller');
+
+    const state = spec.given([registered(sellerId)]).when({ type: 'ChangeSellerSettings', sellerId, settings: { whatsappNumber: '919876543210' } }).thenState();
+    expect(state).toMatchObject({ status: 'registered', settings: { whatsappNumber: '919876543210', invoicePrefix: 'INV/' } });
+  });
+});
+
+describe('Seller API key issued', () => {
+  const secretSha256 = 'ab'.repeat(32);
+
+  it('keeps only the hash of the secret', () => {
+    const sellerId = freshId('seller');
+
+    spec.given([registered(sellerId)]).when({ type: 'IssueSellerApiKey', sellerId, keyId: 'key0000001', secretSha256 }).then([
+      { type: 'SellerApiKeyIssued', data: { sellerId, keyId: 'key0000001', secretSha256, issuedAt: NOW_ISO } },
+    ]);
+  });
+
+  it('with a key id already issued is refused', () => {
+    const sellerId = freshId('seller');
+    const issued: SellerEvent = { type: 'SellerApiKeyIssued', data: { sellerId, keyId: 'key0000001', secretSha256, issuedAt: NOW_ISO } };
+
+    spec.given([registered(sellerId), issued]).when({ type: 'IssueSellerApiKey', sellerId, keyId: 'key0000001', secretSha256 }).thenThrows(IllegalStepError, 'API_KEY_ALREADY_ISSUED');
+  });
+
+  it('with a short key id or a secret that is not a SHA-256 is refused', () => {
+    const sellerId = freshId('seller');
+
+    const error = spec.given([registered(sellerId)]).when({ type: 'IssueSellerApiKey', sellerId, keyId: 'k1', secretSha256: 'plain-secret' }).thenThrows<ValidationError>(ValidationError);
+    expect(fieldsOf(error)).toEqual(['keyId', 'secretSha256']);
+  });
+});
