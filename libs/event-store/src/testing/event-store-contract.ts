@@ -1,0 +1,290 @@
+import { randomUUID } from 'node:crypto';
+import type { EventStore, NewEvent, Position, RecordedEvent, Subscription } from '../event-store';
+import { StreamRevisionConflictError } from '../errors';
+
+export interface ContractSetup {
+  store: EventStore;
+  teardown?: () => Promise<void>;
+}
+
+export interface ContractOptions {
+  /** Writers × appends per writer in the concurrency case; smaller for slow adapters. */
+  concurrentWriters?: number;
+  appendsPerWriter?: number;
+  /** Deadline for waiting on a subscription, in ms. */
+  deadlineMs?: number;
+}
+
+/** Fresh names per test, so tests share one store without seeing each other's events. */
+const fresh = (prefix: string): string => `${prefix}-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+
+const event = (type: string, data: Record<string, unknown> = {}): NewEvent => ({ type, data: data as NewEvent['data'], metadata: { test: true } });
+
+/** Resolves when `predicate` holds, polled on each call of the returned `check`, or rejects at the deadline. */
+function until(predicate: () => boolean, deadlineMs: number, what: string): { promise: Promise<void>; check: () => void } {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  const timer = setTimeout(() => reject(new Error(`Timed out after ${deadlineMs} ms waiting for ${what}`)), deadlineMs);
+  // A wait nobody ends up awaiting (a stopped subscription's) must neither hold the process open nor report later.
+  timer.unref();
+  promise.catch(() => undefined);
+  const check = () => {
+    if (predicate()) {
+      clearTimeout(timer);
+      resolve();
+    }
+  };
+  check();
+  return { promise, check };
+}
+
+/** Collects a filtered subscription's events until `count` have arrived. */
+function collect(store: EventStore, options: { after?: Position; typePrefix: string; count: number; deadlineMs: number }) {
+  const seen: RecordedEvent[] = [];
+  const done = until(() => seen.length >= options.count, options.deadlineMs, `${options.count} events of ${options.typePrefix}`);
+  const subscription = store.subscribe({
+    ...(options.after !== undefined ? { after: options.after } : {}),
+    filter: { kind: 'eventType', prefixes: [options.typePrefix] },
+    onEvent: async (e) => {
+      seen.push(e);
+      done.check();
+    },
+  });
+  return { seen, subscription, done: done.promise };
+}
+
+/**
+ * The behaviour every event store adapter promises, run against each of them (PGlite, a
+ * PostgreSQL server, EventStoreDB through its protocol double or a real server).
+ */
+export function describeEventStoreContract(name: string, setup: () => Promise<ContractSetup>, options: ContractOptions = {}): void {
+  const writers = options.concurrentWriters ?? 8;
+  const appendsPerWriter = options.appendsPerWriter ?? 40;
+  const deadlineMs = options.deadlineMs ?? 20_000;
+
+  describe(`event store contract: ${name}`, () => {
+    let store: EventStore;
+    let teardown: (() => Promise<void>) | undefined;
+    const subscriptions: Subscription[] = [];
+
+    beforeAll(async () => {
+      ({ store, teardown } = await setup());
+    });
+    afterEach(async () => {
+      await Promise.all(subscriptions.splice(0).map((s) => s.stop()));
+    });
+    afterAll(async () => {
+      await teardown?.();
+    });
+
+    describe('appending with an expected revision', () => {
+      it('creates a stream expecting no stream, numbering revisions from 0', async () => {
+        const stream = fresh('order');
+        const result = await store.append(stream, [event('Opened'), event('Changed')], { expectedRevision: 'no_stream' });
+        expect(result.nextExpectedRevision).toBe(1n);
+        expect((await store.readStream(stream)).map((e) => e.revision)).toEqual([0n, 1n]);
+      });
+
+      it('refuses no_stream when the stream exists, reporting its revision', async () => {
+        const stream = fresh('order');
+        await store.append(stream, [event('Opened')], { expectedRevision: 'no_stream' });
+        const error = await store.append(stream, [event('Again')], { expectedRevision: 'no_stream' }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StreamRevisionConflictError);
+        expect((error as StreamRevisionConflictError).actual).toBe(0n);
+      });
+
+      it('accepts the exact revision and refuses a stale one', async () => {
+        const stream = fresh('order');
+        await store.append(stream, [event('Opened'), event('Changed')], { expectedRevision: 'no_stream' });
+        await store.append(stream, [event('Changed')], { expectedRevision: 1n });
+        const error = await store.append(stream, [event('Late')], { expectedRevision: 1n }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StreamRevisionConflictError);
+        expect(error).toMatchObject({ stream, expected: 1n, actual: 2n });
+      });
+
+      it('appends with any, whatever the revision', async () => {
+        const stream = fresh('order');
+        await store.append(stream, [event('One')], { expectedRevision: 'any' });
+        const result = await store.append(stream, [event('Two')], { expectedRevision: 'any' });
+        expect(result.nextExpectedRevision).toBe(1n);
+      });
+
+      it('refuses stream_exists on a missing stream and accepts it on an existing one', async () => {
+        const stream = fresh('order');
+        await expect(store.append(stream, [event('One')], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(StreamRevisionConflictError);
+        await store.append(stream, [event('One')], { expectedRevision: 'no_stream' });
+        await expect(store.append(stream, [event('Two')], { expectedRevision: 'stream_exists' })).resolves.toMatchObject({ nextExpectedRevision: 1n });
+      });
+
+      it('writes a conflicting batch not at all', async () => {
+        const stream = fresh('order');
+        await store.append(stream, [event('Opened')], { expectedRevision: 'no_stream' });
+        await expect(store.append(stream, [event('A'), event('B'), event('C')], { expectedRevision: 5n })).rejects.toBeInstanceOf(StreamRevisionConflictError);
+        expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['Opened']);
+      });
+
+      it('lets exactly one of many concurrent writers win each expected revision', async () => {
+        const stream = fresh('order');
+        await store.append(stream, [event('Opened')], { expectedRevision: 'no_stream' });
+        const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => store.append(stream, [event('Raced', { i })], { expectedRevision: 0n })));
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(StreamRevisionConflictError);
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
+      it('returns positions that grow with every append', async () => {
+        const first = await store.append(fresh('order'), [event('One')], { expectedRevision: 'no_stream' });
+        const second = await store.append(fresh('order'), [event('Two'), event('Three')], { expectedRevision: 'no_stream' });
+        expect(second.position).toBeGreaterThan(first.position);
+        expect(await store.headPosition()).toBeGreaterThanOrEqual(second.position);
+      });
+    });
+
+    describe('reading', () => {
+      it('reads a missing stream as empty', async () => {
+        expect(await store.readStream(fresh('missing'))).toEqual([]);
+      });
+
+      it('round-trips data and metadata, unicode and nesting included', async () => {
+        const stream = fresh('order');
+        const data = { name: 'आशा कुलकर्णी ✓', nested: { list: [1, 'two', { three: null }], flag: true }, amountPaise: 123456789 };
+        await store.append(stream, [{ id: randomUUID(), type: 'Detailed', data, metadata: { correlationId: 'c-1', actor: { type: 'seller', id: 's' } } }], {
+          expectedRevision: 'no_stream',
+        });
+        const [read] = await store.readStream(stream);
+        expect(read).toMatchObject({ stream, type: 'Detailed', revision: 0n, data, metadata: { correlationId: 'c-1', actor: { type: 'seller', id: 's' } } });
+        expect(read!.recordedAt).toBeInstanceOf(Date);
+        expect(typeof read!.id).toBe('string');
+      });
+
+      it('reads a stream from a revision, at most maxCount events', async () => {
+        const stream = fresh('order');
+        await store.append(stream, ['A', 'B', 'C', 'D'].map((t) => event(t)), { expectedRevision: 'no_stream' });
+        expect((await store.readStream(stream, { fromRevision: 1n, maxCount: 2 })).map((e) => e.type)).toEqual(['B', 'C']);
+      });
+
+      it('reads all events after a position, in position order, the start excluded', async () => {
+        const type = fresh('ReadAll');
+        const head = await store.headPosition();
+        const written = [];
+        for (let i = 0; i < 5; i++) written.push(await store.append(fresh('order'), [event(type, { i })], { expectedRevision: 'no_stream' }));
+        const all = await store.readAll({ after: head, maxCount: 1000, filter: { kind: 'eventType', prefixes: [type] } });
+        expect(all.map((e) => e.data['i'])).toEqual([0, 1, 2, 3, 4]);
+        const after = await store.readAll({ after: all[1]!.position, maxCount: 1000, filter: { kind: 'eventType', prefixes: [type] } });
+        expect(after.map((e) => e.data['i'])).toEqual([2, 3, 4]);
+      });
+
+      it('filters by event type prefix and by stream name prefix', async () => {
+        const prefix = fresh('shop');
+        const type = fresh('Filtered');
+        const head = await store.headPosition();
+        await store.append(`${prefix}-a`, [event(`${type}Yes`), event('OtherType')], { expectedRevision: 'no_stream' });
+        await store.append(fresh('elsewhere'), [event(`${type}Also`)], { expectedRevision: 'no_stream' });
+        const byType = await store.readAll({ after: head, maxCount: 100, filter: { kind: 'eventType', prefixes: [type] } });
+        expect(byType.map((e) => e.type).sort()).toEqual([`${type}Also`, `${type}Yes`]);
+        const byStream = await store.readAll({ after: head, maxCount: 100, filter: { kind: 'streamName', prefixes: [prefix] } });
+        expect(byStream.map((e) => e.type)).toEqual([`${type}Yes`, 'OtherType']);
+      });
+    });
+
+    describe('subscribing', () => {
+      it('catches up, then delivers live events, in order', async () => {
+        const type = fresh('Sub');
+        const head = await store.headPosition();
+        await store.append(fresh('order'), [event(type, { n: 1 }), event(type, { n: 2 })], { expectedRevision: 'no_stream' });
+        const { seen, subscription, done } = collect(store, { after: head, typePrefix: type, count: 4, deadlineMs });
+        subscriptions.push(subscription);
+        await subscription.caughtUp;
+        await store.append(fresh('order'), [event(type, { n: 3 })], { expectedRevision: 'no_stream' });
+        await store.append(fresh('order'), [event(type, { n: 4 })], { expectedRevision: 'no_stream' });
+        await done;
+        expect(seen.map((e) => e.data['n'])).toEqual([1, 2, 3, 4]);
+      });
+
+      it('resumes from a checkpoint without skipping or repeating', async () => {
+        const type = fresh('Resume');
+        const head = await store.headPosition();
+        for (let n = 1; n <= 3; n++) await store.append(fresh('order'), [event(type, { n })], { expectedRevision: 'no_stream' });
+        const first = collect(store, { after: head, typePrefix: type, count: 2, deadlineMs });
+        subscriptions.push(first.subscription);
+        await first.done;
+        await first.subscription.stop();
+        const checkpoint = first.seen[1]!.position;
+        for (let n = 4; n <= 5; n++) await store.append(fresh('order'), [event(type, { n })], { expectedRevision: 'no_stream' });
+        const resumed = collect(store, { after: checkpoint, typePrefix: type, count: 3, deadlineMs });
+        subscriptions.push(resumed.subscription);
+        await resumed.done;
+        expect(resumed.seen.map((e) => e.data['n'])).toEqual([3, 4, 5]);
+      });
+
+      it('delivers nothing more once stopped', async () => {
+        const type = fresh('Stop');
+        const head = await store.headPosition();
+        const { seen, subscription } = collect(store, { after: head, typePrefix: type, count: 1, deadlineMs });
+        await subscription.caughtUp;
+        await subscription.stop();
+        await store.append(fresh('order'), [event(type)], { expectedRevision: 'no_stream' });
+        // A fresh subscription that sees the event proves it was committed and deliverable.
+        const probe = collect(store, { after: head, typePrefix: type, count: 1, deadlineMs });
+        subscriptions.push(probe.subscription);
+        await probe.done;
+        expect(seen).toHaveLength(0);
+      });
+
+      it('ends with onError when the handler throws, delivering nothing after', async () => {
+        const type = fresh('Poison');
+        const head = await store.headPosition();
+        await store.append(fresh('order'), [event(type, { n: 1 }), event(type, { n: 2 })], { expectedRevision: 'no_stream' });
+        const handled: number[] = [];
+        let failure: Error | undefined;
+        const failed = until(() => failure !== undefined, deadlineMs, 'onError');
+        const subscription = store.subscribe({
+          after: head,
+          filter: { kind: 'eventType', prefixes: [type] },
+          onEvent: async (e) => {
+            handled.push(e.data['n'] as number);
+            throw new Error('handler refuses');
+          },
+          onError: (error) => {
+            failure = error;
+            failed.check();
+          },
+        });
+        subscriptions.push(subscription);
+        await failed.promise;
+        expect(failure?.message).toContain('handler refuses');
+        expect(handled).toEqual([1]);
+      });
+
+      it('sees every event of many concurrent writers exactly once, in increasing position order', async () => {
+        const type = fresh('Concurrent');
+        const head = await store.headPosition();
+        const total = writers * appendsPerWriter + writers; // each writer also appends one batch of two
+        const { seen, subscription, done } = collect(store, { after: head, typePrefix: type, count: total, deadlineMs: deadlineMs * 3 });
+        subscriptions.push(subscription);
+        await subscription.caughtUp;
+        await Promise.all(
+          Array.from({ length: writers }, async (_, w) => {
+            const stream = fresh(`writer${w}`);
+            for (let i = 0; i < appendsPerWriter - 1; i++) {
+              await store.append(stream, [event(type, { w, i })], { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1) });
+            }
+            await store.append(stream, [event(type, { w, i: appendsPerWriter - 1 }), event(type, { w, i: appendsPerWriter })], {
+              expectedRevision: BigInt(appendsPerWriter - 2),
+            });
+          }),
+        );
+        await done;
+        const positions = seen.map((e) => e.position);
+        for (let i = 1; i < positions.length; i++) expect(positions[i]! > positions[i - 1]!).toBe(true);
+        expect(new Set(seen.map((e) => e.id)).size).toBe(total);
+        const final = await store.readAll({ after: head, maxCount: total + 10, filter: { kind: 'eventType', prefixes: [type] } });
+        expect(seen.map((e) => e.id)).toEqual(final.map((e) => e.id));
+      });
+    });
+  });
+}
