@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { EventMetadata } from '@fulfil/domain';
+import {
+  EventStore,
+  JsonObject,
+  Position,
+  RecordedEvent,
+  StreamRevision,
+  StreamRevisionConflictError,
+} from '@fulfil/event-store';
+
+export interface DomainEventShape {
+  type: string;
+  data: object;
+}
+
+export interface Decider<S, E extends DomainEventShape> {
+  initialState: () => S;
+  evolve: (state: S, event: E) => S;
+}
+
+export interface HandleOptions<S = unknown, E = unknown> {
+  metadata: EventMetadata;
+  /** Re-read and decide again when another writer got in first; only for commands whose decision depends on nothing but fresh state. */
+  retryOnConflict: boolean;
+  maxAttempts?: number;
+  /** Completes decided events with facts computed outside the decision (a rendered document's hash). */
+  enrich?: (stateBefore: S, events: E[]) => Promise<E[]>;
+}
+
+export interface HandleResult<S, E> {
+  /** Events this command appended, or for a replay the events the first attempt appended (empty when it changed nothing). */
+  events: E[];
+  state: S;
+  /** Stream revision after the command. */
+  revision: StreamRevision | undefined;
+  /** Store position of the last event this command wrote (or found, for a replay): what read-your-writes waits for. */
+  position: Position | undefined;
+  /** True when an earlier command with the same idempotency key had already written its events. */
+  replayed: boolean;
+}
+
+export interface LoadedStream<S, E> {
+  state: S;
+  revision: StreamRevision | undefined;
+  events: RecordedEvent[];
+  decoded: E[];
+}
+
+/** Folds a stream into its state; the stream's events are trusted to be of the decider's types. */
+export async function loadStream<S, E extends DomainEventShape>(store: EventStore, stream: string, decider: Decider<S, E>): Promise<LoadedStream<S, E>> {
+  const events = await store.readStream(stream);
+  const decoded = events.map((e) => ({ type: e.type, data: e.data }) as unknown as E);
+  const state = decoded.reduce(decider.evolve, decider.initialState());
+  const last = events[events.length - 1];
+  return { state, revision: last?.revision, events, decoded };
+}
+
+const toNewEvent = (event: DomainEventShape, metadata: EventMetadata) => ({
+  id: randomUUID(),
+  type: event.type,
+  data: event.data as JsonObject,
+  metadata: metadata as unknown as JsonObject,
+});
+
+/**
+ * The one way a command changes the world: read the stream, fold it, decide, append expecting the
+ * revision that was read. A repeat of an idempotency key already in the stream returns the earlier
+ * outcome without deciding again.
+ */
+export async function handleCommand<S, E extends DomainEventShape>(
+  store: EventStore,
+  stream: string,
+  decider: Decider<S, E>,
+  decide: (state: S) => E[],
+  options: HandleOptions<S, E>,
+): Promise<HandleResult<S, E>> {
+  const maxAttempts = options.retryOnConflict ? (options.maxAttempts ?? 5) : 1;
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await loadStream(store, stream, decider);
+    const replay = replayOf(loaded, options.metadata.idempotencyKey);
+    if (replay) return replay;
+    const decided = decide(loaded.state);
+    const events = options.enrich && decided.length > 0 ? await options.enrich(loaded.state, decided) : decided;
+    if (events.length === 0) {
+      return { events, state: loaded.state, revision: loaded.revision, position: undefined, replayed: false };
+    }
+    try {
+      const result = await store.append(
+        stream,
+        events.map((e) => toNewEvent(e, options.metadata)),
+        { expectedRevision: loaded.revision ?? 'no_stream' },
+      );
+      const state = events.reduce(decider.evolve, loaded.state);
+      return { events, state, revision: result.nextExpectedRevision, position: result.position, replayed: false };
+    } catch (error) {
+      if (!(error instanceof StreamRevisionConflictError) || attempt >= maxAttempts) throw error;
+    }
+  }
+}
+
+/** True when the stream already holds the events of a command sent with this idempotency key: a repeat to replay, not to refuse. */
+export function isRepeatOf(loaded: Pick<LoadedStream<unknown, unknown>, 'events'>, idempotencyKey: string | undefined): boolean {
+  return idempotencyKey !== undefined && loaded.events.some((e) => e.metadata['idempotencyKey'] === idempotencyKey);
+}
+
+function replayOf<S, E extends DomainEventShape>(loaded: LoadedStream<S, E>, idempotencyKey: string | undefined): HandleResult<S, E> | undefined {
+  if (!idempotencyKey) return undefined;
+  const earlier = loaded.events.flatMap((e, i) => (e.metadata['idempotencyKey'] === idempotencyKey ? [{ recorded: e, decoded: loaded.decoded[i]! }] : []));
+  const last = earlier[earlier.length - 1];
+  if (!last) return undefined;
+  return { events: earlier.map((e) => e.decoded), state: loaded.state, revision: loaded.revision, position: last.recorded.position, replayed: true };
+}

@@ -1,0 +1,11 @@
+export * from './tokens';
+export * from './command-meta';
+export { InvoiceNumberAllocator } from './invoice-number-allocator';
+export * from './command-outcome';
+export * from './command-observer';
+export * from './handle-command';
+export * from './order-command-messages';
+export * from './seller-reader';
+export * from './command-side.module';
+export { orderDecider } from './order-command.handler';
+export * from './reactions/automatic-steps.reaction';

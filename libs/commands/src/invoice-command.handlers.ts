@@ -1,0 +1,113 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import {
+  OrderEvent,
+  OrderState,
+  assertInvoiceCanBeGenerated,
+  creditNotePrefix,
+  financialYearOf,
+  orderStream,
+  planInvoiceCorrection,
+  requireOrder,
+  type RegisteredSeller,
+} from '@fulfil/domain';
+import type { EventStore } from '@fulfil/event-store';
+import { eventMetadata, type CommandMeta } from './command-meta';
+import type { CommandOutcome } from './command-outcome';
+import { isRepeatOf, loadStream } from './handle-command';
+import { InvoiceNumberAllocator, NumberRequest } from './invoice-number-allocator';
+import { OrderCommandExecutor, orderDecider } from './order-command.handler';
+import { GenerateInvoiceCommand, RegenerateInvoiceCommand } from './order-command-messages';
+import { SellerReader } from './seller-reader';
+import { CLOCK, Clock, EVENT_STORE } from './tokens';
+
+/** What the allocator needs to number one of the order's documents in the seller's invoice series, dated now. */
+function numberRequest(command: { sellerId: string; orderId: string }, seller: RegisteredSeller, now: Date, meta: CommandMeta, held: readonly string[]): NumberRequest {
+  return {
+    sellerId: command.sellerId,
+    orderId: command.orderId,
+    financialYear: financialYearOf(now),
+    prefix: seller.settings.invoicePrefix,
+    now,
+    metadata: eventMetadata(meta),
+    held,
+  };
+}
+
+async function loadOrder(store: EventStore, sellerId: string, orderId: string, idempotencyKey: string | undefined) {
+  const loaded = await loadStream<OrderState, OrderEvent>(store, orderStream(orderId), orderDecider);
+  return { order: requireOrder(loaded.state, sellerId, orderId), repeat: isRepeatOf(loaded, idempotencyKey) };
+}
+
+/** Checks the order can be invoiced, takes a number (custom or next in series), then records the invoice. */
+@CommandHandler(GenerateInvoiceCommand)
+export class GenerateInvoiceHandler implements ICommandHandler<GenerateInvoiceCommand, CommandOutcome<OrderState>> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sellers: SellerReader,
+    private readonly numbers: InvoiceNumberAllocator,
+    private readonly executor: OrderCommandExecutor,
+  ) {}
+
+  async execute({ command, meta }: GenerateInvoiceCommand): Promise<CommandOutcome<OrderState>> {
+    const { order, repeat } = await loadOrder(this.store, command.sellerId, command.orderId, meta.idempotencyKey);
+    // A retry whose first attempt wrote the invoice (its answer lost to a crash or timeout) gets that
+    // answer back: the executor replays by idempotency key, before looking at the number.
+    if (repeat) {
+      const { sellerId, orderId } = command;
+      return this.executor.execute({ type: 'GenerateInvoice', sellerId, orderId, invoiceNumber: order.invoice?.current.invoiceNumber ?? '', numberSource: 'sequence', auto: command.auto ?? false }, { meta });
+    }
+    assertInvoiceCanBeGenerated(order);
+    const seller = await this.sellers.get(command.sellerId);
+    const request = numberRequest(command, seller, this.clock.now(), meta, []);
+    const invoiceNumber =
+      command.customInvoiceNumber !== undefined
+        ? await this.numbers.reserveCustom({ ...request, invoiceNumber: command.customInvoiceNumber })
+        : await this.numbers.nextInvoiceNumber(request);
+    return this.executor.execute(
+      {
+        type: 'GenerateInvoice',
+        sellerId: command.sellerId,
+        orderId: command.orderId,
+        invoiceNumber,
+        numberSource: command.customInvoiceNumber !== undefined ? 'custom' : 'sequence',
+        auto: command.auto ?? false,
+      },
+      { meta },
+    );
+  }
+}
+
+/** A tax-relevant correction needs a credit note and a new invoice number; others keep the number. */
+@CommandHandler(RegenerateInvoiceCommand)
+export class RegenerateInvoiceHandler implements ICommandHandler<RegenerateInvoiceCommand, CommandOutcome<OrderState>> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sellers: SellerReader,
+    private readonly numbers: InvoiceNumberAllocator,
+    private readonly executor: OrderCommandExecutor,
+  ) {}
+
+  async execute({ command, meta }: RegenerateInvoiceCommand): Promise<CommandOutcome<OrderState>> {
+    const { order, repeat } = await loadOrder(this.store, command.sellerId, command.orderId, meta.idempotencyKey);
+    // As for a first invoice: a repeat replays what the first attempt wrote, without planning or numbering again.
+    if (repeat) return this.executor.execute({ type: 'RegenerateInvoice', ...command }, { meta });
+    const seller = await this.sellers.get(command.sellerId);
+    const plan = planInvoiceCorrection(order, command.corrections, seller, command.reason);
+    let numbers: { newInvoiceNumber: string; creditNoteNumber: string } | undefined;
+    if (plan.taxRelevant) {
+      const request = numberRequest(command, seller, this.clock.now(), meta, order.invoice?.revisions.map((r) => r.invoiceNumber) ?? []);
+      numbers = {
+        creditNoteNumber: await this.numbers.nextCreditNoteNumber({
+          ...request,
+          prefix: creditNotePrefix(seller.settings.invoicePrefix),
+          held: order.invoice?.creditNotes.map((c) => c.creditNoteNumber) ?? [],
+        }),
+        newInvoiceNumber: await this.numbers.nextInvoiceNumber(request),
+      };
+    }
+    return this.executor.execute({ type: 'RegenerateInvoice', ...command, ...numbers }, { meta });
+  }
+}

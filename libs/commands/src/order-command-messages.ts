@@ -1,0 +1,76 @@
+import type { OrderCommandOf, OrderCommandType, SellerCommand } from '@fulfil/domain';
+import type { CommandMeta } from './command-meta';
+
+/** A domain order command on the CommandBus; one subclass per use case so each has its own handler. */
+export abstract class OrderCommandMessage<T extends OrderCommandType> {
+  constructor(
+    readonly command: Omit<OrderCommandOf<T>, 'type'>,
+    readonly meta: CommandMeta,
+  ) {}
+  abstract readonly type: T;
+}
+
+export class ReceiveOrderCommand extends OrderCommandMessage<'ReceiveOrder'> {
+  readonly type = 'ReceiveOrder';
+}
+export class CreateShipmentCommand extends OrderCommandMessage<'CreateShipment'> {
+  readonly type = 'CreateShipment';
+}
+export class MarkShipmentReadyToShipCommand extends OrderCommandMessage<'MarkShipmentReadyToShip'> {
+  readonly type = 'MarkShipmentReadyToShip';
+}
+export class RecordPackageImageCommand extends OrderCommandMessage<'RecordPackageImage'> {
+  readonly type = 'RecordPackageImage';
+}
+export class SwitchShipmentToOffNetworkCommand extends OrderCommandMessage<'SwitchShipmentToOffNetwork'> {
+  readonly type = 'SwitchShipmentToOffNetwork';
+}
+export class MarkShipmentShippedCommand extends OrderCommandMessage<'MarkShipmentShipped'> {
+  readonly type = 'MarkShipmentShipped';
+}
+export class VerifyDeliveryOtpCommand extends OrderCommandMessage<'VerifyDeliveryOtp'> {
+  readonly type = 'VerifyDeliveryOtp';
+}
+export class ReissueDeliveryOtpCommand extends OrderCommandMessage<'ReissueDeliveryOtp'> {
+  readonly type = 'ReissueDeliveryOtp';
+}
+export class AssignLogisticsPartnerCommand extends OrderCommandMessage<'AssignLogisticsPartner'> {
+  readonly type = 'AssignLogisticsPartner';
+}
+export class RecordNoPartnerFoundCommand extends OrderCommandMessage<'RecordNoPartnerFound'> {
+  readonly type = 'RecordNoPartnerFound';
+}
+export class RecordPartnerReportCommand extends OrderCommandMessage<'RecordPartnerReport'> {
+  readonly type = 'RecordPartnerReport';
+}
+export class CancelShipmentCommand extends OrderCommandMessage<'CancelShipment'> {
+  readonly type = 'CancelShipment';
+}
+export class ReshipOrderCommand extends OrderCommandMessage<'ReshipOrder'> {
+  readonly type = 'ReshipOrder';
+}
+export class CancelOrderCommand extends OrderCommandMessage<'CancelOrder'> {
+  readonly type = 'CancelOrder';
+}
+
+/** The invoice number is not the caller's to allocate: the handler reserves a custom one or takes the next of the series. */
+export class GenerateInvoiceCommand {
+  constructor(
+    readonly command: { sellerId: string; orderId: string; customInvoiceNumber?: string; auto?: boolean },
+    readonly meta: CommandMeta,
+  ) {}
+}
+
+export class RegenerateInvoiceCommand {
+  constructor(
+    readonly command: Omit<OrderCommandOf<'RegenerateInvoice'>, 'type' | 'newInvoiceNumber' | 'creditNoteNumber'>,
+    readonly meta: CommandMeta,
+  ) {}
+}
+
+export class SellerCommandMessage {
+  constructor(
+    readonly command: SellerCommand,
+    readonly meta: CommandMeta,
+  ) {}
+}

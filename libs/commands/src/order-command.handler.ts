@@ -1,0 +1,162 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import {
+  DeliveryOtpGenerator,
+  DeliveryOtpPolicy,
+  OrderCommand,
+  OrderCommandType,
+  OrderContext,
+  OrderEvent,
+  OrderState,
+  decideOrder,
+  evolveOrder,
+  initialOrderState,
+  orderStream,
+  refusalRecordedIn,
+} from '@fulfil/domain';
+import type { EventStore } from '@fulfil/event-store';
+import { eventMetadata } from './command-meta';
+import { COMMAND_OBSERVER, CommandObserver, observed } from './command-observer';
+import type { CommandOutcome } from './command-outcome';
+import { handleCommand } from './handle-command';
+import {
+  AssignLogisticsPartnerCommand,
+  CancelOrderCommand,
+  CancelShipmentCommand,
+  CreateShipmentCommand,
+  MarkShipmentReadyToShipCommand,
+  MarkShipmentShippedCommand,
+  OrderCommandMessage,
+  ReceiveOrderCommand,
+  RecordNoPartnerFoundCommand,
+  RecordPackageImageCommand,
+  RecordPartnerReportCommand,
+  ReissueDeliveryOtpCommand,
+  ReshipOrderCommand,
+  SwitchShipmentToOffNetworkCommand,
+  VerifyDeliveryOtpCommand,
+} from './order-command-messages';
+import { SellerReader } from './seller-reader';
+import { CLOCK, Clock, DELIVERY_OTP, DELIVERY_OTP_POLICY, DOCUMENT_HASHES, DocumentHashes, EVENT_STORE } from './tokens';
+
+export const orderDecider = { initialState: initialOrderState, evolve: evolveOrder };
+
+/** Commands whose decision copies the seller's profile or settings. */
+const NEEDS_SELLER: ReadonlySet<OrderCommandType> = new Set(['CreateShipment', 'ReshipOrder', 'GenerateInvoice', 'RegenerateInvoice']);
+
+/** Runs any order command against the order's stream; the use-case handlers below only route to it. */
+@Injectable()
+export class OrderCommandExecutor {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(DELIVERY_OTP) private readonly otp: DeliveryOtpGenerator,
+    @Inject(DELIVERY_OTP_POLICY) private readonly otpPolicy: DeliveryOtpPolicy,
+    private readonly sellers: SellerReader,
+    @Inject(COMMAND_OBSERVER) private readonly observer: CommandObserver,
+    @Inject(DOCUMENT_HASHES) private readonly documents: DocumentHashes,
+  ) {}
+
+  execute(command: OrderCommand, message: Pick<OrderCommandMessage<OrderCommandType>, 'meta'>): Promise<CommandOutcome<OrderState>> {
+    return observed(this.observer, command.type, () => this.decideAndAppend(command, message));
+  }
+
+  private async decideAndAppend(command: OrderCommand, message: Pick<OrderCommandMessage<OrderCommandType>, 'meta'>): Promise<CommandOutcome<OrderState>> {
+    const seller = NEEDS_SELLER.has(command.type) ? await this.sellers.get(command.sellerId) : undefined;
+    const result = await handleCommand<OrderState, OrderEvent>(
+      this.store,
+      orderStream(command.orderId),
+      orderDecider,
+      (state) => decideOrder(command, state, this.context(seller)),
+      {
+        metadata: eventMetadata(message.meta),
+        // Receiving twice is never a retry: the second is a duplicate order id.
+        retryOnConflict: command.type !== 'ReceiveOrder',
+        enrich: (state, events) => this.withDocumentHashes(state, events),
+      },
+    );
+    const refusal = refusalRecordedIn(result.events);
+    if (refusal) throw refusal;
+    return {
+      eventTypes: result.events.map((e) => e.type),
+      position: result.position,
+      revision: result.revision,
+      replayed: result.replayed,
+      state: result.state,
+    };
+  }
+
+  /** Documents are rendered from events alone, so their hash is known before the events are written. */
+  private async withDocumentHashes(state: OrderState, events: OrderEvent[]): Promise<OrderEvent[]> {
+    const after = events.reduce(evolveOrder, state);
+    if (after.status !== 'active') return events;
+    return Promise.all(
+      events.map(async (event) => {
+        const hash = await this.documents.hashOf(after, event);
+        return hash ? ({ ...event, data: { ...event.data, documentSha256: hash } } as OrderEvent) : event;
+      }),
+    );
+  }
+
+  private context(seller: OrderContext['seller']): OrderContext {
+    return { now: this.clock.now(), ...(seller ? { seller } : {}), otp: this.otp, otpPolicy: this.otpPolicy };
+  }
+}
+
+/** Decorated so that Nest emits the constructor's parameter types for the subclasses to inherit. */
+@Injectable()
+abstract class OrderUseCaseHandler<T extends OrderCommandType> implements ICommandHandler<OrderCommandMessage<T>, CommandOutcome<OrderState>> {
+  constructor(private readonly executor: OrderCommandExecutor) {}
+
+  execute(message: OrderCommandMessage<T>): Promise<CommandOutcome<OrderState>> {
+    // The message class fixes `type` for its fields; TypeScript cannot follow Omit<> through the generic.
+    const command = { ...message.command, type: message.type } as unknown as OrderCommand;
+    return this.executor.execute(command, message);
+  }
+}
+
+@CommandHandler(ReceiveOrderCommand)
+export class ReceiveOrderHandler extends OrderUseCaseHandler<'ReceiveOrder'> {}
+@CommandHandler(CreateShipmentCommand)
+export class CreateShipmentHandler extends OrderUseCaseHandler<'CreateShipment'> {}
+@CommandHandler(MarkShipmentReadyToShipCommand)
+export class MarkShipmentReadyToShipHandler extends OrderUseCaseHandler<'MarkShipmentReadyToShip'> {}
+@CommandHandler(RecordPackageImageCommand)
+export class RecordPackageImageHandler extends OrderUseCaseHandler<'RecordPackageImage'> {}
+@CommandHandler(SwitchShipmentToOffNetworkCommand)
+export class SwitchShipmentToOffNetworkHandler extends OrderUseCaseHandler<'SwitchShipmentToOffNetwork'> {}
+@CommandHandler(MarkShipmentShippedCommand)
+export class MarkShipmentShippedHandler extends OrderUseCaseHandler<'MarkShipmentShipped'> {}
+@CommandHandler(VerifyDeliveryOtpCommand)
+export class VerifyDeliveryOtpHandler extends OrderUseCaseHandler<'VerifyDeliveryOtp'> {}
+@CommandHandler(ReissueDeliveryOtpCommand)
+export class ReissueDeliveryOtpHandler extends OrderUseCaseHandler<'ReissueDeliveryOtp'> {}
+@CommandHandler(AssignLogisticsPartnerCommand)
+export class AssignLogisticsPartnerHandler extends OrderUseCaseHandler<'AssignLogisticsPartner'> {}
+@CommandHandler(RecordNoPartnerFoundCommand)
+export class RecordNoPartnerFoundHandler extends OrderUseCaseHandler<'RecordNoPartnerFound'> {}
+@CommandHandler(RecordPartnerReportCommand)
+export class RecordPartnerReportHandler extends OrderUseCaseHandler<'RecordPartnerReport'> {}
+@CommandHandler(CancelShipmentCommand)
+export class CancelShipmentHandler extends OrderUseCaseHandler<'CancelShipment'> {}
+@CommandHandler(ReshipOrderCommand)
+export class ReshipOrderHandler extends OrderUseCaseHandler<'ReshipOrder'> {}
+@CommandHandler(CancelOrderCommand)
+export class CancelOrderHandler extends OrderUseCaseHandler<'CancelOrder'> {}
+
+export const ORDER_USE_CASE_HANDLERS = [
+  ReceiveOrderHandler,
+  CreateShipmentHandler,
+  MarkShipmentReadyToShipHandler,
+  RecordPackageImageHandler,
+  SwitchShipmentToOffNetworkHandler,
+  MarkShipmentShippedHandler,
+  VerifyDeliveryOtpHandler,
+  ReissueDeliveryOtpHandler,
+  AssignLogisticsPartnerHandler,
+  RecordNoPartnerFoundHandler,
+  RecordPartnerReportHandler,
+  CancelShipmentHandler,
+  ReshipOrderHandler,
+  CancelOrderHandler,
+];
