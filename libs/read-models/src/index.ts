@@ -1,0 +1,14 @@
+export * from './database/sql-database';
+export * from './database/read-models-database';
+export * from './schema/migrate';
+export { MIGRATIONS, OPEN_ORDER_STATUSES, schemaNames, type Migration, type SchemaNames } from './schema/migrations';
+export * from './runner/subscriber';
+export * from './runner/checkpoint-store';
+export * from './runner/subscription-runner';
+export * from './runner/projection-rebuilder';
+export * from './projections';
+export * from './queries/order-queries';
+export * from './queries/seller-scoped-reader';
+export * from './status/projection-status';
+export * from './read-models';
+export * from './read-models.module';

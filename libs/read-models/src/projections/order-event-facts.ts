@@ -1,0 +1,144 @@
+import { orderStream, type OrderEvent, type OrderEventType } from '@fulfil/domain';
+import type { EventFilter, JsonObject, RecordedEvent } from '@fulfil/event-store';
+
+/** Every projection here reads the order streams only. */
+export const ORDER_STREAMS: EventFilter = { kind: 'streamName', prefixes: [orderStream('')] };
+
+const KNOWN_ORDER_EVENTS: Record<OrderEventType, true> = {
+  OrderReceived: true,
+  InvoiceGenerated: true,
+  InvoiceRegenerated: true,
+  CreditNoteIssued: true,
+  ShipmentCreated: true,
+  ShippingLabelGenerated: true,
+  ShipmentMarkedReadyToShip: true,
+  PackageImageRecorded: true,
+  ShipmentModeSwitched: true,
+  LogisticsPartnerAssigned: true,
+  NoLogisticsPartnerFound: true,
+  DeliveryAgentAssigned: true,
+  ShipmentPickedUp: true,
+  ShipmentInTransit: true,
+  ShipmentOutForDelivery: true,
+  ShipmentDelivered: true,
+  ShipmentCancelledByPartner: true,
+  ShipmentRtoInitiated: true,
+  ShipmentRtoDelivered: true,
+  ShipmentRtoDisposed: true,
+  LatePartnerReportRecorded: true,
+  ShipmentMarkedShipped: true,
+  DeliveryOtpIssued: true,
+  DeliveryOtpReissued: true,
+  DeliveryOtpVerified: true,
+  DeliveryOtpRejected: true,
+  DeliveryOtpLocked: true,
+  OrderReshipped: true,
+  ShipmentCancelled: true,
+  OrderCancelled: true,
+};
+
+/** An event on an order stream that this code does not know: a projection must not guess, so it fails loudly. */
+export class UnknownOrderEventError extends Error {
+  constructor(readonly event: RecordedEvent) {
+    super(`Unknown event type ${event.type} on ${event.stream}`);
+    this.name = 'UnknownOrderEventError';
+  }
+}
+
+/** The domain event carried by a stored one. Data was validated against its schema when appended, so it is trusted here. */
+export function toOrderEvent(event: RecordedEvent): OrderEvent {
+  if (!Object.prototype.hasOwnProperty.call(KNOWN_ORDER_EVENTS, event.type)) throw new UnknownOrderEventError(event);
+  return { type: event.type, data: event.data } as unknown as OrderEvent;
+}
+
+export const orderIdOf = (event: RecordedEvent): string => event.stream.slice(orderStream('').length);
+
+export const shipmentIdOf = (event: OrderEvent): string | undefined => ('shipmentId' in event.data ? event.data.shipmentId : undefined);
+
+export interface OrderEventFacts {
+  /** When it happened by the event's own clock (a partner's report time, say), not when it was stored. */
+  occurredAt: string;
+  /** What the timeline shows besides the type: identifiers and amounts, never contact details. */
+  detail: JsonObject;
+}
+
+const present = <T extends object>(value: T): JsonObject =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as JsonObject;
+
+export function orderEventFacts(event: OrderEvent): OrderEventFacts {
+  switch (event.type) {
+    case 'OrderReceived': {
+      const d = event.data;
+      return { occurredAt: d.receivedAt, detail: present({ itemCount: d.items.length, totalPaise: d.totalPaise, paymentMethod: d.paymentMethod, salesChannel: d.salesChannel }) };
+    }
+    case 'InvoiceGenerated': {
+      const d = event.data;
+      return { occurredAt: d.invoiceDate, detail: { invoiceNumber: d.invoiceNumber, revision: d.revision, grandTotalPaise: d.totals.grandTotalPaise, auto: d.auto } };
+    }
+    case 'InvoiceRegenerated': {
+      const d = event.data;
+      return {
+        occurredAt: d.regeneratedAt,
+        detail: present({
+          invoiceNumber: d.invoiceNumber,
+          previousInvoiceNumber: d.previousInvoiceNumber,
+          revision: d.revision,
+          reason: d.reason,
+          taxRelevantChange: d.taxRelevantChange,
+          creditNoteNumber: d.creditNoteNumber,
+        }),
+      };
+    }
+    case 'CreditNoteIssued': {
+      const d = event.data;
+      return { occurredAt: d.issuedAt, detail: { creditNoteNumber: d.creditNoteNumber, originalInvoiceNumber: d.originalInvoiceNumber, reason: d.reason } };
+    }
+    case 'ShipmentCreated':
+      return { occurredAt: event.data.createdAt, detail: present({ mode: event.data.mode, reshipOf: event.data.reshipOf }) };
+    case 'ShippingLabelGenerated':
+      return { occurredAt: event.data.generatedAt, detail: present({ labelVersion: event.data.labelVersion, awb: event.data.awb }) };
+    case 'ShipmentMarkedReadyToShip':
+      return { occurredAt: event.data.markedAt, detail: { attempt: event.data.attempt, bulk: event.data.bulk } };
+    case 'PackageImageRecorded':
+      return { occurredAt: event.data.recordedAt, detail: { sha256: event.data.image.sha256 } };
+    case 'ShipmentModeSwitched':
+      return { occurredAt: event.data.switchedAt, detail: { from: event.data.from, to: event.data.to } };
+    case 'LogisticsPartnerAssigned':
+      return { occurredAt: event.data.assignedAt, detail: present({ partnerId: event.data.partnerId, partnerName: event.data.partnerName, awb: event.data.awb }) };
+    case 'NoLogisticsPartnerFound':
+      return { occurredAt: event.data.reportedAt, detail: { reason: event.data.reason, candidatesTried: event.data.candidatesTried } };
+    case 'DeliveryAgentAssigned':
+      return { occurredAt: event.data.reportedAt, detail: { agentName: event.data.agentName } };
+    case 'ShipmentPickedUp':
+    case 'ShipmentInTransit':
+    case 'ShipmentOutForDelivery':
+    case 'ShipmentRtoDelivered':
+    case 'ShipmentRtoDisposed':
+      return { occurredAt: event.data.reportedAt, detail: {} };
+    case 'ShipmentDelivered':
+      return { occurredAt: event.data.deliveredAt, detail: { via: event.data.via } };
+    case 'ShipmentCancelledByPartner':
+      return { occurredAt: event.data.reportedAt, detail: { reason: event.data.reason } };
+    case 'ShipmentRtoInitiated':
+      return { occurredAt: event.data.reportedAt, detail: present({ reason: event.data.reason }) };
+    case 'LatePartnerReportRecorded':
+      return { occurredAt: event.data.reportedAt, detail: { report: event.data.report, statusWhenReceived: event.data.statusWhenReceived } };
+    case 'ShipmentMarkedShipped':
+      return { occurredAt: event.data.shippedAt, detail: { courierName: event.data.courierName, trackingNumber: event.data.trackingNumber } };
+    case 'DeliveryOtpIssued':
+    case 'DeliveryOtpReissued':
+      return { occurredAt: event.data.issuedAt, detail: { otpSequence: event.data.otpSequence, expiresAt: event.data.expiresAt } };
+    case 'DeliveryOtpVerified':
+      return { occurredAt: event.data.verifiedAt, detail: { otpSequence: event.data.otpSequence } };
+    case 'DeliveryOtpRejected':
+      return { occurredAt: event.data.rejectedAt, detail: { otpSequence: event.data.otpSequence, attemptsLeft: event.data.attemptsLeft } };
+    case 'DeliveryOtpLocked':
+      return { occurredAt: event.data.lockedAt, detail: { otpSequence: event.data.otpSequence } };
+    case 'OrderReshipped':
+      return { occurredAt: event.data.reshippedAt, detail: present({ previousShipmentId: event.data.previousShipmentId, reason: event.data.reason, note: event.data.note }) };
+    case 'ShipmentCancelled':
+      return { occurredAt: event.data.cancelledAt, detail: { reason: event.data.reason } };
+    case 'OrderCancelled':
+      return { occurredAt: event.data.cancelledAt, detail: { reason: event.data.reason } };
+  }
+}

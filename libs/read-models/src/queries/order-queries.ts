@@ -1,0 +1,457 @@
+import {
+  ValidationError,
+  type ActiveOrder,
+  type Address,
+  type Buyer,
+  type CreditNote,
+  type InvoiceRevision,
+  type InvoiceTotals,
+  type OrderCharge,
+  type OrderItem,
+  type OrderStatus,
+  type PaymentMethod,
+  type RateSummary,
+  type ShipmentStatus,
+  type ShippingMode,
+} from '@fulfil/domain';
+import type { JsonObject } from '@fulfil/event-store';
+import { OPEN_ORDER_STATUSES, type SchemaNames } from '../schema/migrations';
+import { decodeCursor, encodeCursor } from './order-cursor';
+import { SellerScopedReader } from './seller-scoped-reader';
+
+export const ORDER_STATUSES: readonly OrderStatus[] = [
+  'received',
+  'invoiced',
+  'packed',
+  'ready_for_pickup',
+  'shipped',
+  'out_for_delivery',
+  'delivered',
+  'cancelled',
+  'rto_initiated',
+  'returned',
+];
+
+export const MAX_PAGE_SIZE = 200;
+
+export interface ListOrdersQuery {
+  status?: OrderStatus;
+  mode?: ShippingMode;
+  /** Inclusive, ISO 8601. */
+  receivedFrom?: string;
+  /** Exclusive, ISO 8601. */
+  receivedTo?: string;
+  /** 1 to 200. */
+  limit: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface OrderSummary {
+  orderId: string;
+  status: OrderStatus;
+  shippingMode: ShippingMode | null;
+  buyerName: string;
+  deliveryCity: string;
+  deliveryStateCode: string;
+  deliveryPincode: string;
+  paymentMethod: PaymentMethod;
+  salesChannel: string;
+  externalRef: string | null;
+  /** Paise, as received (before any invoice correction). */
+  orderTotalPaise: number;
+  /** Paise, of the current invoice revision; null before the invoice. */
+  invoiceTotalPaise: number | null;
+  invoiceNumber: string | null;
+  currentShipmentId: string | null;
+  currentShipmentStatus: ShipmentStatus | null;
+  /** Units across all lines. */
+  itemCount: number;
+  receivedAt: string;
+  updatedAt: string;
+}
+
+export interface OrderPage {
+  items: OrderSummary[];
+  nextCursor?: string;
+}
+
+export interface InvoiceRevisionView {
+  invoiceNumber: string;
+  revision: number;
+  financialYear: string;
+  invoiceDate: string;
+  placeOfSupplyStateCode: string;
+  totals: InvoiceTotals;
+  /** Why it was regenerated; absent for the first revision. */
+  reason?: string;
+}
+
+export interface OrderInvoiceView {
+  current: InvoiceRevisionView;
+  /** Every revision, oldest first; earlier ones stay readable. */
+  revisions: InvoiceRevisionView[];
+  creditNotes: CreditNote[];
+}
+
+export interface TimelineEntry {
+  revision: number;
+  eventType: string;
+  occurredAt: string;
+  recordedAt: string;
+  /** The order's status right after this event. */
+  orderStatus: OrderStatus;
+  shipmentId: string | null;
+  shipmentStatus: ShipmentStatus | null;
+  actorType: string | null;
+  channel: string | null;
+  detail: JsonObject;
+}
+
+export interface ShipmentView {
+  shipmentId: string;
+  mode: ShippingMode;
+  status: ShipmentStatus;
+  reshipOf: string | null;
+  partner: { id: string; name: string; networkOrderId: string | null; awb: string | null } | null;
+  courier: { name: string; trackingNumber: string | null } | null;
+  trackingUrl: string | null;
+  labelVersion: number;
+  readyAttempts: number;
+  weightGrams: number;
+  codAmountPaise: number;
+  imageCount: number;
+  createdAt: string;
+  readyAt: string | null;
+  partnerAssignedAt: string | null;
+  pickedUpAt: string | null;
+  outForDeliveryAt: string | null;
+  deliveredAt: string | null;
+  cancelledAt: string | null;
+  rtoInitiatedAt: string | null;
+  updatedAt: string;
+  /** This shipment's events, oldest first: its status history, late partner reports included. */
+  tracking: TimelineEntry[];
+}
+
+export interface OrderDetail extends OrderSummary {
+  buyer: Buyer;
+  deliveryAddress: Address;
+  items: OrderItem[];
+  charges: OrderCharge[];
+  invoice: OrderInvoiceView | null;
+  shipments: ShipmentView[];
+  timeline: TimelineEntry[];
+}
+
+export interface DashboardQuery {
+  /** Open orders (not yet picked up) received longer ago than this count as overdue. */
+  overdueHours: number;
+}
+
+export interface SellerDashboard {
+  ordersTotal: number;
+  ordersByStatus: Record<OrderStatus, number>;
+  awaitingInvoice: number;
+  awaitingReadyToShip: number;
+  overdue: number;
+  overdueHours: number;
+  asOf: string;
+}
+
+export interface InvoiceRegisterQuery {
+  /** Inclusive, ISO 8601 (document date). */
+  from: string;
+  /** Exclusive, ISO 8601. */
+  to: string;
+}
+
+export interface InvoiceRegisterEntry {
+  documentType: 'invoice' | 'credit_note';
+  documentNumber: string;
+  financialYear: string;
+  documentDate: string;
+  revision: number;
+  orderId: string;
+  /** invoice: current | superseded | cancelled; credit note: issued. */
+  status: string;
+  reason: string | null;
+  supplierGstin: string;
+  supplierStateCode: string;
+  buyerName: string;
+  buyerGstin: string | null;
+  placeOfSupplyStateCode: string;
+  intraState: boolean;
+  taxablePaise: number;
+  cgstPaise: number;
+  sgstPaise: number;
+  igstPaise: number;
+  taxPaise: number;
+  grandTotalPaise: number;
+  rateSummary: RateSummary[];
+  originalInvoiceNumber: string | null;
+  originalInvoiceDate: string | null;
+  cancelledByCreditNote: string | null;
+  supersededByRevision: number | null;
+}
+
+type DbRow = Record<string, unknown>;
+
+/** bigint columns arrive as strings from `pg` and as numbers from PGlite. */
+const num = (value: unknown): number => Number(value);
+const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const iso = (value: unknown): string => (value as Date).toISOString();
+const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : (value as Date).toISOString());
+const text = (value: unknown): string => value as string;
+const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : (value as string));
+
+const SUMMARY_COLUMNS = `t.order_id, t.status, t.shipping_mode, t.buyer_name, t.delivery_city, t.delivery_state_code, t.delivery_pincode,
+  t.payment_method, t.sales_channel, t.external_ref, t.order_total_paise, t.invoice_total_paise, t.invoice_number,
+  t.current_shipment_id, t.current_shipment_status, t.item_count, t.received_at, t.updated_at, t.received_at::text AS received_at_key`;
+
+function toSummary(row: DbRow): OrderSummary {
+  return {
+    orderId: text(row['order_id']),
+    status: row['status'] as OrderStatus,
+    shippingMode: textOrNull(row['shipping_mode']) as ShippingMode | null,
+    buyerName: text(row['buyer_name']),
+    deliveryCity: text(row['delivery_city']),
+    deliveryStateCode: text(row['delivery_state_code']),
+    deliveryPincode: text(row['delivery_pincode']),
+    paymentMethod: row['payment_method'] as PaymentMethod,
+    salesChannel: text(row['sales_channel']),
+    externalRef: textOrNull(row['external_ref']),
+    orderTotalPaise: num(row['order_total_paise']),
+    invoiceTotalPaise: numOrNull(row['invoice_total_paise']),
+    invoiceNumber: textOrNull(row['invoice_number']),
+    currentShipmentId: textOrNull(row['current_shipment_id']),
+    currentShipmentStatus: textOrNull(row['current_shipment_status']) as ShipmentStatus | null,
+    itemCount: num(row['item_count']),
+    receivedAt: iso(row['received_at']),
+    updatedAt: iso(row['updated_at']),
+  };
+}
+
+function toTimelineEntry(row: DbRow): TimelineEntry {
+  return {
+    revision: num(row['revision']),
+    eventType: text(row['event_type']),
+    occurredAt: iso(row['occurred_at']),
+    recordedAt: iso(row['recorded_at']),
+    orderStatus: row['order_status'] as OrderStatus,
+    shipmentId: textOrNull(row['shipment_id']),
+    shipmentStatus: textOrNull(row['shipment_status']) as ShipmentStatus | null,
+    actorType: textOrNull(row['actor_type']),
+    channel: textOrNull(row['channel']),
+    detail: row['detail'] as JsonObject,
+  };
+}
+
+function toShipmentView(row: DbRow, tracking: TimelineEntry[]): ShipmentView {
+  const partnerId = textOrNull(row['partner_id']);
+  const courierName = textOrNull(row['courier_name']);
+  return {
+    shipmentId: text(row['shipment_id']),
+    mode: row['mode'] as ShippingMode,
+    status: row['status'] as ShipmentStatus,
+    reshipOf: textOrNull(row['reship_of']),
+    partner: partnerId === null ? null : { id: partnerId, name: text(row['partner_name']), networkOrderId: textOrNull(row['network_order_id']), awb: textOrNull(row['awb']) },
+    courier: courierName === null ? null : { name: courierName, trackingNumber: textOrNull(row['tracking_number']) },
+    trackingUrl: textOrNull(row['tracking_url']),
+    labelVersion: num(row['label_version']),
+    readyAttempts: num(row['ready_attempts']),
+    weightGrams: num(row['weight_grams']),
+    codAmountPaise: num(row['cod_amount_paise']),
+    imageCount: num(row['image_count']),
+    createdAt: iso(row['created_at']),
+    readyAt: isoOrNull(row['ready_at']),
+    partnerAssignedAt: isoOrNull(row['partner_assigned_at']),
+    pickedUpAt: isoOrNull(row['picked_up_at']),
+    outForDeliveryAt: isoOrNull(row['out_for_delivery_at']),
+    deliveredAt: isoOrNull(row['delivered_at']),
+    cancelledAt: isoOrNull(row['cancelled_at']),
+    rtoInitiatedAt: isoOrNull(row['rto_initiated_at']),
+    updatedAt: iso(row['updated_at']),
+    tracking,
+  };
+}
+
+function toInvoiceView(order: ActiveOrder): OrderInvoiceView | null {
+  if (!order.invoice) return null;
+  const view = (r: InvoiceRevision): InvoiceRevisionView => ({
+    invoiceNumber: r.invoiceNumber,
+    revision: r.revision,
+    financialYear: r.financialYear,
+    invoiceDate: r.invoiceDate,
+    placeOfSupplyStateCode: r.snapshot.placeOfSupplyStateCode,
+    totals: r.totals,
+    ...(r.reason !== undefined ? { reason: r.reason } : {}),
+  });
+  return { current: view(order.invoice.current), revisions: order.invoice.revisions.map(view), creditNotes: order.invoice.creditNotes };
+}
+
+function toRegisterEntry(row: DbRow): InvoiceRegisterEntry {
+  return {
+    documentType: row['document_type'] as InvoiceRegisterEntry['documentType'],
+    documentNumber: text(row['document_number']),
+    financialYear: text(row['financial_year']),
+    documentDate: iso(row['document_date']),
+    revision: num(row['revision']),
+    orderId: text(row['order_id']),
+    status: text(row['status']),
+    reason: textOrNull(row['reason']),
+    supplierGstin: text(row['supplier_gstin']),
+    supplierStateCode: text(row['supplier_state_code']),
+    buyerName: text(row['buyer_name']),
+    buyerGstin: textOrNull(row['buyer_gstin']),
+    placeOfSupplyStateCode: text(row['place_of_supply_state_code']),
+    intraState: row['intra_state'] as boolean,
+    taxablePaise: num(row['taxable_paise']),
+    cgstPaise: num(row['cgst_paise']),
+    sgstPaise: num(row['sgst_paise']),
+    igstPaise: num(row['igst_paise']),
+    taxPaise: num(row['cgst_paise']) + num(row['sgst_paise']) + num(row['igst_paise']),
+    grandTotalPaise: num(row['grand_total_paise']),
+    rateSummary: row['rate_summary'] as RateSummary[],
+    originalInvoiceNumber: textOrNull(row['original_invoice_number']),
+    originalInvoiceDate: isoOrNull(row['original_invoice_date']),
+    cancelledByCreditNote: textOrNull(row['cancelled_by_credit_note']),
+    supersededByRevision: numOrNull(row['superseded_by_revision']),
+  };
+}
+
+function instant(value: string, field: string): string {
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw new ValidationError([{ field, message: 'must be an ISO 8601 timestamp' }]);
+  return value;
+}
+
+/**
+ * What the HTTP API asks of the read models. Every method takes the calling seller's id and reads
+ * through `SellerScopedReader`, so a seller only ever sees their own rows; another seller's order
+ * reads exactly like a missing one.
+ */
+export class OrderQueries {
+  constructor(
+    private readonly reader: SellerScopedReader,
+    private readonly names: SchemaNames,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Newest first, by (received_at, order_id), so pages stay stable while new orders arrive. */
+  async listOrders(sellerId: string, query: ListOrdersQuery): Promise<OrderPage> {
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_PAGE_SIZE) {
+      throw new ValidationError([{ field: 'limit', message: `must be an integer from 1 to ${MAX_PAGE_SIZE}` }]);
+    }
+    const conditions: string[] = [];
+    const params: string[] = [];
+    const add = (condition: (n: string) => string, value: string) => {
+      params.push(value);
+      conditions.push(condition(`$${params.length + 1}`));
+    };
+    if (query.status !== undefined) add((n) => `t.status = ${n}`, query.status);
+    if (query.mode !== undefined) add((n) => `t.shipping_mode = ${n}`, query.mode);
+    if (query.receivedFrom !== undefined) add((n) => `t.received_at >= ${n}::timestamptz`, instant(query.receivedFrom, 'receivedFrom'));
+    if (query.receivedTo !== undefined) add((n) => `t.received_at < ${n}::timestamptz`, instant(query.receivedTo, 'receivedTo'));
+    if (query.cursor !== undefined) {
+      const cursor = decodeCursor(query.cursor);
+      params.push(cursor.receivedAt, cursor.orderId);
+      conditions.push(`(t.received_at, t.order_id) < ($${params.length}::timestamptz, $${params.length + 1})`);
+    }
+    const rows = await this.reader.select<DbRow>(
+      sellerId,
+      {
+        select: SUMMARY_COLUMNS,
+        from: this.names.table('orders'),
+        ...(conditions.length ? { where: conditions.join(' AND ') } : {}),
+        tail: `ORDER BY t.received_at DESC, t.order_id DESC LIMIT ${query.limit + 1}`,
+      },
+      params,
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    const more = rows.length > query.limit && last !== undefined;
+    return { items: page.map(toSummary), ...(more ? { nextCursor: encodeCursor({ receivedAt: text(last['received_at_key']), orderId: text(last['order_id']) }) } : {}) };
+  }
+
+  async getOrder(sellerId: string, orderId: string): Promise<OrderDetail | undefined> {
+    const [row] = await this.reader.select<DbRow>(sellerId, { select: `${SUMMARY_COLUMNS}, t.state`, from: this.names.table('orders'), where: 't.order_id = $2' }, [orderId]);
+    if (!row) return undefined;
+    const [shipments, timeline] = await Promise.all([
+      this.reader.select<DbRow>(sellerId, { select: 't.*', from: this.names.table('shipments'), where: 't.order_id = $2', tail: 'ORDER BY t.created_at, t.shipment_id' }, [orderId]),
+      this.reader.select<DbRow>(sellerId, { select: 't.*', from: this.names.table('order_timeline'), where: 't.order_id = $2', tail: 'ORDER BY t.revision' }, [orderId]),
+    ]);
+    const entries = timeline.map(toTimelineEntry);
+    const state = row['state'] as ActiveOrder;
+    const invoice = toInvoiceView(state);
+    return {
+      ...toSummary(row),
+      buyer: state.invoice?.current.snapshot.buyer ?? state.buyer,
+      deliveryAddress: state.invoice?.current.snapshot.deliveryAddress ?? state.deliveryAddress,
+      items: state.invoice?.current.snapshot.items ?? state.items,
+      charges: state.invoice?.current.snapshot.charges ?? state.charges,
+      invoice,
+      shipments: shipments.map((s) => toShipmentView(s, entries.filter((e) => e.shipmentId === s['shipment_id']))),
+      timeline: entries,
+    };
+  }
+
+  /** The order of each of the seller's shipments; shipments of other sellers, or unknown ones, are absent. */
+  async ordersOfShipments(sellerId: string, shipmentIds: readonly string[]): Promise<Map<string, string>> {
+    if (shipmentIds.length === 0) return new Map();
+    const rows = await this.reader.select<{ shipment_id: string; order_id: string }>(
+      sellerId,
+      { select: 't.shipment_id, t.order_id', from: this.names.table('shipments'), where: 't.shipment_id = ANY($2::text[])' },
+      [[...shipmentIds]],
+    );
+    return new Map(rows.map((r) => [r.shipment_id, r.order_id]));
+  }
+
+  /** Counters per status, plus open orders received more than `overdueHours` ago (counted now, from timestamps). */
+  async dashboard(sellerId: string, query: DashboardQuery): Promise<SellerDashboard> {
+    if (!Number.isFinite(query.overdueHours) || query.overdueHours < 0) {
+      throw new ValidationError([{ field: 'overdueHours', message: 'must be a number of hours, 0 or more' }]);
+    }
+    const asOf = this.now();
+    const cutoff = new Date(asOf.getTime() - query.overdueHours * 3_600_000).toISOString();
+    const [counters, overdue] = await Promise.all([
+      this.reader.select<{ status: OrderStatus; orders: number }>(sellerId, { select: 't.status, t.orders', from: this.names.table('dashboard_counters') }),
+      this.reader.select<{ overdue: number }>(
+        sellerId,
+        {
+          select: 'COUNT(*)::integer AS overdue',
+          from: this.names.table('dashboard_orders'),
+          where: `t.status IN (${OPEN_ORDER_STATUSES.map((s) => `'${s}'`).join(', ')}) AND t.received_at < $2::timestamptz`,
+        },
+        [cutoff],
+      ),
+    ]);
+    const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
+    for (const c of counters) ordersByStatus[c.status] = num(c.orders);
+    return {
+      ordersTotal: Object.values(ordersByStatus).reduce((a, b) => a + b, 0),
+      ordersByStatus,
+      awaitingInvoice: ordersByStatus.received,
+      awaitingReadyToShip: ordersByStatus.packed,
+      overdue: num(overdue[0]?.overdue ?? 0),
+      overdueHours: query.overdueHours,
+      asOf: asOf.toISOString(),
+    };
+  }
+
+  /** Invoices (every revision) and credit notes dated in [from, to), in date order: the input to GST returns. */
+  async invoiceRegister(sellerId: string, query: InvoiceRegisterQuery): Promise<InvoiceRegisterEntry[]> {
+    const from = instant(query.from, 'from');
+    const to = instant(query.to, 'to');
+    const rows = await this.reader.select<DbRow>(
+      sellerId,
+      {
+        select: 't.*',
+        from: this.names.table('invoice_register'),
+        where: 't.document_date >= $2::timestamptz AND t.document_date < $3::timestamptz',
+        tail: 'ORDER BY t.document_date, t.document_type DESC, t.document_number, t.revision',
+      },
+      [from, to],
+    );
+    return rows.map(toRegisterEntry);
+  }
+}

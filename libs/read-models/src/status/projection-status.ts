@@ -1,0 +1,99 @@
+import type { EventStore, Position } from '@fulfil/event-store';
+import type { RunnerState, SubscriptionRunner } from '../runner/subscription-runner';
+
+export interface ProjectionStatusEntry {
+  name: string;
+  /** Last store position the projection has applied or passed. */
+  position: Position;
+  headPosition: Position;
+  /** Events it still has to apply; absent when more than `LAG_COUNT_LIMIT` (counting further would cost a scan). */
+  lagEvents?: number;
+  /** Age of the oldest event it has not applied yet; 0 when caught up. */
+  lagSeconds: number;
+  state: RunnerState;
+  /** For a failed projection: the event it stopped at and why. */
+  error?: string;
+}
+
+/** Lag in events is counted by reading, so it is exact up to this many and "many" beyond. */
+export const LAG_COUNT_LIMIT = 1000;
+/** How often `waitForPosition` looks again when no runner reported progress (a store may skip events without telling). */
+const RECHECK_MS = 250;
+
+/**
+ * Where each projection stands against the store's head, for `/metrics` and `/health/ready`, and
+ * the wait behind read-your-writes. Lag counts only events the projection reads (its filter), so a
+ * projection of invoices is not "behind" on shipping events it will never apply.
+ */
+export class ProjectionStatus {
+  constructor(
+    private readonly runners: readonly SubscriptionRunner[],
+    private readonly store: EventStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async status(): Promise<ProjectionStatusEntry[]> {
+    const headPosition = await this.store.headPosition();
+    return Promise.all(this.runners.map((runner) => this.entry(runner, headPosition)));
+  }
+
+  /**
+   * Resolves true once every projection has applied everything it reads up to `position` (the
+   * position a command's response carries), false if that takes longer than `timeoutMs`.
+   * Reactions are not waited for: their effects (messages, ONDC calls) are not what queries read.
+   */
+  async waitForPosition(position: Position, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const projections = this.runners.filter((runner) => runner.subscriber.kind === 'projection');
+    for (;;) {
+      // A position the store has not written yet is not "reached", however idle the projections are.
+      const written = (await this.store.headPosition()) >= position;
+      const reached = written && (await Promise.all(projections.map((runner) => this.hasReached(runner, position))));
+      if (reached && reached.every(Boolean)) return true;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return false;
+      await this.nextProgress(Math.min(remaining, RECHECK_MS));
+    }
+  }
+
+  private async entry(runner: SubscriptionRunner, headPosition: Position): Promise<ProjectionStatusEntry> {
+    const failure = runner.failure;
+    const base = {
+      name: runner.name,
+      position: runner.position,
+      headPosition,
+      state: runner.state,
+      ...(failure ? { error: `${failure.eventType} at position ${failure.position} of ${failure.stream}: ${failure.error}` } : {}),
+    };
+    if (runner.position >= headPosition) return { ...base, lagEvents: 0, lagSeconds: 0 };
+    const pending = await this.pendingEvents(runner, LAG_COUNT_LIMIT);
+    const oldest = pending[0];
+    const lagSeconds = oldest ? Math.max(0, (this.now().getTime() - oldest.recordedAt.getTime()) / 1000) : 0;
+    return { ...base, ...(pending.length < LAG_COUNT_LIMIT ? { lagEvents: pending.length } : {}), lagSeconds };
+  }
+
+  private async hasReached(runner: SubscriptionRunner, position: Position): Promise<boolean> {
+    if (runner.position >= position) return true;
+    // Events the projection does not read never move its position; what counts is that none it reads is pending up to `position`.
+    const [next] = await this.pendingEvents(runner, 1);
+    return next === undefined || next.position > position;
+  }
+
+  private pendingEvents(runner: SubscriptionRunner, maxCount: number) {
+    const filter = runner.subscriber.filter;
+    return this.store.readAll({ maxCount, ...(runner.position > 0n ? { after: runner.position } : {}), ...(filter ? { filter } : {}) });
+  }
+
+  private nextProgress(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const unsubscribers: Array<() => void> = [];
+      const done = () => {
+        clearTimeout(timer);
+        unsubscribers.forEach((unsubscribe) => unsubscribe());
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      for (const runner of this.runners) unsubscribers.push(runner.onProgress(done));
+    });
+  }
+}
