@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { EventStoreConfig } from '@fulfil/event-store';
+import type { ReadModelsDatabaseConfig } from '@fulfil/read-models';
+
+/** A bad environment variable: one line that names it, so a deploy fails loudly and clearly. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type { EventStoreConfig };
+
+export interface EngineConfig {
+  port: number;
+  dataDir: string;
+  eventStore: EventStoreConfig;
+  /** Their own database: PGlite under DATA_DIR when embedded, else PostgreSQL. */
+  readModels: ReadModelsDatabaseConfig;
+  deliveryOtpSecret: Buffer;
+  /** The operator's key for platform routes (creating sellers, the outbox). */
+  platformApiKey: string;
+  uploadsDir: string;
+  logLevel: string;
+  /** AUTH_FAILURES_PER_MINUTE: failed authentications a client address may make per minute before it gets 429; the API's default when absent. */
+  authFailuresPerMinute?: number;
+  /** Where the embedded default keeps generated secrets; undefined when all secrets come from the environment. */
+  generatedSecretsFile?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!allowed.includes(value as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new ConfigError(name, `must be a TCP port from 0 to 65535 (got "${value}")`);
+  return parsed;
+}
+
+function authFailuresPerMinute(env: Env): { authFailuresPerMinute?: number } {
+  const name = 'AUTH_FAILURES_PER_MINUTE';
+  const value = env[name];
+  if (value === undefined || value === '') return {};
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new ConfigError(name, `must be a whole number of 1 or more (got "${value}")`);
+  return { authFailuresPerMinute: parsed };
+}
+
+function required(env: Env, name: string, because: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') throw new ConfigError(name, `is required ${because}`);
+  return value;
+}
+
+function url(env: Env, name: string, schemes: readonly string[], because: string): string {
+  const value = required(env, name, because);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be a URL such as ${schemes[0]}://host:port (got an unparsable value)`);
+  }
+  if (!schemes.includes(parsed.protocol.replace(/:$/, ''))) throw new ConfigError(name, `must use ${schemes.join(' or ')} (got "${parsed.protocol}")`);
+  return value;
+}
+
+function secretFromHex(env: Env, name: string): Buffer | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (!/^[0-9a-fA-F]{32,}$/.test(value)) throw new ConfigError(name, 'must be at least 32 hexadecimal characters (16 bytes)');
+  return Buffer.from(value, 'hex');
+}
+
+interface GeneratedSecrets {
+  deliveryOtpSecret: string;
+  platformApiKey: string;
+}
+
+/** The embedded default needs no set-up: secrets are generated once and kept beside the data. */
+function loadOrCreateSecrets(dataDir: string): { secrets: GeneratedSecrets; file: string } {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return { secrets: JSON.parse(readFileSync(file, 'utf8')) as GeneratedSecrets, file };
+  mkdirSync(dataDir, { recursive: true });
+  const secrets: GeneratedSecrets = { deliveryOtpSecret: randomBytes(32).toString('hex'), platformApiKey: `fep_${randomBytes(24).toString('base64url')}` };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return { secrets, file };
+}
+
+export interface StoresConfig {
+  dataDir: string;
+  eventStore: EventStoreConfig;
+  readModels: ReadModelsDatabaseConfig;
+}
+
+/**
+ * Where events and read models live: EVENT_STORE (embedded | postgres | esdb), DATABASE_URL,
+ * DATABASE_SCHEMA, ESDB_CONNECTION_STRING, DATA_DIR. The read models go to READ_MODELS_DATABASE_URL
+ * when set, else to DATABASE_URL beside a server event store, else to PGlite under DATA_DIR/read-models.
+ */
+export function loadStoresConfig(env: Env = process.env): StoresConfig {
+  const dataDir = resolve(env['DATA_DIR'] || './.data');
+  const kind = oneOf(env, 'EVENT_STORE', ['embedded', 'postgres', 'esdb'] as const, 'embedded');
+  const eventStore: EventStoreConfig =
+    kind === 'embedded'
+      ? { kind, dataDir: join(dataDir, 'events') }
+      : kind === 'postgres'
+        ? { kind, databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql'], 'when EVENT_STORE=postgres'), ...(env['DATABASE_SCHEMA'] ? { schema: env['DATABASE_SCHEMA'] } : {}) }
+        : { kind, connectionString: url(env, 'ESDB_CONNECTION_STRING', ['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover'], 'when EVENT_STORE=esdb') };
+  const readModelsUrl = env['READ_MODELS_DATABASE_URL']
+    ? url(env, 'READ_MODELS_DATABASE_URL', ['postgres', 'postgresql'], '')
+    : eventStore.kind === 'postgres'
+      ? eventStore.databaseUrl
+      : eventStore.kind === 'esdb'
+        ? url(env, 'DATABASE_URL', ['postgres', 'postgresql'], 'for the read models when EVENT_STORE=esdb')
+        : undefined;
+  const readModelsSchema = env['READ_MODELS_SCHEMA'] || undefined;
+  const readModels: ReadModelsDatabaseConfig = readModelsUrl
+    ? { kind: 'postgres', databaseUrl: readModelsUrl, ...(readModelsSchema ? { schema: readModelsSchema } : {}) }
+    : { kind: 'embedded', dataDir: join(dataDir, 'read-models') };
+  return { dataDir, eventStore, readModels };
+}
+
+/** LOG_LEVEL: a pino level, `info` by default. */
+export function loadLogLevel(env: Env = process.env): string {
+  return oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
+}
+
+export function loadEngineConfig(env: Env = process.env): EngineConfig {
+  const { dataDir, eventStore, readModels } = loadStoresConfig(env);
+  const kind = eventStore.kind;
+  const configuredOtpSecret = secretFromHex(env, 'DELIVERY_OTP_SECRET');
+  const configuredPlatformKey = env['PLATFORM_API_KEY'] || undefined;
+  if (configuredPlatformKey !== undefined && configuredPlatformKey.length < 24) {
+    throw new ConfigError('PLATFORM_API_KEY', 'must be at least 24 characters');
+  }
+  if (kind !== 'embedded') {
+    if (!configuredOtpSecret) throw new ConfigError('DELIVERY_OTP_SECRET', 'is required outside the embedded default (32+ hex characters, the same on every instance)');
+    if (!configuredPlatformKey) throw new ConfigError('PLATFORM_API_KEY', 'is required outside the embedded default');
+  }
+  const generated = configuredOtpSecret && configuredPlatformKey ? undefined : loadOrCreateSecrets(dataDir);
+  return {
+    port: port(env, 'PORT', 3000),
+    dataDir,
+    eventStore,
+    readModels,
+    deliveryOtpSecret: configuredOtpSecret ?? Buffer.from(generated!.secrets.deliveryOtpSecret, 'hex'),
+    platformApiKey: configuredPlatformKey ?? generated!.secrets.platformApiKey,
+    uploadsDir: env['UPLOADS_DIR'] ? resolve(env['UPLOADS_DIR']) : join(dataDir, 'uploads'),
+    logLevel: loadLogLevel(env),
+    ...authFailuresPerMinute(env),
+    ...(generated ? { generatedSecretsFile: generated.file } : {}),
+  };
+}
