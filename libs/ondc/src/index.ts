@@ -1,0 +1,15 @@
+export * from './types';
+export * from './fulfillment-states';
+export * from './money';
+export * from './duration';
+export * from './error-codes';
+export * from './ack';
+export * from './signing';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
+export * from './registry-client';
+export * from './ondc-http-client';
+export * from './context';
+export * from './schemas';
+export * from './callback-verifier';
+export * from './messages';
+export * from './parsers';

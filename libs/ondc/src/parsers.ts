@@ -1,0 +1,264 @@
+import type { PartnerReport } from '@fulfil/domain';
+import { isoDurationToMinutes } from './duration';
+import { ONDC_ERRORS, type OndcErrorCode } from './error-codes';
+import { FulfillmentState, OrderState, normaliseFulfillmentState, normaliseOrderState } from './fulfillment-states';
+import type { CatalogOffer } from './messages';
+import { parseRupees } from './money';
+import { INTERCITY_DOMAIN } from './types';
+import type { CancellationTerm, CatalogItem, CatalogProvider, Fulfillment, OndcCallback, OndcError, OndcMessage, Quote, ShipmentType } from './types';
+
+/**
+ * Readers of the callbacks partners send, into the engine's terms. They expect a message that has
+ * passed its JSON Schema (validateOndcMessage) and judge what a schema cannot: sums, prices, states.
+ */
+
+// ---- on_search ---------------------------------------------------------------------------
+
+export interface SkippedCatalogItem {
+  providerId: string;
+  itemId: string;
+  reason: string;
+}
+
+export interface CatalogReading {
+  offers: CatalogOffer[];
+  /** Items that could not be offered, and why (kept for the conversation log). */
+  skipped: SkippedCatalogItem[];
+}
+
+const isForward = (item: CatalogItem): boolean => !item.parent_item_id;
+
+function fulfillmentTypeOf(provider: CatalogProvider, fulfillmentId: string): string | undefined {
+  return provider.fulfillments.find((f) => f.id === fulfillmentId)?.type;
+}
+
+/** The item's own TAT, else its category's (the contract lets item TATs override category TATs). */
+function tatOf(provider: CatalogProvider, item: CatalogItem): { duration: string; timestamp?: string } | undefined {
+  const time = item.time?.duration ? item.time : provider.categories.find((c) => c.id === item.category_id)?.time;
+  if (!time?.duration) return undefined;
+  return time.timestamp ? { duration: time.duration, timestamp: time.timestamp } : { duration: time.duration };
+}
+
+function rtoOf(provider: CatalogProvider, forward: CatalogItem): CatalogOffer['rto'] {
+  const rto = provider.items.find((i) => i.parent_item_id === forward.id && fulfillmentTypeOf(provider, i.fulfillment_id) === 'RTO');
+  const pricePaise = rto ? parseRupees(rto.price.value) : undefined;
+  return rto && pricePaise !== undefined ? { itemId: rto.id, pricePaise } : undefined;
+}
+
+function offerOf(onSearch: OndcMessage<'on_search'>, provider: CatalogProvider, item: CatalogItem): CatalogOffer | string {
+  const { context } = onSearch;
+  if (!context.bpp_id || !context.bpp_uri) return 'the callback does not name its partner (bpp_id, bpp_uri)';
+  if (fulfillmentTypeOf(provider, item.fulfillment_id) !== 'Delivery') return `fulfillment ${item.fulfillment_id} is not a Delivery fulfillment of the provider`;
+  const pricePaise = parseRupees(item.price.value);
+  if (pricePaise === undefined || item.price.currency !== 'INR') return `price ${item.price.currency} ${item.price.value} is not rupees with at most two decimals`;
+  const tat = tatOf(provider, item);
+  const pickupMinutes = provider.fulfillments.find((f) => f.id === item.fulfillment_id)?.start?.time?.duration;
+  const offer: CatalogOffer = {
+    bppId: context.bpp_id,
+    bppUri: context.bpp_uri,
+    domain: context.domain,
+    providerId: provider.id,
+    providerName: provider.descriptor.name,
+    itemId: item.id,
+    fulfillmentId: item.fulfillment_id,
+    category: item.category_id,
+    type: item.descriptor.code as ShipmentType,
+    pricePaise,
+    locationIds: (provider.locations ?? []).flatMap((l) => (l.id ? [l.id] : [])),
+  };
+  if (tat) {
+    offer.tat = tat;
+    const minutes = isoDurationToMinutes(tat.duration);
+    if (minutes !== undefined) offer.tatMinutes = minutes;
+  }
+  const pickup = pickupMinutes ? isoDurationToMinutes(pickupMinutes) : undefined;
+  if (pickup !== undefined) offer.pickupMinutes = pickup;
+  const rto = rtoOf(provider, item);
+  if (rto) offer.rto = rto;
+  return offer;
+}
+
+/** Every forward item of every provider in a catalog, priced, with its TAT and RTO price when given. */
+export function parseCatalog(onSearch: OndcMessage<'on_search'>): CatalogReading {
+  const reading: CatalogReading = { offers: [], skipped: [] };
+  for (const provider of onSearch.message.catalog['bpp/providers']) {
+    for (const item of provider.items.filter(isForward)) {
+      const offer = offerOf(onSearch, provider, item);
+      if (typeof offer === 'string') reading.skipped.push({ providerId: provider.id, itemId: item.id, reason: offer });
+      else reading.offers.push(offer);
+    }
+  }
+  return reading;
+}
+
+// ---- on_init -----------------------------------------------------------------------------
+
+export type QuoteProblem =
+  /** A price is not rupees with at most two decimals. */
+  | 'unreadable-amount'
+  /** The breakup does not add up to the total. */
+  | 'breakup-mismatch'
+  /** The total differs from the catalog price of the offer. */
+  | 'price-mismatch'
+  /** The quote is for an item we did not choose. */
+  | 'wrong-item';
+
+export type QuoteCheck =
+  | { ok: true; quote: Quote; totalPaise: number; cancellationTerms: CancellationTerm[] }
+  | { ok: false; problem: QuoteProblem; detail: string; /** The code to NACK the on_init with. */ nack: OndcErrorCode };
+
+const quoteFailure = (problem: QuoteProblem, detail: string, nack: OndcErrorCode): QuoteCheck => ({ ok: false, problem, detail, nack });
+
+/**
+ * An on_init quote is acceptable when every amount has at most two decimals, the breakup adds up to
+ * the total, every line is for the offered item, and the total is the catalog's (tax inclusive) price.
+ */
+export function checkInitQuote(onInit: OndcMessage<'on_init'>, offer: CatalogOffer): QuoteCheck {
+  const quote = onInit.message.order.quote;
+  if (!quote) return quoteFailure('breakup-mismatch', 'on_init carries no quote', ONDC_ERRORS.LBNP_ORDER_VALIDATION_FAILURE);
+  const totalPaise = parseRupees(quote.price.value);
+  const lines = quote.breakup.map((line) => ({ line, paise: parseRupees(line.price.value) }));
+  const unreadable = lines.find((l) => l.paise === undefined);
+  if (totalPaise === undefined || unreadable) {
+    const value = unreadable ? unreadable.line.price.value : quote.price.value;
+    return quoteFailure('unreadable-amount', `amount "${value}" is not rupees with at most two decimals`, ONDC_ERRORS.LBNP_ORDER_VALIDATION_FAILURE);
+  }
+  const foreign = lines.find((l) => l.line['@ondc/org/item_id'] !== offer.itemId);
+  if (foreign) return quoteFailure('wrong-item', `breakup line for item ${foreign.line['@ondc/org/item_id']}, we chose ${offer.itemId}`, ONDC_ERRORS.LBNP_ORDER_VALIDATION_FAILURE);
+  const sum = lines.reduce((total, l) => total + (l.line['@ondc/org/title_type'] === 'discount' ? -1 : 1) * (l.paise ?? 0), 0);
+  if (sum !== totalPaise) return quoteFailure('breakup-mismatch', `breakup adds up to ${sum} paise, the total says ${totalPaise}`, ONDC_ERRORS.LBNP_ORDER_VALIDATION_FAILURE);
+  if (totalPaise !== offer.pricePaise) return quoteFailure('price-mismatch', `quote of ${totalPaise} paise, the catalog said ${offer.pricePaise}`, ONDC_ERRORS.LBNP_QUOTE_DIFFERENCE);
+  return { ok: true, quote, totalPaise, cancellationTerms: onInit.message.order.cancellation_terms ?? [] };
+}
+
+// ---- order callbacks -----------------------------------------------------------------------
+
+export type OrderCallbackAction = 'on_confirm' | 'on_status' | 'on_update' | 'on_cancel';
+const ORDER_CALLBACKS: ReadonlySet<string> = new Set<OrderCallbackAction>(['on_confirm', 'on_status', 'on_update', 'on_cancel']);
+
+/** The callbacks that report an order (all but on_search and on_track), for readOrderCallback. */
+export const isOrderCallback = (callback: OndcCallback): callback is OndcMessage<OrderCallbackAction> => ORDER_CALLBACKS.has(callback.context.action);
+
+/** What a partner told us about an order, in the engine's terms. */
+export interface PartnerUpdate {
+  networkOrderId: string;
+  orderState?: OrderState;
+  /** State of the forward (Delivery) fulfillment. */
+  fulfillmentState?: FulfillmentState;
+  /** State of the return-to-origin fulfillment, once there is one. */
+  rtoState?: FulfillmentState;
+  /** The report for RecordPartnerReport; undefined when the states say nothing the domain records (Pending, a failed attempt). */
+  report?: PartnerReport;
+  /** When it happened: the state's own time when the partner gives one, else the callback's. */
+  reportedAt: string;
+  awb?: string;
+  /** For P2H2P: the shipping label, the first image of the pickup instructions. */
+  labelUrl?: string;
+  trackingUrl?: string;
+  agent?: { name?: string; phone?: string };
+  pickupSlot?: { start: string; end: string };
+  cancellation?: { reasonId: string; cancelledBy: string };
+  /** State codes we could not read, verbatim. */
+  unreadableStates: string[];
+  /** An error the partner sent with the callback (e.g. an on_confirm that refuses the order). */
+  error?: OndcError;
+}
+
+const REPORT_BY_STATE: Partial<Record<FulfillmentState, PartnerReport>> = {
+  'Agent-assigned': 'agent_assigned',
+  'At-pickup': 'agent_assigned',
+  'Out-for-pickup': 'agent_assigned',
+  'Order-picked-up': 'picked_up',
+  'In-transit': 'in_transit',
+  'At-destination-hub': 'in_transit',
+  'Out-for-delivery': 'out_for_delivery',
+  'At-delivery': 'out_for_delivery',
+  'Order-delivered': 'delivered',
+  Cancelled: 'cancelled',
+  'RTO-Initiated': 'rto_initiated',
+  'RTO-Delivered': 'rto_delivered',
+  'RTO-Disposed': 'rto_disposed',
+};
+
+/** A return to origin outranks what the forward fulfillment says; an order cancelled as a whole is cancelled. */
+function reportOf(forward: FulfillmentState | undefined, rto: FulfillmentState | undefined, order: OrderState | undefined): PartnerReport | undefined {
+  if (rto && REPORT_BY_STATE[rto]) return REPORT_BY_STATE[rto];
+  if (forward && REPORT_BY_STATE[forward]) return REPORT_BY_STATE[forward];
+  return order === 'Cancelled' ? 'cancelled' : undefined;
+}
+
+/** The time a state change happened, as the contract asks partners to give it. */
+function stateTime(fulfillment: Fulfillment | undefined, state: FulfillmentState | undefined): string | undefined {
+  if (!fulfillment || !state) return undefined;
+  if (state === 'Order-picked-up') return fulfillment.start?.time?.timestamp;
+  if (state === 'Order-delivered' || state === 'RTO-Delivered') return fulfillment.end?.time?.timestamp;
+  if (state.startsWith('RTO-')) return fulfillment.start?.time?.timestamp;
+  return undefined;
+}
+
+function trackingUrlOf(fulfillment: Fulfillment | undefined): string | undefined {
+  const list = fulfillment?.tags?.find((t) => t.code === 'tracking')?.list ?? [];
+  return list.find((item) => item.code === 'url')?.value || undefined;
+}
+
+function readState(fulfillment: Fulfillment | undefined, unreadable: string[]): FulfillmentState | undefined {
+  const code = fulfillment?.state?.descriptor.code;
+  if (code === undefined) return undefined;
+  const state = normaliseFulfillmentState(code);
+  if (!state) unreadable.push(code);
+  return state;
+}
+
+/** Only P2H2P shipments have labels; a P2P partner's first image is a proof of pickup. */
+const isIntercity = (callback: OndcMessage<OrderCallbackAction>): boolean =>
+  callback.context.domain === INTERCITY_DOMAIN || (callback.message.order.items ?? []).some((item) => item.descriptor?.code === 'P2H2P');
+
+function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined && value !== '') target[key] = value;
+}
+
+/** Reads on_confirm, on_status, on_update and on_cancel, solicited or not. */
+export function readOrderCallback(callback: OndcMessage<OrderCallbackAction>): PartnerUpdate {
+  const order = callback.message.order;
+  const fulfillments = order.fulfillments ?? [];
+  const forward = fulfillments.find((f) => f.type === 'Delivery');
+  const rto = fulfillments.find((f) => f.type === 'RTO');
+  const unreadableStates: string[] = [];
+  const fulfillmentState = readState(forward, unreadableStates);
+  const rtoState = readState(rto, unreadableStates);
+  const orderState = order.state ? normaliseOrderState(order.state) : undefined;
+  if (order.state && !orderState) unreadableStates.push(order.state);
+  const update: PartnerUpdate = {
+    networkOrderId: order.id ?? '',
+    reportedAt: (rtoState ? stateTime(rto, rtoState) : stateTime(forward, fulfillmentState)) ?? callback.context.timestamp,
+    unreadableStates,
+  };
+  assign(update, 'orderState', orderState);
+  assign(update, 'fulfillmentState', fulfillmentState);
+  assign(update, 'rtoState', rtoState);
+  assign(update, 'report', reportOf(fulfillmentState, rtoState, orderState));
+  assign(update, 'awb', forward?.['@ondc/org/awb_no']);
+  if (isIntercity(callback)) assign(update, 'labelUrl', forward?.start?.instructions?.images?.[0]);
+  assign(update, 'trackingUrl', trackingUrlOf(forward));
+  if (forward?.agent && (forward.agent.name || forward.agent.phone)) update.agent = { ...forward.agent };
+  assign(update, 'pickupSlot', forward?.start?.time?.range);
+  if (order.cancellation) update.cancellation = { reasonId: order.cancellation.reason.id, cancelledBy: order.cancellation.cancelled_by };
+  assign(update, 'error', callback.error);
+  return update;
+}
+
+// ---- on_track ------------------------------------------------------------------------------
+
+export interface TrackingReading {
+  active: boolean;
+  url?: string;
+  gps?: string;
+}
+
+export function readTracking(onTrack: OndcMessage<'on_track'>): TrackingReading {
+  const { tracking } = onTrack.message;
+  const reading: TrackingReading = { active: tracking.status === 'active' };
+  assign(reading, 'url', tracking.url);
+  assign(reading, 'gps', tracking.location?.gps);
+  return reading;
+}

@@ -1,0 +1,394 @@
+/**
+ * The subset of ONDC logistics (v1.2.0 contract, v1.2.5 schemas) messages the engine sends as a
+ * logistics buyer (LBNP, the `bap`) and accepts from logistics partners (LSPs, the `bpp`s).
+ * Property names are the wire names, so these types describe the JSON exactly; the JSON Schemas in
+ * `contracts/ondc/` say the same with formats and cross-field rules.
+ */
+
+/** P2P hyperlocal and P2H2P intercity logistics; `nic2004:60232` is the pre-1.2.5 name accepted on input. */
+export type LogisticsDomain = 'ONDC:LOG10' | 'ONDC:LOG11';
+export const HYPERLOCAL_DOMAIN: LogisticsDomain = 'ONDC:LOG10';
+export const INTERCITY_DOMAIN: LogisticsDomain = 'ONDC:LOG11';
+export const LEGACY_LOGISTICS_DOMAIN = 'nic2004:60232';
+export const CORE_VERSION = '1.2.5';
+/** Versions whose callbacks we accept: ours, and 1.2.0 whose shapes 1.2.5 keeps for the calls we use. */
+export const ACCEPTED_CORE_VERSIONS: readonly string[] = ['1.2.5', '1.2.0'];
+
+export const REQUEST_ACTIONS = ['search', 'init', 'confirm', 'update', 'status', 'track', 'cancel'] as const;
+export type RequestAction = (typeof REQUEST_ACTIONS)[number];
+export const CALLBACK_ACTIONS = ['on_search', 'on_init', 'on_confirm', 'on_update', 'on_status', 'on_track', 'on_cancel'] as const;
+export type CallbackAction = (typeof CALLBACK_ACTIONS)[number];
+export type OndcAction = RequestAction | CallbackAction;
+
+export const isRequestAction = (value: string): value is RequestAction => (REQUEST_ACTIONS as readonly string[]).includes(value);
+export const isCallbackAction = (value: string): value is CallbackAction => (CALLBACK_ACTIONS as readonly string[]).includes(value);
+
+export interface OndcContext {
+  domain: string;
+  country: string;
+  /** Pickup city as `std:<STD code>`. */
+  city: string;
+  action: OndcAction;
+  core_version: string;
+  bap_id: string;
+  bap_uri: string;
+  bpp_id?: string;
+  bpp_uri?: string;
+  transaction_id: string;
+  message_id: string;
+  /** RFC 3339 with milliseconds. */
+  timestamp: string;
+  /** ISO 8601 duration, `PT30S` on our requests. */
+  ttl?: string;
+}
+
+export type ContextOf<A extends OndcAction> = OndcContext & { action: A };
+
+/** Amounts travel as decimal strings of rupees with at most two decimals, e.g. `"59.00"`. */
+export interface Price {
+  currency: 'INR';
+  value: string;
+}
+
+export interface Descriptor {
+  name?: string;
+  code?: string;
+  short_desc?: string;
+  long_desc?: string;
+}
+
+export interface TagItem {
+  code: string;
+  value: string;
+}
+
+/** ONDC 1.2 tag groups: `{"code":"state","list":[{"code":"ready_to_ship","value":"yes"}]}`. */
+export interface TagGroup {
+  code: string;
+  list: TagItem[];
+}
+
+export interface OndcAddress {
+  name?: string;
+  building?: string;
+  locality?: string;
+  street?: string;
+  city?: string;
+  state?: string;
+  country?: string;
+  /** PIN code. */
+  area_code: string;
+}
+
+export interface OndcLocation {
+  id?: string;
+  /** `"lat,lng"`, at least six decimals on what we send. */
+  gps: string;
+  address?: OndcAddress;
+}
+
+export interface Contact {
+  phone: string;
+  email?: string;
+}
+
+/** Pickup and delivery confirmation codes ride in `instructions` (`code` is the code's type, `short_desc` its value). */
+export interface Instructions {
+  code?: string;
+  name?: string;
+  short_desc?: string;
+  long_desc?: string;
+  /** For P2H2P the first image is the shipping label. */
+  images?: string[];
+}
+
+export interface TimeRange {
+  start: string;
+  end: string;
+}
+
+export interface OndcTime {
+  label?: string;
+  /** ISO 8601 duration, e.g. `PT45M`. */
+  duration?: string;
+  /** A date (`2023-06-06`) on TATs, an RFC 3339 instant elsewhere. */
+  timestamp?: string;
+  range?: TimeRange;
+}
+
+export interface Authorization {
+  type: 'OTP' | string;
+  token?: string;
+  valid_from?: string;
+  valid_to?: string;
+}
+
+export interface FulfillmentStop {
+  person?: { name: string };
+  location?: OndcLocation;
+  contact?: Contact;
+  instructions?: Instructions;
+  time?: OndcTime;
+  authorization?: Authorization;
+}
+
+export type FulfillmentType = 'Delivery' | 'RTO' | 'Return';
+
+export interface FulfillmentStateDescriptor {
+  descriptor: { code: string; short_desc?: string };
+}
+
+export interface Fulfillment {
+  id: string;
+  type: FulfillmentType;
+  state?: FulfillmentStateDescriptor;
+  '@ondc/org/awb_no'?: string;
+  tracking?: boolean;
+  start?: FulfillmentStop;
+  end?: FulfillmentStop;
+  agent?: { name?: string; phone?: string };
+  vehicle?: { registration?: string };
+  '@ondc/org/ewaybillno'?: string;
+  '@ondc/org/ebnexpirydate'?: string;
+  tags?: TagGroup[];
+}
+
+export type PaymentType = 'ON-ORDER' | 'ON-FULFILLMENT' | 'POST-FULFILLMENT';
+
+export interface Payment {
+  type: PaymentType;
+  collected_by?: 'BAP' | 'BPP';
+  /** Cash the partner collects at delivery, only with `ON-FULFILLMENT` (COD). */
+  '@ondc/org/collection_amount'?: string;
+  status?: 'PAID' | 'NOT-PAID';
+  time?: { timestamp: string };
+}
+
+export type QuoteTitleType = 'delivery' | 'rto' | 'reverseqc' | 'tax' | 'diff' | 'tax_diff' | 'discount';
+
+export interface QuoteBreakupLine {
+  '@ondc/org/item_id': string;
+  '@ondc/org/title_type': QuoteTitleType;
+  price: Price;
+}
+
+export interface Quote {
+  price: Price;
+  breakup: QuoteBreakupLine[];
+  /** How long the quote holds, ISO 8601 duration. */
+  ttl?: string;
+}
+
+export interface CancellationTerm {
+  fulfillment_state: { descriptor: { code: string; short_desc?: string } };
+  cancellation_fee: { percentage?: string; amount?: Price };
+}
+
+export interface Billing {
+  name: string;
+  address: OndcAddress;
+  tax_number: string;
+  phone: string;
+  email: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type WeightUnit = 'kilogram' | 'gram';
+export type LengthUnit = 'centimeter' | 'meter';
+
+export interface Measure<U extends string> {
+  unit: U;
+  value: number;
+}
+
+export interface Dimensions {
+  length: Measure<LengthUnit>;
+  breadth: Measure<LengthUnit>;
+  height: Measure<LengthUnit>;
+}
+
+export interface LinkedOrder {
+  items: Array<{
+    category_id: string;
+    descriptor: { name: string };
+    quantity: { count: number; measure: Measure<WeightUnit> };
+    price: Price;
+  }>;
+  provider: { descriptor: { name: string }; address: OndcAddress };
+  order: { id: string; weight: Measure<WeightUnit>; dimensions?: Dimensions };
+}
+
+export const LOGISTICS_CATEGORIES = ['Immediate Delivery', 'Same Day Delivery', 'Next Day Delivery', 'Standard Delivery', 'Express Delivery'] as const;
+export type LogisticsCategory = (typeof LOGISTICS_CATEGORIES)[number];
+export type ShipmentType = 'P2P' | 'P2H2P';
+
+// ---- /search and /on_search -------------------------------------------------------------
+
+export interface PayloadDetails {
+  weight: Measure<WeightUnit>;
+  /** Required for intercity, optional for hyperlocal. */
+  dimensions?: Dimensions;
+  /** Goods category of the retail order, e.g. "Grocery". */
+  category: string;
+  value: Price;
+  dangerous_goods?: boolean;
+}
+
+export interface SearchStop {
+  location: { gps: string; address: { area_code: string } };
+}
+
+export interface SearchMessage {
+  intent: {
+    category: { id: LogisticsCategory };
+    provider?: { time?: OndcTime & { days?: string } };
+    fulfillment: { type: 'Delivery'; start: SearchStop; end: SearchStop };
+    payment: { type: PaymentType; '@ondc/org/collection_amount'?: string };
+    '@ondc/org/payload_details': PayloadDetails;
+  };
+}
+
+export interface CatalogItem {
+  id: string;
+  parent_item_id?: string;
+  category_id: string;
+  fulfillment_id: string;
+  descriptor: Descriptor & { code: ShipmentType };
+  /** Tax inclusive. */
+  price: Price;
+  time?: OndcTime;
+}
+
+export interface CatalogProvider {
+  id: string;
+  descriptor: Descriptor & { name: string };
+  categories: Array<{ id: string; time?: OndcTime }>;
+  fulfillments: Array<{ id: string; type: FulfillmentType; start?: { time?: OndcTime }; tags?: TagGroup[] }>;
+  locations?: OndcLocation[];
+  items: CatalogItem[];
+}
+
+export interface OnSearchMessage {
+  catalog: {
+    'bpp/descriptor': Descriptor & { name: string; tags?: TagGroup[] };
+    'bpp/providers': CatalogProvider[];
+  };
+}
+
+// ---- orders (init, confirm, update and every order callback) ------------------------------
+
+export interface OrderItem {
+  id: string;
+  fulfillment_id?: string;
+  category_id?: string;
+  descriptor?: { code: ShipmentType };
+  time?: OndcTime;
+}
+
+export interface OndcOrder {
+  id?: string;
+  state?: string;
+  provider?: { id: string; locations?: Array<{ id: string }> };
+  items?: OrderItem[];
+  quote?: Quote;
+  fulfillments?: Fulfillment[];
+  billing?: Billing;
+  payment?: Payment;
+  '@ondc/org/linked_order'?: LinkedOrder;
+  cancellation?: { cancelled_by: string; reason: { id: string } };
+  cancellation_terms?: CancellationTerm[];
+  tags?: TagGroup[];
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface InitMessage {
+  order: Required<Pick<OndcOrder, 'provider' | 'items' | 'fulfillments' | 'billing' | 'payment'>>;
+}
+
+export interface ConfirmMessage {
+  order: OndcOrder &
+    Required<Pick<OndcOrder, 'id' | 'state' | 'provider' | 'items' | 'quote' | 'fulfillments' | 'billing' | 'payment' | '@ondc/org/linked_order' | 'created_at' | 'updated_at'>>;
+}
+
+export interface UpdateMessage {
+  update_target: 'fulfillment';
+  order: OndcOrder & Required<Pick<OndcOrder, 'id' | 'fulfillments' | 'updated_at'>>;
+}
+
+export interface OrderIdMessage {
+  order_id: string;
+}
+
+export interface CancelMessage extends OrderIdMessage {
+  cancellation_reason_id: string;
+}
+
+/** Every order callback (on_init, on_confirm, on_update, on_status, on_cancel) carries one order. */
+export interface OrderCallbackMessage {
+  order: OndcOrder;
+}
+
+export interface OnTrackMessage {
+  tracking: {
+    id?: string;
+    url?: string;
+    location?: { gps?: string; time?: { timestamp: string }; updated_at?: string };
+    status: 'active' | 'inactive';
+    tags?: TagGroup[];
+  };
+}
+
+// ---- envelopes ----------------------------------------------------------------------------
+
+export interface OndcMessageEnvelope<A extends OndcAction, M> {
+  context: ContextOf<A>;
+  message: M;
+  /** Callbacks may carry an asynchronous error instead of (or beside) a message. */
+  error?: OndcError;
+}
+
+export interface MessageByAction {
+  search: SearchMessage;
+  init: InitMessage;
+  confirm: ConfirmMessage;
+  update: UpdateMessage;
+  status: OrderIdMessage;
+  track: OrderIdMessage;
+  cancel: CancelMessage;
+  on_search: OnSearchMessage;
+  on_init: OrderCallbackMessage;
+  on_confirm: OrderCallbackMessage;
+  on_update: OrderCallbackMessage;
+  on_status: OrderCallbackMessage;
+  on_track: OnTrackMessage;
+  on_cancel: OrderCallbackMessage;
+}
+
+/** One message of an action; for a union of actions, the union of their messages. */
+export type OndcMessage<A extends OndcAction> = A extends OndcAction ? OndcMessageEnvelope<A, MessageByAction[A]> : never;
+export type OndcCallback = OndcMessage<CallbackAction>;
+
+// ---- synchronous answers ------------------------------------------------------------------
+
+export type OndcErrorType = 'CONTEXT-ERROR' | 'CORE-ERROR' | 'DOMAIN-ERROR' | 'POLICY-ERROR' | 'JSON-SCHEMA-ERROR';
+
+export interface OndcError {
+  type: OndcErrorType;
+  code: string;
+  message?: string;
+  /** JSON path of the offending field, for schema errors. */
+  path?: string;
+}
+
+export interface AckResponse {
+  message: { ack: { status: 'ACK' } };
+}
+
+export interface NackResponse {
+  message: { ack: { status: 'NACK' } };
+  error: OndcError;
+}
+
+export type AckOrNack = AckResponse | NackResponse;

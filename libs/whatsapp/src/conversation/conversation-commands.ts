@@ -1,0 +1,26 @@
+import {
+  CreateShipmentCommand,
+  MarkShipmentReadyToShipCommand,
+  MarkShipmentShippedCommand,
+  ReissueDeliveryOtpCommand,
+  VerifyDeliveryOtpCommand,
+  type CommandMeta,
+} from '@fulfil/commands';
+import type { ConversationCommand } from './order-conversation';
+
+/** The CommandBus message for a conversation's command, always scoped to the conversation's seller and order. */
+export function commandMessageFor(command: ConversationCommand, scope: { sellerId: string; orderId: string }, meta: CommandMeta): object {
+  const base = { sellerId: scope.sellerId, orderId: scope.orderId, shipmentId: command.shipmentId };
+  switch (command.type) {
+    case 'MarkShipmentReadyToShip':
+      return new MarkShipmentReadyToShipCommand(base, meta);
+    case 'CreateShipment':
+      return new CreateShipmentCommand({ ...base, mode: command.mode }, meta);
+    case 'MarkShipmentShipped':
+      return new MarkShipmentShippedCommand({ ...base, courierName: command.courierName, trackingNumber: command.trackingNumber, images: command.images }, meta);
+    case 'VerifyDeliveryOtp':
+      return new VerifyDeliveryOtpCommand({ ...base, otp: command.otp }, meta);
+    case 'ReissueDeliveryOtp':
+      return new ReissueDeliveryOtpCommand(base, meta);
+  }
+}

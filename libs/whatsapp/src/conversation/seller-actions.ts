@@ -1,0 +1,25 @@
+/** What a seller can tap: in a new-order template (quick replies) or in a reply (interactive buttons). */
+export type SellerAction = 'ready_to_ship' | 'mark_shipped' | 'photos_done' | 'resend_otp';
+
+const CODES: Record<SellerAction, string> = { ready_to_ship: 'rts', mark_shipped: 'ship', photos_done: 'done', resend_otp: 'otp' };
+const ACTIONS = new Map(Object.entries(CODES).map(([action, code]) => [code, action as SellerAction]));
+
+/** Button titles: at most 20 characters each (Meta's limit). */
+export const ACTION_TITLES: Record<SellerAction, string> = {
+  ready_to_ship: 'Ready to Ship',
+  mark_shipped: 'Mark as Shipped',
+  photos_done: 'Done',
+  resend_otp: 'Resend OTP',
+};
+
+/**
+ * A button's id or quick-reply payload names the action and the order, so a tap always reaches
+ * the order it was shown for. It is only a pointer: whose order it is gets checked on arrival.
+ */
+export const actionPayload = (action: SellerAction, orderId: string): string => `fulfil:${CODES[action]}:${orderId}`;
+
+export function parseActionPayload(payload: string): { action: SellerAction; orderId: string } | undefined {
+  const match = /^fulfil:([a-z]+):([A-Za-z0-9_-]{1,64})$/.exec(payload);
+  const action = match ? ACTIONS.get(match[1]!) : undefined;
+  return action && match ? { action, orderId: match[2]! } : undefined;
+}

@@ -1,0 +1,276 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { loadStream, orderDecider, type CommandMeta } from '@fulfil/commands';
+import { DomainError, orderStream, type Actor, type OrderEvent, type OrderState, type RegisteredSeller, type StoredImage } from '@fulfil/domain';
+import { StreamRevisionConflictError, type EventStore, type JsonObject } from '@fulfil/event-store';
+import { WhatsAppApiError, type WhatsAppApi } from '../cloud-api/whatsapp-api';
+import { outboxIdFor, type PlannedMessage } from '../outbox/outbox-message';
+import { queueMessage, recordDeliveryStatus } from '../outbox/whatsapp-outbox';
+import { mask, type SenderLogger } from '../outbox/whatsapp-sender';
+import type { WhatsAppSenderTuning } from '../whatsapp-config';
+import { whatsAppMetadata } from '../whatsapp-metadata';
+import type { InboundMessage, WebhookDelivery } from '../webhook/webhook-payload';
+import {
+  conversationStream,
+  decideConversation,
+  evolveConversation,
+  expectsPhoto,
+  initialConversation,
+  orderFactsOf,
+  replyButton,
+  type CommandResult,
+  type ConversationCommand,
+  type ConversationEvent,
+  type ConversationState,
+  type Reply,
+  type SellerInput,
+} from './order-conversation';
+import { parseActionPayload } from './seller-actions';
+
+export interface WhatsAppInboxDeps {
+  store: EventStore;
+  api: WhatsAppApi;
+  findSeller: (sellerId: string) => Promise<RegisteredSeller | undefined>;
+  /** Sends the order command; a refusal is thrown as a DomainError. */
+  execute: (command: ConversationCommand, scope: { sellerId: string; orderId: string }, meta: CommandMeta) => Promise<unknown>;
+  /** Stores an image like an API upload; throws when the bytes are not an image we accept. */
+  saveImage: (content: Buffer) => Promise<StoredImage>;
+  tuning: WhatsAppSenderTuning;
+  logger: SenderLogger;
+  clock?: () => Date;
+  /** Our business number's id: messages to other numbers of the same Meta app are not ours to act on. */
+  phoneNumberId?: string;
+}
+
+export interface DeliveryReport {
+  handled: number;
+  duplicates: number;
+  statuses: number;
+  /** Messages to another business number. */
+  ignored: number;
+}
+
+const digest = (value: string, length = 40): string => createHash('sha256').update(value).digest('hex').slice(0, length);
+/** One stream per inbound message id: it exists once the message was acted on, so a redelivery is recognised. */
+const inboundStream = (messageId: string): string => `whatsapp-inbound-${digest(messageId)}`;
+/** The order a sender's plain texts and photos go to: the one they last tapped a button for. */
+const senderStream = (number: string): string => `whatsapp-sender-${number}`;
+
+const MAX_ATTEMPTS = 5;
+const WEBHOOK_ACTOR: Actor = { type: 'system', id: 'whatsapp-webhook' };
+const REPLY_ACTOR: Actor = { type: 'system', id: 'whatsapp-conversation' };
+
+const NO_CONVERSATION =
+  'There is no order conversation open on this number. Tap Ready to Ship or Mark as Shipped on an order message to start. If you expected order messages here, check the WhatsApp number in your seller settings.';
+const NOT_YOURS = (orderId: string) => `We could not find order ${orderId} for this WhatsApp number.`;
+
+interface Scope {
+  sellerId: string;
+  orderId: string;
+}
+
+/**
+ * Acts on webhook deliveries: every message of every change of every entry, each once. A message
+ * may act only on an order whose seller has the sender's number as their WhatsApp number now: a
+ * button carries an order id, and plain texts and photos go to the order the sender last tapped.
+ */
+export class WhatsAppInbox {
+  /** Messages of one sender are handled one after another, as their conversation is a sequence. */
+  private readonly senderQueues = new Map<string, Promise<unknown>>();
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: WhatsAppInboxDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  async receive(delivery: WebhookDelivery): Promise<DeliveryReport> {
+    const ours = delivery.messages.filter((m) => this.deps.phoneNumberId === undefined || m.phoneNumberId === this.deps.phoneNumberId);
+    const report: DeliveryReport = { handled: 0, duplicates: 0, statuses: 0, ignored: delivery.messages.length - ours.length };
+    const results = await Promise.all(ours.map((message) => this.serialised(message.from, () => this.handleOnce(message))));
+    for (const fresh of results) fresh ? report.handled++ : report.duplicates++;
+    for (const status of delivery.statuses) {
+      if ((await recordDeliveryStatus(this.deps.store, status, this.deps.tuning, this.clock())) === 'recorded') report.statuses++;
+    }
+    return report;
+  }
+
+  private serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.senderQueues.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.senderQueues.set(key, next);
+    void next.catch(() => undefined).finally(() => {
+      if (this.senderQueues.get(key) === next) this.senderQueues.delete(key);
+    });
+    return next;
+  }
+
+  /** False for a message already handled. */
+  private async handleOnce(message: InboundMessage): Promise<boolean> {
+    const stream = inboundStream(message.id);
+    if ((await this.deps.store.readStream(stream, { maxCount: 1 })).length > 0) return false;
+    const outcome = await this.handle(message);
+    try {
+      await this.deps.store.append(
+        stream,
+        [{ id: randomUUID(), type: 'WhatsAppMessageHandled', data: { messageId: message.id, from: message.from, kind: message.content.kind, outcome, handledAt: this.clock().toISOString() }, metadata: this.metadata(message) }],
+        { expectedRevision: 'no_stream' },
+      );
+    } catch (error) {
+      if (!(error instanceof StreamRevisionConflictError)) throw error;
+    }
+    return true;
+  }
+
+  private async handle(message: InboundMessage): Promise<string> {
+    const content = message.content;
+    let scope: Scope | undefined;
+    let input: SellerInput | undefined;
+    if (content.kind === 'button') {
+      const tapped = parseActionPayload(content.payload);
+      if (!tapped) {
+        await this.reply(message, undefined, [{ body: 'That button is no longer valid. Use the buttons on the latest order message.' }]);
+        return 'unknown-button';
+      }
+      scope = await this.ownsOrder(message.from, tapped.orderId);
+      if (!scope) {
+        this.deps.logger.warn(`WhatsApp button for order ${tapped.orderId} from ${mask(message.from)}, which is not that order's seller: refused`);
+        await this.reply(message, undefined, [{ body: NOT_YOURS(tapped.orderId) }]);
+        return 'not-authorised';
+      }
+      await this.focus(message, scope);
+      input = { kind: 'action', action: tapped.action };
+    } else {
+      const focused = await this.focusOf(message.from);
+      scope = focused ? await this.ownsOrder(message.from, focused.orderId) : undefined;
+      if (!scope) {
+        await this.reply(message, undefined, [{ body: NO_CONVERSATION }]);
+        return 'no-conversation';
+      }
+      if (content.kind === 'text') input = { kind: 'text', text: content.text };
+      if (content.kind === 'unsupported') {
+        await this.reply(message, scope, [{ body: 'I can read text, photos and button taps.' }]);
+        return 'unsupported';
+      }
+    }
+    return this.converse(message, scope, input);
+  }
+
+  /** The order's scope when the sender's number is its seller's WhatsApp number; undefined for anything else. */
+  private async ownsOrder(from: string, orderId: string): Promise<Scope | undefined> {
+    const { state } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(orderId), orderDecider);
+    if (state.status !== 'active') return undefined;
+    const seller = await this.deps.findSeller(state.sellerId);
+    return seller?.settings.whatsappNumber === from ? { sellerId: state.sellerId, orderId } : undefined;
+  }
+
+  private async focusOf(from: string): Promise<Scope | undefined> {
+    const events = await this.deps.store.readStream(senderStream(from));
+    const last = events[events.length - 1];
+    return last ? { sellerId: String(last.data['sellerId']), orderId: String(last.data['orderId']) } : undefined;
+  }
+
+  private async focus(message: InboundMessage, scope: Scope): Promise<void> {
+    const from = message.from;
+    const current = await this.focusOf(from);
+    if (current?.orderId === scope.orderId && current.sellerId === scope.sellerId) return;
+    await this.deps.store.append(
+      senderStream(from),
+      [{ id: randomUUID(), type: 'WhatsAppOrderFocused', data: { ...scope, focusedAt: this.clock().toISOString() }, metadata: this.metadata(message, scope) }],
+      { expectedRevision: 'any' },
+    );
+  }
+
+  /** `given` is undefined for a photo, which is fetched only if the conversation's step wants one. */
+  private async converse(message: InboundMessage, scope: Scope, given: SellerInput | undefined): Promise<string> {
+    const stream = conversationStream(scope.sellerId, scope.orderId);
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.deps.store.readStream(stream);
+      const state = loaded.reduce<ConversationState>((s, e) => evolveConversation(s, { type: e.type, data: e.data } as unknown as ConversationEvent), initialConversation());
+      const { state: order } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(scope.orderId), orderDecider);
+      if (order.status !== 'active') return 'order-missing';
+      const input = given ?? (message.content.kind === 'image' ? await this.photoInput(message.content.mediaId, state) : undefined);
+      if (!input) {
+        await this.reply(message, scope, [{ body: `Order ${scope.orderId}: that file is not a photo we can keep (JPEG, PNG or WebP up to 5 MB). Send a photo, or tap Done.`, buttons: ['photos_done'] }]);
+        return 'bad-photo';
+      }
+      const decision = decideConversation(state, input, orderFactsOf(order), { messageId: message.id, newShipmentId: `shp_wa_${digest(message.id, 20)}` });
+      const settled = decision.command ? decision.command.settle(await this.run(decision.command.command, scope, message)) : { events: [], replies: [] };
+      await this.reply(message, scope, [...decision.replies, ...settled.replies]);
+      const events = [...decision.events, ...settled.events];
+      if (events.length === 0) return decision.command ? 'command' : 'answered';
+      try {
+        const expected = loaded[loaded.length - 1]?.revision ?? 'no_stream';
+        await this.deps.store.append(
+          stream,
+          events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data as unknown as JsonObject, metadata: this.metadata(message, scope) })),
+          { expectedRevision: expected },
+        );
+        return 'advanced';
+      } catch (error) {
+        if (!(error instanceof StreamRevisionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * A photo is downloaded from Meta at once (its URL expires) and stored like an API upload, when
+   * the conversation wants one; undefined when the file is not an image we accept.
+   */
+  private async photoInput(mediaId: string, state: ConversationState): Promise<SellerInput | undefined> {
+    if (!expectsPhoto(state)) return { kind: 'image' };
+    let content: Buffer;
+    try {
+      ({ content } = await this.deps.api.downloadMedia(mediaId));
+    } catch (error) {
+      // Meta refusing the media id will not change; anything else is retried with the webhook's redelivery.
+      if (!(error instanceof WhatsAppApiError) || error.httpStatus === undefined || error.httpStatus >= 500) throw error;
+      this.deps.logger.warn(`WhatsApp photo ${mediaId} could not be downloaded: ${error.message}`);
+      return undefined;
+    }
+    try {
+      return { kind: 'image', image: await this.deps.saveImage(content) };
+    } catch (error) {
+      this.deps.logger.warn(`WhatsApp photo ${mediaId} refused: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  private async run(command: ConversationCommand, scope: Scope, message: InboundMessage): Promise<CommandResult> {
+    const meta: CommandMeta = {
+      actor: { type: 'seller', id: scope.sellerId },
+      channel: 'whatsapp',
+      correlationId: message.id,
+      causationId: message.id,
+      // A redelivered or re-handled message appends nothing twice.
+      idempotencyKey: `whatsapp:${message.id}`,
+    };
+    try {
+      await this.deps.execute(command, scope, meta);
+      return { ok: true };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const attemptsLeft = error.details['attemptsLeft'];
+      return { ok: false, code: error.code, message: error.message, ...(typeof attemptsLeft === 'number' ? { attemptsLeft } : {}) };
+    }
+  }
+
+  private async reply(message: InboundMessage, scope: Scope | undefined, replies: Reply[]): Promise<void> {
+    const now = this.clock();
+    for (const [index, reply] of replies.entries()) {
+      const planned: PlannedMessage =
+        reply.buttons && scope
+          ? { kind: 'buttons', body: reply.body, buttons: reply.buttons.map((action) => replyButton(action, scope.orderId)) }
+          : { kind: 'text', body: reply.body };
+      await queueMessage(
+        this.deps.store,
+        { outboxId: outboxIdFor(`reply:${message.id}:${index}`), to: message.from, purpose: 'reply', ...(scope ? { sellerId: scope.sellerId, orderId: scope.orderId } : {}), message: planned },
+        now,
+        { actor: REPLY_ACTOR, correlationId: message.id, causationId: message.id },
+      );
+    }
+  }
+
+  /** The seller when the message is theirs; an unknown sender is no actor of ours, so the webhook is named. */
+  private metadata(message: InboundMessage, scope?: Scope): JsonObject {
+    return whatsAppMetadata(scope ? { type: 'seller', id: scope.sellerId } : WEBHOOK_ACTOR, message.id, message.id);
+  }
+}

@@ -1,0 +1,111 @@
+import type { ActiveOrder, OrderEvent } from '@fulfil/domain';
+import { ACTION_TITLES, actionPayload } from '../conversation/seller-actions';
+import type { PlannedMessage } from '../outbox/outbox-message';
+
+/** A message an order event calls for; `key` makes its outbox id, unique per event. */
+export interface Notification {
+  key: string;
+  to: string;
+  purpose: string;
+  message: PlannedMessage;
+}
+
+export interface NotificationContext {
+  /** The seller's WhatsApp number now, if they connected one. */
+  sellerNumber: string | undefined;
+  defaultCountryCode: string;
+}
+
+/** The order events that may call for a message. */
+export const NOTIFYING_EVENT_TYPES = [
+  'OrderReceived',
+  'ShippingLabelGenerated',
+  'LogisticsPartnerAssigned',
+  'ShipmentPickedUp',
+  'ShipmentDelivered',
+  'DeliveryOtpIssued',
+  'DeliveryOtpReissued',
+] as const;
+
+const rupees = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' });
+export const formatAmount = (paise: number): string => rupees.format(paise / 100);
+
+/** A buyer's phone as WhatsApp wants it: country code and digits, no "+". Indian 10-digit numbers get the default code. */
+export function whatsAppNumberOf(phone: string, defaultCountryCode: string): string | undefined {
+  const digits = phone.replace(/[^0-9]/g, '');
+  if (/^[6-9][0-9]{9}$/.test(digits)) return `${defaultCountryCode}${digits}`;
+  if (/^0[6-9][0-9]{9}$/.test(digits)) return `${defaultCountryCode}${digits.slice(1)}`;
+  return /^[1-9][0-9]{9,14}$/.test(digits) ? digits : undefined;
+}
+
+/**
+ * What to send for an order event: the seller's new-order template with quick replies, the
+ * invoice and label documents (invoice first) once a shipment's label exists, partner news, and
+ * the buyer's delivery OTP. `order` is the order as it stands when the event is handled.
+ */
+export function notificationsFor(eventId: string, event: OrderEvent, order: ActiveOrder, ctx: NotificationContext): Notification[] {
+  const seller = ctx.sellerNumber;
+  const toSeller = (purpose: string, messages: PlannedMessage[]): Notification[] =>
+    seller ? messages.map((message, index) => ({ key: `${eventId}:${index}`, to: seller, purpose, message })) : [];
+  const text = (body: string): PlannedMessage => ({ kind: 'text', body });
+  switch (event.type) {
+    case 'OrderReceived':
+      return toSeller('order-received', [
+        {
+          kind: 'order-template',
+          orderId: order.orderId,
+          amount: formatAmount(event.data.totalPaise),
+          payment: event.data.paymentMethod === 'cod' ? 'Cash on delivery' : 'Prepaid',
+          quickReplies: [
+            { text: ACTION_TITLES.ready_to_ship, payload: actionPayload('ready_to_ship', order.orderId) },
+            { text: ACTION_TITLES.mark_shipped, payload: actionPayload('mark_shipped', order.orderId) },
+          ],
+        },
+      ]);
+    case 'ShippingLabelGenerated': {
+      const shipment = order.shipments.find((s) => s.shipmentId === event.data.shipmentId);
+      if (!shipment) return [];
+      const label: PlannedMessage = {
+        kind: 'label-document',
+        orderId: order.orderId,
+        shipmentId: shipment.shipmentId,
+        caption: event.data.awb ? `Shipping label for order ${order.orderId} (AWB ${event.data.awb})` : `Shipping label for order ${order.orderId}`,
+      };
+      if (event.data.labelVersion === 1) {
+        const invoice: PlannedMessage[] = order.invoice
+          ? [{ kind: 'invoice-document', orderId: order.orderId, caption: `Invoice ${order.invoice.current.invoiceNumber} for order ${order.orderId}` }]
+          : [];
+        return toSeller('documents', [...invoice, label]);
+      }
+      // Off-network labels change when the seller marks the parcel shipped; they have it already.
+      return shipment.mode === 'on-network' && event.data.awb ? toSeller('documents', [label]) : [];
+    }
+    case 'LogisticsPartnerAssigned': {
+      const d = event.data;
+      const slot = d.pickupSlot ? ` Pickup between ${d.pickupSlot.start} and ${d.pickupSlot.end}.` : '';
+      return toSeller('partner-assigned', [text(`Order ${order.orderId}: ${d.partnerName} will deliver it${d.awb ? ` (AWB ${d.awb})` : ''}.${slot}`)]);
+    }
+    case 'ShipmentPickedUp': {
+      const partner = order.shipments.find((s) => s.shipmentId === event.data.shipmentId)?.partner?.name;
+      return toSeller('picked-up', [text(`Order ${order.orderId} was picked up${partner ? ` by ${partner}` : ''}.`)]);
+    }
+    case 'ShipmentDelivered':
+      // A delivery the seller confirmed with the OTP is answered in their conversation.
+      return event.data.via === 'partner' ? toSeller('delivered', [text(`Order ${order.orderId} is delivered.`)]) : [];
+    case 'DeliveryOtpIssued':
+    case 'DeliveryOtpReissued': {
+      const buyer = whatsAppNumberOf(order.buyer.phone, ctx.defaultCountryCode);
+      if (!buyer) return [];
+      return [
+        {
+          key: `${eventId}:0`,
+          to: buyer,
+          purpose: 'delivery-otp',
+          message: { kind: 'delivery-otp', orderId: order.orderId, shipmentId: event.data.shipmentId, otpSequence: event.data.otpSequence },
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '@fulfil/platform';
+
+type Env = Record<string, string | undefined>;
+
+/** Where messages go: Meta's Cloud API, or the local sink of the sandbox (no credentials needed). */
+export type WhatsAppChannel =
+  | { kind: 'cloud'; accessToken: string; phoneNumberId: string; graphApiVersion: string; graphApiBaseUrl: string }
+  | { kind: 'sandbox'; directory: string };
+
+export interface WhatsAppTemplates {
+  /** Utility template for a new order: body {{1}} order, {{2}} amount, {{3}} payment; two quick-reply buttons. */
+  newOrder: string;
+  /** Template that carries the buyer's delivery OTP: body {{1}} OTP, {{2}} order. */
+  deliveryOtp: string;
+  language: string;
+}
+
+export interface WhatsAppSenderTuning {
+  /** Sends per second across all recipients (Meta's default business-number throughput is about 80/s). */
+  messagesPerSecond: number;
+  /** Minimum gap between two messages to the same person (Meta's pair rate limit, error 131056). */
+  pairIntervalMs: number;
+  /** Tries before a retryable failure is reported for good. */
+  maxAttempts: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export interface WhatsAppConfig {
+  channel: WhatsAppChannel;
+  /** Signs webhook deliveries (X-Hub-Signature-256). */
+  appSecret: string;
+  /** Answers Meta's GET handshake. */
+  verifyToken: string;
+  templates: WhatsAppTemplates;
+  sender: WhatsAppSenderTuning;
+  /** Country code put in front of 10-digit Indian buyer phone numbers. */
+  defaultCountryCode: string;
+}
+
+export const DEFAULT_SENDER_TUNING: WhatsAppSenderTuning = { messagesPerSecond: 80, pairIntervalMs: 1000, maxAttempts: 6, baseBackoffMs: 1000, maxBackoffMs: 5 * 60_000 };
+
+function positiveInt(env: Env, name: string, fallback: number, min = 1): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min) throw new ConfigError(name, `must be an integer of at least ${min} (got "${value}")`);
+  return parsed;
+}
+
+function requiredForCloud(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') throw new ConfigError(name, 'is required when WHATSAPP_ACCESS_TOKEN is set');
+  return value.trim();
+}
+
+interface SandboxSecrets {
+  appSecret: string;
+  verifyToken: string;
+}
+
+/** The sandbox signs and verifies like Meta would, with secrets generated once and kept under DATA_DIR. */
+function sandboxSecrets(directory: string): SandboxSecrets {
+  const file = join(directory, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SandboxSecrets;
+  mkdirSync(directory, { recursive: true });
+  const secrets = { appSecret: randomBytes(32).toString('hex'), verifyToken: randomBytes(16).toString('hex') };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/**
+ * WhatsApp settings from the environment. With no access token the sandbox sink is used (the
+ * embedded default); with one, every Cloud API setting must be present and valid.
+ */
+export function loadWhatsAppConfig(env: Env, dataDir: string): WhatsAppConfig {
+  const accessToken = env['WHATSAPP_ACCESS_TOKEN']?.trim() || undefined;
+  const version = env['WHATSAPP_GRAPH_API_VERSION'] || 'v21.0';
+  if (!/^v\d+\.\d+$/.test(version)) throw new ConfigError('WHATSAPP_GRAPH_API_VERSION', `must look like v21.0 (got "${version}")`);
+  const baseUrl = env['WHATSAPP_GRAPH_API_URL'] || 'https://graph.facebook.com';
+  if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(baseUrl)) throw new ConfigError('WHATSAPP_GRAPH_API_URL', 'must be a base URL such as https://graph.facebook.com');
+  const countryCode = env['WHATSAPP_DEFAULT_COUNTRY_CODE'] || '91';
+  if (!/^[1-9][0-9]{0,3}$/.test(countryCode)) throw new ConfigError('WHATSAPP_DEFAULT_COUNTRY_CODE', `must be a calling code in digits such as 91 (got "${countryCode}")`);
+  const sandboxDir = join(dataDir, 'whatsapp-sandbox');
+  let channel: WhatsAppChannel;
+  let appSecret = env['WHATSAPP_APP_SECRET']?.trim() || undefined;
+  let verifyToken = env['WHATSAPP_VERIFY_TOKEN']?.trim() || undefined;
+  if (accessToken) {
+    const phoneNumberId = requiredForCloud(env, 'WHATSAPP_PHONE_NUMBER_ID');
+    if (!/^[0-9]{5,20}$/.test(phoneNumberId)) throw new ConfigError('WHATSAPP_PHONE_NUMBER_ID', 'must be the numeric phone number id from the WhatsApp Manager');
+    appSecret = requiredForCloud(env, 'WHATSAPP_APP_SECRET');
+    verifyToken = requiredForCloud(env, 'WHATSAPP_VERIFY_TOKEN');
+    channel = { kind: 'cloud', accessToken, phoneNumberId, graphApiVersion: version, graphApiBaseUrl: baseUrl.replace(/\/$/, '') };
+  } else {
+    channel = { kind: 'sandbox', directory: sandboxDir };
+    if (!appSecret || !verifyToken) {
+      const generated = sandboxSecrets(sandboxDir);
+      appSecret ??= generated.appSecret;
+      verifyToken ??= generated.verifyToken;
+    }
+  }
+  if (appSecret.length < 16) throw new ConfigError('WHATSAPP_APP_SECRET', 'must be at least 16 characters');
+  const language = env['WHATSAPP_TEMPLATE_LANGUAGE'] || 'en';
+  const templateName = /^[a-z0-9_]{1,512}$/;
+  const newOrder = env['WHATSAPP_ORDER_TEMPLATE'] || 'new_order_alert';
+  const deliveryOtp = env['WHATSAPP_OTP_TEMPLATE'] || 'delivery_otp';
+  if (!templateName.test(newOrder)) throw new ConfigError('WHATSAPP_ORDER_TEMPLATE', 'must be a template name of lowercase letters, digits and "_"');
+  if (!templateName.test(deliveryOtp)) throw new ConfigError('WHATSAPP_OTP_TEMPLATE', 'must be a template name of lowercase letters, digits and "_"');
+  return {
+    channel,
+    appSecret,
+    verifyToken,
+    templates: { newOrder, deliveryOtp, language },
+    sender: {
+      messagesPerSecond: positiveInt(env, 'WHATSAPP_MESSAGES_PER_SECOND', DEFAULT_SENDER_TUNING.messagesPerSecond),
+      // The sandbox has no pair limit to respect; a real number does.
+      pairIntervalMs: positiveInt(env, 'WHATSAPP_PAIR_INTERVAL_MS', channel.kind === 'cloud' ? DEFAULT_SENDER_TUNING.pairIntervalMs : 0, 0),
+      maxAttempts: positiveInt(env, 'WHATSAPP_SEND_MAX_ATTEMPTS', DEFAULT_SENDER_TUNING.maxAttempts),
+      baseBackoffMs: DEFAULT_SENDER_TUNING.baseBackoffMs,
+      maxBackoffMs: DEFAULT_SENDER_TUNING.maxBackoffMs,
+    },
+    defaultCountryCode: countryCode,
+  };
+}
