@@ -1,0 +1,47 @@
+import './tracing';
+import 'reflect-metadata';
+import { WHATSAPP_CONFIG, createHttpApp } from '@fulfil/fulfillment-api';
+import { ConfigError, EngineConfig, closeOnSignals, loadEngineConfig } from '@fulfil/platform';
+import type { WhatsAppConfig } from '@fulfil/whatsapp';
+import { ensureDemoSeller } from './demo-seller';
+import { EngineModule } from './engine.module';
+
+function banner(config: EngineConfig, demo: { sellerId: string; apiKey: string } | undefined, whatsapp: WhatsAppConfig): string {
+  const base = `http://localhost:${config.port}`;
+  const lines = [
+    `Fulfilment engine ready on ${base}`,
+    `  event store   ${config.eventStore.kind === 'embedded' ? `embedded (PGlite) in ${config.eventStore.dataDir}` : config.eventStore.kind}`,
+    `  API           ${base}/v1`,
+    `  docs          ${base}/docs`,
+    `  health        ${base}/health/ready`,
+    `  metrics       ${base}/metrics`,
+    whatsapp.channel.kind === 'sandbox'
+      ? `  whatsapp      sandbox sink: ${base}/v1/admin/outbox (platform key); play replies with npm run whatsapp:reply`
+      : `  whatsapp      Cloud API ${whatsapp.channel.graphApiVersion}, webhook ${base}/webhooks/whatsapp`,
+  ];
+  if (config.generatedSecretsFile) lines.push(`  platform key  ${config.platformApiKey}  (kept in ${config.generatedSecretsFile})`);
+  if (demo) {
+    lines.push(
+      `  demo seller   ${demo.sellerId}, API key ${demo.apiKey}`,
+      '',
+      'Try it:',
+      `  curl -s ${base}/v1/seller -H "Authorization: Bearer ${demo.apiKey}"`,
+      `  npm run demo   # drives an off-network and an on-network order through their steps`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function bootstrap(): Promise<void> {
+  const config = loadEngineConfig();
+  const app = await createHttpApp(EngineModule.forConfig(config));
+  closeOnSignals(app, 'Fulfilment engine');
+  const demo = config.eventStore.kind === 'embedded' ? await ensureDemoSeller(app, config.dataDir) : undefined;
+  await app.listen(config.port, '0.0.0.0');
+  process.stdout.write(banner(config, demo, app.get<WhatsAppConfig>(WHATSAPP_CONFIG)));
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Fulfilment engine failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AutomaticStepsReaction, CommandSideModule } from '@fulfil/commands';
+import { documentHashFor } from '@fulfil/documents';
+import { createEventStore } from '@fulfil/event-store';
+import { EngineConfig, EngineMetrics } from '@fulfil/platform';
+import { ReadModelsModule, type Reaction, type Subscriber } from '@fulfil/read-models';
+import { loadWhatsAppConfig, type WhatsAppConfig } from '@fulfil/whatsapp';
+import { FulfillmentApiModule } from './fulfillment-api.module';
+import { WhatsAppModule } from './whatsapp/whatsapp.module';
+import { WHATSAPP_REACTIONS } from './whatsapp/whatsapp.tokens';
+
+/** The seller's automatic steps as a reaction the read-model runner drives from the store. */
+export const automaticStepsReaction = (steps: AutomaticStepsReaction): Reaction => ({
+  kind: 'reaction',
+  name: 'automatic-steps',
+  filter: { kind: 'eventType', prefixes: AutomaticStepsReaction.eventTypes },
+  handle: (event) => steps.handle(event),
+});
+
+export interface CoreModulesOptions {
+  /** More reactions for the runner, built from providers of `reactionImports`. */
+  reactions?: { inject: unknown[]; useFactory: (...dependencies: never[]) => Subscriber[] };
+  reactionImports?: DynamicModule[];
+  /** WhatsApp settings; read from the environment (WHATSAPP_*) when absent. */
+  whatsapp?: WhatsAppConfig;
+}
+
+/** The write side, the read models with their reactions, and the HTTP API: what every HTTP-serving app hosts. */
+export function coreModules(config: EngineConfig, metrics: EngineMetrics, options: CoreModulesOptions = {}): DynamicModule[] {
+  const extra = options.reactions;
+  const whatsapp = WhatsAppModule.forRoot({ config: options.whatsapp ?? loadWhatsAppConfig(process.env, config.dataDir), uploadsDir: config.uploadsDir, metrics });
+  return [
+    CommandSideModule.forRoot({
+      eventStore: () => createEventStore(config.eventStore),
+      deliveryOtpSecret: config.deliveryOtpSecret,
+      observer: metrics,
+      documents: { hashOf: documentHashFor },
+    }),
+    ReadModelsModule.forRoot({
+      database: config.readModels,
+      imports: [...(options.reactionImports ?? []), whatsapp],
+      reactions: {
+        inject: [AutomaticStepsReaction, WHATSAPP_REACTIONS, ...((extra?.inject ?? []) as never[])],
+        useFactory: (steps: AutomaticStepsReaction, whatsappReactions: Subscriber[], ...more: never[]) => [
+          automaticStepsReaction(steps),
+          ...whatsappReactions,
+          ...(extra ? extra.useFactory(...more) : []),
+        ],
+      },
+    }),
+    FulfillmentApiModule.forRoot({
+      platformApiKey: config.platformApiKey,
+      uploadsDir: config.uploadsDir,
+      metrics,
+      logLevel: config.logLevel,
+      ...(config.authFailuresPerMinute !== undefined ? { authFailuresPerMinute: config.authFailuresPerMinute } : {}),
+    }),
+    whatsapp,
+  ];
+}
+
+/** The API app on its own: the command side, read models and the HTTP surface over the configured stores. */
+@Module({})
+export class ApiRootModule {
+  static forConfig(config: EngineConfig): DynamicModule {
+    return { module: ApiRootModule, imports: coreModules(config, new EngineMetrics()) };
+  }
+}

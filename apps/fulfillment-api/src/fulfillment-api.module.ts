@@ -1,0 +1,66 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { EngineMetrics, ProblemDetailsFilter, loggerParams } from '@fulfil/platform';
+import { ApiKeyGuard, PLATFORM_API_KEY } from './auth/api-key.guard';
+import { AUTH_FAILURE_LIMIT, DEFAULT_AUTH_FAILURES_PER_MINUTE } from './auth/auth-failure-limiter';
+import { BulkLabelsController, DocumentsController } from './documents/documents.controller';
+import { HealthController } from './health/health.controller';
+import { ENGINE_METRICS, MetricsController } from './metrics/metrics.controller';
+import { ProjectionMetrics } from './metrics/projection-metrics';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { OrderReader } from './orders/order-reader';
+import { OrdersController } from './orders/orders.controller';
+import { ReadYourWrites } from './orders/read-your-writes';
+import { ReportsController } from './reports/reports.controller';
+import { SellersController } from './sellers/sellers.controller';
+import { BulkReadyToShipController } from './shipments/bulk-ready-to-ship.controller';
+import { ShipmentsController } from './shipments/shipments.controller';
+import { ImageStore, UPLOADS_DIR } from './uploads/image-store';
+
+export interface FulfillmentApiOptions {
+  platformApiKey: string;
+  uploadsDir: string;
+  metrics: EngineMetrics;
+  /** pino level; `silent` in tests. */
+  logLevel?: string;
+  /** Failed authentications a client address may make per minute before it is refused with 429. */
+  authFailuresPerMinute?: number;
+}
+
+/** The seller HTTP API; needs the command side (CommandSideModule) and the read models (ReadModelsModule) in the same application. */
+@Module({})
+export class FulfillmentApiModule {
+  static forRoot(options: FulfillmentApiOptions): DynamicModule {
+    return {
+      module: FulfillmentApiModule,
+      imports: [LoggerModule.forRoot(loggerParams(options.logLevel ?? 'info')), TerminusModule.forRoot({ logger: false })],
+      controllers: [
+        SellersController,
+        OrdersController,
+        ReportsController,
+        ShipmentsController,
+        BulkReadyToShipController,
+        HealthController,
+        MetricsController,
+        DocumentsController,
+        BulkLabelsController,
+      ],
+      providers: [
+        { provide: PLATFORM_API_KEY, useValue: options.platformApiKey },
+        { provide: UPLOADS_DIR, useValue: options.uploadsDir },
+        { provide: ENGINE_METRICS, useValue: options.metrics },
+        { provide: AUTH_FAILURE_LIMIT, useValue: options.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        OrderReader,
+        ReadYourWrites,
+        ProjectionMetrics,
+        ImageStore,
+      ],
+      exports: [ENGINE_METRICS],
+    };
+  }
+}

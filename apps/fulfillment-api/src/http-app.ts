@@ -1,0 +1,96 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import multipart from '@fastify/multipart';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { EngineMetrics, PROBLEM_CONTENT_TYPE, ProblemDetails, problem, strictValidationPipe } from '@fulfil/platform';
+import { ENGINE_METRICS } from './metrics/metrics.controller';
+import { MAX_IMAGE_BYTES } from './uploads/image-store';
+
+/** JSON bodies are small: a 1,000-item bulk request fits well inside this. */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/** No request of ours nests deeper than a few levels; far deeper bodies would overflow the stack of the recursive DTO transformer. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Depth of a parsed body, measured without recursion so that measuring cannot overflow either. */
+function depthExceeds(body: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[body, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * A request the HTTP parser itself refuses (headers over Node's 16 KB, a malformed request line):
+ * answered as a problem document on the raw socket, as Fastify's default handler does in JSON.
+ */
+function refuseUnparsable(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const overflow = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = overflow ? 431 : 400;
+  const title = overflow ? 'Request header fields too large' : 'Bad request';
+  const detail = overflow ? 'The request headers exceed 16 KB' : 'The request could not be parsed as HTTP';
+  const body = JSON.stringify(problem(status, overflow ? 'HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST', title, detail));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}
+
+function refuse(reply: FastifyReply, body: ProblemDetails): FastifyReply {
+  return reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}
+
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Fulfilment engine API')
+    .setDescription('Orders, GST invoices, shipments (ONDC on-network and off-network), labels and delivery for Indian online sellers.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Builds the HTTP application around any root module that imports the API module. */
+export async function createHttpApp(rootModule: Parameters<typeof NestFactory.create>[0]): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: MAX_JSON_BODY_BYTES,
+    trustProxy: false,
+    clientErrorHandler: refuseUnparsable,
+    // The router refuses a malformed URL or an over-long path parameter before any hook runs: a problem document too, without echoing the URL.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void refuse(reply, problem(status, 'MALFORMED_REQUEST', status === 414 ? 'URI too long' : 'Bad request', 'The request path is malformed or one of its parts is too long'));
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    bufferLogs: true,
+    rawBody: true,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(multipart as never, { limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 5, parts: 6 } });
+  fastify.addHook('preValidation', async (request, reply) => {
+    if (depthExceeds(request.body, MAX_JSON_DEPTH)) {
+      return refuse(reply, problem(400, 'MALFORMED_REQUEST', 'Bad request', `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep`));
+    }
+  });
+  app.useLogger(app.get(Logger));
+  const metrics = app.get<EngineMetrics>(ENGINE_METRICS);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.httpRequests.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
+  });
+  app.useGlobalPipes(strictValidationPipe());
+  SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.init();
+  return app;
+}

@@ -1,0 +1,6 @@
+export * from './fulfillment-api.module';
+export * from './http-app';
+export * from './api-root.module';
+export { issueApiKey } from './auth/api-key';
+export * from './whatsapp/whatsapp.module';
+export * from './whatsapp/whatsapp.tokens';

@@ -1,0 +1,41 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { AddressDto, PackageDto } from '../orders/order.dto';
+
+export class SellerProfileDto {
+  @ApiProperty({ example: 'Kaveri Handlooms Private Limited' }) @IsString() @Length(1, 200) legalName!: string;
+  @ApiProperty({ example: '29ABCDE1234F1Z5' }) @IsString() @Length(15, 15) gstin!: string;
+  @ApiProperty({ example: '29' }) @IsString() @Matches(/^[0-9]{2}$/) stateCode!: string;
+  @ApiProperty({ type: AddressDto }) @IsDefined() @ValidateNested() @Type(() => AddressDto) pickupAddress!: AddressDto;
+}
+
+export class SellerProfilePatchDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) legalName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(15, 15) gstin?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[0-9]{2}$/) stateCode?: string;
+  @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) pickupAddress?: AddressDto;
+}
+
+export class SellerSettingsDto {
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() autoInvoice?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() autoManifest?: boolean;
+  @ApiPropertyOptional({ example: 'INV/' }) @IsOptional() @IsString() @Length(0, 11) invoicePrefix?: string;
+  @ApiPropertyOptional({ enum: ['on-network', 'off-network'] })
+  @IsOptional()
+  @IsIn(['on-network', 'off-network'])
+  defaultShippingMode?: 'on-network' | 'off-network';
+  @ApiPropertyOptional({ type: PackageDto }) @IsOptional() @ValidateNested() @Type(() => PackageDto) defaultPackage?: PackageDto;
+  @ApiPropertyOptional({ example: '919876543210' }) @IsOptional() @IsString() @Length(10, 15) whatsappNumber?: string;
+}
+
+export class CreateSellerDto {
+  @ApiPropertyOptional({ description: 'Generated when absent' }) @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{3,64}$/) sellerId?: string;
+  @ApiProperty({ type: SellerProfileDto }) @IsDefined() @ValidateNested() @Type(() => SellerProfileDto) profile!: SellerProfileDto;
+  @ApiPropertyOptional({ type: SellerSettingsDto }) @IsOptional() @ValidateNested() @Type(() => SellerSettingsDto) settings?: SellerSettingsDto;
+}
+
+export class UpdateSellerDto {
+  @ApiPropertyOptional({ type: SellerProfilePatchDto }) @IsOptional() @ValidateNested() @Type(() => SellerProfilePatchDto) profile?: SellerProfilePatchDto;
+  @ApiPropertyOptional({ type: SellerSettingsDto }) @IsOptional() @ValidateNested() @Type(() => SellerSettingsDto) settings?: SellerSettingsDto;
+}

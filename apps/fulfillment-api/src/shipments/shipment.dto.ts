@@ -1,0 +1,51 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBase64, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { PackageDto } from '../orders/order.dto';
+
+export class CreateShipmentDto {
+  @ApiPropertyOptional({ enum: ['on-network', 'off-network'], description: "The seller's default mode when absent" })
+  @IsOptional()
+  @IsIn(['on-network', 'off-network'])
+  mode?: 'on-network' | 'off-network';
+  @ApiPropertyOptional({ type: PackageDto, description: "The order's or the seller's default package when absent" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PackageDto)
+  package?: PackageDto;
+}
+
+export class BulkReadyToShipItemDto {
+  @ApiProperty() @IsString() @Matches(/^[A-Za-z0-9_-]{1,64}$/) orderId!: string;
+  @ApiPropertyOptional({ description: "The order's current shipment when absent" })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/)
+  shipmentId?: string;
+}
+
+export class BulkReadyToShipDto {
+  @ApiProperty({ type: [BulkReadyToShipItemDto], maxItems: 1000 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => BulkReadyToShipItemDto)
+  items!: BulkReadyToShipItemDto[];
+}
+
+export class MarkShippedDto {
+  @ApiProperty({ example: 'Blue Dart' }) @IsString() @Length(1, 100) courierName!: string;
+  @ApiProperty({ example: 'BD123456789' }) @IsString() @Length(3, 40) trackingNumber!: string;
+  @ApiPropertyOptional({ example: 'https://track.example/BD123456789' }) @IsOptional() @IsString() @Length(8, 500) trackingUrl?: string;
+  @ApiPropertyOptional({ type: [String], description: 'Shipment photos, base64 (JPEG, PNG or WebP, at most 5 MB each)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsBase64(undefined, { each: true })
+  images?: string[];
+}
+
+export class VerifyOtpDto {
+  @ApiProperty({ example: '123456' }) @IsString() @Matches(/^[0-9]{4,8}$/) otp!: string;
+}

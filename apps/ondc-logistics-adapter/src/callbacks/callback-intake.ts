@@ -1,0 +1,90 @@
+import { Logger } from '@nestjs/common';
+import { CallbackVerifier, RegistryClient, parseCatalog, rfc3339 } from '@fulfil/ondc';
+import type { CallbackVerdict, IncomingCallback, KnownTransaction, OndcCallback, OndcMessage } from '@fulfil/ondc';
+import type { EventStore, JsonObject } from '@fulfil/event-store';
+import { CallbackData, ConversationEvent, conversationStream } from '../conversation/conversation-events';
+import { knownTransaction } from '../conversation/conversation-state';
+import type { ConversationCache } from '../driver/conversation-cache';
+import type { ConversationDriver } from '../driver/conversation-driver';
+import { TransactionIndex } from '../driver/transaction-index';
+import type { OndcAdapterConfig } from '../ondc-config';
+import type { OndcMetrics } from '../ondc-metrics';
+
+/** A callback recorded in a conversation: who wants to hear of it (the tracking waiters). */
+export type CallbackListener = (callback: OndcCallback, shipmentId: string) => void;
+
+/**
+ * Takes partners' callbacks in: verifies them (signature over the raw bytes with the registry key,
+ * context, schema, transaction, partner, message pairing, staleness), records an accepted one in
+ * its shipment's conversation before answering ACK, and wakes the driver to act on it. A duplicate
+ * is ACKed and recorded nowhere; a refused one changes nothing.
+ */
+export class CallbackIntake {
+  private readonly logger = new Logger('OndcCallbackIntake');
+  private readonly verifier: CallbackVerifier;
+  private readonly listeners = new Set<CallbackListener>();
+
+  constructor(
+    config: OndcAdapterConfig,
+    registry: RegistryClient,
+    private readonly store: EventStore,
+    private readonly conversations: ConversationCache,
+    private readonly transactions: TransactionIndex,
+    private readonly driver: ConversationDriver,
+    private readonly metrics: OndcMetrics,
+    private readonly nowMs: () => number = Date.now,
+  ) {
+    this.verifier = new CallbackVerifier({
+      bapId: config.identity.subscriberId,
+      resolveSigningKey: registry.resolveSigningKey,
+      findTransaction: (transactionId) => this.findTransaction(transactionId),
+      nowMs,
+    });
+  }
+
+  listen(listener: CallbackListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async receive(incoming: IncomingCallback): Promise<CallbackVerdict> {
+    const started = process.hrtime.bigint();
+    const verdict = await this.verifier.verify(incoming);
+    if (verdict.accepted && !verdict.duplicate) await this.record(verdict.callback, verdict.solicited);
+    if (!verdict.accepted) this.logger.warn(`refused ${incoming.action} (HTTP ${verdict.httpStatus}): ${verdict.reason}`);
+    const result = !verdict.accepted ? 'nack' : verdict.duplicate ? 'duplicate' : 'ack';
+    this.metrics.received(incoming.action, result, Number(process.hrtime.bigint() - started) / 1e9);
+    return verdict;
+  }
+
+  private async findTransaction(transactionId: string): Promise<KnownTransaction | undefined> {
+    const shipmentId = await this.transactions.shipmentOf(transactionId);
+    if (!shipmentId) return undefined;
+    const { state } = await this.conversations.load(shipmentId);
+    return knownTransaction(state, transactionId);
+  }
+
+  private async record(callback: OndcCallback, solicited: boolean): Promise<void> {
+    const { context } = callback;
+    // The verifier found the transaction, so the index knows it.
+    const shipmentId = await this.transactions.shipmentOf(context.transaction_id);
+    if (!shipmentId) throw new Error(`transaction ${context.transaction_id} vanished from the index`);
+    const data: CallbackData = {
+      transactionId: context.transaction_id,
+      action: context.action,
+      bppId: context.bpp_id ?? '',
+      bppUri: context.bpp_uri ?? '',
+      messageId: context.message_id,
+      timestamp: context.timestamp,
+      solicited,
+      body: callback,
+      receivedAt: rfc3339(this.nowMs()),
+    };
+    const event: ConversationEvent =
+      context.action === 'on_search' ? { type: 'CatalogReceived', data: { ...data, ...parseCatalog(callback as OndcMessage<'on_search'>) } } : { type: 'CallbackReceived', data };
+    // A received callback is a fact, not a decision: it goes in at whatever revision the stream is.
+    await this.store.append(conversationStream(shipmentId), [{ type: event.type, data: event.data as unknown as JsonObject }], { expectedRevision: 'any' });
+    for (const listener of this.listeners) listener(callback, shipmentId);
+    this.driver.nudge(shipmentId);
+  }
+}

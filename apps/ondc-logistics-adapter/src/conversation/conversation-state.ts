@@ -1,0 +1,303 @@
+import type { KnownTransaction, OndcError, Quote, RequestAction, ShipmentDescription, BuyerBilling, CatalogOffer, CallbackAction } from '@fulfil/ondc';
+import { appliedCallbackKey, readOrderCallback } from '@fulfil/ondc';
+import type { OndcMessage, OrderCallbackAction } from '@fulfil/ondc';
+import {
+  CallbackData,
+  ConversationEvent,
+  ConversationEventOf,
+  FailedStep,
+  FailureKind,
+  actionOfSentType,
+  isSentEvent,
+} from './conversation-events';
+
+/** A request we sent, with the synchronous answer once it is known. */
+export interface SentRequest {
+  action: RequestAction;
+  transactionId: string;
+  messageId: string;
+  to: string;
+  bppId?: string;
+  message: object;
+  sentAtMs: number;
+  sentBy: string;
+  /** How many times it went out (a lost request is sent again with the same message id). */
+  sends: number;
+  answer?: { outcome: 'ack' | 'nack' | 'unreachable'; error?: OndcError; detail?: string; atMs: number };
+}
+
+export interface RecordedCallback extends CallbackData {
+  eventId: string;
+  receivedAtMs: number;
+  /** An order callback whose consequences were drawn (CallbackProcessed). */
+  processed: boolean;
+}
+
+/** A partner chosen in one attempt, and how far it got. */
+export interface Candidate {
+  offer: CatalogOffer;
+  chosenAtMs: number;
+  reason: string;
+  initMessageId?: string;
+  quote?: { accepted: true; quote: Quote; totalPaise: number } | { accepted: false; detail: string };
+  confirmMessageId?: string;
+  networkOrderId?: string;
+  failure?: { step: FailedStep; why: FailureKind; detail: string; atMs: number };
+}
+
+/** One search for a partner, started by one ready-to-ship of the shipment. */
+export interface Attempt {
+  attempt: number;
+  rtsEventId: string;
+  transactionId: string;
+  domain: string;
+  city: string;
+  startedAtMs: number;
+  shipment?: ShipmentDescription;
+  unsearchable?: string;
+  billing: BuyerBilling;
+  searchMessageId?: string;
+  offers: CatalogOffer[];
+  candidates: Candidate[];
+  exhausted?: { reason: string; candidatesTried: number; atMs: number };
+}
+
+/** The order a partner accepted. */
+export interface PartnerOrder {
+  transactionId: string;
+  bppId: string;
+  partnerName: string;
+  networkOrderId: string;
+  offer: CatalogOffer;
+  confirmedAtMs: number;
+  awb?: string;
+  trackingUrl?: string;
+  pickupSlot?: { start: string; end: string };
+  /** When the partner last told us anything about it. */
+  lastHeardAtMs: number;
+  /** A terminal report (delivered, cancelled, returned) was forwarded: nothing is left to poll for. */
+  settled: boolean;
+}
+
+export interface ConversationState {
+  shipmentId: string;
+  orderId: string;
+  sellerId: string;
+  attempts: Attempt[];
+  requests: SentRequest[];
+  callbacks: RecordedCallback[];
+  partnerOrder?: PartnerOrder;
+  sellerCancel?: { reason: string; atMs: number };
+  /** Domain commands already sent, by idempotency key. */
+  notified: Record<string, 'applied' | 'refused'>;
+}
+
+/** A stored event with the id the store gave it (callbacks are referred to by it). */
+export interface StoredConversationEvent {
+  id: string;
+  event: ConversationEvent;
+}
+
+const ms = (iso: string): number => Date.parse(iso);
+
+export const callbackKey = (c: { bppId: string; messageId: string; timestamp: string }): string => `${c.bppId} ${c.messageId} ${c.timestamp}`;
+
+export const currentAttempt = (state: ConversationState): Attempt | undefined => state.attempts[state.attempts.length - 1];
+
+/** The candidate still in play in an attempt: the last one chosen, unless it failed. */
+export function currentCandidate(attempt: Attempt | undefined): Candidate | undefined {
+  const last = attempt?.candidates[attempt.candidates.length - 1];
+  return last && !last.failure ? last : undefined;
+}
+
+export const attemptOf = (state: ConversationState, transactionId: string): Attempt | undefined => state.attempts.find((a) => a.transactionId === transactionId);
+
+export const requestOf = (state: ConversationState, messageId: string | undefined): SentRequest | undefined =>
+  messageId === undefined ? undefined : state.requests.find((r) => r.messageId === messageId);
+
+function candidateOf(state: ConversationState, transactionId: string, bppId: string): Candidate | undefined {
+  const candidates = attemptOf(state, transactionId)?.candidates ?? [];
+  return [...candidates].reverse().find((c) => c.offer.bppId === bppId);
+}
+
+function recordRequest(state: ConversationState, event: Extract<ConversationEvent, { type: `${string}Sent` }>): void {
+  const action = actionOfSentType(event.type);
+  const { data } = event;
+  const previous = state.requests.find((r) => r.messageId === data.messageId);
+  const request: SentRequest = {
+    action,
+    transactionId: data.transactionId,
+    messageId: data.messageId,
+    to: data.to,
+    message: data.message,
+    sentAtMs: ms(data.sentAt),
+    sentBy: data.sentBy,
+    sends: (previous?.sends ?? 0) + 1,
+  };
+  if (data.bppId !== undefined) request.bppId = data.bppId;
+  // A resend keeps its message id: the record is replaced, its earlier answer forgotten.
+  state.requests = [...state.requests.filter((r) => r.messageId !== data.messageId), request];
+  const attempt = attemptOf(state, data.transactionId);
+  if (action === 'search' && attempt) attempt.searchMessageId = data.messageId;
+  const candidate = data.bppId ? candidateOf(state, data.transactionId, data.bppId) : undefined;
+  if (!candidate) return;
+  if (action === 'init') candidate.initMessageId = data.messageId;
+  if (action === 'confirm') {
+    candidate.confirmMessageId = data.messageId;
+    const order = (data.message as { message?: { order?: { id?: string } } }).message?.order;
+    if (order?.id) candidate.networkOrderId = order.id;
+  }
+}
+
+function recordCallback(state: ConversationState, id: string, data: CallbackData): void {
+  const order = state.partnerOrder;
+  const fromPartner = order !== undefined && order.transactionId === data.transactionId && order.bppId === data.bppId;
+  // A callback of the confirmed partner that reports nothing (Pending, a failed attempt) has no consequence to draw: it is done as it is recorded.
+  const reportsNothing = fromPartner && isOrderCallbackAction(data.action) && readOrderCallback(data.body as OndcMessage<OrderCallbackAction>).report === undefined;
+  state.callbacks.push({ ...data, eventId: id, receivedAtMs: ms(data.receivedAt), processed: reportsNothing });
+  if (fromPartner) order.lastHeardAtMs = Math.max(order.lastHeardAtMs, ms(data.receivedAt));
+}
+
+function addOffers(state: ConversationState, event: ConversationEventOf<'CatalogReceived'>): void {
+  const attempt = attemptOf(state, event.data.transactionId);
+  if (!attempt) return;
+  const fresh = event.data.offers;
+  const sameOffer = (a: CatalogOffer, b: CatalogOffer) => a.bppId === b.bppId && a.itemId === b.itemId;
+  attempt.offers = [...attempt.offers.filter((o) => !fresh.some((f) => sameOffer(o, f))), ...fresh];
+}
+
+function confirmOrder(state: ConversationState, data: ConversationEventOf<'OrderConfirmed'>['data']): void {
+  const candidate = candidateOf(state, data.transactionId, data.bppId);
+  if (!candidate) return;
+  const order: PartnerOrder = {
+    transactionId: data.transactionId,
+    bppId: data.bppId,
+    partnerName: data.partnerName,
+    networkOrderId: data.networkOrderId,
+    offer: candidate.offer,
+    confirmedAtMs: ms(data.confirmedAt),
+    lastHeardAtMs: ms(data.confirmedAt),
+    settled: false,
+  };
+  if (data.awb) order.awb = data.awb;
+  if (data.trackingUrl) order.trackingUrl = data.trackingUrl;
+  if (data.pickupSlot) order.pickupSlot = data.pickupSlot;
+  state.partnerOrder = order;
+}
+
+function markProcessed(state: ConversationState, data: ConversationEventOf<'CallbackProcessed'>['data']): void {
+  const key = callbackKey(data);
+  for (const callback of state.callbacks) if (callbackKey(callback) === key) callback.processed = true;
+  if (data.settles && state.partnerOrder) state.partnerOrder.settled = true;
+}
+
+function failCandidate(state: ConversationState, transactionId: string, bppId: string, failure: NonNullable<Candidate['failure']>): void {
+  const candidate = candidateOf(state, transactionId, bppId);
+  if (candidate && !candidate.failure) candidate.failure = failure;
+}
+
+/** Applies one event to the state under construction (the fold owns the state it builds, so it edits in place). */
+function apply(state: ConversationState, { id, event }: StoredConversationEvent): void {
+  if (isSentEvent(event)) return recordRequest(state, event);
+  switch (event.type) {
+    case 'LogisticsSearchStarted': {
+      const d = event.data;
+      state.shipmentId = d.shipmentId;
+      state.orderId = d.orderId;
+      state.sellerId = d.sellerId;
+      const attempt: Attempt = {
+        attempt: d.attempt,
+        rtsEventId: d.rtsEventId,
+        transactionId: d.transactionId,
+        domain: d.domain,
+        city: d.city,
+        startedAtMs: ms(d.startedAt),
+        billing: d.billing,
+        offers: [],
+        candidates: [],
+      };
+      if (d.shipment) attempt.shipment = d.shipment;
+      if (d.unsearchable) attempt.unsearchable = d.unsearchable;
+      state.attempts.push(attempt);
+      return;
+    }
+    case 'RequestAnswered': {
+      const request = requestOf(state, event.data.messageId);
+      const { outcome, error, detail, answeredAt } = event.data;
+      if (request && !request.answer) request.answer = { outcome, atMs: ms(answeredAt), ...(error ? { error } : {}), ...(detail ? { detail } : {}) };
+      return;
+    }
+    case 'CatalogReceived':
+      recordCallback(state, id, event.data);
+      return addOffers(state, event);
+    case 'CallbackReceived':
+      return recordCallback(state, id, event.data);
+    case 'PartnerChosen': {
+      const attempt = attemptOf(state, event.data.transactionId);
+      attempt?.candidates.push({ offer: event.data.offer, chosenAtMs: ms(event.data.chosenAt), reason: event.data.reason });
+      return;
+    }
+    case 'QuoteAccepted': {
+      const candidate = candidateOf(state, event.data.transactionId, event.data.bppId);
+      if (candidate) candidate.quote = { accepted: true, quote: event.data.quote, totalPaise: event.data.totalPaise };
+      return;
+    }
+    case 'QuoteRejected': {
+      const { transactionId, bppId, detail, rejectedAt } = event.data;
+      const candidate = candidateOf(state, transactionId, bppId);
+      if (candidate) candidate.quote = { accepted: false, detail };
+      return failCandidate(state, transactionId, bppId, { step: 'init', why: 'quote', detail, atMs: ms(rejectedAt) });
+    }
+    case 'CandidateFailed': {
+      const { transactionId, bppId, step, why, detail, failedAt } = event.data;
+      return failCandidate(state, transactionId, bppId, { step, why, detail, atMs: ms(failedAt) });
+    }
+    case 'OrderConfirmed':
+      return confirmOrder(state, event.data);
+    case 'PartnerSearchExhausted': {
+      const attempt = attemptOf(state, event.data.transactionId);
+      if (attempt) attempt.exhausted = { reason: event.data.reason, candidatesTried: event.data.candidatesTried, atMs: ms(event.data.exhaustedAt) };
+      return;
+    }
+    case 'SellerCancelled':
+      state.sellerCancel ??= { reason: event.data.reason, atMs: ms(event.data.cancelledAt) };
+      return;
+    case 'CallbackProcessed':
+      return markProcessed(state, event.data);
+    case 'DomainNotified':
+      state.notified[event.data.idempotencyKey] = event.data.result;
+      return;
+  }
+}
+
+export const emptyConversation = (): ConversationState => ({ shipmentId: '', orderId: '', sellerId: '', attempts: [], requests: [], callbacks: [], notified: {} });
+
+/** Folds more events into a state (it is edited in place): how a cached conversation catches up with its stream. */
+export function foldConversationInto(state: ConversationState, events: readonly StoredConversationEvent[]): ConversationState {
+  for (const event of events) apply(state, event);
+  return state;
+}
+
+export const foldConversation = (events: readonly StoredConversationEvent[]): ConversationState => foldConversationInto(emptyConversation(), events);
+
+/** What the callback verifier needs to know of a transaction: our requests, the partner chosen, the callbacks applied. */
+export function knownTransaction(state: ConversationState, transactionId: string): KnownTransaction | undefined {
+  const attempt = attemptOf(state, transactionId);
+  if (!attempt) return undefined;
+  const appliedTimestamps: Record<string, string> = {};
+  for (const callback of state.callbacks.filter((c) => c.transactionId === transactionId)) {
+    const key = appliedCallbackKey(callback.bppId, callback.messageId);
+    const earlier = appliedTimestamps[key];
+    if (earlier === undefined || ms(callback.timestamp) > ms(earlier)) appliedTimestamps[key] = callback.timestamp;
+  }
+  const order = state.partnerOrder?.transactionId === transactionId ? state.partnerOrder : undefined;
+  const chosenBppId = order?.bppId ?? currentCandidate(attempt)?.offer.bppId;
+  return {
+    sentRequests: state.requests.filter((r) => r.transactionId === transactionId).map((r) => ({ action: r.action, messageId: r.messageId })),
+    ...(chosenBppId ? { chosenBppId } : {}),
+    appliedTimestamps,
+  };
+}
+
+export const isOrderCallbackAction = (action: CallbackAction): action is 'on_confirm' | 'on_status' | 'on_update' | 'on_cancel' =>
+  action === 'on_confirm' || action === 'on_status' || action === 'on_update' || action === 'on_cancel';

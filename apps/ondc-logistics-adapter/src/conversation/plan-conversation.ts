@@ -1,0 +1,202 @@
+import { CANCELLATION_REASONS, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus, checkInitQuote } from '@fulfil/ondc';
+import type { CatalogOffer, ContextInput, ContextOf, LogisticsDomain, OndcMessage, RequestAction, ShipmentDescription } from '@fulfil/ondc';
+
+type PartnerAction = Exclude<RequestAction, 'search'>;
+import { choosePartner, eligibleOfferCount } from './choose-partner';
+import type { ChoiceInput } from './choose-partner';
+import type { ConversationEvent, FailedStep, FailureKind } from './conversation-events';
+import { Attempt, Candidate, ConversationState, PartnerOrder, SentRequest, currentAttempt, currentCandidate, requestOf } from './conversation-state';
+import { assignKey, nextCallbackStep, pendingCommandStep } from './plan-reports';
+import { OutboundRequest, PlanContext, Step, describeAnswer, iso, progressOf, resendOf, waitUntil } from './steps';
+
+/**
+ * The next step of one shipment's conversation, from its folded stream alone: draw the consequences
+ * of callbacks first, then tell the domain what it is owed, then move the search along
+ * (search, choose, init, confirm, fall back) or look after the confirmed order (deferred ready to
+ * ship, status polls, the seller's cancellation).
+ */
+export function planConversation(state: ConversationState, ctx: PlanContext): Step {
+  return nextCallbackStep(state, ctx) ?? pendingCommandStep(state) ?? attemptStep(state, ctx);
+}
+
+function attemptStep(state: ConversationState, ctx: PlanContext): Step {
+  const attempt = currentAttempt(state);
+  if (!attempt) return waitUntil();
+  const order = state.partnerOrder?.transactionId === attempt.transactionId ? state.partnerOrder : undefined;
+  // The domain would not take the partner (the seller cancelled, or switched the shipment to their own courier meanwhile): the partner must let the order go.
+  const unwanted = order !== undefined && state.notified[assignKey(order.bppId, order.networkOrderId)] === 'refused';
+  if (state.sellerCancel || unwanted) return cancelStep(state, attempt, order, ctx);
+  if (attempt.exhausted) return waitUntil();
+  if (!attempt.shipment) return exhaust(attempt, attempt.unsearchable ?? 'the shipment cannot be described to the network', ctx);
+  if (order) return orderStep(state, attempt, attempt.shipment, order, ctx);
+  return searchStep(state, attempt, attempt.shipment, ctx);
+}
+
+const exhaust = (attempt: Attempt, reason: string, ctx: PlanContext): Step => ({
+  kind: 'append',
+  events: [{ type: 'PartnerSearchExhausted', data: { transactionId: attempt.transactionId, candidatesTried: attempt.candidates.length, reason, exhaustedAt: iso(ctx) } }],
+});
+
+const fail = (attempt: Attempt, candidate: Candidate, step: FailedStep, why: FailureKind, detail: string, ctx: PlanContext): Step => ({
+  kind: 'append',
+  events: [{ type: 'CandidateFailed', data: { transactionId: attempt.transactionId, bppId: candidate.offer.bppId, step, why, detail, failedAt: iso(ctx) } }],
+});
+
+const send = (request: OutboundRequest, decisions: ConversationEvent[] = []): Step => ({ kind: 'send', decisions, request });
+
+/** A request to the partner of an offer, in the attempt's transaction. */
+function toPartner<A extends PartnerAction>(action: A, attempt: Attempt, offer: Pick<CatalogOffer, 'bppId' | 'bppUri'>, message: (context: ContextOf<A>) => OndcMessage<A>, ctx: PlanContext): OutboundRequest {
+  // ContextInput's bpp is required for every action but search; TypeScript cannot resolve that conditional for a generic action.
+  const input = { domain: attempt.domain as LogisticsDomain, city: attempt.city, transactionId: attempt.transactionId, bpp: { id: offer.bppId, uri: offer.bppUri } } as ContextInput<A>;
+  const context = ctx.contexts.build(action, input);
+  return { action, transactionId: attempt.transactionId, target: { url: offer.bppUri }, bppId: offer.bppId, message: message(context) as OndcMessage<RequestAction> };
+}
+
+/** The last request of an action in a transaction. */
+const lastRequest = (state: ConversationState, action: RequestAction, transactionId: string): SentRequest | undefined =>
+  [...state.requests].reverse().find((r) => r.action === action && r.transactionId === transactionId);
+
+function searchStep(state: ConversationState, attempt: Attempt, shipment: ShipmentDescription, ctx: PlanContext): Step {
+  const search = requestOf(state, attempt.searchMessageId);
+  if (!search) {
+    const context = ctx.contexts.build('search', { domain: attempt.domain as LogisticsDomain, city: attempt.city, transactionId: attempt.transactionId });
+    return send({ action: 'search', transactionId: attempt.transactionId, target: { gateway: attempt.domain as LogisticsDomain }, message: buildSearch(context, shipment) });
+  }
+  const progress = progressOf(search, ctx);
+  if (progress.state === 'orphaned') return send(resendOf(search, ctx));
+  if (progress.state === 'answered' && progress.answer.outcome !== 'ack') return exhaust(attempt, `the gateway did not take the search: ${describeAnswer(progress.answer)}`, ctx);
+  const candidate = currentCandidate(attempt);
+  return candidate ? candidateStep(state, attempt, shipment, candidate, ctx) : chooseStep(attempt, shipment, search, ctx);
+}
+
+function chooseStep(attempt: Attempt, shipment: ShipmentDescription, search: SentRequest, ctx: PlanContext): Step {
+  const { policy, searchWindowMs, enoughQuotes } = ctx.settings;
+  const lastFailure = attempt.candidates[attempt.candidates.length - 1]?.failure;
+  const triedSoFar = lastFailure ? `; last: ${lastFailure.detail}` : '';
+  if (attempt.candidates.length >= policy.maxCandidates) return exhaust(attempt, `${attempt.candidates.length} partners tried, none confirmed${triedSoFar}`, ctx);
+  const input: ChoiceInput = {
+    offers: attempt.offers,
+    policy,
+    tried: new Set(attempt.candidates.map((c) => c.offer.bppId)),
+    recentFailures: ctx.recentFailures,
+    readyToShipAtConfirm: shipment.readyToShip,
+  };
+  // Catalogs are collected for the window from when the gateway took the search (sending may have taken a while).
+  const windowEnd = Math.max(search.sentAtMs, search.answer?.atMs ?? 0) + searchWindowMs;
+  const open = ctx.nowMs < windowEnd;
+  // The first choice waits for the window (or enough quotes); a fallback takes what is in.
+  if (attempt.candidates.length === 0 && open && eligibleOfferCount(input) < enoughQuotes) return waitUntil(windowEnd);
+  const choice = choosePartner(input);
+  if (!choice) {
+    if (open) return waitUntil(windowEnd);
+    // Not a single catalog: they may have been lost (we were restarting, the network hiccupped). Search once more before concluding.
+    if (attempt.offers.length === 0 && search.sends < SEARCH_SENDS) return send(resendOf(search, ctx));
+    const reason = attempt.candidates.length === 0 ? `no partner offered to carry it (${attempt.offers.length} offers, none eligible)` : `no partner left to try${triedSoFar}`;
+    return exhaust(attempt, reason, ctx);
+  }
+  const chosen: ConversationEvent = {
+    type: 'PartnerChosen',
+    data: { transactionId: attempt.transactionId, offer: choice.offer, reason: choice.reason, ranking: choice.ranking, chosenAt: iso(ctx) },
+  };
+  return send(initRequest(attempt, shipment, choice.offer, ctx), [chosen]);
+}
+
+const initRequest = (attempt: Attempt, shipment: ShipmentDescription, offer: CatalogOffer, ctx: PlanContext): OutboundRequest =>
+  toPartner('init', attempt, offer, (context) => buildInit(context, shipment, offer, attempt.billing), ctx);
+
+function candidateStep(state: ConversationState, attempt: Attempt, shipment: ShipmentDescription, candidate: Candidate, ctx: PlanContext): Step {
+  const init = requestOf(state, candidate.initMessageId);
+  if (!init) return send(initRequest(attempt, shipment, candidate.offer, ctx));
+  const initProgress = progressOf(init, ctx);
+  if (initProgress.state === 'orphaned') return send(resendOf(init, ctx));
+  if (initProgress.state === 'answered' && initProgress.answer.outcome !== 'ack') {
+    return fail(attempt, candidate, 'init', initProgress.answer.outcome === 'nack' ? 'nack' : 'unreachable', describeAnswer(initProgress.answer), ctx);
+  }
+  if (!candidate.quote) return quoteStep(state, attempt, candidate, init, ctx);
+  if (!candidate.quote.accepted) return waitUntil();
+  const quote = candidate.quote.quote;
+  const confirm = requestOf(state, candidate.confirmMessageId);
+  if (!confirm) {
+    const networkOrderId = ctx.newNetworkOrderId();
+    const message = (context: ContextOf<'confirm'>) =>
+      buildConfirm(context, { shipment, offer: candidate.offer, quote, buyer: attempt.billing, networkOrderId });
+    return send(toPartner('confirm', attempt, candidate.offer, message, ctx));
+  }
+  const confirmProgress = progressOf(confirm, ctx);
+  // The partner's /confirm is idempotent for the same order id, so a lost one is sent again as it was.
+  if (confirmProgress.state === 'orphaned') return send(resendOf(confirm, ctx));
+  if (confirmProgress.state === 'answered' && confirmProgress.answer.outcome !== 'ack') {
+    return fail(attempt, candidate, 'confirm', confirmProgress.answer.outcome === 'nack' ? 'nack' : 'unreachable', describeAnswer(confirmProgress.answer), ctx);
+  }
+  const deadline = confirm.sentAtMs + ctx.settings.confirmTimeoutMs;
+  if (ctx.nowMs < deadline) return waitUntil(deadline);
+  // The partner took the confirm and may hold the order: its on_confirm may have been lost (a restart, the network). Ask again once.
+  if (confirm.sends < CONFIRM_SENDS) return send(resendOf(confirm, ctx));
+  // Still nothing: the contract's way out is to cancel with 996, so that the order is never held by two partners.
+  const networkOrderId = candidate.networkOrderId ?? '';
+  const failed: ConversationEvent = {
+    type: 'CandidateFailed',
+    data: { transactionId: attempt.transactionId, bppId: candidate.offer.bppId, step: 'confirm', why: 'timeout', detail: `no on_confirm within ${ctx.settings.confirmTimeoutMs} ms, ${confirm.sends} times`, failedAt: iso(ctx) },
+  };
+  const cancel = (context: ContextOf<'cancel'>) => buildCancel(context, networkOrderId, CANCELLATION_REASONS.LBNP_CONFIRMATION_FAILURE);
+  return send(toPartner('cancel', attempt, candidate.offer, cancel, ctx), [failed]);
+}
+
+/** A search that brought no catalog at all is sent this many times in all before no partner is found. */
+const SEARCH_SENDS = 2;
+
+/** A confirm the partner ACKed but never answered is sent this many times in all before the partner is given up. */
+const CONFIRM_SENDS = 2;
+
+/** The partner's on_init: a quote that adds up and matches the catalog moves on to confirm; anything else falls back. */
+function quoteStep(state: ConversationState, attempt: Attempt, candidate: Candidate, init: SentRequest, ctx: PlanContext): Step {
+  const onInit = state.callbacks.find((c) => c.action === 'on_init' && c.messageId === init.messageId && c.bppId === candidate.offer.bppId);
+  if (onInit) {
+    const check = checkInitQuote(onInit.body as OndcMessage<'on_init'>, candidate.offer);
+    const base = { transactionId: attempt.transactionId, bppId: candidate.offer.bppId, messageId: onInit.messageId };
+    return {
+      kind: 'append',
+      events: [
+        check.ok
+          ? { type: 'QuoteAccepted', data: { ...base, totalPaise: check.totalPaise, quote: check.quote, acceptedAt: iso(ctx) } }
+          : { type: 'QuoteRejected', data: { ...base, problem: check.problem, detail: check.detail, code: check.nack.code, rejectedAt: iso(ctx) } },
+      ],
+    };
+  }
+  const deadline = init.sentAtMs + ctx.settings.initTimeoutMs;
+  if (ctx.nowMs >= deadline) return fail(attempt, candidate, 'init', 'timeout', `no on_init within ${ctx.settings.initTimeoutMs} ms`, ctx);
+  return waitUntil(deadline);
+}
+
+/** A confirmed order: ready to ship sent later when confirmed early, and a /status when the partner has been quiet too long. */
+function orderStep(state: ConversationState, attempt: Attempt, shipment: ShipmentDescription, order: PartnerOrder, ctx: PlanContext): Step {
+  if (order.settled) return waitUntil();
+  if (!shipment.readyToShip && !lastRequest(state, 'update', order.transactionId)) {
+    const message = (context: ContextOf<'update'>) =>
+      buildReadyToShipUpdate(context, { shipment, offer: order.offer, networkOrderId: order.networkOrderId });
+    return send(toPartner('update', attempt, order.offer, message, ctx));
+  }
+  const lastPoll = lastRequest(state, 'status', order.transactionId);
+  const pollAt = Math.max(order.lastHeardAtMs, lastPoll?.sentAtMs ?? 0) + ctx.settings.statusPollMs;
+  if (ctx.nowMs < pollAt) return waitUntil(pollAt);
+  return send(toPartner('status', attempt, order.offer, (context) => buildStatus(context, order.networkOrderId), ctx));
+}
+
+/**
+ * The seller cancelled: a confirmed order is cancelled with the partner (reason 005, the merchant
+ * rejected it); a confirmation still awaited is waited for, so that an order the partner accepts
+ * after all is cancelled too.
+ */
+function cancelStep(state: ConversationState, attempt: Attempt, order: PartnerOrder | undefined, ctx: PlanContext): Step {
+  if (order) {
+    if (order.settled || lastRequest(state, 'cancel', order.transactionId)) return waitUntil();
+    const message = (context: ContextOf<'cancel'>) =>
+      buildCancel(context, order.networkOrderId, CANCELLATION_REASONS.MERCHANT_REJECTED);
+    return send(toPartner('cancel', attempt, order.offer, message, ctx));
+  }
+  const candidate = currentCandidate(attempt);
+  const confirm = requestOf(state, candidate?.confirmMessageId);
+  if (!confirm || (confirm.answer && confirm.answer.outcome !== 'ack')) return waitUntil();
+  const deadline = confirm.sentAtMs + ctx.settings.confirmTimeoutMs;
+  return ctx.nowMs < deadline ? waitUntil(deadline) : waitUntil();
+}

@@ -1,0 +1,200 @@
+import { CANCELLATION_REASONS, readOrderCallback } from '@fulfil/ondc';
+import type { OndcMessage, OrderCallbackAction, PartnerUpdate } from '@fulfil/ondc';
+import type { ConversationEvent, ProcessedResult } from './conversation-events';
+import { ConversationState, RecordedCallback, attemptOf, currentCandidate, currentAttempt, isOrderCallbackAction } from './conversation-state';
+import { CommandResult, DomainCommandSpec, PlanContext, Step, TERMINAL_REPORTS, iso } from './steps';
+
+/**
+ * What partners' order callbacks (on_confirm, on_status, on_update, on_cancel) come to, one at a
+ * time in the order they were recorded: the acceptance of our confirm, a report for the domain, or
+ * nothing. And the domain commands the conversation owes (partner assigned, no partner found).
+ */
+
+export const assignKey = (bppId: string, networkOrderId: string): string => `ondc-assign:${bppId}:${networkOrderId}`;
+export const noPartnerKey = (transactionId: string): string => `ondc-no-partner:${transactionId}`;
+/** The brief's rule: a partner's report is applied once per partner and message id. */
+export const reportKey = (bppId: string, messageId: string): string => `ondc:${bppId}:${messageId}`;
+
+const readUpdate = (callback: RecordedCallback): PartnerUpdate => readOrderCallback(callback.body as OndcMessage<OrderCallbackAction>);
+
+/** The partner says it has our order and keeps it. */
+const accepts = (update: PartnerUpdate): boolean =>
+  !update.error && update.orderState !== 'Cancelled' && !update.cancellation && (update.report === undefined || !TERMINAL_REPORTS.has(update.report));
+
+/** The partner says no: an error, or the order cancelled as soon as it was confirmed. */
+const refuses = (update: PartnerUpdate): boolean => update.error !== undefined || update.orderState === 'Cancelled' || update.report === 'cancelled';
+
+const REASON_TEXTS: Readonly<Record<string, string>> = {
+  [CANCELLATION_REASONS.TAT_BREACHED]: 'not delivered within the promised time',
+  [CANCELLATION_REASONS.NOT_READY_FOR_PICKUP]: 'the parcel was not ready for pickup',
+  [CANCELLATION_REASONS.BUYER_NOT_FOUND]: 'the buyer could not be found or contacted',
+  [CANCELLATION_REASONS.BUYER_REFUSED]: 'the buyer refused the delivery',
+  [CANCELLATION_REASONS.LSP_VEHICLE_ISSUES]: 'accident, rain, strike or vehicle issues',
+  [CANCELLATION_REASONS.MERCHANT_REJECTED]: 'the seller cancelled',
+  [CANCELLATION_REASONS.LBNP_CONFIRMATION_FAILURE]: 'the confirmation failed on our side',
+  [CANCELLATION_REASONS.LSP_CONFIRMATION_FAILURE]: 'the confirmation failed on the partner side',
+};
+
+function reasonOf(update: PartnerUpdate): string | undefined {
+  const cancellation = update.cancellation;
+  if (!cancellation) return undefined;
+  const text = REASON_TEXTS[cancellation.reasonId];
+  return `ONDC cancellation reason ${cancellation.reasonId}${text ? ` (${text})` : ''}, by ${cancellation.cancelledBy}`;
+}
+
+function processed(callback: RecordedCallback, ctx: PlanContext, result: ProcessedResult, extra: { detail?: string; report?: PartnerUpdate['report']; settles?: boolean } = {}): ConversationEvent {
+  return {
+    type: 'CallbackProcessed',
+    data: {
+      transactionId: callback.transactionId,
+      bppId: callback.bppId,
+      messageId: callback.messageId,
+      timestamp: callback.timestamp,
+      result,
+      ...(extra.report ? { report: extra.report } : {}),
+      ...(extra.detail ? { detail: extra.detail } : {}),
+      ...(extra.settles ? { settles: true } : {}),
+      processedAt: iso(ctx),
+    },
+  };
+}
+
+/** A callback from the partner we sent /confirm to, before any order is confirmed: the answer to our confirm. */
+function confirmationStep(state: ConversationState, callback: RecordedCallback, update: PartnerUpdate, ctx: PlanContext): Step {
+  const attempt = attemptOf(state, callback.transactionId);
+  const candidate = attempt === currentAttempt(state) ? currentCandidate(attempt) : undefined;
+  const ours = candidate && candidate.offer.bppId === callback.bppId && candidate.networkOrderId !== undefined && update.networkOrderId === candidate.networkOrderId;
+  if (!candidate || !ours) return { kind: 'append', events: [processed(callback, ctx, 'not-for-the-current-order')] };
+  if (refuses(update)) {
+    const detail = update.error ? `${update.error.code}: ${update.error.message ?? ''}`.trim() : `order ${update.orderState ?? 'cancelled'}${update.cancellation ? ` (reason ${update.cancellation.reasonId})` : ''}`;
+    return {
+      kind: 'append',
+      events: [
+        { type: 'CandidateFailed', data: { transactionId: callback.transactionId, bppId: callback.bppId, step: 'confirm', why: 'rejected', detail, failedAt: iso(ctx) } },
+        processed(callback, ctx, 'nothing-to-report', { detail: `the partner refused the order: ${detail}` }),
+      ],
+    };
+  }
+  if (!accepts(update)) return { kind: 'append', events: [processed(callback, ctx, 'nothing-to-report', { detail: 'neither an acceptance nor a refusal' })] };
+  const confirmed: ConversationEvent = {
+    type: 'OrderConfirmed',
+    data: {
+      transactionId: callback.transactionId,
+      bppId: callback.bppId,
+      partnerName: candidate.offer.providerName,
+      networkOrderId: candidate.networkOrderId!,
+      callbackMessageId: callback.messageId,
+      ...(update.awb ? { awb: update.awb } : {}),
+      ...(update.trackingUrl ? { trackingUrl: update.trackingUrl } : {}),
+      ...(update.pickupSlot ? { pickupSlot: update.pickupSlot } : {}),
+      confirmedAt: iso(ctx),
+    },
+  };
+  // The callback stays unprocessed: once the assignment is recorded, any report it carries is applied like any other.
+  return { kind: 'append', events: [confirmed] };
+}
+
+/** A callback about the confirmed order: its report for the domain, if it makes one. */
+function reportStep(callback: RecordedCallback, update: PartnerUpdate, ctx: PlanContext): Step {
+  if (!update.report) {
+    const detail = update.unreadableStates.length > 0 ? `unreadable states: ${update.unreadableStates.join(', ')}` : undefined;
+    return { kind: 'append', events: [processed(callback, ctx, 'nothing-to-report', detail ? { detail } : {})] };
+  }
+  const reason = reasonOf(update);
+  return {
+    kind: 'command',
+    spec: {
+      command: 'RecordPartnerReport',
+      idempotencyKey: reportKey(callback.bppId, callback.messageId),
+      transactionId: callback.transactionId,
+      callback,
+      data: {
+        partnerId: callback.bppId,
+        report: update.report,
+        reportedAt: update.reportedAt,
+        ...(update.agent?.name ? { agentName: update.agent.name } : {}),
+        ...(update.agent?.phone ? { agentPhone: update.agent.phone } : {}),
+        ...(reason ? { reason } : {}),
+      },
+    },
+  };
+}
+
+/** The oldest order callback whose consequences are not drawn yet, and what they are. */
+export function nextCallbackStep(state: ConversationState, ctx: PlanContext): Step | undefined {
+  const callback = state.callbacks.find((c) => isOrderCallbackAction(c.action) && !c.processed);
+  if (!callback) return undefined;
+  const update = readUpdate(callback);
+  const order = state.partnerOrder;
+  if (!order || order.transactionId !== callback.transactionId) {
+    // A retried ready to ship searches again: its transaction may confirm even though an earlier one had a partner.
+    const awaitingConfirmation = callback.transactionId === currentAttempt(state)?.transactionId;
+    return awaitingConfirmation ? confirmationStep(state, callback, update, ctx) : { kind: 'append', events: [processed(callback, ctx, 'not-for-the-current-order')] };
+  }
+  if (order.bppId !== callback.bppId || (update.networkOrderId && update.networkOrderId !== order.networkOrderId)) {
+    return { kind: 'append', events: [processed(callback, ctx, 'not-for-the-current-order')] };
+  }
+  return reportStep(callback, update, ctx);
+}
+
+/** Commands the conversation owes the domain: the partner assigned once confirmed, or no partner found once exhausted. */
+export function pendingCommandStep(state: ConversationState): Step | undefined {
+  if (state.sellerCancel) return undefined;
+  const order = state.partnerOrder;
+  if (order && state.notified[assignKey(order.bppId, order.networkOrderId)] === undefined) {
+    return {
+      kind: 'command',
+      spec: {
+        command: 'AssignLogisticsPartner',
+        idempotencyKey: assignKey(order.bppId, order.networkOrderId),
+        transactionId: order.transactionId,
+        data: {
+          partnerId: order.bppId,
+          partnerName: order.partnerName,
+          networkOrderId: order.networkOrderId,
+          ...(order.awb ? { awb: order.awb } : {}),
+          ...(order.trackingUrl ? { trackingUrl: order.trackingUrl } : {}),
+          ...(order.pickupSlot ? { pickupSlot: order.pickupSlot } : {}),
+        },
+      },
+    };
+  }
+  const attempt = currentAttempt(state);
+  if (attempt?.exhausted && state.notified[noPartnerKey(attempt.transactionId)] === undefined) {
+    return {
+      kind: 'command',
+      spec: {
+        command: 'RecordNoPartnerFound',
+        idempotencyKey: noPartnerKey(attempt.transactionId),
+        transactionId: attempt.transactionId,
+        data: { reason: attempt.exhausted.reason, candidatesTried: attempt.exhausted.candidatesTried },
+      },
+    };
+  }
+  return undefined;
+}
+
+/** What is recorded once a command ran: the callback processed, or the domain notified. */
+export function recordOfCommand(spec: DomainCommandSpec, outcome: CommandResult, ctx: PlanContext): ConversationEvent {
+  const detail = outcome.result === 'refused' ? outcome.detail : undefined;
+  if (spec.command === 'RecordPartnerReport') {
+    const settles = outcome.result === 'applied' && TERMINAL_REPORTS.has(spec.data.report);
+    return processed(spec.callback, ctx, outcome.result === 'applied' ? 'reported' : 'refused-by-domain', {
+      report: spec.data.report,
+      ...(detail ? { detail } : {}),
+      ...(settles ? { settles } : {}),
+    });
+  }
+  return {
+    type: 'DomainNotified',
+    data: {
+      transactionId: spec.transactionId,
+      command: spec.command,
+      idempotencyKey: spec.idempotencyKey,
+      result: outcome.result,
+      ...(detail ? { detail } : {}),
+      ...(spec.command === 'RecordNoPartnerFound' ? { settles: true } : {}),
+      notifiedAt: iso(ctx),
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { randomInt } from 'node:crypto';
+import { Address, ActiveOrder, ShipmentState, isGstStateCode, gstStateName } from '@fulfil/domain';
+import type { LogisticsCategory, ShipmentDescription, ShipmentStop } from '@fulfil/ondc';
+
+/** What the network is told about a shipment, taken from the order as it stands at ready to ship. */
+
+export interface DescriptionSettings {
+  category: LogisticsCategory;
+  goodsCategory: string;
+  readyToShipAtConfirm: boolean;
+}
+
+export type DescriptionResult = { ok: true; shipment: ShipmentDescription } | { ok: false; problem: string };
+
+/** Six digits the rider quotes to the seller at pickup (type "3": a code other than the order number or an OTP). */
+export const newPickupCode = (): string => String(randomInt(100_000, 1_000_000));
+
+/** ONDC phones are 10 to 13 digits, an optional "+" in front: spaces and dashes sellers type are dropped. */
+const phoneOf = (phone: string): string => phone.replace(/[\s-]/g, '');
+
+function stopOf(address: Address, role: string): ShipmentStop | string {
+  if (!address.gps) return `the ${role} address has no GPS location, which ONDC searches need`;
+  if (!isGstStateCode(address.stateCode)) return `the ${role} address has an unknown state code ${address.stateCode}`;
+  const stop: ShipmentStop = {
+    name: address.name,
+    phone: phoneOf(address.phone),
+    line1: address.line1,
+    city: address.city,
+    state: gstStateName(address.stateCode),
+    pincode: address.pincode,
+    gps: address.gps,
+  };
+  if (address.line2) stop.line2 = address.line2;
+  return stop;
+}
+
+/** The order's lines for the linked order: its unit prices before tax, as invoiced. */
+const itemsOf = (order: ActiveOrder): ShipmentDescription['items'] =>
+  order.items.map((item) => ({ name: item.name, quantity: item.quantity, pricePaise: item.unitPricePaise }));
+
+export function describeShipment(order: ActiveOrder, shipment: ShipmentState, settings: DescriptionSettings, pickupCode: string): DescriptionResult {
+  const pickup = stopOf(shipment.pickupAddress, 'pickup');
+  if (typeof pickup === 'string') return { ok: false, problem: pickup };
+  const drop = stopOf(shipment.deliveryAddress, 'delivery');
+  if (typeof drop === 'string') return { ok: false, problem: drop };
+  const description: ShipmentDescription = {
+    shipmentId: shipment.shipmentId,
+    orderId: order.orderId,
+    sellerId: order.sellerId,
+    pickup,
+    drop,
+    package: shipment.package,
+    valuePaise: order.invoice?.current.totals.grandTotalPaise ?? order.totalPaise,
+    category: settings.category,
+    readyToShip: settings.readyToShipAtConfirm,
+    pickupCode,
+    goodsCategory: settings.goodsCategory,
+    items: itemsOf(order),
+  };
+  if (shipment.codAmountPaise > 0) description.cod = { amountPaise: shipment.codAmountPaise };
+  return { ok: true, shipment: description };
+}

@@ -1,0 +1,114 @@
+import type { PartnerReport } from '@fulfil/domain';
+import { ContextBuilder, rfc3339 } from '@fulfil/ondc';
+import type { LogisticsDomain, OndcMessage, RequestAction } from '@fulfil/ondc';
+import type { PartnerPolicy } from '../ondc-config';
+import type { ConversationEvent } from './conversation-events';
+import type { RecordedCallback, SentRequest } from './conversation-state';
+
+/**
+ * What the planner asks the driver to do next for one conversation. The planner is pure: it reads
+ * the folded stream, the clock and the settings; the driver performs the step and plans again.
+ */
+
+export interface PlanSettings {
+  searchWindowMs: number;
+  enoughQuotes: number;
+  initTimeoutMs: number;
+  confirmTimeoutMs: number;
+  statusPollMs: number;
+  /** How long a request can still be in flight (all its tries); after that, unanswered, it is sent again. */
+  requestBudgetMs: number;
+  policy: PartnerPolicy;
+}
+
+export interface PlanContext {
+  nowMs: number;
+  settings: PlanSettings;
+  /** Message ids this process is sending right now: not orphans, however old. */
+  inFlight: ReadonlySet<string>;
+  recentFailures: (bppId: string) => number;
+  contexts: ContextBuilder;
+  newNetworkOrderId: () => string;
+}
+
+/** Where a request goes: the gateway of a domain (looked up when needed) or a URL. */
+export type Target = { gateway: LogisticsDomain } | { url: string };
+
+export interface OutboundRequest {
+  action: RequestAction;
+  transactionId: string;
+  target: Target;
+  bppId?: string;
+  message: OndcMessage<RequestAction>;
+  resend?: boolean;
+}
+
+export type DomainCommandSpec =
+  | {
+      command: 'AssignLogisticsPartner';
+      idempotencyKey: string;
+      transactionId: string;
+      data: { partnerId: string; partnerName: string; networkOrderId: string; awb?: string; trackingUrl?: string; pickupSlot?: { start: string; end: string } };
+    }
+  | { command: 'RecordNoPartnerFound'; idempotencyKey: string; transactionId: string; data: { reason: string; candidatesTried: number } }
+  | {
+      command: 'RecordPartnerReport';
+      idempotencyKey: string;
+      transactionId: string;
+      callback: RecordedCallback;
+      data: { partnerId: string; report: PartnerReport; reportedAt: string; agentName?: string; agentPhone?: string; reason?: string };
+    };
+
+export type CommandResult = { result: 'applied' } | { result: 'refused'; detail: string };
+
+export type Step =
+  /** Decisions, appended expecting the revision the plan read. */
+  | { kind: 'append'; events: ConversationEvent[] }
+  /** Decisions and a request: appended together (the request's record last), then the request goes out. */
+  | { kind: 'send'; decisions: ConversationEvent[]; request: OutboundRequest }
+  /** A domain command; what came of it is recorded after. */
+  | { kind: 'command'; spec: DomainCommandSpec }
+  /** Nothing to do before this time (or before something new happens, without one). */
+  | { kind: 'wait'; untilMs?: number };
+
+export const waitUntil = (untilMs?: number): Step => (untilMs === undefined ? { kind: 'wait' } : { kind: 'wait', untilMs });
+
+/** Reports after which the partner has nothing more to tell about the shipment. */
+export const TERMINAL_REPORTS: ReadonlySet<PartnerReport> = new Set<PartnerReport>(['delivered', 'cancelled', 'rto_delivered', 'rto_disposed']);
+
+export type RequestProgress =
+  | { state: 'answered'; answer: NonNullable<SentRequest['answer']> }
+  | { state: 'in-flight' }
+  | { state: 'pending'; untilMs: number }
+  | { state: 'orphaned' };
+
+/** Where a request stands: answered, being sent by us, possibly being sent by another instance, or lost. */
+export function progressOf(request: SentRequest, ctx: PlanContext): RequestProgress {
+  if (request.answer) return { state: 'answered', answer: request.answer };
+  if (ctx.inFlight.has(request.messageId)) return { state: 'in-flight' };
+  const orphanAt = request.sentAtMs + ctx.settings.requestBudgetMs;
+  return ctx.nowMs >= orphanAt ? { state: 'orphaned' } : { state: 'pending', untilMs: orphanAt };
+}
+
+/** The same request, same message id, with a fresh timestamp (a stale one would be refused with 65003). */
+export function resendOf(request: SentRequest, ctx: PlanContext): OutboundRequest {
+  const original = request.message as OndcMessage<RequestAction>;
+  const message = { ...original, context: { ...original.context, timestamp: rfc3339(ctx.nowMs) } } as OndcMessage<RequestAction>;
+  return {
+    action: request.action,
+    transactionId: request.transactionId,
+    target: { url: request.to },
+    ...(request.bppId ? { bppId: request.bppId } : {}),
+    message,
+    resend: true,
+  };
+}
+
+/** The partner's answer in words, for failure records. */
+export function describeAnswer(answer: NonNullable<SentRequest['answer']>): string {
+  if (answer.outcome === 'unreachable') return `no answer (${answer.detail ?? 'unreachable'})`;
+  if (answer.outcome === 'nack') return answer.error ? `NACK ${answer.error.type} ${answer.error.code}${answer.error.message ? `: ${answer.error.message}` : ''}` : 'NACK without an error';
+  return 'ACK';
+}
+
+export const iso = (ctx: PlanContext): string => rfc3339(ctx.nowMs);

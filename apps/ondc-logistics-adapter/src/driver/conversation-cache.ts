@@ -1,0 +1,67 @@
+import type { EventStore, RecordedEvent } from '@fulfil/event-store';
+import { ConversationEvent, conversationStream } from '../conversation/conversation-events';
+import { ConversationState, StoredConversationEvent, emptyConversation, foldConversationInto } from '../conversation/conversation-state';
+
+/** A conversation as read: its state and the revision decisions must expect. */
+export interface LoadedConversation {
+  state: ConversationState;
+  revision: bigint | 'no_stream';
+  events: readonly RecordedEvent[];
+}
+
+const stored = (e: RecordedEvent): StoredConversationEvent => ({ id: e.id, event: { type: e.type, data: e.data } as unknown as ConversationEvent });
+
+/** Reads a whole conversation from its stream (tools and tests; the adapter reads through ConversationCache). */
+export async function loadConversation(store: EventStore, shipmentId: string): Promise<LoadedConversation> {
+  const events = await store.readStream(conversationStream(shipmentId));
+  const last = events[events.length - 1];
+  return { state: foldConversationInto(emptyConversation(), events.map(stored)), revision: last ? last.revision : 'no_stream', events };
+}
+
+interface Entry {
+  state: ConversationState;
+  events: RecordedEvent[];
+  revision: bigint | 'no_stream';
+}
+
+/** Conversations kept folded; beyond this many the least recently read are dropped (and read whole again if needed). */
+const MAX_CACHED = 5_000;
+
+/**
+ * Folded conversations kept in memory, brought up to date by reading only the events after the
+ * revision already folded: a callback costs a read of what is new, not of the whole stream with
+ * every message body in it. Reads of one shipment are serialised so no event is folded twice. The
+ * stream stays the truth: other instances' writes are read like our own.
+ */
+export class ConversationCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly store: EventStore) {}
+
+  load(shipmentId: string): Promise<LoadedConversation> {
+    const previous = this.queues.get(shipmentId) ?? Promise.resolve();
+    const next = previous.then(() => this.catchUp(shipmentId));
+    const settled = next.catch(() => undefined).finally(() => {
+      if (this.queues.get(shipmentId) === settled) this.queues.delete(shipmentId);
+    });
+    this.queues.set(shipmentId, settled);
+    return next;
+  }
+
+  private async catchUp(shipmentId: string): Promise<LoadedConversation> {
+    const entry = this.entries.get(shipmentId) ?? { state: emptyConversation(), events: [], revision: 'no_stream' as const };
+    const fromRevision = entry.revision === 'no_stream' ? 0n : entry.revision + 1n;
+    const fresh = await this.store.readStream(conversationStream(shipmentId), { fromRevision });
+    if (fresh.length > 0) {
+      foldConversationInto(entry.state, fresh.map(stored));
+      entry.events.push(...fresh);
+      entry.revision = fresh[fresh.length - 1]!.revision;
+    }
+    // Re-inserted so the map's order is least recently read first.
+    this.entries.delete(shipmentId);
+    if (entry.revision !== 'no_stream') this.entries.set(shipmentId, entry);
+    if (this.entries.size > MAX_CACHED) this.entries.delete(this.entries.keys().next().value as string);
+    return { state: entry.state, revision: entry.revision, events: entry.events };
+  }
+}

@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { CommandBus } from '@nestjs/cqrs';
+import { AssignLogisticsPartnerCommand, CommandMeta, RecordNoPartnerFoundCommand, RecordPartnerReportCommand } from '@fulfil/commands';
+import { DomainError } from '@fulfil/domain';
+import { ContextBuilder, newNetworkOrderId } from '@fulfil/ondc';
+import { StreamRevisionConflictError } from '@fulfil/event-store';
+import type { EventStore, JsonObject } from '@fulfil/event-store';
+import { CONVERSATION_STREAM_PREFIX, ConversationEvent, SENT_EVENT_TYPES, conversationStream, settlesConversation, shipmentIdOfStream } from '../conversation/conversation-events';
+import type { ConversationState } from '../conversation/conversation-state';
+import { planConversation } from '../conversation/plan-conversation';
+import { recordOfCommand } from '../conversation/plan-reports';
+import type { CommandResult, DomainCommandSpec, OutboundRequest, PlanContext, PlanSettings, Step } from '../conversation/steps';
+import type { OndcAdapterConfig } from '../ondc-config';
+import { ConversationCache, LoadedConversation } from './conversation-cache';
+import { GatewayUnknownError, OndcOutbound } from './ondc-outbound';
+
+/**
+ * Conversations driven at once. Driving competes with the callback endpoints for the store; a bound
+ * keeps ACKs quick under a burst of ready-to-ships (the rest wait their turn, in order).
+ */
+const MAX_CONCURRENT_DRIVES = 4;
+/** Steps one drive may take before it yields (a guard against a planner that never waits). */
+const MAX_STEPS_PER_DRIVE = 200;
+/** After an unexpected failure (store or registry down), the conversation is driven again this much later. */
+const RETRY_AFTER_FAILURE_MS = 1_000;
+/** Timers further out than this are re-armed (setTimeout caps at about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Stream events are stored as plain JSON; conversation events are plain data by construction. */
+const asJson = (data: object): JsonObject => data as unknown as JsonObject;
+
+export interface DriverOptions {
+  config: OndcAdapterConfig;
+  store: EventStore;
+  conversations: ConversationCache;
+  commands: CommandBus;
+  outbound: OndcOutbound;
+  nowMs?: () => number;
+}
+
+/**
+ * Drives each shipment's conversation: reads its stream, asks the planner for the next step, does
+ * it, and plans again until the planner says wait (then a timer, or a callback, wakes it). Every
+ * decision and every request's record is appended expecting the revision it was planned on, so two
+ * instances, or one restarted, can never both send a /confirm: the loser's append fails and it
+ * plans again from what the winner wrote.
+ */
+export class ConversationDriver {
+  readonly instanceId = randomUUID();
+  private readonly logger = new Logger('OndcConversationDriver');
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly queued = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly inFlight = new Set<string>();
+  private readonly failures = new Map<string, number[]>();
+  private readonly contexts: ContextBuilder;
+  private readonly settings: PlanSettings;
+  private readonly now: () => number;
+  private stopped = false;
+
+  constructor(private readonly options: DriverOptions) {
+    const { config } = options;
+    this.now = options.nowMs ?? Date.now;
+    this.contexts = new ContextBuilder({ bapId: config.identity.subscriberId, bapUri: config.identity.bapUri, nowMs: this.now });
+    this.settings = {
+      searchWindowMs: config.searchWindowMs,
+      enoughQuotes: config.enoughQuotes,
+      initTimeoutMs: config.initTimeoutMs,
+      confirmTimeoutMs: config.confirmTimeoutMs,
+      statusPollMs: config.statusPollMs,
+      // Every try may take the whole timeout, with at most 2 s of backoff between tries.
+      requestBudgetMs: config.http.attempts * (config.http.timeoutMs + 2_000),
+      policy: config.policy,
+    };
+  }
+
+  /** Something happened to a shipment (a callback, an RTS, a cancellation): drive it now. */
+  nudge(shipmentId: string): void {
+    if (this.stopped) return;
+    if (this.running.has(shipmentId)) {
+      this.again.add(shipmentId);
+      return;
+    }
+    if (this.running.size >= MAX_CONCURRENT_DRIVES) {
+      this.queued.add(shipmentId);
+      return;
+    }
+    const run = this.runUntilQuiet(shipmentId).finally(() => {
+      this.running.delete(shipmentId);
+      const [next] = this.queued;
+      if (next !== undefined) {
+        this.queued.delete(next);
+        this.nudge(next);
+      }
+    });
+    this.running.set(shipmentId, run);
+  }
+
+  /** Resolves once nothing is being driven (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0 || (this.queued.size > 0 && !this.stopped)) await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** At start: every conversation whose stream does not end settled is driven again, so nothing started before a restart is lost. */
+  async resumeAll(): Promise<number> {
+    const open = new Map<string, boolean>();
+    let after: bigint | undefined;
+    for (;;) {
+      const page = await this.options.store.readAll({ maxCount: 1_000, filter: { kind: 'streamName', prefixes: [CONVERSATION_STREAM_PREFIX] }, ...(after === undefined ? {} : { after }) });
+      for (const event of page) open.set(shipmentIdOfStream(event.stream), !settlesConversation(event));
+      const last = page[page.length - 1];
+      if (!last) break;
+      after = last.position;
+    }
+    const shipments = [...open].filter(([, unsettled]) => unsettled).map(([id]) => id);
+    for (const id of shipments) this.nudge(id);
+    return shipments.length;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queued.clear();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await this.idle();
+  }
+
+  /** A partner that failed us lately ranks after the others (counted across shipments, in this process). */
+  private recentFailures = (bppId: string): number => {
+    const since = this.now() - this.options.config.policy.recentFailureWindowMs;
+    const recent = (this.failures.get(bppId) ?? []).filter((at) => at >= since);
+    this.failures.set(bppId, recent);
+    return recent.length;
+  };
+
+  private async runUntilQuiet(shipmentId: string): Promise<void> {
+    do {
+      this.again.delete(shipmentId);
+      try {
+        await this.drive(shipmentId);
+      } catch (error) {
+        this.logger.error(`conversation of shipment ${shipmentId} failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
+        this.wakeAt(shipmentId, this.now() + RETRY_AFTER_FAILURE_MS);
+      }
+    } while (this.again.has(shipmentId) && !this.stopped);
+  }
+
+  private planContext(): PlanContext {
+    return { nowMs: this.now(), settings: this.settings, inFlight: this.inFlight, recentFailures: this.recentFailures, contexts: this.contexts, newNetworkOrderId };
+  }
+
+  private async drive(shipmentId: string): Promise<void> {
+    for (let i = 0; i < MAX_STEPS_PER_DRIVE && !this.stopped; i++) {
+      const loaded = await this.options.conversations.load(shipmentId);
+      if (loaded.revision === 'no_stream') return;
+      const step = planConversation(loaded.state, this.planContext());
+      if (step.kind === 'wait') {
+        if (step.untilMs !== undefined) this.wakeAt(shipmentId, step.untilMs);
+        return;
+      }
+      if ((await this.perform(shipmentId, loaded, step)) === 'yield') return;
+    }
+  }
+
+  /** Does one step; 'yield' when the conversation can go no further now (a timer resumes it). */
+  private async perform(shipmentId: string, loaded: LoadedConversation, step: Exclude<Step, { kind: 'wait' }>): Promise<'continue' | 'yield'> {
+    switch (step.kind) {
+      case 'append':
+        if (await this.appendDecisions(shipmentId, step.events, loaded.revision)) this.rememberFailures(step.events);
+        return 'continue';
+      case 'send':
+        return this.sendRequest(shipmentId, loaded, step.decisions, step.request);
+      case 'command':
+        await this.runCommand(shipmentId, loaded, step.spec);
+        return 'continue';
+    }
+  }
+
+  /** Appends decisions expecting the revision they were planned on; false when someone else wrote first (plan again). */
+  private async appendDecisions(shipmentId: string, events: ConversationEvent[], revision: bigint | 'no_stream'): Promise<boolean> {
+    try {
+      await this.options.store.append(conversationStream(shipmentId), events.map((e) => ({ type: e.type, data: asJson(e.data), metadata: { sentBy: this.instanceId } })), { expectedRevision: revision });
+      return true;
+    } catch (error) {
+      if (error instanceof StreamRevisionConflictError) return false;
+      throw error;
+    }
+  }
+
+  private rememberFailures(events: ConversationEvent[]): void {
+    for (const event of events) {
+      if (event.type !== 'CandidateFailed' && event.type !== 'QuoteRejected') continue;
+      const at = this.failures.get(event.data.bppId) ?? [];
+      this.failures.set(event.data.bppId, [...at, this.now()]);
+    }
+  }
+
+  /**
+   * The request's record goes in with the decisions, before the request leaves: whoever appends it
+   * owns sending it. The synchronous answer is recorded after (a fact, so at any revision).
+   */
+  private async sendRequest(shipmentId: string, loaded: LoadedConversation, decisions: ConversationEvent[], request: OutboundRequest): Promise<'continue' | 'yield'> {
+    let to: string;
+    try {
+      to = await this.options.outbound.urlOf(request);
+    } catch (error) {
+      if (!(error instanceof GatewayUnknownError)) throw error;
+      this.logger.warn(`cannot search for shipment ${shipmentId} yet: ${error.message}`);
+      this.wakeAt(shipmentId, this.now() + RETRY_AFTER_FAILURE_MS);
+      return 'yield';
+    }
+    const { context } = request.message;
+    const sent: ConversationEvent = {
+      type: SENT_EVENT_TYPES[request.action],
+      data: {
+        transactionId: request.transactionId,
+        messageId: context.message_id,
+        to,
+        ...(request.bppId ? { bppId: request.bppId } : {}),
+        message: request.message,
+        sentAt: context.timestamp,
+        sentBy: this.instanceId,
+        ...(request.resend ? { resend: true } : {}),
+      },
+    };
+    this.inFlight.add(context.message_id);
+    try {
+      if (!(await this.appendDecisions(shipmentId, [...decisions, sent], loaded.revision))) return 'continue';
+      this.rememberFailures(decisions);
+      const outcome = await this.options.outbound.send(request, to);
+      const answered: ConversationEvent = {
+        type: 'RequestAnswered',
+        data: {
+          transactionId: request.transactionId,
+          action: request.action,
+          messageId: context.message_id,
+          outcome: outcome.outcome,
+          ...(outcome.outcome === 'nack' && outcome.error ? { error: outcome.error } : {}),
+          ...(outcome.outcome === 'unreachable' ? { detail: outcome.reason } : {}),
+          attempts: outcome.attempts,
+          answeredAt: new Date(this.now()).toISOString(),
+        },
+      };
+      await this.options.store.append(conversationStream(shipmentId), [{ type: answered.type, data: asJson(answered.data) }], { expectedRevision: 'any' });
+      return 'continue';
+    } finally {
+      this.inFlight.delete(context.message_id);
+    }
+  }
+
+  private async runCommand(shipmentId: string, loaded: LoadedConversation, spec: DomainCommandSpec): Promise<void> {
+    const { state } = loaded;
+    const result = await this.execute(state, shipmentId, spec);
+    const record = recordOfCommand(spec, result, this.planContext());
+    // A conflict means someone recorded first; the command is idempotent, so planning again repeats nothing.
+    await this.appendDecisions(shipmentId, [record], loaded.revision);
+  }
+
+  private async execute(state: ConversationState, shipmentId: string, spec: DomainCommandSpec): Promise<CommandResult> {
+    const ids = { sellerId: state.sellerId, orderId: state.orderId, shipmentId };
+    const meta: CommandMeta = {
+      actor: { type: 'ondc-logistics', id: this.options.config.identity.subscriberId },
+      channel: 'ondc',
+      correlationId: spec.transactionId,
+      ...(spec.command === 'RecordPartnerReport' ? { causationId: spec.callback.eventId } : {}),
+      idempotencyKey: spec.idempotencyKey,
+    };
+    const command =
+      spec.command === 'AssignLogisticsPartner'
+        ? new AssignLogisticsPartnerCommand({ ...ids, ...spec.data }, meta)
+        : spec.command === 'RecordNoPartnerFound'
+          ? new RecordNoPartnerFoundCommand({ ...ids, ...spec.data }, meta)
+          : new RecordPartnerReportCommand({ ...ids, ...spec.data }, meta);
+    try {
+      await this.options.commands.execute(command);
+      return { result: 'applied' };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.logger.warn(`${spec.command} for shipment ${shipmentId} refused: ${error.code}: ${error.message}`);
+      return { result: 'refused', detail: `${error.code}: ${error.message}` };
+    }
+  }
+
+  private wakeAt(shipmentId: string, atMs: number): void {
+    if (this.stopped) return;
+    const existing = this.timers.get(shipmentId);
+    if (existing) clearTimeout(existing);
+    const delay = Math.min(Math.max(0, atMs - this.now()), MAX_TIMER_MS);
+    const timer = setTimeout(() => {
+      this.timers.delete(shipmentId);
+      this.nudge(shipmentId);
+    }, delay);
+    timer.unref();
+    this.timers.set(shipmentId, timer);
+  }
+}

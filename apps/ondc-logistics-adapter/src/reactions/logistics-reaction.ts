@@ -1,0 +1,125 @@
+import { Logger } from '@nestjs/common';
+import { evolveOrder, initialOrderState, orderStream } from '@fulfil/domain';
+import type { OrderEvent, OrderState } from '@fulfil/domain';
+import { StreamRevisionConflictError } from '@fulfil/event-store';
+import type { EventStore, JsonObject, RecordedEvent } from '@fulfil/event-store';
+import { ContextBuilder, chooseDomain, cityCodeForPincode, rfc3339 } from '@fulfil/ondc';
+import type { Reaction } from '@fulfil/read-models';
+import { ConversationEvent, conversationStream } from '../conversation/conversation-events';
+import { describeShipment, newPickupCode } from '../conversation/shipment-description';
+import type { ConversationCache } from '../driver/conversation-cache';
+import type { ConversationDriver } from '../driver/conversation-driver';
+import { TransactionIndex } from '../driver/transaction-index';
+import type { OndcAdapterConfig } from '../ondc-config';
+
+const RTS = 'ShipmentMarkedReadyToShip';
+const CANCELLED = 'ShipmentCancelled';
+/** A conflicting append is retried from a fresh read this many times (another instance handling the same event). */
+const CONFLICT_RETRIES = 3;
+
+const asJson = (data: object): JsonObject => data as unknown as JsonObject;
+
+/**
+ * The adapter's store subscription: an on-network shipment marked ready to ship opens a
+ * conversation (one search per RTS event, so a redelivered event opens nothing), and a cancelled
+ * shipment that has one records the seller's cancellation for the driver to act on.
+ */
+export class LogisticsReaction {
+  private readonly logger = new Logger('OndcLogisticsReaction');
+  private readonly contexts: ContextBuilder;
+
+  constructor(
+    private readonly config: OndcAdapterConfig,
+    private readonly store: EventStore,
+    private readonly conversations: ConversationCache,
+    private readonly driver: ConversationDriver,
+    private readonly transactions: TransactionIndex,
+    private readonly nowMs: () => number = Date.now,
+  ) {
+    this.contexts = new ContextBuilder({ bapId: config.identity.subscriberId, bapUri: config.identity.bapUri });
+  }
+
+  subscriber(): Reaction {
+    return {
+      kind: 'reaction',
+      name: 'ondc-logistics-adapter',
+      filter: { kind: 'eventType', prefixes: [RTS, CANCELLED] },
+      handle: (event) => this.handle(event),
+    };
+  }
+
+  async handle(event: RecordedEvent): Promise<void> {
+    const shipmentId = event.data['shipmentId'];
+    const orderId = event.data['orderId'];
+    if (typeof shipmentId !== 'string' || typeof orderId !== 'string') return;
+    // The prefix filter also lets ShipmentCancelledByPartner through: that one is the partner's own news.
+    if (event.type === RTS && event.data['mode'] === 'on-network') await this.withRetries(() => this.startSearch(event, orderId, shipmentId));
+    if (event.type === CANCELLED) await this.withRetries(() => this.recordCancellation(event, shipmentId));
+  }
+
+  private async withRetries(attempt: () => Promise<void>): Promise<void> {
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof StreamRevisionConflictError) || i >= CONFLICT_RETRIES) throw error;
+      }
+    }
+  }
+
+  private async readOrder(orderId: string): Promise<OrderState> {
+    const events = await this.store.readStream(orderStream(orderId));
+    return events.reduce((state, e) => evolveOrder(state, { type: e.type, data: e.data } as unknown as OrderEvent), initialOrderState());
+  }
+
+  private async startSearch(event: RecordedEvent, orderId: string, shipmentId: string): Promise<void> {
+    const conversation = await this.conversations.load(shipmentId);
+    if (conversation.state.attempts.some((a) => a.rtsEventId === event.id)) return this.driver.nudge(shipmentId);
+    const order = await this.readOrder(orderId);
+    const shipment = order.status === 'active' ? order.shipments.find((s) => s.shipmentId === shipmentId) : undefined;
+    const attempt = Number(event.data['attempt']);
+    // Replayed from an old checkpoint after the shipment moved on (another attempt, a cancellation): nothing to start.
+    if (order.status !== 'active' || !shipment || shipment.mode !== 'on-network' || shipment.status !== 'ready_to_ship' || shipment.readyAttempts !== attempt) return;
+    const settings = { category: this.config.category, goodsCategory: this.config.goodsCategory, readyToShipAtConfirm: this.config.readyToShipAtConfirm };
+    const described = describeShipment(order, shipment, settings, newPickupCode());
+    const transactionId = this.contexts.newTransactionId();
+    const pickup = shipment.pickupAddress;
+    const drop = shipment.deliveryAddress;
+    const domain = pickup.gps && drop.gps ? chooseDomain({ pickup: pickup.gps, drop: drop.gps }, { hyperlocalMaxKm: this.config.hyperlocalMaxKm }) : 'ONDC:LOG11';
+    const now = rfc3339(this.nowMs());
+    const started: ConversationEvent = {
+      type: 'LogisticsSearchStarted',
+      data: {
+        shipmentId,
+        orderId,
+        sellerId: order.sellerId,
+        attempt,
+        rtsEventId: event.id,
+        transactionId,
+        domain,
+        city: cityCodeForPincode(pickup.pincode, { defaultCityCode: this.config.defaultCityCode }),
+        ...(described.ok ? { shipment: described.shipment } : { unsearchable: described.problem }),
+        billing: { ...this.config.billing, updatedAt: now },
+        startedAt: now,
+      },
+    };
+    // The index first: a callback can only name the transaction once the search went out, after this.
+    await this.transactions.open(transactionId, shipmentId);
+    await this.store.append(conversationStream(shipmentId), [{ type: started.type, data: asJson(started.data), metadata: { causationId: event.id } }], {
+      expectedRevision: conversation.revision,
+    });
+    this.driver.nudge(shipmentId);
+  }
+
+  private async recordCancellation(event: RecordedEvent, shipmentId: string): Promise<void> {
+    const conversation = await this.conversations.load(shipmentId);
+    if (conversation.revision === 'no_stream' || conversation.state.sellerCancel) return;
+    const reason = typeof event.data['reason'] === 'string' ? event.data['reason'] : 'cancelled by the seller';
+    const cancelled: ConversationEvent = { type: 'SellerCancelled', data: { reason, cancelEventId: event.id, cancelledAt: rfc3339(this.nowMs()) } };
+    await this.store.append(conversationStream(shipmentId), [{ type: cancelled.type, data: asJson(cancelled.data), metadata: { causationId: event.id } }], {
+      expectedRevision: conversation.revision,
+    });
+    this.logger.log(`shipment ${shipmentId} cancelled by the seller; the partner is told if one was confirmed`);
+    this.driver.nudge(shipmentId);
+  }
+}

@@ -1,0 +1,157 @@
+import { inr, rfc3339 } from '@fulfil/ondc';
+import type {
+  CallbackAction,
+  CancellationTerm,
+  ContextOf,
+  Fulfillment,
+  InitMessage,
+  OndcContext,
+  OnTrackMessage,
+  OrderCallbackMessage,
+  OrderItem,
+  Quote,
+  QuoteBreakupLine,
+} from '@fulfil/ondc';
+import { FORWARD_FULFILLMENT_ID, PROVIDER_ID, QuotedOption, RTO_FULFILLMENT_ID } from './partner-catalog';
+import type { SandboxOrder } from './partner-book';
+
+/** GST on logistics services: catalog prices include it, the on_init breakup shows it. */
+const GST_RATE = 0.18;
+
+export function callbackContext<A extends CallbackAction>(request: OndcContext, partner: { subscriberId: string; url: string }, action: A, messageId: string, nowMs: number): ContextOf<A> {
+  return {
+    domain: request.domain,
+    country: request.country,
+    city: request.city,
+    action,
+    core_version: request.core_version,
+    bap_id: request.bap_id,
+    bap_uri: request.bap_uri,
+    bpp_id: partner.subscriberId,
+    bpp_uri: partner.url,
+    transaction_id: request.transaction_id,
+    message_id: messageId,
+    timestamp: rfc3339(nowMs),
+  };
+}
+
+/** Splits a tax-inclusive price into delivery charge and tax, in whole paise, adding up exactly. */
+function chargeLines(itemId: string, pricePaise: number, title: 'delivery' | 'rto'): QuoteBreakupLine[] {
+  const charge = Math.round(pricePaise / (1 + GST_RATE));
+  return [
+    { '@ondc/org/item_id': itemId, '@ondc/org/title_type': title, price: inr(charge) },
+    { '@ondc/org/item_id': itemId, '@ondc/org/title_type': 'tax', price: inr(pricePaise - charge) },
+  ];
+}
+
+export const initQuoteOf = (option: QuotedOption): Quote => ({
+  price: inr(option.pricePaise),
+  breakup: chargeLines(option.itemId, option.pricePaise, 'delivery'),
+  ttl: 'PT15M',
+});
+
+/** Free before an agent is assigned; the delivery charge after. */
+function cancellationTerms(option: QuotedOption): CancellationTerm[] {
+  const charge = inr(Math.round(option.pricePaise / (1 + GST_RATE)));
+  return [
+    { fulfillment_state: { descriptor: { code: 'Pending', short_desc: '*' } }, cancellation_fee: { percentage: '0.00', amount: inr(0) } },
+    { fulfillment_state: { descriptor: { code: 'Agent-assigned', short_desc: '*' } }, cancellation_fee: { percentage: '100.00', amount: charge } },
+    { fulfillment_state: { descriptor: { code: 'Order-picked-up', short_desc: '*' } }, cancellation_fee: { percentage: '100.00', amount: charge } },
+  ];
+}
+
+export function onInitMessage(option: QuotedOption, init: InitMessage): OrderCallbackMessage {
+  const [fulfillment] = init.order.fulfillments;
+  const fulfillments: Fulfillment[] = fulfillment ? [{ ...fulfillment, tags: [{ code: 'rider_check', list: [{ code: 'inline_check_for_rider', value: 'yes' }] }] }] : [];
+  return {
+    order: {
+      provider: { id: PROVIDER_ID },
+      items: [{ id: option.itemId, fulfillment_id: FORWARD_FULFILLMENT_ID }],
+      fulfillments,
+      quote: initQuoteOf(option),
+      payment: init.order.payment,
+      cancellation_terms: cancellationTerms(option),
+      tags: [{ code: 'bpp_terms', list: [{ code: 'max_liability', value: '2' }, { code: 'court_jurisdiction', value: 'Bengaluru' }] }],
+    },
+  };
+}
+
+function itemsOf(order: SandboxOrder): OrderItem[] {
+  const item = (id: string, fulfillmentId: string): OrderItem => ({
+    id,
+    fulfillment_id: fulfillmentId,
+    category_id: order.option.category,
+    descriptor: { code: order.option.type },
+    time: { label: 'TAT', ...order.option.tat },
+  });
+  return order.rto ? [item(order.option.itemId, FORWARD_FULFILLMENT_ID), item(order.option.rtoItemId, RTO_FULFILLMENT_ID)] : [item(order.option.itemId, FORWARD_FULFILLMENT_ID)];
+}
+
+/** Once a return to origin starts, its charge (the catalog's RTO price) joins the quote. */
+function quoteOf(order: SandboxOrder): Quote {
+  if (!order.rto) return order.quote;
+  const totalPaise = order.option.pricePaise + order.option.rtoPricePaise;
+  return { price: inr(totalPaise), breakup: [...order.quote.breakup, ...chargeLines(order.option.rtoItemId, order.option.rtoPricePaise, 'rto')] };
+}
+
+function forwardFulfillment(order: SandboxOrder): Fulfillment {
+  const confirmed = order.confirmed.fulfillments[0];
+  const start: NonNullable<Fulfillment['start']> = { ...confirmed?.start };
+  start.time = { ...(order.pickupSlot ? { range: order.pickupSlot } : {}), ...(order.pickedUpAt ? { timestamp: order.pickedUpAt } : {}) };
+  if (order.labelUrl) start.instructions = { ...start.instructions, images: [order.labelUrl] };
+  const end: NonNullable<Fulfillment['end']> = { ...confirmed?.end };
+  if (order.deliveredAt) end.time = { timestamp: order.deliveredAt };
+  const fulfillment: Fulfillment = {
+    id: FORWARD_FULFILLMENT_ID,
+    type: 'Delivery',
+    state: { descriptor: { code: order.fulfillmentState } },
+    tracking: false,
+    start,
+    end,
+    tags: [{ code: 'tracking', list: [{ code: 'url_enabled', value: 'yes' }, { code: 'url', value: order.trackingUrl }] }],
+  };
+  if (order.awb) fulfillment['@ondc/org/awb_no'] = order.awb;
+  if (order.agent) fulfillment.agent = order.agent;
+  return fulfillment;
+}
+
+function rtoFulfillment(rto: NonNullable<SandboxOrder['rto']>): Fulfillment {
+  const fulfillment: Fulfillment = { id: RTO_FULFILLMENT_ID, type: 'RTO', state: { descriptor: { code: rto.state } }, start: { time: { timestamp: rto.at } } };
+  if (rto.endedAt) fulfillment.end = { time: { timestamp: rto.endedAt } };
+  return fulfillment;
+}
+
+/** The order as on_confirm, on_update, on_status and on_cancel report it. */
+export function orderMessage(order: SandboxOrder, nowMs: number): OrderCallbackMessage {
+  const message: OrderCallbackMessage = {
+    order: {
+      id: order.id,
+      state: order.orderState,
+      provider: { id: PROVIDER_ID },
+      items: itemsOf(order),
+      quote: quoteOf(order),
+      fulfillments: order.rto ? [forwardFulfillment(order), rtoFulfillment(order.rto)] : [forwardFulfillment(order)],
+      billing: order.confirmed.billing,
+      payment: order.confirmed.payment,
+      '@ondc/org/linked_order': order.confirmed['@ondc/org/linked_order'],
+      created_at: order.confirmed.created_at,
+      updated_at: rfc3339(nowMs),
+    },
+  };
+  if (order.cancellation) message.order.cancellation = { cancelled_by: order.cancellation.cancelledBy, reason: { id: order.cancellation.reasonId } };
+  return message;
+}
+
+/** Tracking by URL; hyperlocal riders also give a position (half way, for the sandbox). */
+export function trackingMessage(order: SandboxOrder, nowMs: number): OnTrackMessage {
+  const active = order.fulfillmentState !== 'Order-delivered' && order.fulfillmentState !== 'Cancelled';
+  const tracking: OnTrackMessage['tracking'] = { id: FORWARD_FULFILLMENT_ID, url: order.trackingUrl, status: active ? 'active' : 'inactive' };
+  const from = order.confirmed.fulfillments[0]?.start?.location?.gps;
+  const to = order.confirmed.fulfillments[0]?.end?.location?.gps;
+  if (active && order.option.type === 'P2P' && from && to) {
+    const [a = 0, b = 0] = from.split(',').map(Number);
+    const [c = 0, d = 0] = to.split(',').map(Number);
+    tracking.location = { gps: `${((a + c) / 2).toFixed(6)},${((b + d) / 2).toFixed(6)}`, time: { timestamp: rfc3339(nowMs) }, updated_at: rfc3339(nowMs) };
+  }
+  return { tracking };
+}

@@ -1,0 +1,337 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  AckOrNack,
+  CANCELLATION_REASONS,
+  CallbackAction,
+  Fulfillment,
+  FulfillmentState,
+  MessageByAction,
+  ONDC_ERRORS,
+  OndcErrorCode,
+  OndcContext,
+  OndcHttpClient,
+  OndcMessage,
+  RequestAction,
+  ack,
+  distanceKm,
+  isCancellationReasonId,
+  isoDurationToMinutes,
+  nack,
+  parseGps,
+  rfc3339,
+} from '@fulfil/ondc';
+import { Refusal, refusal } from '../inbound';
+import { SANDBOX_OPTIONS, SandboxNetwork, SandboxPartner } from '../network';
+import { SANDBOX_HTTP_RETRY, SANDBOX_HTTP_TIMEOUT_MS } from '../sandbox-http';
+import { DEFAULT_REPLY_DELAY_MS, PartnerName, SandboxOptions } from '../sandbox-options';
+import { SandboxClock } from '../sandbox-clock';
+import { InitQuote, PartnerBook, SandboxOrder } from './partner-book';
+import { callbackContext, initQuoteOf, onInitMessage, orderMessage, trackingMessage } from './partner-callbacks';
+import { catalogOf, quoteSearch } from './partner-catalog';
+
+export interface DeskAnswer {
+  status: number;
+  body: AckOrNack;
+}
+
+/** Steps of a shipment after ready to ship; RTO and partner cancellation are the troublemaker's. */
+type Step = 'Agent-assigned' | 'Order-picked-up' | 'In-transit' | 'Out-for-delivery' | 'Order-delivered' | 'RTO-Initiated' | 'RTO-Delivered' | 'Partner-cancelled';
+
+const AGENTS = [
+  { name: 'Ravi Kumar', phone: '9876543210' },
+  { name: 'Lakshmi Devi', phone: '9845012345' },
+  { name: 'Imran Shaikh', phone: '9822098220' },
+];
+const PICKED_UP_OR_LATER: ReadonlySet<FulfillmentState> = new Set(['Order-picked-up', 'In-transit', 'At-destination-hub', 'Out-for-delivery', 'At-delivery', 'Order-delivered']);
+const DEFAULT_PICKUP_MINUTES = 60;
+
+const accepted = (): DeskAnswer => ({ status: 200, body: ack() });
+const refused = (r: Refusal): DeskAnswer => ({ status: r.status, body: r.body });
+const domainRefusal = (code: OndcErrorCode, detail: string): DeskAnswer => ({ status: 200, body: nack('DOMAIN-ERROR', code, detail) });
+
+function journeyOf(order: SandboxOrder): Step[] {
+  const { setup } = order.partner;
+  const transit: Step[] = order.option.type === 'P2H2P' ? ['In-transit'] : [];
+  if (setup.name === 'troublemaker' && setup.trouble === 'cancel') return ['Agent-assigned', 'Partner-cancelled'];
+  if (setup.name === 'troublemaker') return ['Agent-assigned', 'Order-picked-up', ...transit, 'Out-for-delivery', 'RTO-Initiated', 'RTO-Delivered'];
+  return ['Agent-assigned', 'Order-picked-up', ...transit, 'Out-for-delivery', 'Order-delivered'];
+}
+
+/** 14 digits, no leading zero: AWBs run 11 to 16 digits. */
+const newAwb = (): string => `${randomInt(1, 10)}${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 1e4)).padStart(4, '0')}`;
+
+const isOpen = (order: SandboxOrder): boolean => order.orderState !== 'Cancelled' && order.orderState !== 'Completed';
+
+const readyToShip = (fulfillment: Fulfillment | undefined): boolean =>
+  fulfillment?.tags?.some((t) => t.code === 'state' && t.list.some((i) => i.code === 'ready_to_ship' && i.value.toLowerCase() === 'yes')) ?? false;
+
+/**
+ * What the partners do: answer each admitted request at once (ACK or NACK), send the callback a
+ * moment later, and move accepted shipments through their states on the sandbox clock, telling the
+ * buyer with unsolicited callbacks.
+ */
+@Injectable()
+export class PartnerDesk {
+  private readonly logger = new Logger('OndcSandboxPartners');
+  private readonly books = new Map<PartnerName, PartnerBook>();
+  private readonly clients = new Map<PartnerName, OndcHttpClient>();
+  private readonly journeys = new Map<SandboxOrder, Step[]>();
+
+  constructor(
+    private readonly network: SandboxNetwork,
+    private readonly clock: SandboxClock,
+    @Inject(SANDBOX_OPTIONS) private readonly options: SandboxOptions,
+  ) {
+    for (const partner of network.partners.values()) {
+      this.books.set(partner.setup.name, new PartnerBook());
+      this.clients.set(partner.setup.name, new OndcHttpClient({ signer: () => network.signerOf(partner), retry: SANDBOX_HTTP_RETRY, timeoutMs: SANDBOX_HTTP_TIMEOUT_MS }));
+    }
+  }
+
+  handle<A extends RequestAction>(partner: SandboxPartner, action: A, message: OndcMessage<A>): DeskAnswer {
+    if (action !== 'search' && message.context.bpp_id !== partner.subscriberId) {
+      return refused(refusal(400, 'CONTEXT-ERROR', ONDC_ERRORS.LSP_INVALID_REQUEST, `addressed to ${message.context.bpp_id ?? 'nobody'}`, 'context.bpp_id'));
+    }
+    const answersThis = action === 'search' && partner.setup.silentFrom === 'init';
+    if (partner.profile.silent && !answersThis) return accepted();
+    // The map pairs each action with its handler; TypeScript cannot follow the pairing through a generic index.
+    return (this.handlers[action] as (p: SandboxPartner, m: OndcMessage<A>) => DeskAnswer)(partner, message);
+  }
+
+  private readonly handlers: { [K in RequestAction]: (partner: SandboxPartner, message: OndcMessage<K>) => DeskAnswer } = {
+    search: (p, m) => this.search(p, m),
+    init: (p, m) => this.init(p, m),
+    confirm: (p, m) => this.confirm(p, m),
+    update: (p, m) => this.update(p, m),
+    status: (p, m) => this.status(p, m),
+    track: (p, m) => this.track(p, m),
+    cancel: (p, m) => this.cancel(p, m),
+  };
+
+  private book(partner: SandboxPartner): PartnerBook {
+    const book = this.books.get(partner.setup.name);
+    if (!book) throw new Error(`partner ${partner.setup.name} is not taking part`);
+    return book;
+  }
+
+  private search(partner: SandboxPartner, search: OndcMessage<'search'>): DeskAnswer {
+    const answer = quoteSearch(partner, search, Date.now());
+    if ('declined' in answer) {
+      this.logger.debug(`${partner.setup.name} does not answer search ${search.context.transaction_id}: ${answer.declined}`);
+      return accepted();
+    }
+    this.book(partner).rememberQuotes(search.context.transaction_id, answer.quotes);
+    this.reply(partner, search.context, 'on_search', search.context.message_id, catalogOf(partner, answer.quotes, answer.distanceKm));
+    return accepted();
+  }
+
+  private init(partner: SandboxPartner, init: OndcMessage<'init'>): DeskAnswer {
+    const transaction = this.book(partner).transaction(init.context.transaction_id);
+    const option = transaction?.quotes.find((q) => q.itemId === init.message.order.items[0]?.id);
+    if (!transaction || !option) return domainRefusal(ONDC_ERRORS.LSP_QUOTE_UNAVAILABLE, 'no quote of ours for this transaction and item');
+    const [fulfillment] = init.message.order.fulfillments;
+    const from = parseGps(fulfillment?.start?.location?.gps ?? '');
+    const to = parseGps(fulfillment?.end?.location?.gps ?? '');
+    const limit = partner.profile.maxDistanceKm;
+    if (limit !== undefined && from && to && distanceKm(from, to) > limit) return domainRefusal(ONDC_ERRORS.LSP_DISTANCE_EXCEEDED, `beyond ${limit} km`);
+    if (partner.setup.name === 'nacker' && (partner.setup.nackAt ?? 'init') === 'init') return domainRefusal(ONDC_ERRORS.LSP_NO_AGENTS, 'no riders free');
+    transaction.initQuote = { option, quote: initQuoteOf(option) };
+    this.reply(partner, init.context, 'on_init', init.context.message_id, onInitMessage(option, init.message));
+    return accepted();
+  }
+
+  private confirm(partner: SandboxPartner, confirm: OndcMessage<'confirm'>): DeskAnswer {
+    const { order } = confirm.message;
+    const book = this.book(partner);
+    const existing = book.order(confirm.context.transaction_id, order.id);
+    if (existing) {
+      // The contract makes /confirm idempotent: the same order gets the same answer.
+      this.reply(partner, confirm.context, 'on_confirm', confirm.context.message_id, orderMessage(existing, Date.now()));
+      return accepted();
+    }
+    const initQuote = book.transaction(confirm.context.transaction_id)?.initQuote;
+    if (!initQuote) return domainRefusal(ONDC_ERRORS.LSP_ORDER_VALIDATION_FAILURE, 'no /init preceded this /confirm');
+    if (order.items[0]?.id !== initQuote.option.itemId || order.quote.price.value !== initQuote.quote.price.value) {
+      return domainRefusal(ONDC_ERRORS.LSP_ORDER_VALIDATION_FAILURE, 'items or quote differ from on_init');
+    }
+    if (partner.setup.name === 'nacker' && partner.setup.nackAt === 'confirm') return domainRefusal(ONDC_ERRORS.LSP_ORDER_CONFIRM_ERROR, 'cannot take orders now');
+    const opened = this.openOrder(partner, confirm, initQuote);
+    book.addOrder(opened);
+    this.reply(partner, confirm.context, 'on_confirm', confirm.context.message_id, orderMessage(opened, Date.now()), (answer) => {
+      if (answer !== 'ack') this.failConfirmation(partner, opened);
+    });
+    if (opened.readyToShip) this.startJourney(opened);
+    return accepted();
+  }
+
+  private openOrder(partner: SandboxPartner, confirm: OndcMessage<'confirm'>, initQuote: InitQuote): SandboxOrder {
+    const { order } = confirm.message;
+    const partnerUrl = this.network.urlOf(partner);
+    const opened: SandboxOrder = {
+      id: order.id,
+      partner,
+      context: confirm.context,
+      option: initQuote.option,
+      quote: initQuote.quote,
+      confirmed: order,
+      orderState: 'Accepted',
+      fulfillmentState: 'Pending',
+      readyToShip: readyToShip(order.fulfillments[0]),
+      trackingUrl: `${partnerUrl}/track/${order.id}`,
+    };
+    if (opened.option.type === 'P2H2P') opened.awb = newAwb();
+    if (opened.readyToShip) this.readyForPickup(opened);
+    return opened;
+  }
+
+  /** After ready to ship: a pickup slot from now until the partner's usual pickup time, and for P2H2P the shipping label. */
+  private readyForPickup(order: SandboxOrder): void {
+    const now = Date.now();
+    order.readyToShip = true;
+    order.pickupSlot = { start: rfc3339(now), end: rfc3339(now + (isoDurationToMinutes(order.partner.profile.pickupTime) ?? DEFAULT_PICKUP_MINUTES) * 60_000) };
+    if (order.option.type === 'P2H2P') order.labelUrl = `${this.network.urlOf(order.partner)}/labels/${order.id}.pdf`;
+  }
+
+  private update(partner: SandboxPartner, update: OndcMessage<'update'>): DeskAnswer {
+    const order = this.book(partner).order(update.context.transaction_id, update.message.order.id);
+    if (!order) return domainRefusal(ONDC_ERRORS.LSP_ORDER_NOT_FOUND, `no order ${update.message.order.id}`);
+    if (isOpen(order) && !order.readyToShip && readyToShip(update.message.order.fulfillments[0])) {
+      this.readyForPickup(order);
+      this.startJourney(order);
+    }
+    this.reply(partner, update.context, 'on_update', update.context.message_id, orderMessage(order, Date.now()));
+    return accepted();
+  }
+
+  private status(partner: SandboxPartner, status: OndcMessage<'status'>): DeskAnswer {
+    const order = this.book(partner).order(status.context.transaction_id, status.message.order_id);
+    if (!order) return domainRefusal(ONDC_ERRORS.LSP_ORDER_NOT_FOUND, `no order ${status.message.order_id}`);
+    this.reply(partner, status.context, 'on_status', status.context.message_id, orderMessage(order, Date.now()));
+    return accepted();
+  }
+
+  private track(partner: SandboxPartner, track: OndcMessage<'track'>): DeskAnswer {
+    const order = this.book(partner).order(track.context.transaction_id, track.message.order_id);
+    if (!order) return domainRefusal(ONDC_ERRORS.LSP_ORDER_NOT_FOUND, `no order ${track.message.order_id}`);
+    // The contract: tracking starts when the order is picked up; before that /track is refused with 60012.
+    if (!PICKED_UP_OR_LATER.has(order.fulfillmentState)) return domainRefusal(ONDC_ERRORS.LSP_TRACKING_NOT_ENABLED, 'not picked up yet');
+    this.reply(partner, track.context, 'on_track', track.context.message_id, trackingMessage(order, Date.now()));
+    return accepted();
+  }
+
+  private cancel(partner: SandboxPartner, cancel: OndcMessage<'cancel'>): DeskAnswer {
+    const order = this.book(partner).order(cancel.context.transaction_id, cancel.message.order_id);
+    if (!order) return domainRefusal(ONDC_ERRORS.LSP_ORDER_NOT_FOUND, `no order ${cancel.message.order_id}`);
+    if (!isCancellationReasonId(cancel.message.cancellation_reason_id)) {
+      return domainRefusal(ONDC_ERRORS.LSP_INVALID_CANCELLATION_REASON, `unknown reason ${cancel.message.cancellation_reason_id}`);
+    }
+    if (!isOpen(order)) {
+      return { status: 200, body: nack('POLICY-ERROR', ONDC_ERRORS.LSP_CANCELLATION_NOT_POSSIBLE, `order is ${order.orderState}`) };
+    }
+    this.stopJourney(order);
+    this.markCancelled(order, cancel.message.cancellation_reason_id, cancel.context.bap_id);
+    this.reply(partner, cancel.context, 'on_cancel', cancel.context.message_id, orderMessage(order, Date.now()));
+    return accepted();
+  }
+
+  private markCancelled(order: SandboxOrder, reasonId: string, cancelledBy: string): void {
+    order.fulfillmentState = 'Cancelled';
+    order.orderState = 'Cancelled';
+    order.cancellation = { reasonId, cancelledBy };
+  }
+
+  /** The contract: an LSP whose on_confirm is NACKed cancels with reason 997 and tells the buyer. */
+  private failConfirmation(partner: SandboxPartner, order: SandboxOrder): void {
+    this.stopJourney(order);
+    this.markCancelled(order, CANCELLATION_REASONS.LSP_CONFIRMATION_FAILURE, partner.subscriberId);
+    this.reply(partner, order.context, 'on_status', randomUUID(), orderMessage(order, Date.now()));
+  }
+
+  // ---- the shipment's journey ---------------------------------------------------------------
+
+  private startJourney(order: SandboxOrder): void {
+    this.journeys.set(order, journeyOf(order));
+    this.scheduleNextStep(order);
+  }
+
+  private stopJourney(order: SandboxOrder): void {
+    order.cancelNextStep?.();
+    this.journeys.delete(order);
+  }
+
+  private scheduleNextStep(order: SandboxOrder): void {
+    const steps = this.journeys.get(order);
+    const step = steps?.shift();
+    if (!step) {
+      this.journeys.delete(order);
+      return;
+    }
+    order.cancelNextStep = this.clock.after(this.options.stepMs, async () => {
+      const action = this.apply(order, step);
+      await this.deliver(order.partner, order.context, action, randomUUID(), orderMessage(order, Date.now()));
+      this.scheduleNextStep(order);
+    });
+  }
+
+  /** Moves the order one step; returns the callback that tells the buyer. */
+  private apply(order: SandboxOrder, step: Step): 'on_status' | 'on_cancel' {
+    const now = rfc3339(Date.now());
+    switch (step) {
+      case 'Agent-assigned':
+        order.agent = AGENTS[randomInt(0, AGENTS.length)];
+        order.orderState = 'In-progress';
+        break;
+      case 'Order-picked-up':
+        order.pickedUpAt = now;
+        break;
+      case 'Order-delivered':
+        order.deliveredAt = now;
+        order.orderState = 'Completed';
+        break;
+      case 'RTO-Initiated':
+        order.rto = { state: 'RTO-Initiated', at: now };
+        order.orderState = 'Cancelled';
+        order.cancellation = { reasonId: CANCELLATION_REASONS.BUYER_REFUSED, cancelledBy: order.partner.subscriberId };
+        return 'on_cancel';
+      case 'RTO-Delivered':
+        order.rto = { state: 'RTO-Delivered', at: order.rto?.at ?? now, endedAt: now };
+        return 'on_status';
+      case 'Partner-cancelled':
+        this.markCancelled(order, CANCELLATION_REASONS.LSP_VEHICLE_ISSUES, order.partner.subscriberId);
+        return 'on_cancel';
+      case 'In-transit':
+      case 'Out-for-delivery':
+        break;
+    }
+    order.fulfillmentState = step;
+    return 'on_status';
+  }
+
+  // ---- callbacks ----------------------------------------------------------------------------
+
+  /** Sends a callback shortly after the synchronous answer, so that the ACK always reaches the buyer first. */
+  private reply<C extends CallbackAction>(
+    partner: SandboxPartner,
+    request: OndcContext,
+    action: C,
+    messageId: string,
+    message: MessageByAction[C],
+    then?: (outcome: 'ack' | 'refused') => void,
+  ): void {
+    this.clock.after(this.options.replyDelayMs ?? DEFAULT_REPLY_DELAY_MS, async () => {
+      const outcome = await this.deliver(partner, request, action, messageId, message);
+      then?.(outcome);
+    });
+  }
+
+  private async deliver<C extends CallbackAction>(partner: SandboxPartner, request: OndcContext, action: C, messageId: string, message: MessageByAction[C]): Promise<'ack' | 'refused'> {
+    const client = this.clients.get(partner.setup.name);
+    if (!client) throw new Error(`partner ${partner.setup.name} is not taking part`);
+    const context = callbackContext(request, { subscriberId: partner.subscriberId, url: this.network.urlOf(partner) }, action, messageId, Date.now());
+    const outcome = await client.send(request.bap_uri, { context, message });
+    if (outcome.outcome === 'ack') return 'ack';
+    this.logger.warn(`${partner.setup.name} ${action} for ${request.transaction_id} not taken: ${JSON.stringify(outcome)}`);
+    return 'refused';
+  }
+}

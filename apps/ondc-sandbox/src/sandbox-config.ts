@@ -1,0 +1,67 @@
+import { KeyFormatError, signingPublicKeyFrom } from '@fulfil/ondc';
+import { BuyerRegistration, PARTNER_NAMES, PartnerName, isPartnerName } from './sandbox-options';
+import type { StandaloneSandboxOptions } from './start-sandbox';
+
+export class SandboxConfigError extends Error {
+  override readonly name = 'SandboxConfigError';
+}
+
+export const DEFAULT_SANDBOX_PORT = 4010;
+export const DEFAULT_STEP_MS = 5_000;
+export const DEFAULT_ENGINE_KEY_ID = 'k1';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+function partners(env: Env, problems: string[]): PartnerName[] | undefined {
+  const raw = env['SANDBOX_PARTNERS'];
+  if (!raw) return undefined;
+  const names = raw.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !isPartnerName(n));
+  if (unknown.length > 0) problems.push(`SANDBOX_PARTNERS has unknown partners ${unknown.join(', ')}; known: ${PARTNER_NAMES.join(', ')}`);
+  return names.filter(isPartnerName);
+}
+
+function engine(env: Env, problems: string[]): BuyerRegistration[] {
+  const subscriberId = env['ENGINE_SUBSCRIBER_ID'];
+  const signingPublicKey = env['ENGINE_SIGNING_PUBLIC_KEY'];
+  const subscriberUrl = env['ENGINE_BAP_URI'];
+  if (!subscriberId && !signingPublicKey && !subscriberUrl) return [];
+  if (!subscriberId || !signingPublicKey || !subscriberUrl) {
+    problems.push('ENGINE_SUBSCRIBER_ID, ENGINE_SIGNING_PUBLIC_KEY and ENGINE_BAP_URI go together: set all three, or none');
+    return [];
+  }
+  try {
+    signingPublicKeyFrom(signingPublicKey);
+  } catch (error) {
+    if (!(error instanceof KeyFormatError)) throw error;
+    problems.push(`ENGINE_SIGNING_PUBLIC_KEY: ${error.message}`);
+  }
+  if (!/^https?:\/\/[^\s]+$/.test(subscriberUrl)) problems.push(`ENGINE_BAP_URI must be an http(s) URL, got "${subscriberUrl}"`);
+  return [{ subscriberId, uniqueKeyId: env['ENGINE_UNIQUE_KEY_ID'] || DEFAULT_ENGINE_KEY_ID, signingPublicKey, subscriberUrl }];
+}
+
+/**
+ * The standalone sandbox's settings: PORT, SANDBOX_STEP_MS, SANDBOX_PARTNERS (comma-separated),
+ * SANDBOX_BASE_URL, and the engine's registration (ENGINE_SUBSCRIBER_ID, ENGINE_UNIQUE_KEY_ID,
+ * ENGINE_SIGNING_PUBLIC_KEY, ENGINE_BAP_URI). Every bad value is reported, not just the first.
+ */
+export function sandboxOptionsFromEnv(env: Env): StandaloneSandboxOptions {
+  const problems: string[] = [];
+  const port = integer(env, 'PORT', DEFAULT_SANDBOX_PORT, 0, 65_535, problems);
+  const stepMs = integer(env, 'SANDBOX_STEP_MS', DEFAULT_STEP_MS, 1, 3_600_000, problems);
+  const participants = partners(env, problems);
+  const buyers = engine(env, problems);
+  if (problems.length > 0) throw new SandboxConfigError(`ONDC sandbox configuration:\n  ${problems.join('\n  ')}`);
+  const options: StandaloneSandboxOptions = { port, host: '0.0.0.0', stepMs, buyers };
+  if (env['SANDBOX_BASE_URL']) options.baseUrl = env['SANDBOX_BASE_URL'];
+  if (participants) options.participants = participants;
+  return options;
+}

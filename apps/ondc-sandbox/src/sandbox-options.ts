@@ -1,0 +1,59 @@
+import type { SigningKeyPair } from '@fulfil/ondc';
+
+export const PARTNER_NAMES = ['cheap-slow', 'fast-dear', 'hyperlocal', 'intercity', 'nacker', 'silent', 'troublemaker'] as const;
+export type PartnerName = (typeof PARTNER_NAMES)[number];
+export const isPartnerName = (value: string): value is PartnerName => (PARTNER_NAMES as readonly string[]).includes(value);
+
+/** A partner taking part, with the knobs the misbehaving ones have. */
+export interface PartnerSetup {
+  name: PartnerName;
+  /** nacker: which request it refuses (default init). */
+  nackAt?: 'init' | 'confirm';
+  /** silent: the first request it leaves unanswered (default search: it is never heard from; init: it offers, then falls silent). */
+  silentFrom?: 'search' | 'init';
+  /** troublemaker: cancel after an agent is assigned, or return to origin after pickup (default rto). */
+  trouble?: 'cancel' | 'rto';
+}
+
+/** The logistics buyer the sandbox serves (the engine, or a test's stand-in), as it would be registered. */
+export interface BuyerRegistration {
+  subscriberId: string;
+  uniqueKeyId: string;
+  /** Base64 raw Ed25519 public key. */
+  signingPublicKey: string;
+  /** Its bap_uri. */
+  subscriberUrl: string;
+}
+
+export interface SandboxOptions {
+  /**
+   * Public URL under which the sandbox's routes are reached, e.g. `http://localhost:3000/ondc-sandbox`;
+   * registry records point below it. May be left out and given once the server listens (startSandbox does).
+   */
+  baseUrl?: string;
+  /** Path to mount the routes under when hosted in another app (`ondc-sandbox` in the engine); none when alone. */
+  routePrefix?: string;
+  /** Time between two fulfillment states of an accepted shipment. */
+  stepMs: number;
+  /** Delay between the synchronous ACK and a solicited callback. */
+  replyDelayMs?: number;
+  /** Partners taking part; all seven when not given. */
+  participants?: ReadonlyArray<PartnerName | PartnerSetup>;
+  /** Buyers registered with the sandbox registry; only they can search and order. */
+  buyers: readonly BuyerRegistration[];
+  /**
+   * Route metadata that tells the host's authentication guard to let the sandbox's routes through
+   * (they authenticate with ONDC signatures, not the host's API keys), e.g. the fulfilment API's
+   * `{ key: 'fulfilment:audience', value: 'public' }`.
+   */
+  publicRouteMetadata?: { key: string; value: unknown };
+  /** Fixed keys for the sandbox's own participants (partners by name, and `gateway`); fresh ones at every start otherwise. */
+  keys?: Partial<Record<PartnerName | 'gateway', SigningKeyPair>>;
+}
+
+export const DEFAULT_REPLY_DELAY_MS = 20;
+
+export function partnerSetups(options: Pick<SandboxOptions, 'participants'>): PartnerSetup[] {
+  const chosen = options.participants ?? PARTNER_NAMES;
+  return chosen.map((p) => (typeof p === 'string' ? { name: p } : p));
+}

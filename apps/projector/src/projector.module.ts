@@ -1,0 +1,31 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { EVENT_STORE, EventStoreLifecycle } from '@fulfil/commands';
+import { createEventStore } from '@fulfil/event-store';
+import { ReadModelsModule } from '@fulfil/read-models';
+import { loggerParams, type StoresConfig } from '@fulfil/platform';
+
+/** The event store alone, without the command side: the projector only reads. */
+@Global()
+@Module({})
+class ProjectorEventStoreModule {
+  static forConfig(config: StoresConfig): DynamicModule {
+    return {
+      module: ProjectorEventStoreModule,
+      providers: [{ provide: EVENT_STORE, useFactory: () => createEventStore(config.eventStore) }, EventStoreLifecycle],
+      exports: [EVENT_STORE],
+    };
+  }
+}
+
+/** The projector worker: every projection, on its own, beside whatever serves the API. */
+@Module({})
+export class ProjectorModule {
+  static forConfig(config: StoresConfig, logLevel: string): DynamicModule {
+    return {
+      module: ProjectorModule,
+      // JSON logs like every other app's, for the same log pipeline.
+      imports: [LoggerModule.forRoot(loggerParams(logLevel)), ProjectorEventStoreModule.forConfig(config), ReadModelsModule.forRoot({ database: config.readModels })],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * `npm run projections:rebuild -- <name>|all`: rebuilds projections from position zero into shadow
+ * tables and swaps them in, while the live tables keep answering queries. Against PostgreSQL a
+ * running projector carries on and adopts the rebuilt tables; an embedded PGlite directory can be
+ * opened by one process only, so stop the engine before rebuilding embedded read models.
+ */
+import 'reflect-metadata';
+import { createEventStore } from '@fulfil/event-store';
+import { ConfigError, loadStoresConfig } from '@fulfil/platform';
+import { READ_MODEL_PROJECTIONS, ReadModels } from '@fulfil/read-models';
+import { rebuildProgressBar } from './rebuild-progress';
+
+const USAGE = `Usage: npm run projections:rebuild -- <name>|all   (names: ${READ_MODEL_PROJECTIONS.map((p) => p.name).join(', ')})`;
+
+class UsageError extends Error {}
+
+function projectionsToRebuild(args: string[]): string[] {
+  const known = READ_MODEL_PROJECTIONS.map((p) => p.name);
+  if (args.length === 0) throw new UsageError(USAGE);
+  if (args.length === 1 && args[0] === 'all') return known;
+  const unknown = args.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new UsageError(`Unknown projection ${unknown.join(', ')}. ${USAGE}`);
+  return args;
+}
+
+async function rebuild(args: string[]): Promise<void> {
+  const names = projectionsToRebuild(args);
+  const config = loadStoresConfig();
+  const store = await createEventStore(config.eventStore);
+  try {
+    const readModels = await ReadModels.open({ database: config.readModels, store });
+    try {
+      for (const name of names) {
+        const bar = rebuildProgressBar(name);
+        const result = await readModels.rebuild(name, (report) => bar.update(report)).finally(() => bar.stop());
+        const seconds = result.durationMs / 1000;
+        process.stdout.write(`${name}: ${result.events} events in ${seconds.toFixed(1)} s (${Math.round(result.events / Math.max(seconds, 0.001))} events/s), now at position ${result.position}\n`);
+      }
+    } finally {
+      await readModels.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+rebuild(process.argv.slice(2)).catch((error: unknown) => {
+  const known = error instanceof UsageError || error instanceof ConfigError;
+  process.stderr.write(known ? `${(error as Error).message}\n` : `Rebuild failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(known ? 2 : 1);
+});
