@@ -1,0 +1,462 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DOMAIN_EVENT_TYPES,
+  DeliveryOtpGenerator,
+  DomainEvent,
+  DomainEventType,
+  EventMetadata,
+  InvoiceNumberReservationEvent,
+  NumberSeriesKind,
+  OrderCommand,
+  OrderEvent,
+  OrderState,
+  PartnerReport,
+  RegisteredSeller,
+  SellerCommand,
+  SellerEvent,
+  SellerState,
+  StoredImage,
+  creditNotePrefix,
+  decideNextNumber,
+  decideOrder,
+  decideSeller,
+  eventSchemaVersion,
+  evolveNumberSeries,
+  evolveOrder,
+  evolveSeller,
+  financialYearOf,
+  initialNumberSeriesState,
+  initialOrderState,
+  initialSellerState,
+} from '@fulfil/domain';
+import {
+  SHARED_SCHEMA_FILES,
+  eventSchemaFileName,
+  eventSchemaId,
+  loadEventSchemas,
+  validateDomainEvent,
+  validateEventMetadata,
+} from '../../libs/domain/src/testing/event-contracts';
+import { bengaluruPickup, orderInput, sellerProfile } from '../support/fixtures';
+
+/**
+ * The published event contracts (contracts/events/*.schema.json) against what the domain really
+ * emits: the deciders are driven through scenarios that together produce every event type.
+ */
+
+type Json = Record<string, unknown>;
+type WithoutIds<C> = C extends unknown ? Omit<C, 'sellerId' | 'orderId'> : never;
+
+const schemas = loadEventSchemas();
+const emitted: Array<{ scenario: string; event: DomainEvent }> = [];
+
+let clockMs = Date.parse('2026-05-04T09:00:00.000Z');
+const tick = (): Date => new Date((clockMs += 60_000));
+
+const otp = new DeliveryOtpGenerator(randomBytes(32));
+const otpPolicy = { ttlMs: 24 * 3600 * 1000, maxAttempts: 3 };
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const image = (name: string): StoredImage => ({ sha256: sha256(name), contentType: 'image/jpeg', sizeBytes: 48_213 });
+const typesOf = (events: readonly DomainEvent[]): DomainEventType[] => events.map((e) => e.type);
+
+let scenario = 'setup';
+function record<E extends DomainEvent>(events: E[], expected: DomainEventType[]): E[] {
+  expect({ scenario, types: typesOf(events) }).toEqual({ scenario, types: expected });
+  for (const event of events) emitted.push({ scenario, event });
+  return events;
+}
+
+class SellerWorld {
+  state: SellerState = initialSellerState();
+
+  constructor(readonly sellerId: string) {}
+
+  run(command: SellerCommand, expected: DomainEventType[]): SellerEvent[] {
+    const events = decideSeller(command, this.state, { now: tick() });
+    this.state = events.reduce(evolveSeller, this.state);
+    return record(events, expected);
+  }
+
+  get registered(): RegisteredSeller {
+    if (this.state.status !== 'registered') throw new Error('seller not registered');
+    return { sellerId: this.state.sellerId, profile: this.state.profile, settings: this.state.settings };
+  }
+}
+
+/** The series streams and the reservation streams, as the command side's number allocator uses them. */
+class Numbering {
+  private readonly series = new Map<NumberSeriesKind, ReturnType<typeof initialNumberSeriesState>>();
+
+  constructor(private readonly seller: SellerWorld) {}
+
+  next(kind: NumberSeriesKind, orderId: string): string {
+    const now = tick();
+    const invoicePrefix = this.seller.registered.settings.invoicePrefix;
+    const request = {
+      sellerId: this.seller.sellerId,
+      financialYear: financialYearOf(now),
+      kind,
+      prefix: kind === 'invoice' ? invoicePrefix : creditNotePrefix(invoicePrefix),
+      orderId,
+      now,
+    };
+    const event = decideNextNumber(this.series.get(kind) ?? initialNumberSeriesState(), request);
+    this.series.set(kind, evolveNumberSeries(this.series.get(kind) ?? initialNumberSeriesState(), event));
+    record([event], ['DocumentNumberAllocated']);
+    return event.data.number;
+  }
+
+  /** No decider emits the reservation: InvoiceNumberAllocator appends it as built here. */
+  reserve(invoiceNumber: string, orderId: string, source: 'sequence' | 'custom'): string {
+    const now = tick();
+    const event: InvoiceNumberReservationEvent = {
+      type: 'InvoiceNumberReserved',
+      data: { sellerId: this.seller.sellerId, financialYear: financialYearOf(now), invoiceNumber, orderId, source, reservedAt: now.toISOString() },
+    };
+    record([event], ['InvoiceNumberReserved']);
+    return invoiceNumber;
+  }
+}
+
+class OrderWorld {
+  state: OrderState = initialOrderState();
+
+  constructor(
+    private readonly seller: SellerWorld,
+    readonly orderId: string,
+  ) {}
+
+  run(command: WithoutIds<OrderCommand>, expected: DomainEventType[]): OrderEvent[] {
+    const full = { ...command, sellerId: this.seller.sellerId, orderId: this.orderId } as OrderCommand;
+    const events = decideOrder(full, this.state, { now: tick(), seller: this.seller.registered, otp, otpPolicy });
+    this.state = events.reduce(evolveOrder, this.state);
+    return record(events, expected);
+  }
+
+  receive(overrides: Partial<ReturnType<typeof orderInput>> = {}, options: { withoutPackage?: boolean } = {}): void {
+    const { sellerId: _s, orderId: _o, package: pkg, ...input } = { ...orderInput(this.seller.sellerId, this.orderId), ...overrides };
+    this.run({ type: 'ReceiveOrder', ...input, ...(pkg && !options.withoutPackage ? { package: pkg } : {}) }, ['OrderReceived']);
+  }
+
+  invoice(numbers: Numbering): void {
+    const invoiceNumber = numbers.reserve(numbers.next('invoice', this.orderId), this.orderId, 'sequence');
+    this.run({ type: 'GenerateInvoice', invoiceNumber, numberSource: 'sequence', auto: true }, ['InvoiceGenerated']);
+  }
+
+  report(shipmentId: string, report: PartnerReport, expected: DomainEventType[], extra: object = {}): void {
+    this.run({ type: 'RecordPartnerReport', shipmentId, partnerId: PARTNER.partnerId, report, reportedAt: tick().toISOString(), ...extra }, expected);
+  }
+
+  /** Created, ready, confirmed by the partner (without an AWB). */
+  onNetworkShipment(shipmentId: string): void {
+    this.run({ type: 'CreateShipment', shipmentId, mode: 'on-network' }, ['ShipmentCreated', 'ShippingLabelGenerated']);
+    this.run({ type: 'MarkShipmentReadyToShip', shipmentId }, ['ShipmentMarkedReadyToShip']);
+    this.run({ type: 'AssignLogisticsPartner', shipmentId, ...PARTNER, networkOrderId: `N${shipmentId.replace(/[^A-Za-z0-9]/g, '')}` }, ['LogisticsPartnerAssigned']);
+  }
+}
+
+const PARTNER = { partnerId: 'lsp.shiprocket.example', partnerName: 'Shiprocket' };
+
+function runScenarios(): void {
+  scenario = 'seller register, profile, settings, API key';
+  const seller = new SellerWorld('slr-kaveri');
+  seller.run(
+    {
+      type: 'RegisterSeller',
+      sellerId: seller.sellerId,
+      profile: sellerProfile(),
+      settings: { invoicePrefix: 'INV/', defaultPackage: { weightGrams: 500, lengthCm: 25, widthCm: 20, heightCm: 4.5 }, whatsappNumber: '919876543210' },
+    },
+    ['SellerRegistered'],
+  );
+  seller.run(
+    {
+      type: 'UpdateSellerProfile',
+      sellerId: seller.sellerId,
+      profile: { legalName: 'Kaveri Handlooms Pvt Ltd', pickupAddress: { ...bengaluruPickup, line2: 'Near Trinity Metro', gps: { lat: 12.9727, lng: 77.6197 } } },
+    },
+    ['SellerProfileUpdated'],
+  );
+  seller.run({ type: 'ChangeSellerSettings', sellerId: seller.sellerId, settings: { autoInvoice: true, autoManifest: true } }, ['SellerSettingsChanged']);
+  seller.run({ type: 'IssueSellerApiKey', sellerId: seller.sellerId, keyId: 'key0001abcd', secretSha256: sha256('the secret') }, ['SellerApiKeyIssued']);
+  const numbers = new Numbering(seller);
+
+  scenario = 'on-network lifecycle with AWB, partner reports, late report, non-tax invoice correction';
+  const a = new OrderWorld(seller, 'ord-a');
+  a.receive({ externalRef: 'SHOP-1001', buyer: { name: 'Asha Kulkarni', phone: '+919123456780' } });
+  a.invoice(numbers);
+  a.run({ type: 'CreateShipment', shipmentId: 'shp-a1', mode: 'on-network' }, ['ShipmentCreated', 'ShippingLabelGenerated']);
+  a.run({ type: 'MarkShipmentReadyToShip', shipmentId: 'shp-a1', bulk: true }, ['ShipmentMarkedReadyToShip']);
+  a.run({ type: 'RecordPackageImage', shipmentId: 'shp-a1', image: image('a1-top') }, ['PackageImageRecorded']);
+  const slotStart = tick();
+  a.run(
+    {
+      type: 'AssignLogisticsPartner',
+      shipmentId: 'shp-a1',
+      ...PARTNER,
+      networkOrderId: 'ONDC20260504A1',
+      awb: 'SR778899001',
+      trackingUrl: 'https://track.example/SR778899001',
+      pickupSlot: { start: slotStart.toISOString(), end: new Date(slotStart.getTime() + 2 * 3600_000).toISOString() },
+    },
+    ['LogisticsPartnerAssigned', 'ShippingLabelGenerated'],
+  );
+  a.report('shp-a1', 'agent_assigned', ['DeliveryAgentAssigned'], { agentName: 'Ravi', agentPhone: '9845012345' });
+  a.report('shp-a1', 'picked_up', ['ShipmentPickedUp']);
+  a.report('shp-a1', 'in_transit', ['ShipmentInTransit']);
+  a.report('shp-a1', 'out_for_delivery', ['ShipmentOutForDelivery']);
+  a.report('shp-a1', 'delivered', ['ShipmentDelivered']);
+  a.report('shp-a1', 'in_transit', ['LatePartnerReportRecorded']);
+  a.run({ type: 'RegenerateInvoice', reason: 'Buyer asked for the invoice by e-mail', corrections: { buyer: { email: 'asha@example.in' } } }, ['InvoiceRegenerated']);
+
+  scenario = 'no partner found, own courier, delivery OTP rejected/locked/reissued/verified, reship, tax-relevant correction';
+  const b = new OrderWorld(seller, 'ord-b');
+  b.receive({ paymentMethod: 'cod' });
+  const custom = numbers.reserve('KH/2026/0042', b.orderId, 'custom');
+  b.run({ type: 'GenerateInvoice', invoiceNumber: custom, numberSource: 'custom', auto: false }, ['InvoiceGenerated']);
+  b.run({ type: 'CreateShipment', shipmentId: 'shp-b1' }, ['ShipmentCreated', 'ShippingLabelGenerated']);
+  b.run({ type: 'MarkShipmentReadyToShip', shipmentId: 'shp-b1' }, ['ShipmentMarkedReadyToShip']);
+  b.run({ type: 'RecordNoPartnerFound', shipmentId: 'shp-b1', reason: 'No partner serves 411045 for COD today', candidatesTried: 4 }, ['NoLogisticsPartnerFound']);
+  b.run({ type: 'SwitchShipmentToOffNetwork', shipmentId: 'shp-b1' }, ['ShipmentModeSwitched']);
+  b.run(
+    { type: 'MarkShipmentShipped', shipmentId: 'shp-b1', courierName: 'DTDC', trackingNumber: 'D12345678', trackingUrl: 'https://www.dtdc.in/track?D12345678', images: [image('b1-label')] },
+    ['ShipmentMarkedShipped', 'ShippingLabelGenerated', 'DeliveryOtpIssued'],
+  );
+  const ref = { orderId: b.orderId, shipmentId: 'shp-b1' };
+  const wrong = otp.otpFor({ ...ref, sequence: 1 }) === '000000' ? '111111' : '000000';
+  b.run({ type: 'VerifyDeliveryOtp', shipmentId: 'shp-b1', otp: wrong }, ['DeliveryOtpRejected']);
+  b.run({ type: 'VerifyDeliveryOtp', shipmentId: 'shp-b1', otp: wrong }, ['DeliveryOtpRejected']);
+  b.run({ type: 'VerifyDeliveryOtp', shipmentId: 'shp-b1', otp: wrong }, ['DeliveryOtpRejected', 'DeliveryOtpLocked']);
+  b.run({ type: 'ReissueDeliveryOtp', shipmentId: 'shp-b1' }, ['DeliveryOtpReissued']);
+  b.run({ type: 'VerifyDeliveryOtp', shipmentId: 'shp-b1', otp: otp.otpFor({ ...ref, sequence: 2 }) }, ['DeliveryOtpVerified', 'ShipmentDelivered']);
+  b.run(
+    { type: 'ReshipOrder', shipmentId: 'shp-b2', reason: 'damaged', note: 'Saree torn in transit', mode: 'off-network' },
+    ['OrderReshipped', 'ShipmentCreated', 'ShippingLabelGenerated'],
+  );
+  const newInvoiceNumber = numbers.reserve(numbers.next('invoice', b.orderId), b.orderId, 'sequence');
+  const creditNoteNumber = numbers.next('credit-note', b.orderId);
+  b.run(
+    { type: 'RegenerateInvoice', reason: 'Buyer is GST-registered: B2B invoice', corrections: { buyer: { gstin: '27AAPFU0939F1ZV' } }, newInvoiceNumber, creditNoteNumber },
+    ['CreditNoteIssued', 'InvoiceRegenerated'],
+  );
+  b.run({ type: 'CancelShipment', shipmentId: 'shp-b2', reason: 'Buyer accepted a refund instead' }, ['ShipmentCancelled']);
+
+  scenario = 'order cancelled after the partner confirmed';
+  const c = new OrderWorld(seller, 'ord-c');
+  c.receive({ paymentMethod: 'prepaid' }, { withoutPackage: true });
+  c.invoice(numbers);
+  c.onNetworkShipment('shp-c1');
+  c.run({ type: 'CancelOrder', reason: 'Buyer cancelled' }, ['ShipmentCancelled', 'OrderCancelled']);
+
+  scenario = 'return to origin delivered, reship';
+  const d = new OrderWorld(seller, 'ord-d');
+  d.receive();
+  d.invoice(numbers);
+  d.onNetworkShipment('shp-d1');
+  d.report('shp-d1', 'picked_up', ['ShipmentPickedUp']);
+  d.report('shp-d1', 'rto_initiated', ['ShipmentRtoInitiated'], { reason: 'Buyer refused the parcel' });
+  d.report('shp-d1', 'rto_delivered', ['ShipmentRtoDelivered']);
+  d.run({ type: 'ReshipOrder', shipmentId: 'shp-d2', reason: 'returned' }, ['OrderReshipped', 'ShipmentCreated', 'ShippingLabelGenerated']);
+
+  scenario = 'return to origin disposed';
+  const e = new OrderWorld(seller, 'ord-e');
+  e.receive();
+  e.invoice(numbers);
+  e.onNetworkShipment('shp-e1');
+  e.report('shp-e1', 'picked_up', ['ShipmentPickedUp']);
+  e.report('shp-e1', 'in_transit', ['ShipmentInTransit']);
+  e.report('shp-e1', 'rto_initiated', ['ShipmentRtoInitiated']);
+  e.report('shp-e1', 'rto_disposed', ['ShipmentRtoDisposed']);
+
+  scenario = 'partner cancels before pickup, reship';
+  const f = new OrderWorld(seller, 'ord-f');
+  f.receive();
+  f.invoice(numbers);
+  f.onNetworkShipment('shp-f1');
+  f.report('shp-f1', 'cancelled', ['ShipmentCancelledByPartner'], { reason: 'Pickup address unreachable' });
+  f.run({ type: 'ReshipOrder', shipmentId: 'shp-f2', reason: 'cancelled' }, ['OrderReshipped', 'ShipmentCreated', 'ShippingLabelGenerated']);
+}
+
+/** Optional properties no decider fills yet (documents are rendered and stored later); checked separately below. */
+const NOT_EMITTED_BY_DECIDERS: Partial<Record<DomainEventType, string[]>> = {
+  InvoiceGenerated: ['documentSha256'],
+  InvoiceRegenerated: ['documentSha256'],
+  CreditNoteIssued: ['documentSha256'],
+  ShippingLabelGenerated: ['documentSha256'],
+};
+
+const CONTRACTS_DIR = schemas.dir;
+const readJson = (file: string): Json => JSON.parse(readFileSync(join(CONTRACTS_DIR, file), 'utf8')) as Json;
+const schemaOf = (type: DomainEventType): Json => readJson(eventSchemaFileName(type, eventSchemaVersion(type)));
+const firstEmitted = <T extends DomainEventType>(type: T): Extract<DomainEvent, { type: T }> => {
+  const found = emitted.find((e) => e.event.type === type);
+  if (!found) throw new Error(`no ${type} was emitted`);
+  return structuredClone(found.event) as Extract<DomainEvent, { type: T }>;
+};
+
+beforeAll(() => runScenarios());
+
+describe('event contracts: what the domain emits', () => {
+  it('validates every emitted event against the schema of its type and version', () => {
+    const failures = emitted.flatMap(({ scenario: s, event }) => {
+      const result = validateDomainEvent(event);
+      return result.valid ? [] : [{ scenario: s, type: event.type, errors: result.errors }];
+    });
+    expect(failures).toEqual([]);
+    expect(emitted.length).toBeGreaterThanOrEqual(DOMAIN_EVENT_TYPES.length);
+  });
+
+  it('emits every domain event type across the scenarios, and nothing else', () => {
+    const seen = [...new Set(emitted.map((e) => e.event.type))].sort();
+    expect(seen).toEqual([...DOMAIN_EVENT_TYPES].sort());
+  });
+
+  it('declares no top-level property that the domain never writes', () => {
+    const seen = new Map<string, Set<string>>();
+    for (const { event } of emitted) {
+      const keys = seen.get(event.type) ?? new Set<string>();
+      Object.keys(event.data).forEach((k) => keys.add(k));
+      seen.set(event.type, keys);
+    }
+    const phantom = DOMAIN_EVENT_TYPES.flatMap((type) => {
+      const declared = Object.keys(schemaOf(type)['properties'] as Json);
+      const allowed = new Set([...(seen.get(type) ?? []), ...(NOT_EMITTED_BY_DECIDERS[type] ?? [])]);
+      return declared.filter((p) => !allowed.has(p)).map((p) => `${type}.${p}`);
+    });
+    expect(phantom).toEqual([]);
+  });
+
+  it('accepts the optional properties the deciders do not fill yet', () => {
+    for (const [type, props] of Object.entries(NOT_EMITTED_BY_DECIDERS) as Array<[DomainEventType, string[]]>) {
+      const event = firstEmitted(type);
+      for (const p of props) (event.data as Json)[p] = sha256(`${type}.pdf`);
+      expect(validateDomainEvent(event)).toEqual({ valid: true, errors: [] });
+    }
+  });
+});
+
+describe('event contracts: the schema files', () => {
+  const eventFiles = readdirSync(CONTRACTS_DIR)
+    .filter((f) => f.endsWith('.schema.json') && !SHARED_SCHEMA_FILES.includes(f))
+    .sort();
+
+  it('has exactly one schema file per domain event type at its current version', () => {
+    const expected = DOMAIN_EVENT_TYPES.map((t) => eventSchemaFileName(t, eventSchemaVersion(t))).sort();
+    expect(eventFiles).toEqual(expected);
+    expect(schemas.files.map((f) => f.file)).toEqual(expected);
+  });
+
+  it('keeps only .schema.json files besides the README', () => {
+    const others = readdirSync(CONTRACTS_DIR).filter((f) => !f.endsWith('.schema.json') && f !== 'README.md');
+    expect(others).toEqual([]);
+    for (const shared of SHARED_SCHEMA_FILES) expect(readdirSync(CONTRACTS_DIR)).toContain(shared);
+  });
+
+  it.each(DOMAIN_EVENT_TYPES.map((t) => [t]))('%s: draft 2020-12, $id, title and description', (type) => {
+    const schema = schemaOf(type);
+    expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema['$id']).toBe(eventSchemaId(type, eventSchemaVersion(type)));
+    expect(schema['title']).toBe(type);
+    expect(typeof schema['description']).toBe('string');
+    expect((schema['description'] as string).length).toBeGreaterThan(20);
+    expect(schema['type']).toBe('object');
+  });
+
+  it('closes every object, requires only declared properties and types timestamps and amounts by the shared definitions', () => {
+    const problems: string[] = [];
+    const walk = (node: unknown, at: string, openRoot: boolean): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`, false));
+      if (!node || typeof node !== 'object') return;
+      const schema = node as Json;
+      const properties = schema['properties'] as Json | undefined;
+      if (schema['type'] === 'object') {
+        if (!openRoot && schema['additionalProperties'] !== false) problems.push(`${at}: additionalProperties is not false`);
+        const required = (schema['required'] as string[] | undefined) ?? [];
+        required.filter((r) => !properties || !(r in properties)).forEach((r) => problems.push(`${at}: requires undeclared "${r}"`));
+      }
+      for (const [name, prop] of Object.entries(properties ?? {})) {
+        const $ref = (prop as Json)['$ref'];
+        if (/(At|Date)$/.test(name) && !String($ref).endsWith('/$defs/timestamp')) problems.push(`${at}/${name}: a timestamp must $ref timestamp`);
+        if (/Paise$/.test(name) && !String($ref).endsWith('/$defs/paise') && (prop as Json)['const'] === undefined) {
+          problems.push(`${at}/${name}: an amount must $ref paise`);
+        }
+      }
+      for (const [key, child] of Object.entries(schema)) walk(child, `${at}/${key}`, false);
+    };
+    for (const file of readdirSync(CONTRACTS_DIR).filter((f) => f.endsWith('.schema.json'))) {
+      walk(readJson(file), file, file === 'event-metadata.v1.schema.json');
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('event contracts: the schemas can fail', () => {
+  const orderReceived = () => firstEmitted('OrderReceived');
+  const mutated = <T extends DomainEventType>(type: T, change: (data: Json) => void): { type: string; data: unknown } => {
+    const event = firstEmitted(type);
+    change(event.data as unknown as Json);
+    return event;
+  };
+
+  it('starts from a valid event', () => {
+    expect(validateDomainEvent(orderReceived())).toEqual({ valid: true, errors: [] });
+  });
+
+  it.each<[string, () => { type: string; data: unknown }, string]>([
+    ['a missing required field', () => mutated('OrderReceived', (d) => delete d['receivedAt']), "OrderReceived.v1 (root): must have required property 'receivedAt'"],
+    ['an extra field', () => mutated('OrderReceived', (d) => (d['discountCode'] = 'DIWALI')), 'OrderReceived.v1 (root): must NOT have additional properties ("discountCode")'],
+    ['a wrong type', () => mutated('OrderReceived', (d) => (d['totalPaise'] = '511200')), 'OrderReceived.v1 /totalPaise: must be integer'],
+    ['fractional paise', () => mutated('OrderReceived', (d) => ((d['items'] as Json[])[0]!['unitPricePaise'] = 4500.5)), 'OrderReceived.v1 /items/0/unitPricePaise: must be integer'],
+    ['negative paise', () => mutated('ShipmentCreated', (d) => (d['codAmountPaise'] = -1)), 'ShipmentCreated.v1 /codAmountPaise: must be >= 0'],
+    ['a bad pincode in a shared address', () => mutated('OrderReceived', (d) => ((d['deliveryAddress'] as Json)['pincode'] = '041104')), 'OrderReceived.v1 /deliveryAddress/pincode: must match pattern "^[1-9][0-9]{5}$"'],
+    ['a bad GST state code', () => mutated('SellerRegistered', (d) => ((d['profile'] as Json)['stateCode'] = 'KA')), 'SellerRegistered.v1 /profile/stateCode: must match pattern "^[0-9]{2}$"'],
+    ['a bad HSN code', () => mutated('InvoiceGenerated', (d) => (((d['snapshot'] as Json)['items'] as Json[])[0]!['hsnCode'] = '50071')), 'InvoiceGenerated.v1 /snapshot/items/0/hsnCode: must match pattern'],
+    ['a bad GSTIN', () => mutated('InvoiceGenerated', (d) => (((d['snapshot'] as Json)['supplier'] as Json)['gstin'] = '29ABCDE1234F1X5')), 'InvoiceGenerated.v1 /snapshot/supplier/gstin: must match pattern'],
+    ['a too long invoice number', () => mutated('InvoiceGenerated', (d) => (d['invoiceNumber'] = 'INV/2026-27/00001')), 'InvoiceGenerated.v1 /invoiceNumber: must match pattern "^[A-Za-z0-9/-]{1,16}$"'],
+    ['a timestamp that is not RFC 3339', () => mutated('OrderCancelled', (d) => (d['cancelledAt'] = '04/05/2026 10:00')), 'OrderCancelled.v1 /cancelledAt: must match format "date-time"'],
+    ['a value outside an enum', () => mutated('ShipmentDelivered', (d) => (d['via'] = 'drone')), 'ShipmentDelivered.v1 /via: must be equal to one of the allowed values ("partner", "otp")'],
+    ['an extra field in a nested object', () => mutated('PackageImageRecorded', (d) => ((d['image'] as Json)['url'] = 'https://x')), 'PackageImageRecorded.v1 /image: must NOT have additional properties ("url")'],
+    ['a tax-relevant correction without credit note', () => mutated('InvoiceRegenerated', (d) => ((d['taxRelevantChange'] = true), delete d['creditNoteNumber'])), "must have required property 'creditNoteNumber'"],
+    ['cash to collect on a prepaid order', () => mutated('ShipmentCreated', (d) => ((d['paymentMethod'] = 'prepaid'), (d['codAmountPaise'] = 100))), 'ShipmentCreated.v1 /codAmountPaise: must be equal to constant'],
+    ['an unknown event type', () => ({ type: 'OrderTeleported', data: {} }), 'OrderTeleported: not a domain event type'],
+  ])('rejects %s', (_label, event, expectedError) => {
+    const result = validateDomainEvent(event());
+    expect(result.valid).toBe(false);
+    expect(result.errors.filter((e) => e.includes(expectedError))).not.toEqual([]);
+  });
+
+  it('reports a schema version that has no file', () => {
+    expect(schemas.validate(orderReceived(), 2)).toEqual({ valid: false, errors: [`OrderReceived: no schema OrderReceived.v2.schema.json in ${CONTRACTS_DIR}`] });
+  });
+
+  it('reports every problem of an event at once', () => {
+    const event = mutated('OrderCancelled', (d) => {
+      delete d['reason'];
+      d['cancelledAt'] = 'yesterday';
+      d['refundPaise'] = 100;
+    });
+    expect(validateDomainEvent(event).errors).toHaveLength(3);
+  });
+});
+
+describe('event contracts: metadata', () => {
+  const metadata: EventMetadata = { actor: { type: 'seller', id: 'slr-kaveri' }, channel: 'api', correlationId: 'c-1', causationId: 'c-1' };
+
+  it('accepts the metadata the command side writes, with or without an idempotency key, and properties a store adds', () => {
+    expect(validateEventMetadata(metadata)).toEqual({ valid: true, errors: [] });
+    expect(validateEventMetadata({ ...metadata, idempotencyKey: 'req-42' }).valid).toBe(true);
+    expect(validateEventMetadata({ ...metadata, storedBy: 'pglite', schemaVersion: 1 }).valid).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['no causation id', { ...metadata, causationId: undefined }],
+    ['an unknown actor type', { ...metadata, actor: { type: 'robot', id: 'r2' } }],
+    ['an extra property on the actor', { ...metadata, actor: { ...metadata.actor, name: 'Kaveri' } }],
+    ['an unknown channel', { ...metadata, channel: 'fax' }],
+    ['an empty idempotency key', { ...metadata, idempotencyKey: '' }],
+  ])('rejects metadata with %s', (_label, value) => {
+    expect(validateEventMetadata(JSON.parse(JSON.stringify(value))).valid).toBe(false);
+  });
+});

@@ -1,0 +1,52 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../../..');
+const entry = join(root, 'dist/apps/engine/src/main.js');
+
+
+export interface RunningEngine {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `npm start`'s process: the built engine, with only PORT and DATA_DIR set, as a newcomer runs it. */
+export async function startEngine(dataDir: string, port: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningEngine> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv };
+  const child = spawn(process.execPath, [entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the engine did not start within 60 s:\n${output}`)), 60_000);
+    child.stdout!.on('data', () => {
+      if (!output.includes('Fulfilment engine ready')) return;
+      clearTimeout(timer);
+      done();
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`the engine exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, output: () => output, exited };
+}
+
+export async function stopEngine(engine: RunningEngine): Promise<number | null> {
+  engine.child.kill('SIGTERM');
+  return engine.exited;
+}
+
+
+/** The same build `npm start` makes. */
+export function buildEngine(): void {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
+}
+
+/** Runs the engine to its end with a given environment, as a deploy with a bad variable would. */
+export function runEngineToExit(env: NodeJS.ProcessEnv): { status: number | null; stderr: string; stdout: string } {
+  const result = spawnSync(process.execPath, [entry], { cwd: root, env: { PATH: process.env['PATH'], ...env }, encoding: 'utf8', timeout: 30_000 });
+  return { status: result.status, stderr: result.stderr, stdout: result.stdout };
+}

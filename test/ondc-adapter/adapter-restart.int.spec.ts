@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { ConversationCache, ConversationDriver, buyerRegistration } from '@fulfil/ondc-logistics-adapter';
+import { OndcOutbound } from '../../apps/ondc-logistics-adapter/src/driver/ondc-outbound';
+import { startSandbox } from '@fulfil/ondc-sandbox';
+import type { RunningSandbox } from '@fulfil/ondc-sandbox';
+import { freePort } from '../support/free-port';
+import { AdapterHarness, adapterConfigFor, eventually } from './support/adapter-harness';
+
+/** Partners answer a little after the ACK, so a stop right after a request leaves its callback to arrive while the adapter is down. */
+const ENV = { ONDC_STATUS_POLL_MS: '1000' };
+
+describe('ONDC adapter: a restart in the middle of a conversation', () => {
+  let sandbox: RunningSandbox;
+  let port: number;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    port = await freePort();
+    dataDir = mkdtempSync(join(tmpdir(), 'ondc-restart-'));
+    const config = adapterConfigFor(port, dataDir, ENV);
+    // The network keeps running while the adapter restarts.
+    sandbox = await startSandbox({ participants: ['cheap-slow', 'fast-dear'], stepMs: 50, replyDelayMs: 150, buyers: [buyerRegistration(config)], logger: false });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const start = () => AdapterHarness.start({ participants: [], port, dataDir, external: sandbox.network, env: ENV });
+
+  it.each([['search', 'SearchSent'], ['init', 'InitSent'], ['confirm', 'ConfirmSent']])(
+    'stopped right after its /%s went out, it carries on from its stream: delivered, confirmed with one partner only',
+    async (_action, sentType) => {
+      const first = await start();
+      const { sellerId } = await first.newSeller();
+      const placed = await first.placeOnNetworkOrder(sellerId);
+      await eventually(async () => (await first.conversationEvents(placed.shipmentId)).some((e) => e.type === sentType), `${sentType} to be recorded`);
+      await first.stop();
+
+      const second = await start();
+      try {
+        await second.statusReaches(placed, 'delivered', 30_000);
+        const conversation = await second.conversationEvents(placed.shipmentId);
+        expect(conversation.filter((e) => e.type === 'OrderConfirmed')).toHaveLength(1);
+        const orderEvents = await second.orderEvents(placed.orderId);
+        expect(orderEvents.filter((e) => e.type === 'LogisticsPartnerAssigned')).toHaveLength(1);
+        // Any other partner sent a confirm either refused it (an NACK, or an on_confirm saying cancelled) or was told to cancel (996).
+        const assigned = orderEvents.find((e) => e.type === 'LogisticsPartnerAssigned')?.data['partnerId'];
+        const confirmedWith = new Set(conversation.filter((e) => e.type === 'ConfirmSent').map((e) => e.data['bppId']));
+        const cancelledWith = new Set(conversation.filter((e) => e.type === 'CancelSent').map((e) => e.data['bppId']));
+        const refusedBy = new Set(conversation.filter((e) => e.type === 'CandidateFailed' && ['nack', 'rejected'].includes(String(e.data['why']))).map((e) => e.data['bppId']));
+        expect([...confirmedWith].filter((p) => p !== assigned && !cancelledWith.has(p) && !refusedBy.has(p))).toEqual([]);
+        expect(await second.invalidSentMessages(placed.shipmentId)).toEqual([]);
+      } finally {
+        await second.stop();
+      }
+    },
+  );
+});
+
+describe('ONDC adapter: two instances driving the same shipment', () => {
+  let harness: AdapterHarness;
+  beforeAll(async () => {
+    harness = await AdapterHarness.start({ participants: ['cheap-slow', 'fast-dear'], stepMs: 50 });
+  });
+  afterAll(async () => harness.close());
+
+  it('send every request once between them: one search, one init, one confirm, one partner', async () => {
+    // A second driver on the same store, CommandBus and network: what another adapter process would be.
+    const rival = new ConversationDriver({
+      config: harness.config,
+      store: harness.store,
+      conversations: new ConversationCache(harness.store),
+      commands: harness.app.get(CommandBus),
+      outbound: harness.app.get(OndcOutbound),
+    });
+    const { sellerId } = await harness.newSeller();
+    const placed = await harness.placeOnNetworkOrder(sellerId);
+    await eventually(async () => (await harness.conversationEvents(placed.shipmentId)).length > 0, 'the conversation to open');
+    const nudgeRival = setInterval(() => rival.nudge(placed.shipmentId), 5);
+    try {
+      await harness.statusReaches(placed, 'delivered');
+    } finally {
+      clearInterval(nudgeRival);
+      await rival.stop();
+    }
+
+    const sent = (await harness.conversationEvents(placed.shipmentId)).filter((e) => e.type.endsWith('Sent')).map((e) => e.type);
+    expect(sent).toEqual(['SearchSent', 'InitSent', 'ConfirmSent']);
+    expect((await harness.orderEvents(placed.orderId)).filter((e) => e.type === 'LogisticsPartnerAssigned')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,41 @@
+import { SandboxConfigError, sandboxOptionsFromEnv } from '../../apps/ondc-sandbox/src';
+
+describe('standalone sandbox configuration from the environment', () => {
+  const engineKey = 'QSax2KT4UiTUWUqoVUaEcWhBcGTTNu+Sf8EMDRY1GaE=';
+
+  it('reads port, clock, partners and the engine’s registration', () => {
+    expect(
+      sandboxOptionsFromEnv({
+        PORT: '4100',
+        SANDBOX_STEP_MS: '250',
+        SANDBOX_PARTNERS: 'nacker, cheap-slow',
+        ENGINE_SUBSCRIBER_ID: 'engine.example',
+        ENGINE_SIGNING_PUBLIC_KEY: engineKey,
+        ENGINE_BAP_URI: 'http://localhost:3000/ondc',
+      }),
+    ).toEqual({
+      port: 4100,
+      host: '0.0.0.0',
+      stepMs: 250,
+      participants: ['nacker', 'cheap-slow'],
+      buyers: [{ subscriberId: 'engine.example', uniqueKeyId: 'k1', signingPublicKey: engineKey, subscriberUrl: 'http://localhost:3000/ondc' }],
+    });
+  });
+
+  it('reports every bad value at once', () => {
+    let error: unknown;
+    try {
+      sandboxOptionsFromEnv({ PORT: 'eighty', SANDBOX_STEP_MS: '0', SANDBOX_PARTNERS: 'cheap-slow,postman', ENGINE_SUBSCRIBER_ID: 'engine.example', ENGINE_SIGNING_PUBLIC_KEY: 'abc', ENGINE_BAP_URI: 'ftp://x' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SandboxConfigError);
+    const message = (error as Error).message;
+    for (const name of ['PORT', 'SANDBOX_STEP_MS', 'postman', 'ENGINE_SIGNING_PUBLIC_KEY', 'ENGINE_BAP_URI']) expect(message).toContain(name);
+  });
+
+  it('wants the engine’s three settings together, or none', () => {
+    expect(() => sandboxOptionsFromEnv({ ENGINE_SUBSCRIBER_ID: 'engine.example' })).toThrow(/go together/);
+    expect(sandboxOptionsFromEnv({}).buyers).toEqual([]);
+  });
+});

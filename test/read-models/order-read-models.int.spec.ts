@@ -1,0 +1,327 @@
+/**
+ * Every order event, driven through the real command handlers, and what a seller, the API and an
+ * analytics consumer then read: order list and detail, shipments and tracking, the dashboard, the
+ * invoice register and the fulfilment SLA facts.
+ */
+import {
+  AssignLogisticsPartnerCommand,
+  CancelOrderCommand,
+  CancelShipmentCommand,
+  CreateShipmentCommand,
+  GenerateInvoiceCommand,
+  MarkShipmentReadyToShipCommand,
+  MarkShipmentShippedCommand,
+  ReceiveOrderCommand,
+  RecordNoPartnerFoundCommand,
+  RecordPackageImageCommand,
+  RecordPartnerReportCommand,
+  RegenerateInvoiceCommand,
+  ReissueDeliveryOtpCommand,
+  ReshipOrderCommand,
+  SwitchShipmentToOffNetworkCommand,
+  VerifyDeliveryOtpCommand,
+} from '@fulfil/commands';
+import { DEFAULT_DELIVERY_OTP_POLICY, DOMAIN_EVENT_TYPES, type PartnerReport } from '@fulfil/domain';
+import { qualifiedName, type OrderDetail as OrderDetailView } from '@fulfil/read-models';
+import { freshId, orderInput } from '../support/fixtures';
+import { asPartner, asSeller, startCommandHarness, type CommandHarness } from './support/command-harness';
+import { environments, type ReadModelEnvironment } from './support/read-model-environments';
+
+const NOT_ORDER_EVENTS = new Set(['SellerRegistered', 'SellerProfileUpdated', 'SellerSettingsChanged', 'SellerApiKeyIssued', 'DocumentNumberAllocated', 'InvoiceNumberReserved']);
+
+describe.each(environments())('order read models on %s', (_name, openEnvironment) => {
+  let env: ReadModelEnvironment;
+  let h: CommandHarness;
+
+  beforeAll(async () => {
+    env = await openEnvironment();
+    h = await startCommandHarness(env);
+  });
+
+  afterAll(async () => {
+    await h.close();
+    await env.dispose();
+  });
+
+  const detail = async (sellerId: string, orderId: string): Promise<OrderDetailView> => (await h.queries.getOrder(sellerId, orderId))!;
+  const types = (d: OrderDetailView) => d.timeline.map((e) => e.eventType);
+  const analytics = (view: string) => qualifiedName(h.readModels.schemas.analytics, view);
+  const shipment = (d: OrderDetailView, shipmentId: string) => d.shipments.find((s) => s.shipmentId === shipmentId)!;
+
+  async function invoicedOrder(sellerId: string) {
+    const input = orderInput(sellerId);
+    await h.run(new ReceiveOrderCommand(input, asSeller(sellerId)));
+    await h.run(new GenerateInvoiceCommand({ sellerId, orderId: input.orderId }, asSeller(sellerId)));
+    return input.orderId;
+  }
+
+  async function shipped(sellerId: string, orderId: string, mode: 'on-network' | 'off-network', shipmentId = freshId('shp')) {
+    await h.run(new CreateShipmentCommand({ sellerId, orderId, shipmentId, mode }, asSeller(sellerId)));
+    return shipmentId;
+  }
+
+  async function onNetworkPickedUp(sellerId: string, orderId: string, shipmentId: string) {
+    await h.run(new MarkShipmentReadyToShipCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
+    await h.run(
+      new AssignLogisticsPartnerCommand(
+        { sellerId, orderId, shipmentId, partnerId: 'lsp.swift', partnerName: 'Swift Couriers', networkOrderId: `NO${shipmentId.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 32), awb: 'AWB0001' },
+        asPartner,
+      ),
+    );
+    await report(sellerId, orderId, shipmentId, 'picked_up');
+  }
+
+  const report = (sellerId: string, orderId: string, shipmentId: string, kind: PartnerReport) =>
+    h.run(new RecordPartnerReportCommand({ sellerId, orderId, shipmentId, partnerId: 'lsp.swift', report: kind, reportedAt: h.clock.now().toISOString(), agentName: 'Ravi' }, asPartner));
+
+  it('follows an on-network order from receipt to delivery, a late partner report changing nothing', async () => {
+    const sellerId = await h.newSeller();
+    const input = orderInput(sellerId);
+    await h.run(new ReceiveOrderCommand(input, asSeller(sellerId)));
+    const orderId = input.orderId;
+    let order = await detail(sellerId, orderId);
+    expect(order).toMatchObject({ status: 'received', buyerName: 'Asha Kulkarni', deliveryStateCode: '27', deliveryPincode: '411045', paymentMethod: 'cod', itemCount: 3 });
+    expect(order.invoice).toBeNull();
+    expect(types(order)).toEqual(['OrderReceived']);
+    expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).awaitingInvoice).toBe(1);
+
+    await h.run(new GenerateInvoiceCommand({ sellerId, orderId }, asSeller(sellerId)));
+    order = await detail(sellerId, orderId);
+    expect(order).toMatchObject({ status: 'invoiced', invoiceNumber: 'INV/00001', invoiceTotalPaise: order.invoice!.current.totals.grandTotalPaise });
+    expect(order.invoice!.current.totals).toMatchObject({ intraState: false, cgstPaise: 0, sgstPaise: 0 });
+
+    const shipmentId = await shipped(sellerId, orderId, 'on-network');
+    order = await detail(sellerId, orderId);
+    expect(order).toMatchObject({ status: 'packed', shippingMode: 'on-network', currentShipmentId: shipmentId, currentShipmentStatus: 'created' });
+    expect(shipment(order, shipmentId)).toMatchObject({ status: 'created', labelVersion: 1, weightGrams: 800, codAmountPaise: order.invoiceTotalPaise });
+    expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).awaitingReadyToShip).toBe(1);
+
+    await h.run(new MarkShipmentReadyToShipCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
+    await h.run(new RecordPackageImageCommand({ sellerId, orderId, shipmentId, image: { sha256: 'b'.repeat(64), contentType: 'image/jpeg', sizeBytes: 4096 } }, asSeller(sellerId)));
+    order = await detail(sellerId, orderId);
+    expect(order.status).toBe('ready_for_pickup');
+    expect(shipment(order, shipmentId)).toMatchObject({ status: 'ready_to_ship', readyAttempts: 1, imageCount: 1 });
+    expect(shipment(order, shipmentId).readyAt).not.toBeNull();
+
+    await h.run(
+      new AssignLogisticsPartnerCommand({ sellerId, orderId, shipmentId, partnerId: 'lsp.swift', partnerName: 'Swift Couriers', networkOrderId: 'NO123', awb: 'AWB0001' }, asPartner),
+    );
+    order = await detail(sellerId, orderId);
+    expect(shipment(order, shipmentId)).toMatchObject({ status: 'partner_assigned', labelVersion: 2, partner: { id: 'lsp.swift', name: 'Swift Couriers', networkOrderId: 'NO123', awb: 'AWB0001' } });
+
+    const expectations: Array<[PartnerReport, string, string]> = [
+      ['agent_assigned', 'agent_assigned', 'ready_for_pickup'],
+      ['picked_up', 'picked_up', 'shipped'],
+      ['in_transit', 'in_transit', 'shipped'],
+      ['out_for_delivery', 'out_for_delivery', 'out_for_delivery'],
+      ['delivered', 'delivered', 'delivered'],
+    ];
+    for (const [kind, shipmentStatus, orderStatus] of expectations) {
+      await report(sellerId, orderId, shipmentId, kind);
+      order = await detail(sellerId, orderId);
+      expect([shipment(order, shipmentId).status, order.status]).toEqual([shipmentStatus, orderStatus]);
+    }
+    await report(sellerId, orderId, shipmentId, 'in_transit');
+    order = await detail(sellerId, orderId);
+    expect(order.status).toBe('delivered');
+    const tracking = shipment(order, shipmentId).tracking;
+    expect(tracking[tracking.length - 1]).toMatchObject({ eventType: 'LatePartnerReportRecorded', shipmentStatus: 'delivered', detail: { report: 'in_transit' } });
+    expect(tracking.map((t) => t.eventType)).toEqual([
+      'ShipmentCreated',
+      'ShippingLabelGenerated',
+      'ShipmentMarkedReadyToShip',
+      'PackageImageRecorded',
+      'LogisticsPartnerAssigned',
+      'ShippingLabelGenerated',
+      'DeliveryAgentAssigned',
+      'ShipmentPickedUp',
+      'ShipmentInTransit',
+      'ShipmentOutForDelivery',
+      'ShipmentDelivered',
+      'LatePartnerReportRecorded',
+    ]);
+    expect(order.timeline.find((e) => e.eventType === 'ShipmentPickedUp')).toMatchObject({ actorType: 'ondc-logistics', channel: 'ondc', orderStatus: 'shipped' });
+
+    const { rows } = await h.readModels.db.query<Record<string, unknown>>(
+      `SELECT * FROM ${analytics('fulfilment_sla_v1')} WHERE seller_id = $1 AND order_id = $2`,
+      [sellerId, orderId],
+    );
+    expect(rows[0]).toMatchObject({ shipping_mode: 'on-network', partner_name: 'Swift Couriers', shipment_count: 1 });
+    for (const column of ['received_to_invoiced_seconds', 'invoiced_to_ready_seconds', 'ready_to_picked_up_seconds', 'picked_up_to_delivered_seconds']) {
+      expect(Number(rows[0]![column])).toBeGreaterThan(0);
+    }
+    const dashboard = await h.queries.dashboard(sellerId, { overdueHours: 24 });
+    expect(dashboard).toMatchObject({ ordersTotal: 1, awaitingInvoice: 0, awaitingReadyToShip: 0, ordersByStatus: { delivered: 1, received: 0 } });
+  });
+
+  it('delivers an off-network order with the OTP after wrong tries, a lock and a fresh OTP', async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    const shipmentId = await shipped(sellerId, orderId, 'off-network');
+    await h.run(new MarkShipmentShippedCommand({ sellerId, orderId, shipmentId, courierName: 'Blue Dart', trackingNumber: 'BD123456789', trackingUrl: 'https://bluedart.example/t/BD123456789' }, asSeller(sellerId)));
+    let order = await detail(sellerId, orderId);
+    expect(order.status).toBe('shipped');
+    expect(shipment(order, shipmentId)).toMatchObject({ courier: { name: 'Blue Dart', trackingNumber: 'BD123456789' }, trackingUrl: 'https://bluedart.example/t/BD123456789' });
+    expect(shipment(order, shipmentId).pickedUpAt).not.toBeNull();
+
+    const right = (sequence: number) => h.otp.otpFor({ orderId, shipmentId, sequence });
+    const wrong = right(1) === '000000' ? '111111' : '000000';
+    for (let i = 0; i < DEFAULT_DELIVERY_OTP_POLICY.maxAttempts; i++) {
+      await h.refused(new VerifyDeliveryOtpCommand({ sellerId, orderId, shipmentId, otp: wrong }, asSeller(sellerId)));
+    }
+    await h.run(new ReissueDeliveryOtpCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
+    await h.run(new VerifyDeliveryOtpCommand({ sellerId, orderId, shipmentId, otp: right(2) }, asSeller(sellerId)));
+    order = await detail(sellerId, orderId);
+    expect(order.status).toBe('delivered');
+    const otpEvents = shipment(order, shipmentId).tracking.map((t) => t.eventType).filter((t) => t.startsWith('DeliveryOtp'));
+    expect(otpEvents).toEqual(['DeliveryOtpIssued', ...Array(5).fill('DeliveryOtpRejected'), 'DeliveryOtpLocked', 'DeliveryOtpReissued', 'DeliveryOtpVerified']);
+    expect(JSON.stringify(order)).not.toContain(right(2));
+  });
+
+  it('keeps every invoice revision; a tax-relevant correction cancels the number with a credit note', async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    await h.run(new RegenerateInvoiceCommand({ sellerId, orderId, reason: 'Typo in the address', corrections: { deliveryAddress: { line1: 'Flat 4C, Lotus Residency' } } }, asSeller(sellerId)));
+    let order = await detail(sellerId, orderId);
+    expect(order.invoice!.revisions.map((r) => [r.invoiceNumber, r.revision])).toEqual([['INV/00001', 1], ['INV/00001', 2]]);
+    expect(order.deliveryAddress.line1).toBe('Flat 4C, Lotus Residency');
+
+    const items = order.items.map((item) => ({ ...item, unitPricePaise: item.unitPricePaise - 10_000 }));
+    await h.run(new RegenerateInvoiceCommand({ sellerId, orderId, reason: 'Price corrected', corrections: { items } }, asSeller(sellerId)));
+    order = await detail(sellerId, orderId);
+    expect(order).toMatchObject({ invoiceNumber: 'INV/00002', invoice: { current: { invoiceNumber: 'INV/00002', revision: 3, reason: 'Price corrected' } } });
+    expect(order.invoice!.creditNotes).toEqual([expect.objectContaining({ creditNoteNumber: 'CN/00001', originalInvoiceNumber: 'INV/00001', originalRevision: 2 })]);
+    expect(types(order)).toEqual(['OrderReceived', 'InvoiceGenerated', 'InvoiceRegenerated', 'CreditNoteIssued', 'InvoiceRegenerated']);
+
+    const register = await h.queries.invoiceRegister(sellerId, { from: '2026-01-01T00:00:00Z', to: '2027-04-01T00:00:00Z' });
+    const row = (type: string, number: string, revision: number) => register.find((r) => r.documentType === type && r.documentNumber === number && r.revision === revision);
+    expect(row('invoice', 'INV/00001', 1)).toMatchObject({ status: 'cancelled', supersededByRevision: 2, cancelledByCreditNote: 'CN/00001' });
+    expect(row('invoice', 'INV/00001', 2)).toMatchObject({ status: 'cancelled', cancelledByCreditNote: 'CN/00001' });
+    expect(row('credit_note', 'CN/00001', 2)).toMatchObject({ status: 'issued', originalInvoiceNumber: 'INV/00001', placeOfSupplyStateCode: '27', intraState: false, buyerName: 'Asha Kulkarni' });
+    const current = row('invoice', 'INV/00002', 3)!;
+    expect(current).toMatchObject({ status: 'current', supplierGstin: '29ABCDE1234F1Z5', placeOfSupplyStateCode: '27' });
+    expect(current.igstPaise).toBe(current.taxPaise);
+    expect(current.rateSummary.reduce((sum, r) => sum + r.taxablePaise, 0)).toBe(current.taxablePaise);
+    expect(register).toHaveLength(4);
+  });
+
+  it('switches a shipment no partner took to the seller’s courier', async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    const shipmentId = await shipped(sellerId, orderId, 'on-network');
+    await h.run(new MarkShipmentReadyToShipCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
+    await h.run(new RecordNoPartnerFoundCommand({ sellerId, orderId, shipmentId, reason: 'No partner serves 411045', candidatesTried: 3 }, asPartner));
+    let order = await detail(sellerId, orderId);
+    expect([order.status, shipment(order, shipmentId).status]).toEqual(['packed', 'no_partner_found']);
+    await h.run(new SwitchShipmentToOffNetworkCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
+    order = await detail(sellerId, orderId);
+    expect(order).toMatchObject({ shippingMode: 'off-network', status: 'packed' });
+    expect((await h.queries.listOrders(sellerId, { limit: 10, mode: 'off-network' })).items.map((o) => o.orderId)).toEqual([orderId]);
+  });
+
+  it('returns a parcel to origin, reships it, and records a partner cancellation and a disposed return', async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    const first = await shipped(sellerId, orderId, 'on-network');
+    await onNetworkPickedUp(sellerId, orderId, first);
+    await report(sellerId, orderId, first, 'rto_initiated');
+    expect((await detail(sellerId, orderId)).status).toBe('rto_initiated');
+    await report(sellerId, orderId, first, 'rto_delivered');
+    expect((await detail(sellerId, orderId)).status).toBe('returned');
+
+    const second = freshId('shp');
+    await h.run(new ReshipOrderCommand({ sellerId, orderId, shipmentId: second, reason: 'returned', mode: 'on-network' }, asSeller(sellerId)));
+    let order = await detail(sellerId, orderId);
+    expect(order).toMatchObject({ status: 'packed', currentShipmentId: second });
+    expect(shipment(order, second)).toMatchObject({ reshipOf: first, status: 'created' });
+    expect(shipment(order, second).tracking[0]).toMatchObject({ eventType: 'OrderReshipped', detail: { previousShipmentId: first, reason: 'returned' } });
+
+    await h.run(new MarkShipmentReadyToShipCommand({ sellerId, orderId, shipmentId: second }, asSeller(sellerId)));
+    await h.run(new AssignLogisticsPartnerCommand({ sellerId, orderId, shipmentId: second, partnerId: 'lsp.swift', partnerName: 'Swift Couriers', networkOrderId: 'NO777' }, asPartner));
+    await report(sellerId, orderId, second, 'cancelled');
+    order = await detail(sellerId, orderId);
+    expect([order.status, shipment(order, second).status]).toEqual(['invoiced', 'cancelled']);
+    expect(shipment(order, second).cancelledAt).not.toBeNull();
+
+    const other = await invoicedOrder(sellerId);
+    const disposed = await shipped(sellerId, other, 'on-network');
+    await onNetworkPickedUp(sellerId, other, disposed);
+    await report(sellerId, other, disposed, 'rto_initiated');
+    await report(sellerId, other, disposed, 'rto_disposed');
+    expect((await detail(sellerId, other)).status).toBe('returned');
+    expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).ordersByStatus).toMatchObject({ returned: 1, invoiced: 1 });
+  });
+
+  it('cancels a shipment, then the whole order', async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    const first = await shipped(sellerId, orderId, 'on-network');
+    await h.run(new CancelShipmentCommand({ sellerId, orderId, shipmentId: first, reason: 'Wrong box' }, asSeller(sellerId)));
+    expect((await detail(sellerId, orderId)).status).toBe('invoiced');
+    const second = await shipped(sellerId, orderId, 'off-network');
+    await h.run(new CancelOrderCommand({ sellerId, orderId, reason: 'Buyer changed their mind' }, asSeller(sellerId)));
+    const order = await detail(sellerId, orderId);
+    expect(order.status).toBe('cancelled');
+    expect(order.shipments.map((s) => [s.shipmentId, s.status])).toEqual([
+      [first, 'cancelled'],
+      [second, 'cancelled'],
+    ]);
+    expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).ordersByStatus.cancelled).toBe(1);
+    const { rows } = await h.readModels.db.query(`SELECT cancelled_at FROM ${analytics('fulfilment_sla_v1')} WHERE seller_id = $1`, [sellerId]);
+    expect(rows[0]).toMatchObject({ cancelled_at: expect.any(Date) });
+  });
+
+  it('pages a seller’s orders newest first with a stable cursor and filters by status, mode and date', async () => {
+    const sellerId = await h.newSeller();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const input = orderInput(sellerId);
+      await h.run(new ReceiveOrderCommand(input, asSeller(sellerId)));
+      ids.push(input.orderId);
+    }
+    await h.run(new GenerateInvoiceCommand({ sellerId, orderId: ids[1]! }, asSeller(sellerId)));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await h.queries.listOrders(sellerId, { limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((o) => o.orderId));
+      cursor = page.nextCursor;
+      // New orders arriving between pages do not shift the pages already handed out.
+      if (seen.length === 2) await h.run(new ReceiveOrderCommand(orderInput(sellerId), asSeller(sellerId)));
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+
+    expect((await h.queries.listOrders(sellerId, { limit: 10, status: 'invoiced' })).items.map((o) => o.orderId)).toEqual([ids[1]]);
+    const all = (await h.queries.listOrders(sellerId, { limit: 10 })).items;
+    const middle = all.find((o) => o.orderId === ids[2])!;
+    const window = await h.queries.listOrders(sellerId, { limit: 10, receivedFrom: middle.receivedAt, receivedTo: all.find((o) => o.orderId === ids[4])!.receivedAt });
+    expect(window.items.map((o) => o.orderId)).toEqual([ids[3], ids[2]]);
+    await expect(h.queries.listOrders(sellerId, { limit: 10, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(h.queries.listOrders(sellerId, { limit: 0 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('counts open orders older than the threshold as overdue, at query time', async () => {
+    const sellerId = await h.newSeller();
+    const waiting = await invoicedOrder(sellerId);
+    const done = await invoicedOrder(sellerId);
+    await h.run(new CancelOrderCommand({ sellerId, orderId: done, reason: 'Out of stock' }, asSeller(sellerId)));
+    expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).overdue).toBe(0);
+    h.clock.advance(25 * 60);
+    const dashboard = await h.queries.dashboard(sellerId, { overdueHours: 24 });
+    expect(dashboard).toMatchObject({ overdue: 1, overdueHours: 24, ordersByStatus: { invoiced: 1, cancelled: 1 } });
+    expect(waiting).toBeDefined();
+  });
+
+  it('reports every projection live with no lag once caught up', async () => {
+    const status = await h.status.status();
+    expect(status.map((s) => s.name).sort()).toEqual(['fulfilment_sla', 'invoice_register', 'orders', 'seller_dashboard']);
+    for (const projection of status) expect(projection).toMatchObject({ state: 'live', lagEvents: 0, lagSeconds: 0 });
+  });
+
+  it('has met every order event type of the domain', async () => {
+    const { rows } = await h.readModels.db.query<{ event_type: string }>(`SELECT DISTINCT event_type FROM ${qualifiedName(h.readModels.schemas.internal, 'order_timeline')}`);
+    const orderEventTypes = DOMAIN_EVENT_TYPES.filter((t) => !NOT_ORDER_EVENTS.has(t));
+    expect(rows.map((r) => r.event_type).sort()).toEqual([...orderEventTypes].sort());
+  });
+});
+

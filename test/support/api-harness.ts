@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { DeliveryOtpGenerator } from '@fulfil/domain';
+import { ApiRootModule, createHttpApp } from '@fulfil/fulfillment-api';
+import type { EngineConfig, EventStoreConfig } from '@fulfil/platform';
+import { sellerProfile } from './fixtures';
+
+export interface ApiHarness {
+  app: NestFastifyApplication;
+  http: () => ReturnType<typeof request>;
+  platformKey: string;
+  otp: DeliveryOtpGenerator;
+  newSeller(settings?: object): Promise<{ sellerId: string; apiKey: string }>;
+  close(): Promise<void>;
+}
+
+/** The stores every HTTP suite runs on: PGlite always, the PostgreSQL server when DATABASE_URL is set. */
+export function storesUnderTest(): Array<[string, () => EventStoreConfig]> {
+  const stores: Array<[string, () => EventStoreConfig]> = [['embedded PGlite', () => ({ kind: 'embedded' })]];
+  const databaseUrl = process.env['DATABASE_URL'];
+  if (databaseUrl) stores.push(['PostgreSQL', () => ({ kind: 'postgres', databaseUrl, schema: `api_${randomBytes(4).toString('hex')}` })]);
+  return stores;
+}
+
+export async function startApi(eventStore: EventStoreConfig): Promise<ApiHarness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fulfilment-api-'));
+  const deliveryOtpSecret = randomBytes(32);
+  const platformKey = `fep_${randomBytes(24).toString('base64url')}`;
+  const config: EngineConfig = {
+    port: 0,
+    dataDir,
+    eventStore,
+    deliveryOtpSecret,
+    platformApiKey: platformKey,
+    // Beside a PostgreSQL event store the read models live on the same server, as in production.
+    readModels: eventStore.kind === 'postgres' ? { kind: 'postgres', databaseUrl: eventStore.databaseUrl, schema: `rm_${randomBytes(4).toString('hex')}` } : { kind: 'embedded' },
+    uploadsDir: join(dataDir, 'uploads'),
+    logLevel: 'silent',
+  };
+  const app = await createHttpApp(ApiRootModule.forConfig(config));
+  await app.getHttpAdapter().getInstance().ready();
+  const http = () => request(app.getHttpServer());
+  return {
+    app,
+    http,
+    platformKey,
+    otp: new DeliveryOtpGenerator(deliveryOtpSecret),
+    async newSeller(settings = {}) {
+      const response = await http()
+        .post('/v1/sellers')
+        .set('authorization', `Bearer ${platformKey}`)
+        .send({ profile: sellerProfile(), settings: { invoicePrefix: 'INV/', ...settings } })
+        .expect(201);
+      return { sellerId: response.body.sellerId as string, apiKey: response.body.apiKey as string };
+    },
+    async close() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

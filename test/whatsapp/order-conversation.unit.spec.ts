@@ -1,0 +1,172 @@
+import {
+  decideConversation,
+  evolveConversation,
+  initialConversation,
+  parseActionPayload,
+  actionPayload,
+  type CommandResult,
+  type ConversationCommand,
+  type ConversationEvent,
+  type OrderFacts,
+  type Reply,
+  type SellerInput,
+} from '@fulfil/whatsapp';
+
+const orderId = 'ord-1';
+const shipmentId = 'shp-1';
+const photo = { sha256: 'a'.repeat(64), contentType: 'image/png', sizeBytes: 70 };
+
+const facts = (overrides: Partial<OrderFacts> = {}): OrderFacts => ({ orderId, sellerId: 'seller-1', invoiced: true, cancelled: false, delivered: false, ...overrides });
+const offNetwork = (status: 'created' | 'ready_to_ship' | 'shipped') => facts({ activeShipment: { shipmentId, mode: 'off-network', status } });
+const onNetwork = (status: 'created' | 'ready_to_ship') => facts({ activeShipment: { shipmentId, mode: 'on-network', status } });
+
+let seq = 0;
+const started: ConversationEvent = { type: 'WhatsAppShippingStarted', data: { shipmentId, messageId: 'm-start' } };
+const courier: ConversationEvent = { type: 'WhatsAppCourierNamed', data: { courierName: 'Blue Dart', messageId: 'm-courier' } };
+const tracking: ConversationEvent = { type: 'WhatsAppTrackingNumberGiven', data: { trackingNumber: 'BD123', messageId: 'm-tracking' } };
+const shipped: ConversationEvent = { type: 'WhatsAppShipmentMarkedShipped', data: { shipmentId, messageId: 'm-shipped' } };
+
+interface Then {
+  events: ConversationEvent[];
+  replies: Reply[];
+  command: ConversationCommand | undefined;
+}
+
+/** Given the conversation so far, when the seller sends `input` (and the order answers `result`), then ... */
+function given(history: ConversationEvent[]) {
+  const state = history.reduce(evolveConversation, initialConversation());
+  return {
+    when(input: SellerInput, order: OrderFacts, result: CommandResult = { ok: true }, messageId = `m-${++seq}`): Then {
+      const decision = decideConversation(state, input, order, { messageId, newShipmentId: 'shp-new' });
+      const settled = decision.command?.settle(result) ?? { events: [], replies: [] };
+      return { events: [...decision.events, ...settled.events], replies: [...decision.replies, ...settled.replies], command: decision.command?.command };
+    },
+  };
+}
+
+const bodies = (then: Then) => then.replies.map((r) => r.body).join('\n');
+
+describe('seller conversation on WhatsApp', () => {
+  describe('Ready to Ship', () => {
+    it('marks the created shipment ready and says a partner is being found', () => {
+      const then = given([]).when({ kind: 'action', action: 'ready_to_ship' }, onNetwork('created'));
+      expect(then.command).toEqual({ type: 'MarkShipmentReadyToShip', shipmentId });
+      expect(bodies(then)).toContain('finding a delivery partner');
+    });
+
+    it('answers, without a command, when there is no shipment yet', () => {
+      const then = given([]).when({ kind: 'action', action: 'ready_to_ship' }, facts());
+      expect(then.command).toBeUndefined();
+      expect(bodies(then)).toContain('has no shipment to mark ready yet');
+    });
+
+    it('reports a refusal in words', () => {
+      const then = given([]).when({ kind: 'action', action: 'ready_to_ship' }, onNetwork('created'), { ok: false, code: 'ORDER_CANCELLED', message: 'Order ord-1 is cancelled' });
+      expect(bodies(then)).toContain('that could not be done. Order ord-1 is cancelled');
+    });
+  });
+
+  describe('Mark as Shipped', () => {
+    it('creates an off-network shipment when the invoiced order has none, then asks for the courier', () => {
+      const then = given([]).when({ kind: 'action', action: 'mark_shipped' }, facts());
+      expect(then.command).toEqual({ type: 'CreateShipment', shipmentId: 'shp-new', mode: 'off-network' });
+      expect(then.events).toMatchObject([{ type: 'WhatsAppShippingStarted', data: { shipmentId: 'shp-new' } }]);
+      expect(bodies(then)).toContain('which courier');
+    });
+
+    it('needs an invoice first', () => {
+      const then = given([]).when({ kind: 'action', action: 'mark_shipped' }, facts({ invoiced: false }));
+      expect(then.command).toBeUndefined();
+      expect(bodies(then)).toContain('needs an invoice');
+    });
+
+    it('does not mark an on-network shipment shipped', () => {
+      const then = given([]).when({ kind: 'action', action: 'mark_shipped' }, onNetwork('ready_to_ship'));
+      expect(then).toMatchObject({ events: [], command: undefined });
+      expect(bodies(then)).toContain('ONDC delivery partner');
+    });
+
+    it('walks courier, tracking number and photos, then marks shipped with all of them', () => {
+      const order = offNetwork('ready_to_ship');
+      expect(given([]).when({ kind: 'action', action: 'mark_shipped' }, order).events).toMatchObject([{ type: 'WhatsAppShippingStarted' }]);
+      expect(given([started]).when({ kind: 'text', text: '  Blue Dart ' }, order).events).toMatchObject([{ type: 'WhatsAppCourierNamed', data: { courierName: 'Blue Dart' } }]);
+      expect(given([started, courier]).when({ kind: 'text', text: 'BD 123' }, order).events).toMatchObject([{ type: 'WhatsAppTrackingNumberGiven', data: { trackingNumber: 'BD123' } }]);
+      const withPhoto: ConversationEvent = { type: 'WhatsAppShipmentPhotoAdded', data: { image: photo, messageId: 'm-photo' } };
+      expect(given([started, courier, tracking]).when({ kind: 'image', image: photo }, order).replies[0]).toMatchObject({ body: expect.stringContaining('photo 1 saved'), buttons: ['photos_done'] });
+      const done = given([started, courier, tracking, withPhoto]).when({ kind: 'action', action: 'photos_done' }, order);
+      expect(done.command).toEqual({ type: 'MarkShipmentShipped', shipmentId, courierName: 'Blue Dart', trackingNumber: 'BD123', images: [photo] });
+      expect(done.events).toMatchObject([{ type: 'WhatsAppShipmentMarkedShipped' }]);
+      expect(bodies(done)).toContain('The buyer got a delivery OTP');
+    });
+
+    it('keeps the step and explains when the tracking number is not one', () => {
+      const then = given([started, courier]).when({ kind: 'text', text: 'tomorrow!' }, offNetwork('created'));
+      expect(then.events).toEqual([]);
+      expect(bodies(then)).toContain('does not look like a tracking number');
+    });
+
+    it('stays in the photo step when marking shipped is refused', () => {
+      const then = given([started, courier, tracking]).when({ kind: 'text', text: 'done' }, offNetwork('created'), { ok: false, code: 'SHIPMENT_NOT_SHIPPABLE', message: 'no' });
+      expect(then.command?.type).toBe('MarkShipmentShipped');
+      expect(then.events).toEqual([]);
+    });
+
+    it('repeats the open question when tapped again', () => {
+      const then = given([started, courier]).when({ kind: 'action', action: 'mark_shipped' }, offNetwork('created'));
+      expect(then).toMatchObject({ events: [], command: undefined });
+      expect(bodies(then)).toContain('send the tracking number from Blue Dart');
+    });
+  });
+
+  describe('delivery OTP', () => {
+    it('verifies digits (spaces ignored) and closes the conversation when right', () => {
+      const then = given([started, courier, tracking, shipped]).when({ kind: 'text', text: '123 456' }, offNetwork('shipped'));
+      expect(then.command).toEqual({ type: 'VerifyDeliveryOtp', shipmentId, otp: '123456' });
+      expect(then.events).toMatchObject([{ type: 'WhatsAppDeliveryConfirmed' }]);
+    });
+
+    it('tells the tries left when wrong, and offers a fresh OTP when locked', () => {
+      const history = [started, courier, tracking, shipped];
+      const wrong = given(history).when({ kind: 'text', text: '000000' }, offNetwork('shipped'), { ok: false, code: 'DELIVERY_OTP_INCORRECT', message: 'Wrong', attemptsLeft: 2 });
+      expect(wrong.events).toEqual([]);
+      expect(bodies(wrong)).toContain('2 tries left');
+      const locked = given(history).when({ kind: 'text', text: '000000' }, offNetwork('shipped'), { ok: false, code: 'DELIVERY_OTP_LOCKED', message: 'Locked' });
+      expect(locked.replies[0]?.buttons).toEqual(['resend_otp']);
+      expect(given(history).when({ kind: 'action', action: 'resend_otp' }, offNetwork('shipped')).command).toEqual({ type: 'ReissueDeliveryOtp', shipmentId });
+    });
+
+    it('does not guess: text that is no OTP gets a pointer', () => {
+      const then = given([started, courier, tracking, shipped]).when({ kind: 'text', text: 'it was delivered' }, offNetwork('shipped'));
+      expect(then.command).toBeUndefined();
+      expect(bodies(then)).toContain('send the delivery OTP');
+    });
+  });
+
+  it('answers text that fits no open step without acting', () => {
+    const then = given([]).when({ kind: 'text', text: '123456' }, offNetwork('shipped'));
+    expect(then).toMatchObject({ events: [], command: undefined });
+    expect(bodies(then)).toContain('nothing is waiting for an answer');
+  });
+
+  it('ignores a photo no step asked for', () => {
+    const then = given([]).when({ kind: 'image' }, offNetwork('created'));
+    expect(then).toMatchObject({ events: [], command: undefined });
+  });
+
+  it('changes nothing for a message it already acted on', () => {
+    const then = given([started, courier]).when({ kind: 'text', text: 'BD999' }, offNetwork('created'), { ok: true }, 'm-courier');
+    expect(then).toEqual({ events: [], replies: [], command: undefined });
+  });
+
+  it('acts on nothing for a cancelled order', () => {
+    const then = given([started]).when({ kind: 'text', text: 'Blue Dart' }, { ...offNetwork('created'), cancelled: true });
+    expect(then).toMatchObject({ events: [], command: undefined });
+    expect(bodies(then)).toContain('is cancelled');
+  });
+
+  it('reads back only payloads it wrote', () => {
+    expect(parseActionPayload(actionPayload('mark_shipped', 'ord_abc-1'))).toEqual({ action: 'mark_shipped', orderId: 'ord_abc-1' });
+    expect(parseActionPayload('fulfil:ship:../../x')).toBeUndefined();
+    expect(parseActionPayload('fulfil:nope:ord-1')).toBeUndefined();
+  });
+});

@@ -1,0 +1,181 @@
+import {
+  DEFAULT_SENDER_TUNING,
+  cloudApiBody,
+  handshakeChallenge,
+  judgeSendFailure,
+  loadWhatsAppConfig,
+  messageLimitViolation,
+  metaJson,
+  notificationsFor,
+  readWebhookDelivery,
+  signWebhookBody,
+  webhookDelivery,
+  webhookSignatureValid,
+  whatsAppNumberOf,
+} from '@fulfil/whatsapp';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ActiveOrder, OrderEvent } from '@fulfil/domain';
+
+describe('webhook signature (X-Hub-Signature-256)', () => {
+  const secret = 'app-secret-for-tests';
+  const raw = metaJson(webhookDelivery([{ from: '919876543210', id: 'wamid.1', content: { text: 'Courier: DTDC / Surface — ठीक है' } }]), { escapeNonAscii: true });
+
+  it('matches only the bytes as sent', () => {
+    expect(raw).toContain('\\/');
+    expect(raw).toMatch(/\\u0920/);
+    const header = signWebhookBody(Buffer.from(raw), secret);
+    expect(webhookSignatureValid(Buffer.from(raw), header, secret)).toBe(true);
+    expect(webhookSignatureValid(Buffer.from(JSON.stringify(JSON.parse(raw))), header, secret)).toBe(false);
+    expect(webhookSignatureValid(Buffer.from(raw), header, 'other-secret-value')).toBe(false);
+    expect(webhookSignatureValid(Buffer.from(raw), undefined, secret)).toBe(false);
+    expect(webhookSignatureValid(undefined, header, secret)).toBe(false);
+    expect(webhookSignatureValid(Buffer.from(raw), header.replace('sha256=', 'sha1='), secret)).toBe(false);
+  });
+
+  it('answers the handshake only for subscribe with the right token', () => {
+    expect(handshakeChallenge({ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok', 'hub.challenge': '42' }, 'tok')).toBe('42');
+    expect(handshakeChallenge({ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok2', 'hub.challenge': '42' }, 'tok')).toBeUndefined();
+    expect(handshakeChallenge({ 'hub.verify_token': 'tok', 'hub.challenge': '42' }, 'tok')).toBeUndefined();
+  });
+});
+
+describe('webhook payload', () => {
+  it('reads every entry, change, message and status, with both kinds of button', () => {
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '1',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                metadata: { phone_number_id: '111' },
+                messages: [
+                  { from: '919800000001', id: 'w1', timestamp: '1', type: 'button', button: { payload: 'fulfil:rts:o1', text: 'Ready to Ship' } },
+                  { from: '919800000001', id: 'w2', timestamp: '1', type: 'interactive', context: { id: 'wamid.x' }, interactive: { type: 'button_reply', button_reply: { id: 'fulfil:done:o1', title: 'Done' } } },
+                ],
+              },
+            },
+            { field: 'messages', value: { statuses: [{ id: 'wamid.s', status: 'failed', recipient_id: '919800000001', errors: [{ code: 131047, title: 'Re-engagement message' }] }] } },
+          ],
+        },
+        { id: '2', changes: [{ field: 'messages', value: { messages: [{ from: '919800000002', id: 'w3', type: 'image', image: { id: 'media-1', mime_type: 'image/jpeg' } }, { from: '919800000002', id: 'w4', type: 'sticker', sticker: {} }] } }] },
+      ],
+    };
+    const delivery = readWebhookDelivery(JSON.parse(metaJson(body)));
+    expect(delivery.messages.map((m) => [m.id, m.content])).toEqual([
+      ['w1', { kind: 'button', payload: 'fulfil:rts:o1', title: 'Ready to Ship' }],
+      ['w2', { kind: 'button', payload: 'fulfil:done:o1', title: 'Done' }],
+      ['w3', { kind: 'image', mediaId: 'media-1', mimeType: 'image/jpeg' }],
+      ['w4', { kind: 'unsupported', type: 'sticker' }],
+    ]);
+    expect(delivery.statuses).toEqual([{ messageId: 'wamid.s', status: 'failed', recipient: '919800000001', timestamp: '', errors: [{ code: 131047, title: 'Re-engagement message' }] }]);
+  });
+
+  it('reads nothing from other objects or malformed items', () => {
+    expect(readWebhookDelivery({ object: 'page', entry: [] })).toEqual({ messages: [], statuses: [] });
+    expect(readWebhookDelivery({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { messages: [{ id: 'no-sender' }, 'x'] } }] }] })).toEqual({ messages: [], statuses: [] });
+  });
+});
+
+describe('outgoing messages', () => {
+  it('keeps to the interactive limits: 3 buttons, unique titles of at most 20 characters', () => {
+    const to = '919876543210';
+    expect(messageLimitViolation({ type: 'buttons', to, body: 'ok', buttons: [{ id: 'a', title: 'Ready to Ship' }] })).toBeUndefined();
+    expect(messageLimitViolation({ type: 'buttons', to, body: 'ok', buttons: [{ id: 'a', title: 'A title longer than twenty' }] })).toMatch(/title/);
+    expect(messageLimitViolation({ type: 'buttons', to, body: 'ok', buttons: [{ id: 'a', title: 'x' }, { id: 'b', title: 'x' }] })).toMatch(/unique/);
+    const four = ['a', 'b', 'c', 'd'].map((id) => ({ id, title: id }));
+    expect(messageLimitViolation({ type: 'buttons', to, body: 'ok', buttons: four })).toMatch(/1 to 3/);
+    expect(messageLimitViolation({ type: 'text', to: '+91 98', body: 'x' })).toMatch(/recipient/);
+  });
+
+  it('builds the Cloud API bodies', () => {
+    expect(cloudApiBody({ type: 'document', to: '919876543210', mediaId: 'm1', filename: 'invoice.pdf', caption: 'Invoice' })).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '919876543210',
+      type: 'document',
+      document: { id: 'm1', filename: 'invoice.pdf', caption: 'Invoice' },
+    });
+    const template = cloudApiBody({ type: 'template', to: '919876543210', name: 'new_order_alert', language: 'en', bodyParameters: ['o1'], quickReplies: [{ text: 'Ready to Ship', payload: 'fulfil:rts:o1' }] });
+    expect(template['template']).toMatchObject({ components: [{ type: 'body' }, { type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'fulfil:rts:o1' }] }] });
+  });
+});
+
+describe('send failures', () => {
+  const tuning = { ...DEFAULT_SENDER_TUNING, maxAttempts: 3 };
+  it('reports re-engagement and undeliverable for good', () => {
+    expect(judgeSendFailure(131047, 400, 1, tuning)).toMatchObject({ final: true, reason: expect.stringContaining('re-engagement') });
+    expect(judgeSendFailure(131026, 400, 1, tuning)).toEqual({ final: true, reason: 'undeliverable' });
+    expect(judgeSendFailure(100, 400, 1, tuning)).toMatchObject({ final: true });
+  });
+  it('retries rate limits and outages with growing backoff, then gives up', () => {
+    expect(judgeSendFailure(130429, 400, 1, tuning)).toEqual({ final: false, retryInMs: 1000, reason: 'rate limited (error 130429)' });
+    expect(judgeSendFailure(131056, 400, 2, tuning)).toMatchObject({ final: false, retryInMs: 2000 });
+    expect(judgeSendFailure(undefined, undefined, 1, tuning)).toMatchObject({ final: false });
+    expect(judgeSendFailure(undefined, 503, 1, tuning)).toMatchObject({ final: false });
+    expect(judgeSendFailure(130429, 400, 3, tuning)).toMatchObject({ final: true, reason: expect.stringContaining('gave up after 3') });
+  });
+});
+
+describe('order notifications', () => {
+  const order = {
+    status: 'active',
+    orderId: 'o1',
+    sellerId: 's1',
+    buyer: { name: 'Asha', phone: '9123456780' },
+    shipments: [{ shipmentId: 'sh1', mode: 'off-network', status: 'shipped' }],
+    invoice: { current: { invoiceNumber: 'INV/00007' } },
+  } as unknown as ActiveOrder;
+  const ctx = { sellerNumber: '919876543210', defaultCountryCode: '91' };
+
+  it('sends the buyer the OTP by reference only: the plan carries the sequence, never the OTP', () => {
+    const event = { type: 'DeliveryOtpIssued', data: { orderId: 'o1', shipmentId: 'sh1', otpSequence: 1, issuedAt: '', expiresAt: '' } } as OrderEvent;
+    expect(notificationsFor('e1', event, order, ctx)).toEqual([{ key: 'e1:0', to: '919123456780', purpose: 'delivery-otp', message: { kind: 'delivery-otp', orderId: 'o1', shipmentId: 'sh1', otpSequence: 1 } }]);
+  });
+
+  it('sends the invoice before the label when the first label exists', () => {
+    const event = { type: 'ShippingLabelGenerated', data: { orderId: 'o1', shipmentId: 'sh1', labelVersion: 1, generatedAt: '' } } as OrderEvent;
+    expect(notificationsFor('e2', event, order, ctx).map((n) => [n.key, n.message.kind])).toEqual([
+      ['e2:0', 'invoice-document'],
+      ['e2:1', 'label-document'],
+    ]);
+  });
+
+  it('sends sellers nothing without a WhatsApp number', () => {
+    const event = { type: 'OrderReceived', data: { orderId: 'o1', totalPaise: 100, paymentMethod: 'cod' } } as unknown as OrderEvent;
+    expect(notificationsFor('e3', event, order, { ...ctx, sellerNumber: undefined })).toEqual([]);
+    expect(notificationsFor('e3', event, order, ctx)[0]?.message).toMatchObject({ kind: 'order-template', amount: '₹1.00', payment: 'Cash on delivery' });
+  });
+
+  it('normalises buyer phone numbers', () => {
+    expect(whatsAppNumberOf('+91 91234 56780', '91')).toBe('919123456780');
+    expect(whatsAppNumberOf('09123456780', '91')).toBe('919123456780');
+    expect(whatsAppNumberOf('12', '91')).toBeUndefined();
+  });
+});
+
+describe('WhatsApp configuration', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wa-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('uses the sandbox with generated secrets that stay the same across starts', () => {
+    const first = loadWhatsAppConfig({}, dir);
+    expect(first.channel).toEqual({ kind: 'sandbox', directory: join(dir, 'whatsapp-sandbox') });
+    expect(loadWhatsAppConfig({}, dir)).toMatchObject({ appSecret: first.appSecret, verifyToken: first.verifyToken });
+  });
+
+  it('names the one variable that is missing or wrong', () => {
+    expect(() => loadWhatsAppConfig({ WHATSAPP_ACCESS_TOKEN: 'token' }, dir)).toThrow('Invalid configuration: WHATSAPP_PHONE_NUMBER_ID is required when WHATSAPP_ACCESS_TOKEN is set');
+    expect(() => loadWhatsAppConfig({ WHATSAPP_GRAPH_API_VERSION: '21' }, dir)).toThrow(/WHATSAPP_GRAPH_API_VERSION/);
+    const cloud = loadWhatsAppConfig(
+      { WHATSAPP_ACCESS_TOKEN: 'token', WHATSAPP_PHONE_NUMBER_ID: '1234567890', WHATSAPP_APP_SECRET: 'a'.repeat(32), WHATSAPP_VERIFY_TOKEN: 'verify', WHATSAPP_GRAPH_API_VERSION: 'v22.0' },
+      dir,
+    );
+    expect(cloud.channel).toMatchObject({ kind: 'cloud', graphApiVersion: 'v22.0', phoneNumberId: '1234567890' });
+    expect(cloud.sender.pairIntervalMs).toBe(1000);
+  });
+});
