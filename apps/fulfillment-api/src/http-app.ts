@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EngineMetrics, PROBLEM_CONTENT_TYPE, ProblemDetails, problem, strictValidationPipe } from '@fulfil/platform';
 import { ENGINE_METRICS } from './metrics/metrics.controller';
 import { MAX_IMAGE_BYTES } from './uploads/image-store';
@@ -46,6 +46,29 @@ function refuseUnparsable(error: Error & { code?: string }, socket: Duplex): voi
   socket.destroy(error);
 }
 
+/** How often, while closing, connections that have just gone idle are ended. */
+const IDLE_REAP_INTERVAL_MS = 100;
+
+/**
+ * Closing the server ends only the connections idle at that moment. A keep-alive connection busy
+ * with a request then stays open after its response until the keep-alive timeout (72 s), holding
+ * shutdown past any grace period. While closing, responses say `Connection: close`, and
+ * connections that go idle anyway (a response already on its way) are ended as they do.
+ */
+function endConnectionsWhenClosing(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    const reap = setInterval(() => fastify.server.closeIdleConnections(), IDLE_REAP_INTERVAL_MS).unref();
+    fastify.server.once('close', () => clearInterval(reap));
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+}
+
 function refuse(reply: FastifyReply, body: ProblemDetails): FastifyReply {
   return reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }
@@ -77,6 +100,7 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
     rawBody: true,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  endConnectionsWhenClosing(fastify);
   await app.register(multipart as never, { limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 5, parts: 6 } });
   fastify.addHook('preValidation', async (request, reply) => {
     if (depthExceeds(request.body, MAX_JSON_DEPTH)) {
