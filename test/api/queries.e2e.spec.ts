@@ -1,5 +1,7 @@
 import { assertDocumentToolsInstalled, decodeBarcodes, pageSizes, pdfText } from '../documents/pdf-tools';
 import { freshId, orderInput } from '../support/fixtures';
+import { READ_WAIT_LIMIT_MS } from '@fulfil/fulfillment-api';
+import { READ_MODELS, type ReadModels } from '@fulfil/read-models';
 import { ApiHarness, startApi, storesUnderTest } from '../support/api-harness';
 import { binaryBody } from '../support/binary-body';
 
@@ -100,10 +102,29 @@ describe.each(storesUnderTest())('queries from the read models on %s', (_name, s
       await get(`/v1/orders/${freshId('ord')}`).expect(404);
     });
 
-    it('answers 503 with Retry-After when the read models cannot reach the position in time', async () => {
-      const response = await get(`/v1/orders?minPosition=${10n ** 30n}`).expect(503);
-      expect(response.headers['retry-after']).toBe('1');
-      expect(response.body.code).toBe('READ_MODELS_BEHIND');
+    it('refuses at once a position no command has answered, beyond what the store has written', async () => {
+      const asked = Date.now();
+      for (const request of [get(`/v1/orders?minPosition=${10n ** 30n}`), get(`/v1/orders/${received.orderId}`).set('x-min-position', String(10n ** 30n))]) {
+        const response = await request.expect(400);
+        expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: expect.stringMatching(/(minPosition|x-min-position): is beyond the last position written/) });
+      }
+      expect(Date.now() - asked).toBeLessThan(READ_WAIT_LIMIT_MS);
+    });
+
+    it('answers 503 with Retry-After while the read models cannot reach a written position in time', async () => {
+      const readModels = api.app.get<ReadModels>(READ_MODELS);
+      await readModels.stop();
+      try {
+        const unprojected = await receive();
+        const response = await get(`/v1/orders?minPosition=${unprojected.position}`).expect(503);
+        expect(response.headers['retry-after']).toBe('1');
+        expect(response.body.code).toBe('READ_MODELS_BEHIND');
+      } finally {
+        readModels.start();
+      }
+      // Once the projections run again, the same position is reached.
+      const caughtUp = await receive();
+      await get(`/v1/orders/${caughtUp.orderId}?minPosition=${caughtUp.position}`).expect(200);
     }, 15_000);
 
     it('counts orders per status on the dashboard, and lists invoices in the register', async () => {

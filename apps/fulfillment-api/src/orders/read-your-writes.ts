@@ -35,7 +35,11 @@ export class ReadYourWrites {
     const header = request.headers[MIN_POSITION_HEADER];
     const asked = query.minPosition ?? (Array.isArray(header) ? header[0] : header);
     if (asked === undefined) return;
-    if (!POSITION.test(asked)) throw new ValidationError([{ field: MIN_POSITION_HEADER, message: 'must be a store position (digits) from a command response' }]);
+    const field = query.minPosition !== undefined ? 'minPosition' : MIN_POSITION_HEADER;
+    if (!POSITION.test(asked)) throw new ValidationError([{ field, message: 'must be a store position (digits) from a command response' }]);
+    // No command has answered a position the store has not written: waiting for one would only end in a misleading 503.
+    const head = await this.projections.headPosition();
+    if (BigInt(asked) > head) throw new ValidationError([{ field, message: `is beyond the last position written (${head}); pass the position a command answered` }]);
     if (await this.projections.waitForPosition(BigInt(asked), READ_WAIT_LIMIT_MS)) return;
     throw new ProblemError(
       problem(503, 'READ_MODELS_BEHIND', 'Read models behind', `The read models did not reach position ${asked} within ${READ_WAIT_LIMIT_MS} ms; retry shortly`, { minPosition: asked }),

@@ -32,6 +32,11 @@ export class ProjectionStatus {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** The last position the store has written: no command has answered a later one. */
+  headPosition(): Promise<Position> {
+    return this.store.headPosition();
+  }
+
   async status(): Promise<ProjectionStatusEntry[]> {
     const headPosition = await this.store.headPosition();
     return Promise.all(this.runners.map((runner) => this.entry(runner, headPosition)));
