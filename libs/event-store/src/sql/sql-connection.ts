@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { Client, Pool } from 'pg';
+import { inPgTransaction } from './pg-transaction';
 
 export type SqlValue = string | number | boolean | null | string[];
 
@@ -70,26 +71,7 @@ export async function openPostgres(databaseUrl: string, schema = 'public'): Prom
     async exec(sql) {
       await pool.query(sql);
     },
-    async transaction(work) {
-      const client = await pool.connect();
-      // A checked-out client has no pool listener: a connection the server ends between two
-      // queries would otherwise crash the process. The next query fails instead, and the pool
-      // discards the broken client on release.
-      const ignore = () => undefined;
-      client.on('error', ignore);
-      try {
-        await client.query('BEGIN');
-        const result = await work({ query: async (sql, params = []) => (await client.query(sql, [...params])).rows });
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.off('error', ignore);
-        client.release();
-      }
-    },
+    transaction: (work) => inPgTransaction(pool, (client) => work({ query: async (sql, params = []) => (await client.query(sql, [...params])).rows })),
     async listen(channel, onNotify) {
       const client = new Client({ connectionString: databaseUrl, options });
       client.on('error', () => undefined);

@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { inPgTransaction } from '@fulfil/event-store';
 import type { SqlDatabase, SqlExecutor, SqlParam, SqlResult } from './sql-database';
 
 function executor(target: Pool | PoolClient): SqlExecutor {
@@ -8,27 +9,6 @@ function executor(target: Pool | PoolClient): SqlExecutor {
       return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
     },
   };
-}
-
-async function inTransaction<T>(pool: Pool, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  // A checked-out client has no pool listener: a connection the server ends between two queries
-  // would otherwise crash the process. The next query fails instead, and the pool discards the
-  // broken client on release.
-  const ignore = () => undefined;
-  client.on('error', ignore);
-  try {
-    await client.query('BEGIN');
-    const result = await work(executor(client));
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.off('error', ignore);
-    client.release();
-  }
 }
 
 export interface PostgresDatabaseOptions {
@@ -49,7 +29,7 @@ export function openPostgresDatabase(options: PostgresDatabaseOptions): SqlDatab
   const plain = executor(pool);
   return {
     query: plain.query,
-    transaction: (work) => inTransaction(pool, work),
+    transaction: (work) => inPgTransaction(pool, (client) => work(executor(client))),
     close: () => pool.end(),
   };
 }
