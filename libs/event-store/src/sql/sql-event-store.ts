@@ -19,7 +19,7 @@ import type {
   Subscription,
 } from '../event-store';
 import type { SqlConnection, SqlRunner, SqlValue } from './sql-connection';
-import { SqlSubscription } from './sql-subscription';
+import { SqlSubscription, TAIL_PAGE_SIZE, type TailRead, type TailSource } from './sql-subscription';
 
 const CHANNEL = 'fulfilment_events_appended';
 /** Any constant works: it only has to be the same for every writer of this database. */
@@ -113,9 +113,12 @@ function checkExpected(stream: StreamName, expected: ExpectedRevision, current: 
  * commit order and an event becomes visible only after every event with a lower position. A
  * reader therefore never sees position N+1 while N could still commit; see ADR 0002.
  */
-export class SqlEventStore implements EventStore {
+export class SqlEventStore implements EventStore, TailSource {
   private readonly appended = new EventEmitter();
   private stopListening: (() => Promise<void>) | undefined;
+  /** Counts the appends this process has heard of; a tail read serves only readers of its own count. */
+  private generation = 0;
+  private sharedTail: { generation: number; after: Position; read: Promise<TailRead> } | undefined;
 
   private constructor(private readonly db: SqlConnection) {
     this.appended.setMaxListeners(0);
@@ -124,8 +127,10 @@ export class SqlEventStore implements EventStore {
   static async open(db: SqlConnection): Promise<SqlEventStore> {
     const store = new SqlEventStore(db);
     await guarded(() => db.exec(SCHEMA));
-    // Other processes appending to the same server wake our subscriptions; our own appends do it directly.
-    store.stopListening = await db.listen(CHANNEL, () => store.appended.emit('appended'));
+    // Other processes appending to the same server wake our subscriptions; our own appends do it
+    // directly. An embedded database has no other process, and its own NOTIFY would wake every
+    // subscription a second time for each append.
+    if (db.kind === 'postgres') store.stopListening = await db.listen(CHANNEL, () => store.announceAppend());
     return store;
   }
 
@@ -151,8 +156,35 @@ export class SqlEventStore implements EventStore {
         return { nextExpectedRevision: first + BigInt(events.length) - 1n, position: last };
       }),
     );
-    this.appended.emit('appended');
+    this.announceAppend();
     return result;
+  }
+
+  private announceAppend(): void {
+    this.generation++;
+    this.appended.emit('appended');
+  }
+
+  /**
+   * The head, then every event after `after` up to a page. One append wakes every live projection
+   * and reaction of this process at the same position: they share the read in flight instead of
+   * each querying the store. A read is shared only while it runs and only with readers that heard
+   * of no later append, so none gets an answer older than its own wake-up.
+   */
+  readTail(after: Position): Promise<TailRead> {
+    const shared = this.sharedTail;
+    if (shared && shared.generation === this.generation && shared.after === after) return shared.read;
+    const read = (async (): Promise<TailRead> => {
+      const head = await this.headPosition();
+      const events = await this.readAll({ after, maxCount: TAIL_PAGE_SIZE });
+      return { head, events, complete: events.length < TAIL_PAGE_SIZE };
+    })();
+    this.sharedTail = { generation: this.generation, after, read };
+    const forget = () => {
+      if (this.sharedTail?.read === read) this.sharedTail = undefined;
+    };
+    read.then(forget, forget);
+    return read;
   }
 
   private async currentRevision(tx: SqlRunner, stream: StreamName): Promise<StreamRevision | undefined> {

@@ -1,14 +1,36 @@
 import type { EventEmitter } from 'node:events';
 import { EventStoreUnavailableError } from '../errors';
-import type { EventStore, Position, SubscribeOptions, Subscription } from '../event-store';
+import type { EventFilter, EventStore, Position, RecordedEvent, SubscribeOptions, Subscription } from '../event-store';
 
 const PAGE_SIZE = 500;
+export const TAIL_PAGE_SIZE = PAGE_SIZE;
 /** Appends by other processes without LISTEN (or a lost notification) are still found this often. */
 const POLL_INTERVAL_MS = 1_000;
 const MAX_RETRY_DELAY_MS = 5_000;
 
+/** What one read of the tail saw: the head, then every event after the reader's position, unfiltered. */
+export interface TailRead {
+  head: Position;
+  events: RecordedEvent[];
+  /** Fewer than a page: everything up to `head` is in `events`. */
+  complete: boolean;
+}
+
+/** A store whose live subscriptions share reads of its tail. */
+export interface TailSource extends Pick<EventStore, 'headPosition' | 'readAll'> {
+  readTail(after: Position): Promise<TailRead>;
+}
+
+/** The in-memory twin of the SQL filter (`LIKE 'prefix%'`). */
+function matches(filter: EventFilter | undefined, event: RecordedEvent): boolean {
+  if (!filter || filter.prefixes.length === 0) return true;
+  const value = filter.kind === 'eventType' ? event.type : event.stream;
+  return filter.prefixes.some((prefix) => value.startsWith(prefix));
+}
+
 /**
- * Catch-up then live delivery by paging `readAll`. Every page is read after the head position, so
+ * Catch-up then live delivery by paging `readAll`; once caught up, by the tail reads the store
+ * shares among its live subscriptions, filtered here. Every page is read after the head position, so
  * when a page comes back short, everything up to that head has been seen: a filtered
  * subscription can then checkpoint past events it was not interested in.
  */
@@ -23,7 +45,7 @@ export class SqlSubscription implements Subscription {
   private readonly onAppended = () => this.signal();
 
   private constructor(
-    private readonly store: EventStore,
+    private readonly store: TailSource,
     private readonly appended: EventEmitter,
     private readonly options: SubscribeOptions,
   ) {
@@ -38,7 +60,7 @@ export class SqlSubscription implements Subscription {
     this.running = this.run();
   }
 
-  static start(store: EventStore, appended: EventEmitter, options: SubscribeOptions): SqlSubscription {
+  static start(store: TailSource, appended: EventEmitter, options: SubscribeOptions): SqlSubscription {
     return new SqlSubscription(store, appended, options);
   }
 
@@ -56,10 +78,11 @@ export class SqlSubscription implements Subscription {
   private async run(): Promise<void> {
     let position: Position = this.options.after ?? 0n;
     let failures = 0;
+    let live = false;
     try {
       while (!this.stopped) {
         try {
-          position = await this.deliverAvailable(position);
+          position = live ? await this.deliverTail(position) : await this.deliverAvailable(position);
           failures = 0;
         } catch (error) {
           if (!(error instanceof EventStoreUnavailableError)) throw error;
@@ -68,6 +91,7 @@ export class SqlSubscription implements Subscription {
           continue;
         }
         if (this.stopped) break;
+        live = true;
         this.resolveCaughtUp();
         this.options.onCaughtUp?.();
         await this.pause(POLL_INTERVAL_MS);
@@ -101,6 +125,30 @@ export class SqlSubscription implements Subscription {
         position = head;
       }
       return position;
+    }
+  }
+
+  /** Live: what the shared tail read holds after `from`, then the checkpoint past what the filter left out. */
+  private async deliverTail(from: Position): Promise<Position> {
+    let position = from;
+    for (;;) {
+      this.woken = false;
+      const tail = await this.store.readTail(position);
+      let scanned = position;
+      for (const event of tail.events) {
+        if (this.stopped) return position;
+        if (matches(this.options.filter, event)) {
+          await this.options.onEvent(event);
+          position = event.position;
+        }
+        scanned = event.position;
+      }
+      const reached = tail.complete && tail.head > scanned ? tail.head : scanned;
+      if (reached > position) {
+        await this.options.onCheckpoint?.(reached);
+        position = reached;
+      }
+      if (tail.complete) return position;
     }
   }
 

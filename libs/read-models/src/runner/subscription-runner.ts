@@ -18,6 +18,13 @@ export interface RunnerTuning {
   maxRetryDelayMs: number;
 }
 
+/**
+ * How often a checkpoint that only passes events the filter left out is written. Every append
+ * moves every subscriber; writing each of those moves would cost a read-model write per
+ * subscriber per append. A crash loses at most this much skipping, which a restart redoes.
+ */
+const SKIP_CHECKPOINT_INTERVAL_MS = 1_000;
+
 export const DEFAULT_RUNNER_TUNING: RunnerTuning = { batchSize: 500, attemptsPerEvent: 3, retryDelayMs: 200, maxRetryDelayMs: 10_000 };
 
 export interface RunnerLogger {
@@ -70,6 +77,9 @@ const isEventFault = (error: unknown): boolean => !causedBy(error, CheckpointMov
 export class SubscriptionRunner {
   private currentState: RunnerState = 'stopped';
   private currentPosition: Position = 0n;
+  /** Where the stored checkpoint stands: behind `currentPosition` by skipped events only. */
+  private storedPosition: Position = 0n;
+  private skipStoredAt = 0;
   private currentFailure: SubscriberFailure | undefined;
   private stopping = false;
   private supervision: Promise<void> | undefined;
@@ -128,7 +138,11 @@ export class SubscriptionRunner {
       this.endLive?.();
     }
     await this.supervision;
-    if (this.currentState !== 'failed') this.setState('stopped');
+    if (this.currentState !== 'failed') {
+      // Best effort: a restart redoes unstored skipping, so a database already gone must not fail the shutdown.
+      await this.storeSkipped().catch((error: unknown) => this.deps.logger.warn(`Subscriber ${this.name} could not store its checkpoint on stop: ${describe(error)}`));
+      this.setState('stopped');
+    }
   }
 
   /** Restarts the run after anything but a poison event: a moved checkpoint at once, other errors after a growing pause. */
@@ -164,6 +178,7 @@ export class SubscriptionRunner {
     }
     this.currentFailure = undefined;
     this.currentPosition = checkpoint.position;
+    this.storedPosition = checkpoint.position;
     this.setState('catching_up');
     await this.catchUp();
     if (!this.stopping) await this.followLive();
@@ -232,9 +247,10 @@ export class SubscriptionRunner {
     const last = events[events.length - 1]!.position;
     await this.deps.db.transaction(async (sql) => {
       // First statement: it fences out a concurrent writer and locks the row until commit.
-      await this.deps.checkpoints.advance(sql, this.name, this.currentPosition, last);
+      await this.deps.checkpoints.advance(sql, this.name, this.storedPosition, last);
       await projection.apply({ sql, table: this.tables! }, events);
     });
+    this.storedPosition = last;
     this.advanceTo(last);
   }
 
@@ -242,7 +258,8 @@ export class SubscriptionRunner {
   private async handleReaction(reaction: Reaction, events: RecordedEvent[]): Promise<void> {
     for (const event of events) {
       await this.withAttempts(event, () => reaction.handle(event));
-      await this.deps.checkpoints.advance(this.deps.db, this.name, this.currentPosition, event.position);
+      await this.deps.checkpoints.advance(this.deps.db, this.name, this.storedPosition, event.position);
+      this.storedPosition = event.position;
       this.advanceTo(event.position);
     }
   }
@@ -281,11 +298,18 @@ export class SubscriptionRunner {
     return new PoisonEventError(failure, { cause: error });
   }
 
-  /** Events the filter excluded were passed: move the checkpoint past them so lag and restarts see it. */
+  /** Events the filter excluded were passed: lag and read-your-writes see it at once, the stored checkpoint at most a second later. */
   private async skipTo(position: Position): Promise<void> {
     if (position <= this.currentPosition) return;
-    await this.deps.checkpoints.advance(this.deps.db, this.name, this.currentPosition, position);
     this.advanceTo(position);
+    if (Date.now() - this.skipStoredAt >= SKIP_CHECKPOINT_INTERVAL_MS) await this.storeSkipped();
+  }
+
+  private async storeSkipped(): Promise<void> {
+    if (this.currentPosition <= this.storedPosition) return;
+    await this.deps.checkpoints.advance(this.deps.db, this.name, this.storedPosition, this.currentPosition);
+    this.storedPosition = this.currentPosition;
+    this.skipStoredAt = Date.now();
   }
 
   private advanceTo(position: Position): void {
