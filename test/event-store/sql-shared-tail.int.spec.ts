@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { createEventStore, SqlEventStore, type EventFilter, type EventStore, type Position, type RecordedEvent } from '@fulfil/event-store';
 
 /** Polls until `probe` holds, or fails naming `what` at the deadline. */
@@ -86,4 +88,40 @@ function matches(filter: EventFilter | undefined, event: RecordedEvent): boolean
   if (!filter) return true;
   const value = filter.kind === 'eventType' ? event.type : event.stream;
   return filter.prefixes.some((prefix) => value.startsWith(prefix));
+}
+
+const databaseUrl = process.env['DATABASE_URL'];
+// Only where a server is configured (CI always has one); sql.int.spec.ts states the same rule.
+if (databaseUrl) {
+  describe('live subscriptions of two processes on one PostgreSQL server', () => {
+    const schema = `tail_${randomBytes(4).toString('hex')}`;
+
+    afterAll(async () => {
+      const client = new Client({ connectionString: databaseUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    });
+
+    it("deliver each other's appends, in order, besides their own", async () => {
+      const [mine, theirs] = [await createEventStore({ kind: 'postgres', databaseUrl, schema }), await createEventStore({ kind: 'postgres', databaseUrl, schema })];
+      const received: Position[] = [];
+      const subscription = mine.subscribe({
+        onEvent: async (event) => {
+          received.push(event.position);
+        },
+      });
+      try {
+        await subscription.caughtUp;
+        const written: Position[] = [];
+        for (let i = 0; i < 10; i++) written.push((await (i % 2 ? mine : theirs).append(`order-${i}`, [{ type: 'OrderReceived', data: {} }], { expectedRevision: 'no_stream' })).position);
+        await until('both processes’ appends to arrive', () => received.length >= written.length);
+        expect(received).toEqual(written);
+      } finally {
+        await subscription.stop();
+        await theirs.close();
+        await mine.close();
+      }
+    });
+  });
 }

@@ -20,7 +20,7 @@ export function closeOnSignals(app: INestApplicationContext, name: string, grace
     closing = true;
     say(`${signal} received, finishing in-flight work`);
     setTimeout(() => {
-      say(`still closing after ${graceMs} ms, exiting (still open: ${process.getActiveResourcesInfo().join(", ") || "nothing"})`);
+      say(`still closing after ${graceMs} ms, exiting (still open: ${process.getActiveResourcesInfo().join(', ') || 'nothing'})`);
       process.exit(1);
     }, graceMs).unref();
     app.close().then(

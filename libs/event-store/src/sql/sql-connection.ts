@@ -18,8 +18,8 @@ export interface SqlConnection extends SqlRunner {
   /** Several statements without parameters (schema set-up). */
   exec(sql: string): Promise<void>;
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
-  /** Calls `onNotify` whenever another session (or this one) sends NOTIFY on the channel. */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /** Calls `onNotify` with the payload whenever another session (or this one) sends NOTIFY on the channel. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -76,7 +76,7 @@ export async function openPostgres(databaseUrl: string, schema = 'public'): Prom
       const client = new Client({ connectionString: databaseUrl, options });
       client.on('error', () => undefined);
       await client.connect();
-      client.on('notification', onNotify);
+      client.on('notification', (message) => onNotify(message.payload ?? ''));
       await client.query(`LISTEN ${channel}`);
       return async () => {
         await client.end().catch(() => undefined);

@@ -115,6 +115,8 @@ function checkExpected(stream: StreamName, expected: ExpectedRevision, current: 
  */
 export class SqlEventStore implements EventStore, TailSource {
   private readonly appended = new EventEmitter();
+  /** Sent with each NOTIFY, so this store does not take its own appends, already announced, for another process's. */
+  private readonly instanceId = randomUUID();
   private stopListening: (() => Promise<void>) | undefined;
   /** Counts the appends this process has heard of; a tail read serves only readers of its own count. */
   private generation = 0;
@@ -128,9 +130,12 @@ export class SqlEventStore implements EventStore, TailSource {
     const store = new SqlEventStore(db);
     await guarded(() => db.exec(SCHEMA));
     // Other processes appending to the same server wake our subscriptions; our own appends do it
-    // directly. An embedded database has no other process, and its own NOTIFY would wake every
-    // subscription a second time for each append.
-    if (db.kind === 'postgres') store.stopListening = await db.listen(CHANNEL, () => store.announceAppend());
+    // directly. An embedded database has no other process.
+    if (db.kind === 'postgres') {
+      store.stopListening = await db.listen(CHANNEL, (payload) => {
+        if (payload !== store.instanceId) store.announceAppend();
+      });
+    }
     return store;
   }
 
@@ -151,7 +156,7 @@ export class SqlEventStore implements EventStore, TailSource {
            RETURNING position`,
           [stream, first.toString(), payload],
         );
-        await tx.query(`SELECT pg_notify('${CHANNEL}', '')`);
+        await tx.query(`SELECT pg_notify('${CHANNEL}', $1)`, [this.instanceId]);
         const last = rows.reduce((max, r) => (BigInt(r.position) > max ? BigInt(r.position) : max), 0n);
         return { nextExpectedRevision: first + BigInt(events.length) - 1n, position: last };
       }),
