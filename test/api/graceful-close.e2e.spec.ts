@@ -2,15 +2,7 @@ import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sellerProfile } from '../support/fixtures';
 import { startApi, type ApiHarness } from '../support/api-harness';
-
-/** Polls `probe` until it holds or the deadline passes. */
-async function until(what: string, probe: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { until } from '../support/until';
 
 /** Rejects when `promise` has not settled within `ms`. */
 function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
@@ -59,7 +51,7 @@ describe('closing the HTTP app under load', () => {
     await arrived;
 
     const closed = api.close();
-    await until('the server to stop listening', () => !server.listening);
+    await until('the server to stop listening', () => !server.listening, 10_000, 10);
     req.end(body.slice(10));
     const { message, text } = await within(20_000, 'the in-flight response', response);
     expect(message.statusCode).toBe(201);

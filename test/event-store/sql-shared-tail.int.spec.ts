@@ -1,15 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createEventStore, SqlEventStore, type EventFilter, type EventStore, type Position, type RecordedEvent } from '@fulfil/event-store';
-
-/** Polls until `probe` holds, or fails naming `what` at the deadline. */
-async function until(what: string, probe: () => boolean, deadlineMs = 20_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { until } from '../support/until';
 
 /**
  * Live subscriptions of one process share their reads of the store's tail (one append wakes them
@@ -63,7 +55,7 @@ describe('live subscriptions sharing reads of the SQL store tail (PGlite)', () =
       const all = await store.readAll({ maxCount: 10_000 });
       const expected = filters.map((filter) => all.filter((e) => matches(filter, e)).map((e) => e.position));
       const reachedHead = (i: number) => (received[i]!.at(-1)?.position ?? 0n) >= head || checkpoints[i]! >= head;
-      await until('every subscription to reach the head', () => filters.every((_, i) => reachedHead(i)));
+      await until('every subscription to reach the head', () => filters.every((_, i) => reachedHead(i)), 20_000, 10);
       expect(received.map((events) => events.map((e) => e.position))).toEqual(expected);
     } finally {
       await Promise.all(subscriptions.map((s) => s.stop()));
@@ -115,7 +107,7 @@ if (databaseUrl) {
         await subscription.caughtUp;
         const written: Position[] = [];
         for (let i = 0; i < 10; i++) written.push((await (i % 2 ? mine : theirs).append(`order-${i}`, [{ type: 'OrderReceived', data: {} }], { expectedRevision: 'no_stream' })).position);
-        await until('both processes’ appends to arrive', () => received.length >= written.length);
+        await until('both processes’ appends to arrive', () => received.length >= written.length, 20_000, 10);
         expect(received).toEqual(written);
       } finally {
         await subscription.stop();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../support/free-port';
+import { until } from '../../support/until';
 import { BUILT_ENGINE_DIR, LOGS_DIR } from './paths';
 
 /** How the suite starts one engine: the store it runs on and the secrets it holds, so the tests can compute OTPs. */
@@ -18,17 +19,6 @@ export const newEngineSecrets = (): Pick<EngineOptions, 'deliveryOtpSecret' | 'p
   deliveryOtpSecret: randomBytes(32).toString('hex'),
   platformApiKey: `fep_${randomBytes(24).toString('base64url')}`,
 });
-
-
-/** Polls until `probe` is true, or fails with `what` at the deadline: the suite never sleeps a fixed time. */
-export async function until(what: string, probe: () => Promise<boolean>, deadlineMs = 60_000, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${deadlineMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
 
 /** The built all-in-one engine as a child process, with everything it printed kept for the log checks. */
 export class EngineProcess {
