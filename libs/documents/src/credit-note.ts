@@ -1,17 +1,7 @@
-import { computeTaxInvoice } from '../../domain/src/gst';
 import type { CreditNoteDocument } from './document-inputs';
 import { formatIndianDate, parseDocumentDate } from './formatting';
-import {
-  A4_MARGINS,
-  closingSection,
-  GST_DOCUMENT_STYLES,
-  headingRow,
-  lineTable,
-  pageFooter,
-  partiesTable,
-  totalsSection,
-} from './gst-document-layout';
-import { DEFAULT_FONT, renderPdf } from './pdf-renderer';
+import { closingSection, documentTax, gstA4Document, headingRow, lineTable, partiesTable, totalsSection } from './gst-document-layout';
+import { renderPdf } from './pdf-renderer';
 
 /**
  * A GST credit note (rule 53) cancelling all or part of an invoice: it cites the invoice's number
@@ -21,36 +11,24 @@ import { DEFAULT_FONT, renderPdf } from './pdf-renderer';
 export async function renderCreditNote(input: CreditNoteDocument): Promise<Buffer> {
   const creditNoteDate = parseDocumentDate(input.creditNoteDate, 'creditNoteDate');
   const originalInvoiceDate = parseDocumentDate(input.originalInvoice.date, 'originalInvoice.date');
-  const tax = computeTaxInvoice({
-    supplierStateCode: input.supplier.stateCode,
-    placeOfSupplyStateCode: input.buyer.stateCode,
-    lines: input.lines,
-    charges: input.charges,
-  });
+  const tax = documentTax(input);
   const label = `Credit Note ${input.creditNoteNumber}`;
   return renderPdf(
-    {
-      pageSize: 'A4',
-      pageMargins: A4_MARGINS,
-      defaultStyle: { font: DEFAULT_FONT, fontSize: 8 },
-      styles: GST_DOCUMENT_STYLES,
-      footer: pageFooter(`${label} against Tax Invoice ${input.originalInvoice.number}`),
-      content: [
-        headingRow('CREDIT NOTE', undefined),
-        partiesTable(input.supplier, input.buyer, [
-          ['Credit Note No.', input.creditNoteNumber],
-          ['Credit Note Date', formatIndianDate(creditNoteDate)],
-          ['Against Invoice No.', input.originalInvoice.number],
-          ['Invoice Date', formatIndianDate(originalInvoiceDate)],
-          ['Order ID', input.orderId],
-        ]),
-        { text: [{ text: 'Reason: ', bold: true }, input.reason], margin: [0, 8, 0, 0] },
-        { text: 'Amounts reversed', bold: true, margin: [0, 6, 0, 0] },
-        lineTable(tax),
-        totalsSection(tax, 'Total Credit'),
-        closingSection(input.supplier.legalName),
-      ],
-    },
+    gstA4Document(`${label} against Tax Invoice ${input.originalInvoice.number}`, [
+      headingRow('CREDIT NOTE', undefined),
+      partiesTable(input.supplier, input.buyer, [
+        ['Credit Note No.', input.creditNoteNumber],
+        ['Credit Note Date', formatIndianDate(creditNoteDate)],
+        ['Against Invoice No.', input.originalInvoice.number],
+        ['Invoice Date', formatIndianDate(originalInvoiceDate)],
+        ['Order ID', input.orderId],
+      ]),
+      { text: [{ text: 'Reason: ', bold: true }, input.reason], margin: [0, 8, 0, 0] },
+      { text: 'Amounts reversed', bold: true, margin: [0, 6, 0, 0] },
+      lineTable(tax),
+      totalsSection(tax, 'Total Credit'),
+      closingSection(input.supplier.legalName),
+    ]),
     creditNoteDate,
     label,
   );

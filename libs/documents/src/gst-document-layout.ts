@@ -1,13 +1,14 @@
-import type { Content, ContentTable, CustomTableLayout, DynamicContent, StyleDictionary, TableCell } from 'pdfmake/interfaces';
-import { gstStateName, rupeesInWords, type ComputedCharge, type ComputedLine, type TaxComputation } from '../../domain/src/gst';
+import type { Content, ContentTable, CustomTableLayout, DynamicContent, StyleDictionary, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
+import { computeTaxInvoice, gstStateName, rupeesInWords, type ComputedCharge, type ComputedLine, type TaxableSupply, type TaxComputation } from '../../domain/src/gst';
 import type { BuyerDetails, SupplierDetails } from './document-inputs';
 import { formatPaise, formatPercent, formatRupees } from './formatting';
+import { DEFAULT_FONT } from './pdf-renderer';
 
 /** The parts a GST tax invoice and a credit note share: parties, line table, totals, signature. */
 
-export const A4_MARGINS: [number, number, number, number] = [28, 28, 28, 40];
+const A4_MARGINS: [number, number, number, number] = [28, 28, 28, 40];
 
-export const GST_DOCUMENT_STYLES: StyleDictionary = {
+const GST_DOCUMENT_STYLES: StyleDictionary = {
   title: { fontSize: 15, bold: true },
   marking: { fontSize: 9, bold: true, alignment: 'right' },
   blockLabel: { fontSize: 7, bold: true, color: '#444444' },
@@ -18,6 +19,28 @@ export const GST_DOCUMENT_STYLES: StyleDictionary = {
   grandTotal: { fontSize: 10, bold: true },
   small: { fontSize: 7 },
 };
+
+/** The A4 page both documents are printed on, with `footerLabel` and the page number at the foot of each page. */
+export function gstA4Document(footerLabel: string, content: Content[]): TDocumentDefinitions {
+  return {
+    pageSize: 'A4',
+    pageMargins: A4_MARGINS,
+    defaultStyle: { font: DEFAULT_FONT, fontSize: 8 },
+    styles: GST_DOCUMENT_STYLES,
+    footer: pageFooter(footerLabel),
+    content,
+  };
+}
+
+/** The tax of a document computed from its own lines, so that its figures cannot disagree with them. */
+export function documentTax(input: Pick<TaxableSupply, 'lines' | 'charges'> & { supplier: { stateCode: string }; buyer: { stateCode: string } }): TaxComputation {
+  return computeTaxInvoice({
+    supplierStateCode: input.supplier.stateCode,
+    placeOfSupplyStateCode: input.buyer.stateCode,
+    lines: input.lines,
+    charges: input.charges,
+  });
+}
 
 /** Thin grid with small padding, so an 11-column line table fits an A4 portrait page. */
 const GRID: CustomTableLayout = {
@@ -258,7 +281,7 @@ export function closingSection(supplierLegalName: string): Content {
 }
 
 /** Every page names its document, so a loose second page can be matched to its first. */
-export function pageFooter(documentLabel: string): DynamicContent {
+function pageFooter(documentLabel: string): DynamicContent {
   return (currentPage, pageCount) => ({
     columns: [documentLabel, { text: `Page ${currentPage} of ${pageCount}`, alignment: 'right' }],
     fontSize: 7,
