@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createEventStore } from '@fulfil/event-store';
-import { describeEventStoreContract } from '@fulfil/event-store/testing';
+import { describeEventStoreContract, openHeldSqlTransaction } from '@fulfil/event-store/testing';
 
 describeEventStoreContract('PGlite (embedded, in memory)', async () => ({ store: await createEventStore({ kind: 'embedded' }) }));
 
@@ -20,7 +20,7 @@ if (databaseUrl) {
         await client.end();
       },
     };
-  });
+  }, { concurrentWriters: 64, appendsPerWriter: 20, openTransaction: () => openHeldSqlTransaction(databaseUrl, schema) });
 } else {
   it('runs the contract on a PostgreSQL server only when DATABASE_URL is set', () => {
     expect(databaseUrl).toBeUndefined();

@@ -17,6 +17,11 @@ export interface DomainEventShape {
 export interface Decider<S, E extends DomainEventShape> {
   initialState: () => S;
   evolve: (state: S, event: E) => S;
+  /**
+   * The state depends on nothing but the stream's latest this-many events, so only those are
+   * read: a stream that grows without bound (a number series) stays cheap to load.
+   */
+  latestEvents?: number;
 }
 
 export interface HandleOptions<S = unknown, E = unknown> {
@@ -49,7 +54,10 @@ export interface LoadedStream<S, E> {
 
 /** Folds a stream into its state; the stream's events are trusted to be of the decider's types. */
 export async function loadStream<S, E extends DomainEventShape>(store: EventStore, stream: string, decider: Decider<S, E>): Promise<LoadedStream<S, E>> {
-  const events = await store.readStream(stream);
+  const events =
+    decider.latestEvents === undefined
+      ? await store.readStream(stream)
+      : (await store.readStream(stream, { direction: 'backwards', maxCount: decider.latestEvents })).reverse();
   const decoded = events.map((e) => ({ type: e.type, data: e.data }) as unknown as E);
   const state = decoded.reduce(decider.evolve, decider.initialState());
   const last = events[events.length - 1];

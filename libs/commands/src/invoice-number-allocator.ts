@@ -3,6 +3,7 @@ import {
   InvoiceNumberReservationEvent,
   NumberSeriesEvent,
   NumberSeriesKind,
+  RECENT_ALLOCATIONS,
   creditNoteSeriesStream,
   decideNextNumber,
   evolveNumberSeries,
@@ -18,7 +19,8 @@ import type { EventMetadata } from '@fulfil/domain';
 import { handleCommand } from './handle-command';
 import { EVENT_STORE } from './tokens';
 
-const seriesDecider = { initialState: initialNumberSeriesState, evolve: evolveNumberSeries };
+// A series' state is its latest allocations, so loading it reads only those, however many numbers the year has issued.
+const seriesDecider = { initialState: initialNumberSeriesState, evolve: evolveNumberSeries, latestEvents: RECENT_ALLOCATIONS };
 const MAX_SKIPS = 1000;
 
 export interface NumberRequest {

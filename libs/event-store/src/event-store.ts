@@ -50,9 +50,11 @@ export interface AppendResult {
 }
 
 export interface ReadStreamOptions {
-  /** Inclusive. Defaults to 0. */
+  /** Inclusive. Defaults to the first revision forwards, the last one backwards. */
   fromRevision?: StreamRevision;
   maxCount?: number;
+  /** `backwards` reads newest first: what a fold that needs only a stream's latest events asks for. Defaults to `forwards`. */
+  direction?: 'forwards' | 'backwards';
 }
 
 /** Server-side filter: by event type prefix or by stream name prefix (one kind at a time, as EventStoreDB allows). */
@@ -96,11 +98,16 @@ export interface EventStore {
   append(stream: StreamName, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
   /** Events of one stream in revision order; a missing stream reads as empty. */
   readStream(stream: StreamName, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
-  /** A page of all events after a position, in position order. */
+  /**
+   * A page of all events after a position, in position order. The page is a stable prefix: it
+   * stops before any position whose writer may still commit (on a PostgreSQL server, below the
+   * oldest transaction in flight), so a reader that resumes after its last event never skips one.
+   * An event committed a moment ago may therefore appear in a later read, never out of order.
+   */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch up from the checkpoint, then deliver live events, in position order. */
   subscribe(options: SubscribeOptions): Subscription;
-  /** The position of the newest committed event (0n when the store is empty). */
+  /** The position of the newest committed event (0n when the store is empty); reads may not reach it yet, see `readAll`. */
   headPosition(): Promise<Position>;
   /** Fails when the store cannot be reached; used by readiness checks. */
   ping(): Promise<void>;

@@ -3,4 +3,5 @@ export * from './errors';
 export * from './esdb';
 export * from './create-event-store';
 export { SqlEventStore } from './sql/sql-event-store';
+export { openPostgres, type PostgresOptions } from './sql/sql-connection';
 export { inPgTransaction } from './sql/pg-transaction';

@@ -6,6 +6,8 @@
 import {
   BACKWARDS,
   END,
+  FORWARDS,
+  START,
   EventStoreDBClient,
   StreamNotFoundError,
   type AllStreamResolvedEvent,
@@ -74,9 +76,12 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  async readStream(stream: StreamName, { fromRevision = 0n, maxCount }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async readStream(stream: StreamName, { fromRevision, maxCount, direction }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = direction === 'backwards';
     try {
-      const events = await collect(this.client.readStream(stream, { fromRevision, maxCount }));
+      const events = await collect(
+        this.client.readStream(stream, { direction: backwards ? BACKWARDS : FORWARDS, fromRevision: fromRevision ?? (backwards ? END : START), ...(maxCount === undefined ? {} : { maxCount }) }),
+      );
       return events.flatMap(({ event }) => (event === undefined ? [] : [toRecordedEvent(event)]));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];

@@ -2,11 +2,18 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { Client, Pool } from 'pg';
 import { inPgTransaction } from './pg-transaction';
+import { PostgresListener } from './postgres-listener';
 
 export type SqlValue = string | number | boolean | null | string[];
 
 export interface SqlRunner {
   query<R extends object>(sql: string, params?: readonly SqlValue[]): Promise<R[]>;
+}
+
+/** A statement run often enough to be parsed and planned once per connection, under a name unique to its text. */
+export interface PreparedStatement {
+  name: string;
+  text: string;
 }
 
 /**
@@ -17,10 +24,20 @@ export interface SqlConnection extends SqlRunner {
   readonly kind: 'pglite' | 'postgres';
   /** Several statements without parameters (schema set-up). */
   exec(sql: string): Promise<void>;
+  run<R extends object>(statement: PreparedStatement, params: readonly SqlValue[]): Promise<R[]>;
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
-  /** Calls `onNotify` with the payload whenever another session (or this one) sends NOTIFY on the channel. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onNotify` with the payload whenever a session sends NOTIFY on the channel, and with
+   * `undefined` when notifications may have been missed (the connection was re-established).
+   */
+  listen(channel: string, onNotify: (payload: string | undefined) => void): Promise<NotificationChannel>;
   close(): Promise<void>;
+}
+
+export interface NotificationChannel {
+  /** Sends NOTIFY with `payload`, coalescing calls made while one is in flight into one more. */
+  notify(payload: string): void;
+  stop(): Promise<void>;
 }
 
 type PgliteQueryable = Pick<PGlite | Transaction, 'query'>;
@@ -38,13 +55,18 @@ export async function openPglite(dataDir?: string): Promise<SqlConnection> {
   return {
     kind: 'pglite',
     ...pgliteRunner(db),
+    // PGlite answers in-process: parsing is not where its time goes.
+    run: async <R extends object>(statement: PreparedStatement, params: readonly SqlValue[]) => (await db.query<R>(statement.text, [...params])).rows,
     async exec(sql) {
       await db.exec(sql);
     },
     transaction: (work) => db.transaction((tx) => work(pgliteRunner(tx))),
     async listen(channel, onNotify) {
       const unlisten = await db.listen(channel, onNotify);
-      return unlisten;
+      return {
+        notify: (payload) => void db.query('SELECT pg_notify($1, $2)', [channel, payload]).catch(() => undefined),
+        stop: unlisten,
+      };
     },
     close: () => db.close(),
   };
@@ -52,11 +74,22 @@ export async function openPglite(dataDir?: string): Promise<SqlConnection> {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
+export interface PostgresOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+/**
+ * Pooled connections are replaced this often, so a "smart" server shutdown, which waits for every
+ * session to end, is never held up for long by this process.
+ */
+const CONNECTION_LIFETIME_S = 60;
+
 /** A pool on a PostgreSQL server; every connection works in `schema` (created when missing). */
-export async function openPostgres(databaseUrl: string, schema = 'public'): Promise<SqlConnection> {
+export async function openPostgres(databaseUrl: string, schema = 'public', pgOptions: PostgresOptions = {}): Promise<SqlConnection> {
   if (!IDENTIFIER.test(schema)) throw new Error(`Schema name "${schema}" must be lower-case letters, digits and underscores`);
   const options = `-c search_path=${schema}`;
-  const pool = new Pool({ connectionString: databaseUrl, options, max: 10 });
+  const pool = new Pool({ connectionString: databaseUrl, options, max: pgOptions.poolSize ?? 10, maxLifetimeSeconds: CONNECTION_LIFETIME_S });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -68,20 +101,13 @@ export async function openPostgres(databaseUrl: string, schema = 'public'): Prom
   return {
     kind: 'postgres',
     ...runner,
+    run: async <R extends object>(statement: PreparedStatement, params: readonly SqlValue[]) =>
+      (await pool.query<R>({ name: statement.name, text: statement.text, values: [...params] })).rows,
     async exec(sql) {
       await pool.query(sql);
     },
     transaction: (work) => inPgTransaction(pool, (client) => work({ query: async (sql, params = []) => (await client.query(sql, [...params])).rows })),
-    async listen(channel, onNotify) {
-      const client = new Client({ connectionString: databaseUrl, options });
-      client.on('error', () => undefined);
-      await client.connect();
-      client.on('notification', (message) => onNotify(message.payload ?? ''));
-      await client.query(`LISTEN ${channel}`);
-      return async () => {
-        await client.end().catch(() => undefined);
-      };
-    },
+    listen: (channel, onNotify) => PostgresListener.start(() => new Client({ connectionString: databaseUrl, options }), channel, onNotify),
     close: () => pool.end(),
   };
 }

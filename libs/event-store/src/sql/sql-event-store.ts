@@ -6,7 +6,6 @@ import type {
   AppendResult,
   EventFilter,
   EventStore,
-  ExpectedRevision,
   JsonObject,
   NewEvent,
   Position,
@@ -14,32 +13,25 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   StreamName,
-  StreamRevision,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
-import type { SqlConnection, SqlRunner, SqlValue } from './sql-connection';
-import { SqlSubscription, TAIL_PAGE_SIZE, type TailRead, type TailSource } from './sql-subscription';
+import type { PreparedStatement, SqlConnection, SqlValue } from './sql-connection';
+import { migrateEventsTable } from './sql-event-store-schema';
+import { SqlSubscription, TAIL_PAGE_SIZE, type PageSource, type StablePage } from './sql-subscription';
 
 const CHANNEL = 'fulfilment_events_appended';
-/** Any constant works: it only has to be the same for every writer of this database. */
-const APPEND_LOCK = 7_270_041;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  event_id uuid NOT NULL UNIQUE,
-  stream_name text NOT NULL,
-  stream_revision bigint NOT NULL,
-  event_type text NOT NULL,
-  data jsonb NOT NULL,
-  metadata jsonb NOT NULL,
-  recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-  CONSTRAINT events_stream_revision_unique UNIQUE (stream_name, stream_revision)
-);
-CREATE INDEX IF NOT EXISTS events_type_position ON events (event_type text_pattern_ops, position);
-CREATE INDEX IF NOT EXISTS events_stream_prefix ON events (stream_name text_pattern_ops, position);
-`;
+/**
+ * A position is the writing transaction's id shifted left by this many bits, plus the event's
+ * index within its append: position order is transaction order, and every transaction that may
+ * still commit has an id at or above the oldest one in flight. See ADR 0014.
+ */
+const EVENT_INDEX_BITS = 20;
+export const MAX_EVENTS_PER_APPEND = 2 ** EVENT_INDEX_BITS - 1;
+
+/** Positions below this are final: no transaction that may still commit can write one. */
+const STABLE_BOUND = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${EVENT_INDEX_BITS})`;
 
 interface EventRow {
   position: string;
@@ -77,7 +69,7 @@ export function filterClause(filter: EventFilter | undefined, firstParam: number
 }
 
 /** Connection failures (as opposed to SQL errors) are reported as the store being unavailable. */
-function unavailable(error: unknown): Error {
+export function unavailable(error: unknown): Error {
   const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
   // FATAL ends the session whatever the code: the server refusing connections (55000 while the database is closed, 53300 when full) is an outage too.
   const transient =
@@ -97,30 +89,70 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function checkExpected(stream: StreamName, expected: ExpectedRevision, current: StreamRevision | undefined): void {
-  const ok =
-    expected === 'any' ||
-    (expected === 'no_stream' && current === undefined) ||
-    (expected === 'stream_exists' && current !== undefined) ||
-    (typeof expected === 'bigint' && current === expected);
-  if (!ok) throw new StreamRevisionConflictError(stream, expected, current ?? 'no_stream');
+/** True for the unique violation of (stream, revision): another writer took the revision first. */
+function lostRevisionRace(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === 'events_stream_revision_unique';
 }
+
+/**
+ * One statement per append: it reads the stream's revision, checks the expectation and inserts the
+ * whole batch, so the common case is one round trip and one implicit transaction. A concurrent
+ * writer at the same revision makes the unique index refuse the loser.
+ */
+export const APPEND: PreparedStatement = {
+  name: 'fulfilment_append_v2',
+  text: `
+WITH current AS (
+  SELECT max(stream_revision) AS revision FROM events WHERE stream_name = $1
+), accepted AS (
+  SELECT revision FROM current
+  WHERE CASE $2::text
+    WHEN 'any' THEN true
+    WHEN 'no_stream' THEN revision IS NULL
+    WHEN 'stream_exists' THEN revision IS NOT NULL
+    ELSE revision = $3::bigint
+  END
+), inserted AS (
+  INSERT INTO events (position, event_id, stream_name, stream_revision, event_type, data, metadata)
+  SELECT (pg_current_xact_id()::text::bigint << ${EVENT_INDEX_BITS}) + e.ordinality, (e.value->>'id')::uuid, $1,
+         coalesce(accepted.revision, -1) + e.ordinality, e.value->>'type', e.value->'data', e.value->'metadata'
+  FROM accepted, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e
+  RETURNING position, stream_revision
+)
+SELECT (SELECT revision::text FROM current) AS current,
+       (SELECT max(position)::text FROM inserted) AS position,
+       (SELECT max(stream_revision)::text FROM inserted) AS revision`,
+};
+
+const READ_STREAM: PreparedStatement = {
+  name: 'fulfilment_read_stream_v2',
+  text: `SELECT ${COLUMNS} FROM events WHERE stream_name = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
+};
+
+/** The batch as the append statement takes it: one JSON array parameter. */
+export const appendPayload = (events: NewEvent[]): string =>
+  JSON.stringify(events.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, data: e.data, metadata: e.metadata ?? {} })));
+
+/** How often an `any` append re-reads the revision after losing a race for it. */
+const ANY_ATTEMPTS = 20;
 
 /**
  * The event store on PostgreSQL, for a server and for embedded PGlite alike.
  *
- * Ordering: appends take one transaction-scoped advisory lock, so positions are handed out in
- * commit order and an event becomes visible only after every event with a lower position. A
- * reader therefore never sees position N+1 while N could still commit; see ADR 0002.
+ * Ordering: appends run in parallel; a position carries its transaction's id, and readers stop
+ * below the oldest transaction still in flight, so a reader never passes a position that may
+ * still commit and never sees one that rolled back. See ADR 0014.
  */
-export class SqlEventStore implements EventStore, TailSource {
+export class SqlEventStore implements EventStore, PageSource {
   private readonly appended = new EventEmitter();
   /** Sent with each NOTIFY, so this store does not take its own appends, already announced, for another process's. */
   private readonly instanceId = randomUUID();
   private stopListening: (() => Promise<void>) | undefined;
+  private notify: (() => void) | undefined;
   /** Counts the appends this process has heard of; a tail read serves only readers of its own count. */
   private generation = 0;
-  private sharedTail: { generation: number; after: Position; read: Promise<TailRead> } | undefined;
+  private sharedTail: { generation: number; after: Position; read: Promise<StablePage> } | undefined;
 
   private constructor(private readonly db: SqlConnection) {
     this.appended.setMaxListeners(0);
@@ -128,41 +160,43 @@ export class SqlEventStore implements EventStore, TailSource {
 
   static async open(db: SqlConnection): Promise<SqlEventStore> {
     const store = new SqlEventStore(db);
-    await guarded(() => db.exec(SCHEMA));
+    await guarded(() => migrateEventsTable(db, EVENT_INDEX_BITS));
     // Other processes appending to the same server wake our subscriptions; our own appends do it
     // directly. An embedded database has no other process.
     if (db.kind === 'postgres') {
-      store.stopListening = await db.listen(CHANNEL, (payload) => {
+      const channel = await db.listen(CHANNEL, (payload) => {
+        // `undefined`: the connection was re-established and notifications may have been missed.
         if (payload !== store.instanceId) store.announceAppend();
       });
+      store.stopListening = () => channel.stop();
+      store.notify = () => channel.notify(store.instanceId);
     }
     return store;
   }
 
   async append(stream: StreamName, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const payload = JSON.stringify(events.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, data: e.data, metadata: e.metadata ?? {} })));
-    const result = await guarded(() =>
-      this.db.transaction(async (tx) => {
-        if (this.db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-        const current = await this.currentRevision(tx, stream);
-        checkExpected(stream, options.expectedRevision, current);
-        const first = current === undefined ? 0n : current + 1n;
-        const rows = await tx.query<{ position: string }>(
-          `INSERT INTO events (event_id, stream_name, stream_revision, event_type, data, metadata)
-           SELECT (e.value->>'id')::uuid, $1, $2::bigint + e.ordinality - 1, e.value->>'type', e.value->'data', e.value->'metadata'
-           FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e
-           ORDER BY e.ordinality
-           RETURNING position`,
-          [stream, first.toString(), payload],
-        );
-        await tx.query(`SELECT pg_notify('${CHANNEL}', $1)`, [this.instanceId]);
-        const last = rows.reduce((max, r) => (BigInt(r.position) > max ? BigInt(r.position) : max), 0n);
-        return { nextExpectedRevision: first + BigInt(events.length) - 1n, position: last };
-      }),
-    );
-    this.announceAppend();
-    return result;
+    if (events.length > MAX_EVENTS_PER_APPEND) throw new Error(`append takes at most ${MAX_EVENTS_PER_APPEND} events at once`);
+    const payload = appendPayload(events);
+    const expected = options.expectedRevision;
+    const [kind, revision] = typeof expected === 'bigint' ? ['exact', expected.toString()] : [expected, null];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await guarded(async () => {
+          const [row] = await this.db.run<{ current: string | null; position: string | null; revision: string | null }>(APPEND, [stream, kind, revision, payload]);
+          if (!row?.position || !row.revision) throw new StreamRevisionConflictError(stream, expected, row?.current == null ? 'no_stream' : BigInt(row.current));
+          return { nextExpectedRevision: BigInt(row.revision), position: BigInt(row.position) };
+        });
+        this.announceAppend();
+        this.notify?.();
+        return result;
+      } catch (error) {
+        const cause = error instanceof Error ? error.cause : undefined;
+        if (!lostRevisionRace(error) && !lostRevisionRace(cause)) throw error;
+        // The unique index refused a revision another writer committed first: only `any` may take the next one.
+        if (expected !== 'any' || attempt >= ANY_ATTEMPTS) throw new StreamRevisionConflictError(stream, expected, undefined);
+      }
+    }
   }
 
   private announceAppend(): void {
@@ -171,19 +205,15 @@ export class SqlEventStore implements EventStore, TailSource {
   }
 
   /**
-   * The head, then every event after `after` up to a page. One append wakes every live projection
-   * and reaction of this process at the same position: they share the read in flight instead of
-   * each querying the store. A read is shared only while it runs and only with readers that heard
-   * of no later append, so none gets an answer older than its own wake-up.
+   * The stable head, then every event after `after` up to a page. One append wakes every live
+   * projection and reaction of this process at the same position: they share the read in flight
+   * instead of each querying the store. A read is shared only while it runs and only with readers
+   * that heard of no later append, so none gets an answer older than its own wake-up.
    */
-  readTail(after: Position): Promise<TailRead> {
+  readTail(after: Position): Promise<StablePage> {
     const shared = this.sharedTail;
     if (shared && shared.generation === this.generation && shared.after === after) return shared.read;
-    const read = (async (): Promise<TailRead> => {
-      const head = await this.headPosition();
-      const events = await this.readAll({ after, maxCount: TAIL_PAGE_SIZE });
-      return { head, events, complete: events.length < TAIL_PAGE_SIZE };
-    })();
+    const read = this.readStablePage({ after, maxCount: TAIL_PAGE_SIZE });
     this.sharedTail = { generation: this.generation, after, read };
     const forget = () => {
       if (this.sharedTail?.read === read) this.sharedTail = undefined;
@@ -192,31 +222,51 @@ export class SqlEventStore implements EventStore, TailSource {
     return read;
   }
 
-  private async currentRevision(tx: SqlRunner, stream: StreamName): Promise<StreamRevision | undefined> {
-    const [row] = await tx.query<{ revision: string | null }>('SELECT max(stream_revision)::text AS revision FROM events WHERE stream_name = $1', [stream]);
-    return row?.revision == null ? undefined : BigInt(row.revision);
+  /**
+   * One statement: the newest stable position and a page of stable events after `after`. Both are
+   * read under one snapshot, so the head proves that nothing matching the filter up to it was
+   * left out of a short page.
+   */
+  async readStablePage(options: ReadAllOptions): Promise<StablePage> {
+    const filter = filterClause(options.filter, 3);
+    const rows = await guarded(() =>
+      this.db.query<EventRow & { stable_head: string; held_back: boolean }>(
+        `WITH bound AS MATERIALIZED (SELECT ${STABLE_BOUND} AS below),
+              head AS (
+                SELECT coalesce(max(position), 0)::text AS stable_head,
+                       coalesce((SELECT max(position) FROM events) >= (SELECT below FROM bound), false) AS held_back
+                FROM events WHERE position < (SELECT below FROM bound)
+              )
+         SELECT head.stable_head, head.held_back, page.* FROM head LEFT JOIN LATERAL (
+           SELECT ${COLUMNS} FROM events
+           WHERE position > $1 AND position < (SELECT below FROM bound)${filter.sql}
+           ORDER BY position LIMIT $2
+         ) AS page ON true`,
+        [(options.after ?? 0n).toString(), options.maxCount, ...filter.params],
+      ),
+    );
+    const head = BigInt(rows[0]?.stable_head ?? '0');
+    const events = rows.filter((row) => row.position !== null).map(toRecorded);
+    return { head, events, complete: events.length < options.maxCount, heldBack: rows[0]?.held_back === true };
   }
 
   async readStream(stream: StreamName, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const rows = await guarded(() =>
-      this.db.query<EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE stream_name = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
-        [stream, (options.fromRevision ?? 0n).toString(), options.maxCount ?? 1_000_000],
-      ),
-    );
+    const limit = options.maxCount ?? 1_000_000;
+    if (options.direction === 'backwards') {
+      const rows = await guarded(() =>
+        this.db.query<EventRow>(
+          `SELECT ${COLUMNS} FROM events WHERE stream_name = $1${options.fromRevision === undefined ? '' : ' AND stream_revision <= $3'} ORDER BY stream_revision DESC LIMIT $2`,
+          [stream, limit, ...(options.fromRevision === undefined ? [] : [options.fromRevision.toString()])],
+        ),
+      );
+      return rows.map(toRecorded);
+    }
+    const rows = await guarded(() => this.db.run<EventRow>(READ_STREAM, [stream, (options.fromRevision ?? 0n).toString(), limit]));
     return rows.map(toRecorded);
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    const filter = filterClause(options.filter, 3);
-    const rows = await guarded(() =>
-      this.db.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > $1${filter.sql} ORDER BY position LIMIT $2`, [
-        (options.after ?? 0n).toString(),
-        options.maxCount,
-        ...filter.params,
-      ]),
-    );
-    return rows.map(toRecorded);
+    return (await this.readStablePage(options)).events;
   }
 
   subscribe(options: SubscribeOptions): Subscription {

@@ -1,24 +1,33 @@
 import type { EventEmitter } from 'node:events';
 import { EventStoreUnavailableError } from '../errors';
-import type { EventFilter, EventStore, Position, RecordedEvent, SubscribeOptions, Subscription } from '../event-store';
+import type { EventFilter, Position, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../event-store';
 
 const PAGE_SIZE = 500;
 export const TAIL_PAGE_SIZE = PAGE_SIZE;
 /** Appends by other processes without LISTEN (or a lost notification) are still found this often. */
 const POLL_INTERVAL_MS = 1_000;
 const MAX_RETRY_DELAY_MS = 5_000;
+/** First re-read after a page found committed events held back behind an open transaction; doubles up to the poll interval. */
+const HELD_BACK_RECHECK_MS = 5;
 
-/** What one read of the tail saw: the head, then every event after the reader's position, unfiltered. */
-export interface TailRead {
+/**
+ * What one read saw under one snapshot: the newest stable position (below every transaction that
+ * may still commit) and the events after the reader's position up to a page, none beyond it.
+ */
+export interface StablePage {
   head: Position;
   events: RecordedEvent[];
-  /** Fewer than a page: everything up to `head` is in `events`. */
+  /** Fewer than a page: everything matching up to `head` is in `events`. */
   complete: boolean;
+  /** Events already committed wait beyond `head` for an older transaction to end: worth reading again soon. */
+  heldBack: boolean;
 }
 
 /** A store whose live subscriptions share reads of its tail. */
-export interface TailSource extends Pick<EventStore, 'headPosition' | 'readAll'> {
-  readTail(after: Position): Promise<TailRead>;
+export interface PageSource {
+  readStablePage(options: ReadAllOptions): Promise<StablePage>;
+  /** An unfiltered page after `after`, shared among the live subscriptions woken by the same append. */
+  readTail(after: Position): Promise<StablePage>;
 }
 
 /** The in-memory twin of the SQL filter (`LIKE 'prefix%'`). */
@@ -29,23 +38,25 @@ function matches(filter: EventFilter | undefined, event: RecordedEvent): boolean
 }
 
 /**
- * Catch-up then live delivery by paging `readAll`; once caught up, by the tail reads the store
- * shares among its live subscriptions, filtered here. Every page is read after the head position, so
- * when a page comes back short, everything up to that head has been seen: a filtered
- * subscription can then checkpoint past events it was not interested in.
+ * Catch-up then live delivery by paging stable reads; once caught up, by the tail reads the store
+ * shares among its live subscriptions, filtered here. Every page carries the stable head of its
+ * own snapshot, so when a page comes back short, everything up to that head has been seen: a
+ * filtered subscription can then checkpoint past events it was not interested in.
  */
 export class SqlSubscription implements Subscription {
   readonly caughtUp: Promise<void>;
   private resolveCaughtUp!: () => void;
   private rejectCaughtUp!: (error: Error) => void;
   private stopped = false;
+  /** The last read saw committed events held back behind an older open transaction. */
+  private heldBack = false;
   private woken = false;
   private wake: (() => void) | undefined;
   private readonly running: Promise<void>;
   private readonly onAppended = () => this.signal();
 
   private constructor(
-    private readonly store: TailSource,
+    private readonly store: PageSource,
     private readonly appended: EventEmitter,
     private readonly options: SubscribeOptions,
   ) {
@@ -60,7 +71,7 @@ export class SqlSubscription implements Subscription {
     this.running = this.run();
   }
 
-  static start(store: TailSource, appended: EventEmitter, options: SubscribeOptions): SqlSubscription {
+  static start(store: PageSource, appended: EventEmitter, options: SubscribeOptions): SqlSubscription {
     return new SqlSubscription(store, appended, options);
   }
 
@@ -79,11 +90,13 @@ export class SqlSubscription implements Subscription {
     let position: Position = this.options.after ?? 0n;
     let failures = 0;
     let live = false;
+    let recheckMs = 0;
     try {
       while (!this.stopped) {
         try {
           position = live ? await this.deliverTail(position) : await this.deliverAvailable(position);
           failures = 0;
+          recheckMs = this.heldBack ? Math.min(POLL_INTERVAL_MS, recheckMs === 0 ? HELD_BACK_RECHECK_MS : recheckMs * 2) : 0;
         } catch (error) {
           if (!(error instanceof EventStoreUnavailableError)) throw error;
           failures++;
@@ -94,7 +107,7 @@ export class SqlSubscription implements Subscription {
         live = true;
         this.resolveCaughtUp();
         this.options.onCaughtUp?.();
-        await this.pause(POLL_INTERVAL_MS);
+        await this.pause(recheckMs || POLL_INTERVAL_MS);
       }
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
@@ -112,17 +125,17 @@ export class SqlSubscription implements Subscription {
     let position = from;
     for (;;) {
       this.woken = false;
-      const head = await this.store.headPosition();
-      const page = await this.store.readAll({ after: position, maxCount: PAGE_SIZE, ...(this.options.filter ? { filter: this.options.filter } : {}) });
-      for (const event of page) {
+      const page = await this.store.readStablePage({ after: position, maxCount: PAGE_SIZE, ...(this.options.filter ? { filter: this.options.filter } : {}) });
+      this.heldBack = page.heldBack;
+      for (const event of page.events) {
         if (this.stopped) return position;
         await this.options.onEvent(event);
         position = event.position;
       }
-      if (page.length === PAGE_SIZE) continue;
-      if (head > position) {
-        await this.options.onCheckpoint?.(head);
-        position = head;
+      if (!page.complete) continue;
+      if (page.head > position) {
+        await this.options.onCheckpoint?.(page.head);
+        position = page.head;
       }
       return position;
     }
@@ -134,6 +147,7 @@ export class SqlSubscription implements Subscription {
     for (;;) {
       this.woken = false;
       const tail = await this.store.readTail(position);
+      this.heldBack = tail.heldBack;
       let scanned = position;
       for (const event of tail.events) {
         if (this.stopped) return position;

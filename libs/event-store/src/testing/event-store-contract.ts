@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, NewEvent, Position, RecordedEvent, Subscription } from '../event-store';
+import type { EventFilter, EventStore, NewEvent, Position, RecordedEvent, StreamName, Subscription } from '../event-store';
 import { StreamRevisionConflictError } from '../errors';
 
 export interface ContractSetup {
   store: EventStore;
   teardown?: () => Promise<void>;
+}
+
+/** A writer's transaction that has appended and not yet ended: only a store with transactions (a PostgreSQL server) offers one. */
+export interface HeldTransaction {
+  append(stream: StreamName, events: NewEvent[]): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
 }
 
 export interface ContractOptions {
@@ -13,6 +20,10 @@ export interface ContractOptions {
   appendsPerWriter?: number;
   /** Deadline for waiting on a subscription, in ms. */
   deadlineMs?: number;
+  /** Opens a slow writer's transaction, for the cases of an append still in flight or rolled back. */
+  openTransaction?: () => Promise<HeldTransaction>;
+  /** How long the slow writer keeps its transaction open while others commit (default 10 s). */
+  holdMs?: number;
 }
 
 /** Fresh names per test, so tests share one store without seeing each other's events. */
@@ -43,18 +54,40 @@ function until(predicate: () => boolean, deadlineMs: number, what: string): { pr
 }
 
 /** Collects a filtered subscription's events until `count` have arrived. */
-function collect(store: EventStore, options: { after?: Position; typePrefix: string; count: number; deadlineMs: number }) {
+function collect(store: EventStore, options: { after?: Position; typePrefix: string; count: number; deadlineMs: number; filter?: EventFilter }) {
   const seen: RecordedEvent[] = [];
   const done = until(() => seen.length >= options.count, options.deadlineMs, `${options.count} events of ${options.typePrefix}`);
   const subscription = store.subscribe({
     ...(options.after !== undefined ? { after: options.after } : {}),
-    filter: { kind: 'eventType', prefixes: [options.typePrefix] },
+    filter: options.filter ?? { kind: 'eventType', prefixes: [options.typePrefix] },
     onEvent: async (e) => {
       seen.push(e);
       done.check();
     },
   });
   return { seen, subscription, done: done.promise };
+}
+
+/**
+ * `readAll` returns a stable prefix: on a server an event committed a moment ago may wait behind
+ * another session's open transaction. Reads until `count` events are there, or fails at the deadline.
+ */
+async function readAllOf(store: EventStore, options: { after: Position; typePrefix: string; count: number; deadlineMs: number; kind?: EventFilter['kind'] }): Promise<RecordedEvent[]> {
+  const deadline = Date.now() + options.deadlineMs;
+  const read: RecordedEvent[] = [];
+  for (;;) {
+    const after = read.at(-1)?.position ?? options.after;
+    const page = await store.readAll({ after, maxCount: 1000, filter: { kind: options.kind ?? 'eventType', prefixes: [options.typePrefix] } });
+    read.push(...page);
+    if (read.length >= options.count || Date.now() > deadline) return read;
+    if (page.length < 1000) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Increasing positions and no event twice. */
+function expectStoreOrder(events: RecordedEvent[]): void {
+  for (let i = 1; i < events.length; i++) expect(events[i]!.position > events[i - 1]!.position).toBe(true);
+  expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
 }
 
 /**
@@ -170,9 +203,8 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       it('reads all events after a position, in position order, the start excluded', async () => {
         const type = fresh('ReadAll');
         const head = await store.headPosition();
-        const written = [];
-        for (let i = 0; i < 5; i++) written.push(await store.append(fresh('order'), [event(type, { i })], { expectedRevision: 'no_stream' }));
-        const all = await store.readAll({ after: head, maxCount: 1000, filter: { kind: 'eventType', prefixes: [type] } });
+        for (let i = 0; i < 5; i++) await store.append(fresh('order'), [event(type, { i })], { expectedRevision: 'no_stream' });
+        const all = await readAllOf(store, { after: head, typePrefix: type, count: 5, deadlineMs });
         expect(all.map((e) => e.data['i'])).toEqual([0, 1, 2, 3, 4]);
         const after = await store.readAll({ after: all[1]!.position, maxCount: 1000, filter: { kind: 'eventType', prefixes: [type] } });
         expect(after.map((e) => e.data['i'])).toEqual([2, 3, 4]);
@@ -184,9 +216,9 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
         const head = await store.headPosition();
         await store.append(`${prefix}-a`, [event(`${type}Yes`), event('OtherType')], { expectedRevision: 'no_stream' });
         await store.append(fresh('elsewhere'), [event(`${type}Also`)], { expectedRevision: 'no_stream' });
-        const byType = await store.readAll({ after: head, maxCount: 100, filter: { kind: 'eventType', prefixes: [type] } });
+        const byType = await readAllOf(store, { after: head, typePrefix: type, count: 2, deadlineMs });
         expect(byType.map((e) => e.type).sort()).toEqual([`${type}Also`, `${type}Yes`]);
-        const byStream = await store.readAll({ after: head, maxCount: 100, filter: { kind: 'streamName', prefixes: [prefix] } });
+        const byStream = await readAllOf(store, { after: head, typePrefix: prefix, count: 2, deadlineMs, kind: 'streamName' });
         expect(byStream.map((e) => e.type)).toEqual([`${type}Yes`, 'OtherType']);
       });
     });
@@ -260,16 +292,36 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
         expect(handled).toEqual([1]);
       });
 
-      it('sees every event of many concurrent writers exactly once, in increasing position order', async () => {
+      it('sees every event of many concurrent writers exactly once, in store order, with a subscriber restarted from its checkpoint midway', async () => {
         const type = fresh('Concurrent');
+        const streamPrefix = fresh('writer');
         const head = await store.headPosition();
         const total = writers * appendsPerWriter + writers; // each writer also appends one batch of two
-        const { seen, subscription, done } = collect(store, { after: head, typePrefix: type, count: total, deadlineMs: deadlineMs * 3 });
-        subscriptions.push(subscription);
-        await subscription.caughtUp;
-        await Promise.all(
+        const byType = collect(store, { after: head, typePrefix: type, count: total, deadlineMs: deadlineMs * 3 });
+        const byStream = collect(store, { after: head, typePrefix: streamPrefix, count: total, deadlineMs: deadlineMs * 3, filter: { kind: 'streamName', prefixes: [streamPrefix] } });
+        subscriptions.push(byType.subscription, byStream.subscription);
+        // This one stops a third of the way in and resumes from what it had stored: its last event or checkpoint.
+        const restarted: RecordedEvent[] = [];
+        let checkpoint = head;
+        const halted = until(() => restarted.length >= Math.floor(total / 3), deadlineMs * 3, 'a third of the events before the restart');
+        const first = store.subscribe({
+          after: head,
+          filter: { kind: 'eventType', prefixes: [type] },
+          onEvent: async (e) => {
+            if (restarted.length >= Math.floor(total / 3)) return halted.check();
+            restarted.push(e);
+            checkpoint = e.position;
+            halted.check();
+          },
+          onCheckpoint: async (position) => {
+            if (restarted.length < Math.floor(total / 3)) checkpoint = position;
+          },
+        });
+        subscriptions.push(first);
+        await Promise.all([byType.subscription.caughtUp, byStream.subscription.caughtUp, first.caughtUp]);
+        const writing = Promise.all(
           Array.from({ length: writers }, async (_, w) => {
-            const stream = fresh(`writer${w}`);
+            const stream = `${streamPrefix}-${w}`;
             for (let i = 0; i < appendsPerWriter - 1; i++) {
               await store.append(stream, [event(type, { w, i })], { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1) });
             }
@@ -278,13 +330,83 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
             });
           }),
         );
-        await done;
-        const positions = seen.map((e) => e.position);
-        for (let i = 1; i < positions.length; i++) expect(positions[i]! > positions[i - 1]!).toBe(true);
-        expect(new Set(seen.map((e) => e.id)).size).toBe(total);
-        const final = await store.readAll({ after: head, maxCount: total + 10, filter: { kind: 'eventType', prefixes: [type] } });
-        expect(seen.map((e) => e.id)).toEqual(final.map((e) => e.id));
+        await halted.promise;
+        await first.stop();
+        const resumed = collect(store, { after: checkpoint, typePrefix: type, count: total - restarted.length, deadlineMs: deadlineMs * 3 });
+        subscriptions.push(resumed.subscription);
+        await writing;
+        await Promise.all([byType.done, byStream.done, resumed.done]);
+        const final = await readAllOf(store, { after: head, typePrefix: type, count: total, deadlineMs });
+        expect(final).toHaveLength(total);
+        expectStoreOrder(final);
+        const ids = final.map((e) => e.id);
+        expect(byType.seen.map((e) => e.id)).toEqual(ids);
+        expect(byStream.seen.map((e) => e.id)).toEqual(ids);
+        expect([...restarted, ...resumed.seen].map((e) => e.id)).toEqual(ids);
       });
     });
+
+    if (options.openTransaction) {
+      const openTransaction = options.openTransaction;
+      const holdMs = options.holdMs ?? 10_000;
+
+      describe('with a writer whose transaction stays open', () => {
+        it(`delivers nothing past an append still in flight for ${holdMs} ms, then everything in store order once it commits`, async () => {
+          const type = fresh('Held');
+          const head = await store.headPosition();
+          const { seen, subscription, done } = collect(store, { after: head, typePrefix: type, count: 21, deadlineMs: holdMs + deadlineMs });
+          subscriptions.push(subscription);
+          await subscription.caughtUp;
+          const slow = await openTransaction();
+          await slow.append(fresh('slow'), [event(type, { slow: true })]);
+          const holdUntil = Date.now() + holdMs;
+          let written = 0;
+          // Others keep committing while the slow writer holds its transaction: none of theirs may be delivered or read before it.
+          while (Date.now() < holdUntil) {
+            if (written < 20) await store.append(fresh('fast'), [event(type, { fast: written++ })], { expectedRevision: 'no_stream' });
+            else await new Promise((resolve) => setTimeout(resolve, 50));
+            expect(seen).toHaveLength(0);
+            expect(await store.readAll({ after: head, maxCount: 100, filter: { kind: 'eventType', prefixes: [type] } })).toHaveLength(0);
+          }
+          expect(written).toBe(20);
+          await slow.commit();
+          await done;
+          expectStoreOrder(seen);
+          expect(seen[0]!.data).toEqual({ slow: true });
+          expect(seen.slice(1).map((e) => e.data['fast'])).toEqual(Array.from({ length: 20 }, (_, i) => i));
+          expect(seen.map((e) => e.id)).toEqual((await readAllOf(store, { after: head, typePrefix: type, count: 21, deadlineMs })).map((e) => e.id));
+        });
+
+        it('never delivers a rolled-back append, and delivers what committed around it', async () => {
+          const type = fresh('RolledBack');
+          const head = await store.headPosition();
+          const { seen, subscription, done } = collect(store, { after: head, typePrefix: type, count: 10, deadlineMs });
+          subscriptions.push(subscription);
+          await subscription.caughtUp;
+          const slow = await openTransaction();
+          await slow.append(fresh('slow'), [event(type, { slow: true })]);
+          for (let n = 0; n < 5; n++) await store.append(fresh('fast'), [event(type, { n })], { expectedRevision: 'no_stream' });
+          await slow.rollback();
+          for (let n = 5; n < 10; n++) await store.append(fresh('fast'), [event(type, { n })], { expectedRevision: 'no_stream' });
+          await done;
+          expect(seen.map((e) => e.data['n'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+          expectStoreOrder(seen);
+          expect((await readAllOf(store, { after: head, typePrefix: type, count: 10, deadlineMs })).map((e) => e.id)).toEqual(seen.map((e) => e.id));
+        });
+
+        it('lets appends to different streams commit while one writer holds its transaction', async () => {
+          const slow = await openTransaction();
+          await slow.append(fresh('slow'), [event('Slow')]);
+          try {
+            // With one lock for every append these would queue behind the slow writer until the test timed out.
+            const streams = Array.from({ length: 8 }, () => fresh('fast'));
+            await Promise.all(streams.map((stream) => store.append(stream, [event('Fast')], { expectedRevision: 'no_stream' })));
+            for (const stream of streams) expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['Fast']);
+          } finally {
+            await slow.rollback();
+          }
+        });
+      });
+    }
   });
 }
