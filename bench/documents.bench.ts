@@ -82,7 +82,7 @@ if (require.main === module) {
   const countArgument = process.argv.indexOf('--count');
   const count = countArgument > 0 ? Number(process.argv[countArgument + 1]) : 100;
   runDocumentsBench({ count })
-    .then((results) => process.stdout.write(markdown({ startedAt: new Date().toISOString(), machine: machine(), results })))
+    .then((results) => process.stdout.write(markdown({ startedAt: new Date().toISOString(), machine: machine(), results, figures: {} })))
     .catch((error: unknown) => {
       console.error(error);
       process.exitCode = 1;

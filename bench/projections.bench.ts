@@ -144,7 +144,7 @@ export async function runProjectionsBench(opts: { events: number }): Promise<Ben
 if (require.main === module) {
   const events = Number(process.argv[2] ?? process.env['BENCH_EVENTS'] ?? 200_000);
   runProjectionsBench({ events })
-    .then((results) => process.stdout.write(markdown({ startedAt: new Date().toISOString(), machine: machine(), results })))
+    .then((results) => process.stdout.write(markdown({ startedAt: new Date().toISOString(), machine: machine(), results, figures: {} })))
     .catch((error: unknown) => {
       process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exit(1);

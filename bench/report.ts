@@ -1,12 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
-import type { BenchResult } from './bench-result';
+import type { BenchResult, Figure } from './bench-result';
 
 export interface BenchReport {
   startedAt: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; os: string; node: string };
   results: BenchResult[];
+  /** Keyed figures (`store.append_over_raw`, …), the ones issues and ADRs name; also written to `latest.json`. */
+  figures: Record<string, Figure | number>;
 }
 
 export function machine(): BenchReport['machine'] {
@@ -39,6 +41,7 @@ export function markdown(report: BenchReport): string {
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    ...(Object.keys(report.figures).length > 0 ? ['| key | median | min | max |', '| --- | --- | --- | --- |', ...Object.entries(report.figures).map(([key, f]) => (typeof f === 'number' ? `| ${key} | ${format(f)} | | |` : `| ${key} | ${format(f.median)} | ${format(f.min)} | ${format(f.max)} |`)), ''] : []),
   ].join('\n');
 }
 
@@ -49,5 +52,6 @@ export function writeReport(report: BenchReport, directory: string): { markdownF
   const jsonFile = join(directory, `bench-${stamp}.json`);
   writeFileSync(markdownFile, markdown(report));
   writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(directory, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   return { markdownFile, jsonFile };
 }
