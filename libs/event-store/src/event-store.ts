@@ -69,12 +69,10 @@ export interface ReadAllOptions {
   filter?: EventFilter;
 }
 
-export interface SubscribeOptions {
+interface SubscribeCommon {
   /** Exclusive checkpoint; undefined starts before the first event. */
   after?: Position;
   filter?: EventFilter;
-  /** Called one event at a time, in position order; the next event waits for the returned promise. */
-  onEvent: (event: RecordedEvent) => Promise<void>;
   /** Called each time the subscription has delivered everything committed so far. */
   onCaughtUp?: () => void;
   /**
@@ -82,9 +80,26 @@ export interface SubscribeOptions {
    * events that the filter excluded, so a checkpoint can advance past them.
    */
   onCheckpoint?: (position: Position) => Promise<void>;
-  /** Called once when the subscription ends for good because `onEvent` threw or the store failed beyond recovery. */
+  /** Called once when the subscription ends for good because a handler threw or the store failed beyond recovery. */
   onError?: (error: Error) => void;
 }
+
+export type SubscribeOptions = SubscribeCommon &
+  (
+    | {
+        /** Called one event at a time, in position order; the next event waits for the returned promise. */
+        onEvent: (event: RecordedEvent) => Promise<void>;
+        onEvents?: never;
+      }
+    | {
+        /**
+         * Called with every matching event one read found (at least one), in position order; the
+         * next batch waits for the returned promise. A projection applies a batch in one transaction.
+         */
+        onEvents: (events: RecordedEvent[]) => Promise<void>;
+        onEvent?: never;
+      }
+  );
 
 export interface Subscription {
   /** Resolves once the subscription first caught up with the head. */

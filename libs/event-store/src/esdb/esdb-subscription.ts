@@ -109,7 +109,9 @@ export class EsdbSubscription implements Subscription {
     if (this.resumeAfter !== undefined && position <= this.resumeAfter) return;
     // The server filter already applied; system events in user streams (e.g. `$streamDeleted`) can still pass a stream filter.
     if (!isSystemEvent(event) && matchesFilter(this.options.filter, event)) {
-      await this.options.onEvent(toRecordedEvent(event));
+      const recorded = toRecordedEvent(event);
+      // The client hands events one at a time; a batch handler gets batches of one.
+      await (this.options.onEvents ? this.options.onEvents([recorded]) : this.options.onEvent(recorded));
     }
     this.resumeAfter = position;
   }

@@ -127,11 +127,10 @@ export class SqlSubscription implements Subscription {
       this.woken = false;
       const page = await this.store.readStablePage({ after: position, maxCount: PAGE_SIZE, ...(this.options.filter ? { filter: this.options.filter } : {}) });
       this.heldBack = page.heldBack;
-      for (const event of page.events) {
-        if (this.stopped) return position;
-        await this.options.onEvent(event);
-        position = event.position;
-      }
+      if (this.stopped) return position;
+      position = await this.handle(page.events, position);
+      // Stopped midway: what was not handled must not be passed by a checkpoint.
+      if (this.stopped) return position;
       if (!page.complete) continue;
       if (page.head > position) {
         await this.options.onCheckpoint?.(page.head);
@@ -148,15 +147,11 @@ export class SqlSubscription implements Subscription {
       this.woken = false;
       const tail = await this.store.readTail(position);
       this.heldBack = tail.heldBack;
-      let scanned = position;
-      for (const event of tail.events) {
-        if (this.stopped) return position;
-        if (matches(this.options.filter, event)) {
-          await this.options.onEvent(event);
-          position = event.position;
-        }
-        scanned = event.position;
-      }
+      const matching = tail.events.filter((event) => matches(this.options.filter, event));
+      if (this.stopped) return position;
+      position = await this.handle(matching, position);
+      if (this.stopped) return position;
+      const scanned = tail.events.at(-1)?.position ?? position;
       const reached = tail.complete && tail.head > scanned ? tail.head : scanned;
       if (reached > position) {
         await this.options.onCheckpoint?.(reached);
@@ -164,6 +159,23 @@ export class SqlSubscription implements Subscription {
       }
       if (tail.complete) return position;
     }
+  }
+
+  /** Hands events to the handler, as a batch or one by one; returns the position of the last one handled. */
+  private async handle(events: RecordedEvent[], position: Position): Promise<Position> {
+    if (events.length === 0) return position;
+    const { onEvent, onEvents } = this.options;
+    if (onEvents) {
+      await onEvents(events);
+      return events[events.length - 1]!.position;
+    }
+    let handled = position;
+    for (const event of events) {
+      if (this.stopped) return handled;
+      await onEvent!(event);
+      handled = event.position;
+    }
+    return handled;
   }
 
   private pause(ms: number): Promise<void> {

@@ -253,6 +253,31 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
         expect(resumed.seen.map((e) => e.data['n'])).toEqual([3, 4, 5]);
       });
 
+      it('hands a batch handler every event once, in order, in batches of what each read found', async () => {
+        const type = fresh('Batch');
+        const head = await store.headPosition();
+        await store.append(fresh('order'), [1, 2, 3].map((n) => event(type, { n })), { expectedRevision: 'no_stream' });
+        const batches: RecordedEvent[][] = [];
+        const done = until(() => batches.flat().length >= 8, deadlineMs, '8 batched events');
+        const subscription = store.subscribe({
+          after: head,
+          filter: { kind: 'eventType', prefixes: [type] },
+          onEvents: async (events) => {
+            batches.push(events);
+            done.check();
+          },
+        });
+        subscriptions.push(subscription);
+        await subscription.caughtUp;
+        await Promise.all([4, 5, 6, 7, 8].map((n) => store.append(fresh('order'), [event(type, { n })], { expectedRevision: 'no_stream' })));
+        await done.promise;
+        expect(batches.every((batch) => batch.length > 0)).toBe(true);
+        const delivered = batches.flat();
+        expectStoreOrder(delivered);
+        expect(delivered.map((e) => e.data['n']).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+        expect(delivered.slice(0, 3).map((e) => e.data['n'])).toEqual([1, 2, 3]);
+      });
+
       it('delivers nothing more once stopped', async () => {
         const type = fresh('Stop');
         const head = await store.headPosition();

@@ -10,7 +10,7 @@ import type { Reaction, SqlProjection, Subscriber } from './subscriber';
 export type RunnerState = 'catching_up' | 'live' | 'stopped' | 'failed';
 
 export interface RunnerTuning {
-  /** Events per transaction while catching up; live events are applied as they come, one transaction each. */
+  /** Events per transaction while catching up; live, each read's events are applied in one transaction. */
   batchSize: number;
   /** Tries at one event before it is declared poison. Transient database and store errors are retried without limit. */
   attemptsPerEvent: number;
@@ -79,6 +79,8 @@ export class SubscriptionRunner {
   private currentPosition: Position = 0n;
   /** Where the stored checkpoint stands: behind `currentPosition` by skipped events only. */
   private storedPosition: Position = 0n;
+  /** A reaction's last handled event in the batch in hand, stored with the batch's checkpoint. */
+  private handledPosition: Position = 0n;
   private skipStoredAt = 0;
   private currentFailure: SubscriberFailure | undefined;
   private stopping = false;
@@ -179,6 +181,7 @@ export class SubscriptionRunner {
     this.currentFailure = undefined;
     this.currentPosition = checkpoint.position;
     this.storedPosition = checkpoint.position;
+    this.handledPosition = checkpoint.position;
     this.setState('catching_up');
     await this.catchUp();
     if (!this.stopping) await this.followLive();
@@ -202,7 +205,8 @@ export class SubscriptionRunner {
       this.subscription = this.deps.store.subscribe({
         ...(after !== undefined ? { after } : {}),
         ...this.filter(),
-        onEvent: (event) => this.deliver([event]),
+        // Everything one read of the store found is applied together: one transaction and one checkpoint write per projection.
+        onEvents: (events) => this.deliver(events),
         onCheckpoint: (position) => this.skipTo(position),
         onCaughtUp: () => {
           if (this.currentState === 'catching_up') this.setState('live');
@@ -254,14 +258,29 @@ export class SubscriptionRunner {
     this.advanceTo(last);
   }
 
-  /** The side effect first, then the checkpoint in its own transaction: a crash in between repeats the effect, never loses it. */
+  /**
+   * The side effects first, then one checkpoint for the batch in its own transaction: a crash in
+   * between repeats effects (reactions are idempotent by event id), never loses one. An event that
+   * fails for good stores the progress made before it.
+   */
   private async handleReaction(reaction: Reaction, events: RecordedEvent[]): Promise<void> {
     for (const event of events) {
-      await this.withAttempts(event, () => reaction.handle(event));
-      await this.deps.checkpoints.advance(this.deps.db, this.name, this.storedPosition, event.position);
-      this.storedPosition = event.position;
-      this.advanceTo(event.position);
+      try {
+        await this.withAttempts(event, () => reaction.handle(event));
+      } catch (error) {
+        await this.storeReactionProgress().catch(() => undefined);
+        throw error;
+      }
+      this.handledPosition = event.position;
     }
+    await this.storeReactionProgress();
+  }
+
+  private async storeReactionProgress(): Promise<void> {
+    if (this.handledPosition <= this.storedPosition) return;
+    await this.deps.checkpoints.advance(this.deps.db, this.name, this.storedPosition, this.handledPosition);
+    this.storedPosition = this.handledPosition;
+    this.advanceTo(this.handledPosition);
   }
 
   private async withAttempts(event: RecordedEvent, work: () => Promise<void>): Promise<void> {
