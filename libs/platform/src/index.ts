@@ -6,3 +6,4 @@ export * from './metrics';
 export * from './logging';
 export * from './graceful-shutdown';
 export * from './route-audience';
+export * from './clean-text';
