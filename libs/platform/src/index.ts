@@ -7,3 +7,4 @@ export * from './logging';
 export * from './graceful-shutdown';
 export * from './route-audience';
 export * from './clean-text';
+export * from './data-dir-lock';
