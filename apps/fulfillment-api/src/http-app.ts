@@ -8,7 +8,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ONDC_ERRORS, nack } from '@fulfil/ondc';
-import { EngineMetrics, PROBLEM_CONTENT_TYPE, ProblemDetails, UNCLEAN_TEXT_MESSAGE, problem, strictValidationPipe, uncleanTextField } from '@fulfil/platform';
+import { EngineMetrics, PROBLEM_CONTENT_TYPE, ProblemDetails, UNCLEAN_TEXT_MESSAGE, problem, resourceFaults, strictValidationPipe, uncleanTextField } from '@fulfil/platform';
 import { ENGINE_METRICS } from './metrics/metrics.controller';
 import { MAX_IMAGE_BYTES } from './uploads/image-store';
 
@@ -124,6 +124,7 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
   app.useLogger(app.get(Logger));
   const metrics = app.get<EngineMetrics>(ENGINE_METRICS);
   fastify.addHook('onResponse', (request, reply, done) => {
+    if (request.method === 'POST' && reply.statusCode >= 200 && reply.statusCode < 300) resourceFaults.clear();
     metrics.httpRequests.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });

@@ -8,3 +8,4 @@ export * from './graceful-shutdown';
 export * from './route-audience';
 export * from './clean-text';
 export * from './data-dir-lock';
+export * from './resource-faults';
