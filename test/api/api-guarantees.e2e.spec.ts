@@ -92,7 +92,7 @@ describe('seller HTTP API guarantees', () => {
       expect(theirs.body.orderId).not.toBe(mine.body.orderId);
     });
 
-    it('does not keep a new seller API key in the stored response', async () => {
+    it('recovers a seller whose creation answer was lost: the repeat answers a new key and revokes the unseen one', async () => {
       const key = freshId('seller');
       const create = () =>
         api
@@ -101,11 +101,25 @@ describe('seller HTTP API guarantees', () => {
           .set('authorization', `Bearer ${api.platformKey}`)
           .set('idempotency-key', key)
           .send({ profile: { legalName: 'Replay Traders', gstin: '29ABCDE1234F1Z5', stateCode: '29', pickupAddress: orderInput('x').deliveryAddress } });
-      const first = await create().expect(201);
+      const lost = await create().expect(201);
       const again = await create().expect(201);
-      expect(first.body.apiKey).toMatch(/^fes_/);
-      expect(again.body.apiKey).not.toContain('fes_');
-      expect(again.body.sellerId).toBe(first.body.sellerId);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body.sellerId).toBe(lost.body.sellerId);
+      expect(again.body.apiKey).toMatch(/^fes_/);
+      expect(again.body.apiKey).not.toBe(lost.body.apiKey);
+      await api.http().get('/v1/seller').set('authorization', `Bearer ${again.body.apiKey}`).expect(200);
+      await api.http().get('/v1/seller').set('authorization', `Bearer ${lost.body.apiKey}`).expect(401);
+    });
+
+    it("rotates a seller's key on the platform route: the old key is refused at once, the new one works", async () => {
+      const seller = await api.newSeller();
+      const rotated = await api.http().post(`/v1/sellers/${seller.sellerId}/api-keys`).set('authorization', `Bearer ${api.platformKey}`).expect(201);
+      expect(rotated.body).toMatchObject({ sellerId: seller.sellerId, revokedKeys: 1 });
+      await api.http().get('/v1/seller').set('authorization', `Bearer ${seller.apiKey}`).expect(401);
+      await api.http().get('/v1/seller').set('authorization', `Bearer ${rotated.body.apiKey}`).expect(200);
+      await api.http().post(`/v1/sellers/${seller.sellerId}/api-keys`).set('authorization', `Bearer ${rotated.body.apiKey}`).expect(401);
+      const missing = await api.http().post('/v1/sellers/nobody-here/api-keys').set('authorization', `Bearer ${api.platformKey}`).expect(404);
+      expect(missing.body.code).toBe('SELLER_NOT_FOUND');
     });
   });
 

@@ -181,6 +181,7 @@ function runScenarios(): void {
   );
   seller.run({ type: 'ChangeSellerSettings', sellerId: seller.sellerId, settings: { autoInvoice: true, autoManifest: true } }, ['SellerSettingsChanged']);
   seller.run({ type: 'IssueSellerApiKey', sellerId: seller.sellerId, keyId: 'key0001abcd', secretSha256: sha256('the secret') }, ['SellerApiKeyIssued']);
+  seller.run({ type: 'RotateSellerApiKey', sellerId: seller.sellerId, keyId: 'key0002abcd', secretSha256: sha256('the new secret') }, ['SellerApiKeyRevoked', 'SellerApiKeyIssued']);
   const numbers = new Numbering(seller);
 
   scenario = 'on-network lifecycle with AWB, partner reports, late report, non-tax invoice correction';

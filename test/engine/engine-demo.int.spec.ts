@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemo, type DemoResult } from '../../apps/engine/src/demo';
 import { freePort } from '../support/free-port';
-import { buildEngine, runEngineToExit, startEngine, stopEngine, type RunningEngine } from './support/engine-process';
+import { buildEngine, runEngineToExit, runToExit, startEngine, stopEngine, type RunningEngine } from './support/engine-process';
 
 // One build for both suites: two builds at once would write the same dist/ under each other's feet.
 beforeAll(() => buildEngine(), 120_000);
@@ -54,6 +55,73 @@ describe('npm start: the all-in-one engine as a newcomer meets it', () => {
       expect(((await response.json()) as { status: string }).status).toBe('delivered');
     }
   }, 90_000);
+});
+
+describe('one owner per data directory, and a first start that survives a kill at any step (ADR 0016)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fulfilment-owner-'));
+  let port: number;
+  let engine: RunningEngine;
+  const demoKey = () => (JSON.parse(readFileSync(join(dataDir, 'demo-seller.json'), 'utf8')) as { apiKey: string }).apiKey;
+  const status = async (apiKey: string) => (await fetch(`http://127.0.0.1:${port}/v1/seller`, { headers: { authorization: `Bearer ${apiKey}` } })).status;
+
+  beforeAll(async () => {
+    port = await freePort();
+    engine = await startEngine(dataDir, port);
+  }, 120_000);
+  afterAll(async () => {
+    if (engine.child.exitCode === null) await stopEngine(engine);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses a second engine on the directory with one line naming it and the holder, and the first keeps serving', async () => {
+    const second = runEngineToExit({ DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: 'warn' });
+    expect(second.status).toBe(1);
+    expect(second.stderr.trim().split('\n')).toEqual([expect.stringContaining(`Data directory ${dataDir} is in use by process ${engine.child.pid} (fulfilment engine`)]);
+    expect(await status(demoKey())).toBe(200);
+  }, 60_000);
+
+  it('says exactly why projections:rebuild cannot run against the running engine, and changes nothing', async () => {
+    const rebuild = runToExit('apps/projector/src/rebuild.js', ['all'], { DATA_DIR: dataDir });
+    expect(rebuild.status).not.toBe(0);
+    expect(rebuild.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^Cannot rebuild while process ${engine.child.pid} \\(fulfilment engine\\) runs on .*Stop it`))]);
+    expect(await status(demoKey())).toBe(200);
+  }, 60_000);
+
+  it('starts over a stale lock, an empty PGlite pid file and a demo seller registered without its key file', async () => {
+    const oldKey = demoKey();
+    engine.child.kill('SIGKILL');
+    await engine.exited;
+    // What a kill leaves at its worst: the lock of a dead process, PGlite's emptied pid file, and no demo-seller.json.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(join(dataDir, 'owner.lock'), JSON.stringify({ pid: Number(dead), app: 'fulfilment engine', since: new Date().toISOString() }));
+    writeFileSync(join(dataDir, 'events', 'postmaster.pid'), '');
+    rmSync(join(dataDir, 'demo-seller.json'));
+    engine = await startEngine(dataDir, port);
+    expect(existsSync(join(dataDir, 'events', 'postmaster.pid'))).toBe(true);
+    expect(demoKey()).not.toBe(oldKey);
+    expect(engine.output()).toContain(`API key ${demoKey()}`);
+    expect(await status(demoKey())).toBe(200);
+    expect(await status(oldKey)).toBe(401);
+  }, 120_000);
+
+  it('names the directory, the cause and the fix when the data directory cannot be used', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'fulfilment-notadir-'));
+    try {
+      const file = join(parent, 'data');
+      writeFileSync(file, 'not a directory');
+      const result = runEngineToExit({ DATA_DIR: file, PORT: '0' });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`${file}.*(ENOTDIR|EEXIST).*set DATA_DIR`))]);
+      const torn = join(parent, 'torn');
+      mkdirSync(torn);
+      writeFileSync(join(torn, 'secrets.json'), '');
+      const secrets = runEngineToExit({ DATA_DIR: torn, PORT: '0' });
+      expect(secrets.status).toBe(1);
+      expect(secrets.stderr.trim().split('\n')).toEqual([expect.stringMatching(/secrets\.json cannot be read as JSON .*restore it from a backup/)]);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 interface OtlpSpan {

@@ -1,7 +1,7 @@
 import './tracing';
 import 'reflect-metadata';
 import { WHATSAPP_CONFIG, createHttpApp } from '@fulfil/fulfillment-api';
-import { ConfigError, EngineConfig, closeOnSignals, loadEngineConfig } from '@fulfil/platform';
+import { EngineConfig, claimDataDir, closeOnSignals, embeddedDataDir, loadEngineConfig, startupFailureLine } from '@fulfil/platform';
 import type { WhatsAppConfig } from '@fulfil/whatsapp';
 import { ensureDemoSeller } from './demo-seller';
 import { EngineModule } from './engine.module';
@@ -32,16 +32,22 @@ function banner(config: EngineConfig, demo: { sellerId: string; apiKey: string }
   return `${lines.join('\n')}\n`;
 }
 
+let dataDir: string | undefined;
+
 async function bootstrap(): Promise<void> {
   const config = loadEngineConfig();
+  dataDir = embeddedDataDir(config);
+  // Before any PGlite database in it is opened: one process owns a data directory (ADR 0016).
+  const lock = dataDir ? claimDataDir(dataDir, 'fulfilment engine') : undefined;
   const app = await createHttpApp(EngineModule.forConfig(config));
   closeOnSignals(app, 'Fulfilment engine');
   const demo = config.eventStore.kind === 'embedded' ? await ensureDemoSeller(app, config.dataDir) : undefined;
   await app.listen(config.port, '0.0.0.0');
+  lock?.announce(config.port);
   process.stdout.write(banner(config, demo, app.get<WhatsAppConfig>(WHATSAPP_CONFIG)));
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Fulfilment engine failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${startupFailureLine('Fulfilment engine', error, dataDir)}\n`);
   process.exit(1);
 });

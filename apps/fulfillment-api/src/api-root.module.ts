@@ -53,6 +53,7 @@ export function coreModules(config: EngineConfig, metrics: EngineMetrics, option
       uploadsDir: config.uploadsDir,
       metrics,
       logLevel: config.logLevel,
+      singleStoreOwner: config.eventStore.kind === 'embedded',
       ...(config.authFailuresPerMinute !== undefined ? { authFailuresPerMinute: config.authFailuresPerMinute } : {}),
     }),
     whatsapp,

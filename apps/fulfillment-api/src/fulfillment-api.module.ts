@@ -3,12 +3,15 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { EngineMetrics, ProblemDetailsFilter, loggerParams } from '@fulfil/platform';
+import { READ_MODELS, type ReadModels } from '@fulfil/read-models';
+import { ApiKeyCache } from './auth/api-key-cache';
 import { ApiKeyGuard, PLATFORM_API_KEY } from './auth/api-key.guard';
 import { AUTH_FAILURE_LIMIT, DEFAULT_AUTH_FAILURES_PER_MINUTE } from './auth/auth-failure-limiter';
 import { BulkLabelsController, DocumentsController } from './documents/documents.controller';
 import { HealthController } from './health/health.controller';
 import { ENGINE_METRICS, MetricsController } from './metrics/metrics.controller';
 import { ProjectionMetrics } from './metrics/projection-metrics';
+import { IdempotencyRecords } from './idempotency/idempotency-records';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { OrderReader } from './orders/order-reader';
 import { OrdersController } from './orders/orders.controller';
@@ -27,6 +30,8 @@ export interface FulfillmentApiOptions {
   logLevel?: string;
   /** Failed authentications a client address may make per minute before it is refused with 429. */
   authFailuresPerMinute?: number;
+  /** One process owns the stores (the embedded default): idempotency claims of an earlier run are taken over at once. */
+  singleStoreOwner?: boolean;
 }
 
 /** The seller HTTP API; needs the command side (CommandSideModule) and the read models (ReadModelsModule) in the same application. */
@@ -53,8 +58,15 @@ export class FulfillmentApiModule {
         { provide: ENGINE_METRICS, useValue: options.metrics },
         { provide: AUTH_FAILURE_LIMIT, useValue: options.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        {
+          provide: IdempotencyRecords,
+          // Beside the read models: a claim is not an event (a refused request must leave the store untouched), and every deployment has that database.
+          useFactory: (readModels: ReadModels) => IdempotencyRecords.open(readModels.db, readModels.schemas.internal, { singleOwner: options.singleStoreOwner ?? false }),
+          inject: [READ_MODELS],
+        },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        ApiKeyCache,
         OrderReader,
         ReadYourWrites,
         ProjectionMetrics,

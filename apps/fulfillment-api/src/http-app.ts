@@ -7,7 +7,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EngineMetrics, PROBLEM_CONTENT_TYPE, ProblemDetails, problem, strictValidationPipe } from '@fulfil/platform';
+import { ONDC_ERRORS, nack } from '@fulfil/ondc';
+import { EngineMetrics, PROBLEM_CONTENT_TYPE, ProblemDetails, UNCLEAN_TEXT_MESSAGE, problem, resourceFaults, strictValidationPipe, uncleanTextField } from '@fulfil/platform';
 import { ENGINE_METRICS } from './metrics/metrics.controller';
 import { MAX_IMAGE_BYTES } from './uploads/image-store';
 
@@ -73,6 +74,17 @@ function refuse(reply: FastifyReply, body: ProblemDetails): FastifyReply {
   return reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }
 
+/** ONDC peers are answered in their protocol's envelope; everyone else gets a problem document. */
+const ONDC_PREFIXES = ['/ondc/', '/ondc-sandbox/'];
+
+function refuseUncleanText(request: FastifyRequest, reply: FastifyReply, field: string): FastifyReply {
+  const detail = `${field}: ${UNCLEAN_TEXT_MESSAGE}`;
+  if (ONDC_PREFIXES.some((prefix) => request.url.startsWith(prefix))) {
+    return reply.status(400).header('content-type', 'application/json').send(nack('JSON-SCHEMA-ERROR', ONDC_ERRORS.LBNP_ORDER_VALIDATION_FAILURE, detail, field));
+  }
+  return refuse(reply, problem(400, 'VALIDATION_FAILED', 'Bad request', detail, { issues: [{ field, message: UNCLEAN_TEXT_MESSAGE }] }));
+}
+
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Fulfilment engine API')
@@ -106,10 +118,13 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
     if (depthExceeds(request.body, MAX_JSON_DEPTH)) {
       return refuse(reply, problem(400, 'MALFORMED_REQUEST', 'Bad request', `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep`));
     }
+    const field = uncleanTextField(request.params, 'path') ?? uncleanTextField(request.query, 'query') ?? uncleanTextField(request.body);
+    if (field !== undefined) return refuseUncleanText(request, reply, field);
   });
   app.useLogger(app.get(Logger));
   const metrics = app.get<EngineMetrics>(ENGINE_METRICS);
   fastify.addHook('onResponse', (request, reply, done) => {
+    if (request.method === 'POST' && reply.statusCode >= 200 && reply.statusCode < 300) resourceFaults.clear();
     metrics.httpRequests.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });

@@ -1,18 +1,23 @@
 import './tracing';
 import 'reflect-metadata';
-import { ConfigError, closeOnSignals, loadEngineConfig } from '@fulfil/platform';
+import { claimDataDir, closeOnSignals, embeddedDataDir, loadEngineConfig, startupFailureLine } from '@fulfil/platform';
 import { ApiRootModule } from './api-root.module';
 import { createHttpApp } from './http-app';
 
+let dataDir: string | undefined;
+
 async function bootstrap(): Promise<void> {
   const config = loadEngineConfig();
+  dataDir = embeddedDataDir(config);
+  const lock = dataDir ? claimDataDir(dataDir, 'fulfilment API') : undefined;
   const app = await createHttpApp(ApiRootModule.forConfig(config));
   closeOnSignals(app, 'Fulfilment API');
   await app.listen(config.port, '0.0.0.0');
+  lock?.announce(config.port);
   process.stdout.write(`Fulfilment API listening on http://localhost:${config.port} (docs at /docs)\n`);
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Fulfilment API failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${startupFailureLine('Fulfilment API', error, dataDir)}\n`);
   process.exit(1);
 });

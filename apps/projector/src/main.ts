@@ -2,11 +2,15 @@ import './tracing';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, closeOnSignals, loadLogLevel, loadStoresConfig } from '@fulfil/platform';
+import { claimDataDir, closeOnSignals, embeddedDataDir, loadLogLevel, loadStoresConfig, startupFailureLine } from '@fulfil/platform';
 import { ProjectorModule } from './projector.module';
+
+let dataDir: string | undefined;
 
 async function bootstrap(): Promise<void> {
   const config = loadStoresConfig();
+  dataDir = embeddedDataDir(config);
+  if (dataDir) claimDataDir(dataDir, 'projector');
   const app = await NestFactory.createApplicationContext(ProjectorModule.forConfig(config, loadLogLevel()), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // SIGTERM and SIGINT stop the runners first, each storing its checkpoint with the event in hand.
@@ -16,6 +20,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Projector failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${startupFailureLine('Projector', error, dataDir)}\n`);
   process.exit(1);
 });

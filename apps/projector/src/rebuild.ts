@@ -2,11 +2,12 @@
  * `npm run projections:rebuild -- <name>|all`: rebuilds projections from position zero into shadow
  * tables and swaps them in, while the live tables keep answering queries. Against PostgreSQL a
  * running projector carries on and adopts the rebuilt tables; an embedded PGlite directory can be
- * opened by one process only, so stop the engine before rebuilding embedded read models.
+ * opened by one process only: against a running embedded engine the command says so and stops,
+ * having changed nothing (ADR 0016).
  */
 import 'reflect-metadata';
 import { createEventStore } from '@fulfil/event-store';
-import { ConfigError, loadStoresConfig } from '@fulfil/platform';
+import { ConfigError, DataDirInUseError, claimDataDir, embeddedDataDir, loadStoresConfig, startupFailureLine } from '@fulfil/platform';
 import { READ_MODEL_PROJECTIONS, ReadModels } from '@fulfil/read-models';
 import { rebuildProgressBar } from './rebuild-progress';
 
@@ -26,6 +27,18 @@ function projectionsToRebuild(args: string[]): string[] {
 async function rebuild(args: string[]): Promise<void> {
   const names = projectionsToRebuild(args);
   const config = loadStoresConfig();
+  const dataDir = embeddedDataDir(config);
+  try {
+    if (dataDir) claimDataDir(dataDir, 'projections:rebuild');
+  } catch (error) {
+    if (error instanceof DataDirInUseError) {
+      throw new UsageError(
+        `Cannot rebuild while process ${error.owner.pid} (${error.owner.app}) runs on ${error.directory}: its embedded PGlite databases have one owner. ` +
+          'Stop it (Ctrl-C or SIGTERM), run the rebuild, then start it again; nothing was changed.',
+      );
+    }
+    throw error;
+  }
   const store = await createEventStore(config.eventStore);
   try {
     const readModels = await ReadModels.open({ database: config.readModels, store });
@@ -44,8 +57,16 @@ async function rebuild(args: string[]): Promise<void> {
   }
 }
 
+function embeddedDataDirOrUndefined(): string | undefined {
+  try {
+    return embeddedDataDir(loadStoresConfig());
+  } catch {
+    return undefined;
+  }
+}
+
 rebuild(process.argv.slice(2)).catch((error: unknown) => {
   const known = error instanceof UsageError || error instanceof ConfigError;
-  process.stderr.write(known ? `${(error as Error).message}\n` : `Rebuild failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${known ? (error as Error).message : startupFailureLine('Rebuild', error, embeddedDataDirOrUndefined())}\n`);
   process.exit(known ? 2 : 1);
 });

@@ -86,7 +86,7 @@ export async function handleCommand<S, E extends DomainEventShape>(
   const maxAttempts = options.retryOnConflict ? (options.maxAttempts ?? 5) : 1;
   for (let attempt = 1; ; attempt++) {
     const loaded = await loadStream(store, stream, decider);
-    const replay = replayOf(loaded, options.metadata.idempotencyKey);
+    const replay = replayOf(loaded, options.metadata);
     if (replay) return replay;
     const decided = decide(loaded.state);
     const events = options.enrich && decided.length > 0 ? await options.enrich(loaded.state, decided) : decided;
@@ -107,14 +107,28 @@ export async function handleCommand<S, E extends DomainEventShape>(
   }
 }
 
-/** True when the stream already holds the events of a command sent with this idempotency key: a repeat to replay, not to refuse. */
-export function isRepeatOf(loaded: Pick<LoadedStream<unknown, unknown>, 'events'>, idempotencyKey: string | undefined): boolean {
-  return idempotencyKey !== undefined && loaded.events.some((e) => e.metadata['idempotencyKey'] === idempotencyKey);
+/** Who sent a command and under which key: what makes a later command a repeat of it. */
+export type RepeatIdentity = Pick<EventMetadata, 'actor' | 'idempotencyKey'>;
+
+/**
+ * An event written under this key by this same actor. Keys are the caller's own: another seller
+ * sending the same key on this stream is not repeating anything, and must meet the ownership
+ * check like any other command rather than be shown the first answer.
+ */
+function writtenBy(event: RecordedEvent, identity: RepeatIdentity): boolean {
+  if (identity.idempotencyKey === undefined || event.metadata['idempotencyKey'] !== identity.idempotencyKey) return false;
+  const actor = event.metadata['actor'] as { type?: unknown; id?: unknown } | undefined;
+  return actor?.type === identity.actor.type && actor?.id === identity.actor.id;
 }
 
-function replayOf<S, E extends DomainEventShape>(loaded: LoadedStream<S, E>, idempotencyKey: string | undefined): HandleResult<S, E> | undefined {
-  if (!idempotencyKey) return undefined;
-  const earlier = loaded.events.flatMap((e, i) => (e.metadata['idempotencyKey'] === idempotencyKey ? [{ recorded: e, decoded: loaded.decoded[i]! }] : []));
+/** True when the stream already holds the events of a command this actor sent with this idempotency key: a repeat to replay, not to refuse. */
+export function isRepeatOf(loaded: Pick<LoadedStream<unknown, unknown>, 'events'>, identity: RepeatIdentity): boolean {
+  return loaded.events.some((e) => writtenBy(e, identity));
+}
+
+function replayOf<S, E extends DomainEventShape>(loaded: LoadedStream<S, E>, identity: RepeatIdentity): HandleResult<S, E> | undefined {
+  if (!identity.idempotencyKey) return undefined;
+  const earlier = loaded.events.flatMap((e, i) => (writtenBy(e, identity) ? [{ recorded: e, decoded: loaded.decoded[i]! }] : []));
   const last = earlier[earlier.length - 1];
   if (!last) return undefined;
   return { events: earlier.map((e) => e.decoded), state: loaded.state, revision: loaded.revision, position: last.recorded.position, replayed: true };

@@ -34,9 +34,9 @@ function numberRequest(command: { sellerId: string; orderId: string }, seller: R
   };
 }
 
-async function loadOrder(store: EventStore, sellerId: string, orderId: string, idempotencyKey: string | undefined) {
+async function loadOrder(store: EventStore, sellerId: string, orderId: string, meta: CommandMeta) {
   const loaded = await loadStream<OrderState, OrderEvent>(store, orderStream(orderId), orderDecider);
-  return { order: requireOrder(loaded.state, sellerId, orderId), repeat: isRepeatOf(loaded, idempotencyKey) };
+  return { order: requireOrder(loaded.state, sellerId, orderId), repeat: isRepeatOf(loaded, eventMetadata(meta)) };
 }
 
 /** Checks the order can be invoiced, takes a number (custom or next in series), then records the invoice. */
@@ -51,7 +51,7 @@ export class GenerateInvoiceHandler implements ICommandHandler<GenerateInvoiceCo
   ) {}
 
   async execute({ command, meta }: GenerateInvoiceCommand): Promise<CommandOutcome<OrderState>> {
-    const { order, repeat } = await loadOrder(this.store, command.sellerId, command.orderId, meta.idempotencyKey);
+    const { order, repeat } = await loadOrder(this.store, command.sellerId, command.orderId, meta);
     // A retry whose first attempt wrote the invoice (its answer lost to a crash or timeout) gets that
     // answer back: the executor replays by idempotency key, before looking at the number.
     if (repeat) {
@@ -91,7 +91,7 @@ export class RegenerateInvoiceHandler implements ICommandHandler<RegenerateInvoi
   ) {}
 
   async execute({ command, meta }: RegenerateInvoiceCommand): Promise<CommandOutcome<OrderState>> {
-    const { order, repeat } = await loadOrder(this.store, command.sellerId, command.orderId, meta.idempotencyKey);
+    const { order, repeat } = await loadOrder(this.store, command.sellerId, command.orderId, meta);
     // As for a first invoice: a repeat replays what the first attempt wrote, without planning or numbering again.
     if (repeat) return this.executor.execute({ type: 'RegenerateInvoice', ...command }, { meta });
     const seller = await this.sellers.get(command.sellerId);

@@ -12,6 +12,7 @@ const EVENT_SCHEMA_VERSIONS: Record<DomainEventType, number> = {
   SellerProfileUpdated: 1,
   SellerSettingsChanged: 1,
   SellerApiKeyIssued: 1,
+  SellerApiKeyRevoked: 1,
   DocumentNumberAllocated: 1,
   InvoiceNumberReserved: 1,
   OrderReceived: 1,

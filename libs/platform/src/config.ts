@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EventStoreConfig } from '@fulfil/event-store';
 import type { ReadModelsDatabaseConfig } from '@fulfil/read-models';
+import { StartupError, createAtomically, dataDirProblem } from './data-dir-lock';
 
 /** A bad environment variable: one line that names it, so a deploy fails loudly and clearly. */
 export class ConfigError extends Error {
@@ -87,14 +88,34 @@ interface GeneratedSecrets {
   platformApiKey: string;
 }
 
-/** The embedded default needs no set-up: secrets are generated once and kept beside the data. */
+function readSecrets(file: string): GeneratedSecrets {
+  let secrets: Partial<GeneratedSecrets>;
+  try {
+    secrets = JSON.parse(readFileSync(file, 'utf8')) as Partial<GeneratedSecrets>;
+  } catch (error) {
+    throw new StartupError(`${file} cannot be read as JSON (${(error as Error).message}); restore it from a backup, or set DELIVERY_OTP_SECRET and PLATFORM_API_KEY to the values it held`);
+  }
+  if (typeof secrets.deliveryOtpSecret !== 'string' || typeof secrets.platformApiKey !== 'string') {
+    throw new StartupError(`${file} lacks deliveryOtpSecret or platformApiKey; restore it from a backup, or set DELIVERY_OTP_SECRET and PLATFORM_API_KEY to the values it held`);
+  }
+  return secrets as GeneratedSecrets;
+}
+
+/**
+ * The embedded default needs no set-up: secrets are generated once and kept beside the data.
+ * Created atomically, so a kill mid-write leaves no torn file and two first starts agree on one.
+ */
 function loadOrCreateSecrets(dataDir: string): { secrets: GeneratedSecrets; file: string } {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return { secrets: JSON.parse(readFileSync(file, 'utf8')) as GeneratedSecrets, file };
-  mkdirSync(dataDir, { recursive: true });
-  const secrets: GeneratedSecrets = { deliveryOtpSecret: randomBytes(32).toString('hex'), platformApiKey: `fep_${randomBytes(24).toString('base64url')}` };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return { secrets, file };
+  if (existsSync(file)) return { secrets: readSecrets(file), file };
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const secrets: GeneratedSecrets = { deliveryOtpSecret: randomBytes(32).toString('hex'), platformApiKey: `fep_${randomBytes(24).toString('base64url')}` };
+    if (createAtomically(file, JSON.stringify(secrets, null, 2))) return { secrets, file };
+  } catch (error) {
+    throw dataDirProblem(dataDir, error, 'write secrets.json');
+  }
+  return { secrets: readSecrets(file), file };
 }
 
 export interface StoresConfig {
@@ -161,4 +182,9 @@ export function loadEngineConfig(env: Env = process.env): EngineConfig {
     ...authFailuresPerMinute(env),
     ...(generated ? { generatedSecretsFile: generated.file } : {}),
   };
+}
+
+/** The data directory when any store is embedded (PGlite files under it), which makes it one process's own. */
+export function embeddedDataDir(config: StoresConfig): string | undefined {
+  return config.eventStore.kind === 'embedded' || config.readModels.kind === 'embedded' ? config.dataDir : undefined;
 }

@@ -6,3 +6,6 @@ export * from './metrics';
 export * from './logging';
 export * from './graceful-shutdown';
 export * from './route-audience';
+export * from './clean-text';
+export * from './data-dir-lock';
+export * from './resource-faults';

@@ -3,6 +3,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { DomainError } from '@fulfil/domain';
 import { EventStoreUnavailableError, StreamRevisionConflictError } from '@fulfil/event-store';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problem } from './problem-details';
+import { resourceExhaustion, resourceFaults } from './resource-faults';
 
 /** An error that already knows its problem document (validation, authentication, idempotency). */
 export class ProblemError extends Error {
@@ -43,6 +44,14 @@ export function toProblem(error: unknown, logger?: Logger): { problem: ProblemDe
   }
   if (error instanceof StreamRevisionConflictError) {
     return { problem: problem(409, 'CONCURRENT_MODIFICATION', 'Conflict', 'Someone else changed this order at the same time; read it again and retry'), headers: {} };
+  }
+  const exhausted = resourceExhaustion(error);
+  if (exhausted) {
+    resourceFaults.record(exhausted, error);
+    logger?.error({ err: error }, `Resources exhausted (${exhausted})`);
+    return exhausted === 'storage'
+      ? { problem: problem(507, 'INSUFFICIENT_STORAGE', 'Insufficient storage', 'The server has run out of disk space; nothing was kept, retry once space is freed'), headers: { 'retry-after': '30' } }
+      : { problem: problem(503, 'RESOURCES_EXHAUSTED', 'Service unavailable', 'The server is short of memory, files or connections; nothing was kept, retry shortly'), headers: { 'retry-after': '5' } };
   }
   if (error instanceof EventStoreUnavailableError) {
     return { problem: problem(503, 'STORE_UNAVAILABLE', 'Service unavailable', 'The event store cannot be reached; retry shortly'), headers: { 'retry-after': '2' } };

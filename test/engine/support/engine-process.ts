@@ -50,3 +50,9 @@ export function runEngineToExit(env: NodeJS.ProcessEnv): { status: number | null
   const result = spawnSync(process.execPath, [entry], { cwd: root, env: { PATH: process.env['PATH'], ...env }, encoding: 'utf8', timeout: 30_000 });
   return { status: result.status, stderr: result.stderr, stdout: result.stdout };
 }
+
+/** Runs another built entry point (the rebuild command, say) to its end. */
+export function runToExit(script: string, args: string[], env: NodeJS.ProcessEnv): { status: number | null; stderr: string; stdout: string } {
+  const result = spawnSync(process.execPath, [join(root, 'dist', script), ...args], { cwd: root, env: { PATH: process.env['PATH'], ...env }, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stderr: result.stderr, stdout: result.stdout };
+}

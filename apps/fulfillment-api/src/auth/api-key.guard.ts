@@ -5,13 +5,12 @@ import { SellerEvent, SellerState, evolveSeller, initialSellerState, sellerStrea
 import { EVENT_STORE, loadStream } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
 import { ProblemError, problem } from '@fulfil/platform';
+import { ApiKeyCache } from './api-key-cache';
 import { parseApiKey, secretMatches, sha256Hex } from './api-key';
 import { AUTH_FAILURE_LIMIT, AuthFailureLimiter } from './auth-failure-limiter';
 import { AUDIENCE, Audience, AuthenticatedRequest } from './auth.decorators';
 
 export const PLATFORM_API_KEY = Symbol('PLATFORM_API_KEY');
-
-const CACHE_TTL_MS = 30_000;
 
 function unauthorized(detail: string): ProblemError {
   return new ProblemError(problem(401, 'UNAUTHORIZED', 'Unauthorized', detail), { 'www-authenticate': 'Bearer realm="fulfilment"' });
@@ -34,7 +33,6 @@ function bearer(request: AuthenticatedRequest): string | undefined {
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly platformKeySha256: Buffer;
-  private readonly keyHashes = new Map<string, { secretSha256: string; until: number }>();
   private readonly failures: AuthFailureLimiter;
 
   constructor(
@@ -42,6 +40,7 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PLATFORM_API_KEY) platformKey: string,
     @Inject(AUTH_FAILURE_LIMIT) failuresPerMinute: number,
+    private readonly keyHashes: ApiKeyCache,
   ) {
     this.platformKeySha256 = Buffer.from(sha256Hex(platformKey), 'hex');
     this.failures = new AuthFailureLimiter(failuresPerMinute);
@@ -85,15 +84,14 @@ export class ApiKeyGuard implements CanActivate {
   }
 
   private async secretHashOf(sellerId: string, keyId: string): Promise<string | undefined> {
-    const cacheKey = `${sellerId}.${keyId}`;
-    const cached = this.keyHashes.get(cacheKey);
-    if (cached && cached.until > Date.now()) return cached.secretSha256;
+    const cached = this.keyHashes.get(sellerId, keyId);
+    if (cached) return cached;
     const { state } = await loadStream<SellerState, SellerEvent>(this.store, sellerStream(sellerId), {
       initialState: initialSellerState,
       evolve: evolveSeller,
     });
     const key = state.status === 'registered' ? state.apiKeys.find((k) => k.keyId === keyId) : undefined;
-    if (key) this.keyHashes.set(cacheKey, { secretSha256: key.secretSha256, until: Date.now() + CACHE_TTL_MS });
+    if (key) this.keyHashes.set(sellerId, keyId, key.secretSha256);
     return key?.secretSha256;
   }
 }

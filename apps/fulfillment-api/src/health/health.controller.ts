@@ -4,6 +4,7 @@ import { HealthCheckService, HealthIndicatorService, type HealthCheckResult, typ
 import { EVENT_STORE } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
 import { ProjectionStatus } from '@fulfil/read-models';
+import { resourceFaults } from '@fulfil/platform';
 import { PublicRoute } from '../auth/auth.decorators';
 
 interface HealthReply {
@@ -34,7 +35,7 @@ export class HealthController {
   @Get('ready')
   async ready(@Res() reply: HealthReply): Promise<void> {
     try {
-      reply.status(200).send(await this.health.check([() => this.eventStore(), () => this.projectionsHealth()]));
+      reply.status(200).send(await this.health.check([() => this.eventStore(), () => this.projectionsHealth(), () => this.resources()]));
     } catch (error) {
       const result = (error as { getResponse?: () => unknown }).getResponse?.() as HealthCheckResult | undefined;
       if (!result) throw error;
@@ -50,6 +51,14 @@ export class HealthController {
     } catch (error) {
       return check.down({ message: `unreachable: ${error instanceof Error ? error.message : String(error)}` });
     }
+  }
+
+  /** Red after the disk (or memory, files, connections) ran out, until a write succeeds again. */
+  private resources(): HealthIndicatorResult {
+    const check = this.indicators.check('resources');
+    const fault = resourceFaults.current();
+    if (!fault) return check.up();
+    return check.down({ message: `${fault.kind === 'storage' ? 'out of disk space' : 'resources exhausted'} since ${fault.at.toISOString()}: ${fault.message}` });
   }
 
   private async projectionsHealth(): Promise<HealthIndicatorResult> {

@@ -10,3 +10,7 @@ export class OrderIdParam {
 export class ShipmentParams extends OrderIdParam {
   @ApiProperty() @IsString() @Matches(ID_PATTERN, { message: 'shipmentId must be 1 to 64 letters, digits, "_" or "-"' }) shipmentId!: string;
 }
+
+export class SellerIdParam {
+  @ApiProperty() @IsString() @Matches(ID_PATTERN, { message: 'sellerId must be 1 to 64 letters, digits, "_" or "-"' }) sellerId!: string;
+}

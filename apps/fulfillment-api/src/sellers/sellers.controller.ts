@@ -1,12 +1,22 @@
-import { Body, Controller, Get, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandMeta, CommandOutcome, SellerCommandMessage, SellerReader } from '@fulfil/commands';
 import { RegisteredSeller, SellerState } from '@fulfil/domain';
 import { issueApiKey } from '../auth/api-key';
+import { ApiKeyCache } from '../auth/api-key-cache';
 import { CurrentSeller, PlatformRoute, SellerIdentity } from '../auth/auth.decorators';
 import { ApiRequest, newId, sellerMeta, written } from '../command-request';
+import { SellerIdParam } from '../orders/route-params';
 import { CreateSellerDto, UpdateSellerDto } from './seller.dto';
+
+const PLATFORM = { type: 'platform', id: 'platform' } as const;
+
+const platformMeta = (request: ApiRequest): CommandMeta => ({
+  actor: PLATFORM,
+  channel: 'api',
+  ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+});
 
 const sellerView = (seller: RegisteredSeller) => ({ sellerId: seller.sellerId, profile: seller.profile, settings: seller.settings });
 
@@ -17,6 +27,7 @@ export class SellersController {
   constructor(
     private readonly commands: CommandBus,
     private readonly sellers: SellerReader,
+    private readonly keys: ApiKeyCache,
   ) {}
 
   private run(message: SellerCommandMessage): Promise<CommandOutcome<SellerState>> {
@@ -25,20 +36,41 @@ export class SellersController {
 
   @Post('sellers')
   @PlatformRoute()
-  @ApiOperation({ summary: 'Create a seller (platform key); the response holds its API key, shown only this once' })
+  @ApiOperation({
+    summary: 'Create a seller (platform key); the response holds its API key, shown only this once',
+    description: 'Repeated with the same Idempotency-Key and body (its answer lost), it answers a new key for the same seller and revokes the one nobody saw.',
+  })
   async create(@Body() body: CreateSellerDto, @Req() request: ApiRequest) {
     const sellerId = body.sellerId ?? newId('slr', request, { sellerId: 'platform', keyId: 'platform' }, 'seller');
-    const meta: CommandMeta = {
-      actor: { type: 'platform', id: 'platform' },
-      channel: 'api',
-      ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
-    };
-    await this.run(new SellerCommandMessage({ type: 'RegisterSeller', sellerId, profile: body.profile, settings: body.settings ?? {} }, meta));
+    const meta = platformMeta(request);
+    const registered = await this.run(new SellerCommandMessage({ type: 'RegisterSeller', sellerId, profile: body.profile, settings: body.settings ?? {} }, meta));
+    // A repeat of the registration: the key issued the first time went out in an answer the caller lost.
+    return this.withNewKey(sellerId, registered.replayed ? 'RotateSellerApiKey' : 'IssueSellerApiKey');
+  }
+
+  @Post('sellers/:sellerId/api-keys')
+  @PlatformRoute()
+  @HttpCode(201)
+  @ApiOperation({ summary: "Rotate a seller's API key (platform key): every key it had is revoked; the new one is shown only this once" })
+  async rotateKey(@Param() { sellerId }: SellerIdParam) {
+    await this.sellers.get(sellerId);
+    return this.withNewKey(sellerId, 'RotateSellerApiKey');
+  }
+
+  /**
+   * Never under the request's idempotency key: the secret is not kept, so a repeat must not be
+   * answered with the first attempt's events but issue (and show) a key of its own.
+   */
+  private async withNewKey(sellerId: string, type: 'IssueSellerApiKey' | 'RotateSellerApiKey') {
     const key = issueApiKey(sellerId);
-    const issued = await this.run(
-      new SellerCommandMessage({ type: 'IssueSellerApiKey', sellerId, keyId: key.keyId, secretSha256: key.secretSha256 }, { ...meta, idempotencyKey: undefined }),
-    );
-    return { ...sellerView(await this.sellers.get(sellerId)), apiKey: key.apiKey, ...written(issued) };
+    const issued = await this.run(new SellerCommandMessage({ type, sellerId, keyId: key.keyId, secretSha256: key.secretSha256 }, { actor: PLATFORM, channel: 'api' }));
+    this.keys.forgetSeller(sellerId);
+    return {
+      ...sellerView(await this.sellers.get(sellerId)),
+      apiKey: key.apiKey,
+      revokedKeys: issued.eventTypes.filter((type) => type === 'SellerApiKeyRevoked').length,
+      ...written(issued),
+    };
   }
 
   @Get('seller')

@@ -15,19 +15,11 @@ import { ProblemError, problem } from '@fulfil/platform';
 import { CurrentSeller, SellerIdentity } from '../auth/auth.decorators';
 import { ApiRequest, newId, sellerMeta, written } from '../command-request';
 import { OrderIdParam, ShipmentParams } from '../orders/route-params';
-import { ImageStore, MAX_IMAGE_BYTES } from '../uploads/image-store';
+import { ImageStore } from '../uploads/image-store';
+import { uploadedImage, type UploadingRequest } from '../uploads/uploaded-image';
 import { CreateShipmentDto, MarkShippedDto, VerifyOtpDto } from './shipment.dto';
 
-interface MultipartFile {
-  toBuffer(): Promise<Buffer>;
-  /** The part's stream; `truncated` once it hit the size limit. */
-  file: { truncated: boolean };
-}
-
-interface MultipartRequest extends ApiRequest {
-  isMultipart?: () => boolean;
-  file?: (options: { limits: { fileSize: number; files: number } }) => Promise<MultipartFile | undefined>;
-}
+interface MultipartRequest extends ApiRequest, UploadingRequest {}
 
 const shipmentSummary = (outcome: CommandOutcome<OrderState>, shipmentId: string) => {
   const order = outcome.state.status === 'active' ? outcome.state : undefined;
@@ -80,12 +72,9 @@ export class ShipmentsController {
     if (!request.isMultipart?.() || !request.file) {
       throw new ProblemError(problem(415, 'MULTIPART_REQUIRED', 'Unsupported media type', 'Send the image as multipart/form-data in a field named "image"'));
     }
-    const file = await request.file({ limits: { fileSize: MAX_IMAGE_BYTES, files: 1 } });
+    const file = await uploadedImage(request);
     if (!file) throw new ProblemError(problem(400, 'IMAGE_REQUIRED', 'Bad request', 'The request has no image file'));
-    const content = await file.toBuffer();
-    // The parser's size-limit error races the last chunk: a file cut at the limit can come back without one. Never keep a cut file.
-    if (file.file.truncated) throw new ProblemError(problem(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `Images may be at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB`));
-    const image = await this.images.save(content);
+    const image = await this.images.save(file.content);
     const outcome = await this.run(new RecordPackageImageCommand({ sellerId: seller.sellerId, orderId, shipmentId, image }, sellerMeta(request, seller)));
     return { ...shipmentSummary(outcome, shipmentId), image };
   }

@@ -36,13 +36,16 @@ export type SellerEvent =
   | { type: 'SellerRegistered'; data: { sellerId: string; profile: SellerProfile; settings: SellerSettings; registeredAt: string } }
   | { type: 'SellerProfileUpdated'; data: { sellerId: string; profile: SellerProfile; updatedAt: string } }
   | { type: 'SellerSettingsChanged'; data: { sellerId: string; settings: SellerSettings; changedAt: string } }
-  | { type: 'SellerApiKeyIssued'; data: { sellerId: string; keyId: string; secretSha256: string; issuedAt: string } };
+  | { type: 'SellerApiKeyIssued'; data: { sellerId: string; keyId: string; secretSha256: string; issuedAt: string } }
+  | { type: 'SellerApiKeyRevoked'; data: { sellerId: string; keyId: string; revokedAt: string } };
 
 export type SellerCommand =
   | { type: 'RegisterSeller'; sellerId: string; profile: SellerProfile; settings: Partial<SellerSettings> }
   | { type: 'UpdateSellerProfile'; sellerId: string; profile: Partial<SellerProfile> }
   | { type: 'ChangeSellerSettings'; sellerId: string; settings: Partial<SellerSettings> }
-  | { type: 'IssueSellerApiKey'; sellerId: string; keyId: string; secretSha256: string };
+  | { type: 'IssueSellerApiKey'; sellerId: string; keyId: string; secretSha256: string }
+  /** Revokes every key the seller has and issues this one: for a key lost or leaked. */
+  | { type: 'RotateSellerApiKey'; sellerId: string; keyId: string; secretSha256: string };
 
 export type SellerState =
   | { status: 'unregistered' }
@@ -130,12 +133,16 @@ export function decideSeller(command: SellerCommand, state: SellerState, ctx: Se
       return [{ type: 'SellerSettingsChanged', data: { sellerId: state.sellerId, settings, changedAt: at } }];
     }
     case 'IssueSellerApiKey':
+    case 'RotateSellerApiKey': {
       new Validator()
         .matches(command.keyId, /^[A-Za-z0-9]{8,32}$/, 'keyId', 'must be 8 to 32 letters or digits')
         .matches(command.secretSha256, /^[a-f0-9]{64}$/, 'secretSha256', 'must be a hex SHA-256')
         .throwIfInvalid();
       if (state.apiKeys.some((k) => k.keyId === command.keyId)) throw new IllegalStepError('API_KEY_ALREADY_ISSUED', 'This API key id is already issued');
-      return [{ type: 'SellerApiKeyIssued', data: { sellerId: state.sellerId, keyId: command.keyId, secretSha256: command.secretSha256, issuedAt: at } }];
+      const revoked: SellerEvent[] =
+        command.type === 'RotateSellerApiKey' ? state.apiKeys.map((k) => ({ type: 'SellerApiKeyRevoked', data: { sellerId: state.sellerId, keyId: k.keyId, revokedAt: at } })) : [];
+      return [...revoked, { type: 'SellerApiKeyIssued', data: { sellerId: state.sellerId, keyId: command.keyId, secretSha256: command.secretSha256, issuedAt: at } }];
+    }
   }
 }
 
@@ -149,6 +156,8 @@ export function evolveSeller(state: SellerState, event: SellerEvent): SellerStat
       return state.status === 'registered' ? { ...state, settings: event.data.settings } : state;
     case 'SellerApiKeyIssued':
       return state.status === 'registered' ? { ...state, apiKeys: [...state.apiKeys, { keyId: event.data.keyId, secretSha256: event.data.secretSha256 }] } : state;
+    case 'SellerApiKeyRevoked':
+      return state.status === 'registered' ? { ...state, apiKeys: state.apiKeys.filter((k) => k.keyId !== event.data.keyId) } : state;
   }
 }
 

@@ -192,3 +192,33 @@ describe('Seller API key issued', () => {
     expect(fieldsOf(error)).toEqual(['keyId', 'secretSha256']);
   });
 });
+
+describe('Seller API key rotated', () => {
+  const secretSha256 = 'ab'.repeat(32);
+
+  it('revokes every key the seller holds and issues the new one', () => {
+    const sellerId = freshId('seller');
+    const issued = (keyId: string): SellerEvent => ({ type: 'SellerApiKeyIssued', data: { sellerId, keyId, secretSha256, issuedAt: NOW_ISO } });
+
+    spec
+      .given([registered(sellerId), issued('key0000001'), issued('key0000002')])
+      .when({ type: 'RotateSellerApiKey', sellerId, keyId: 'key0000003', secretSha256: 'cd'.repeat(32) })
+      .then([
+        { type: 'SellerApiKeyRevoked', data: { sellerId, keyId: 'key0000001', revokedAt: NOW_ISO } },
+        { type: 'SellerApiKeyRevoked', data: { sellerId, keyId: 'key0000002', revokedAt: NOW_ISO } },
+        { type: 'SellerApiKeyIssued', data: { sellerId, keyId: 'key0000003', secretSha256: 'cd'.repeat(32), issuedAt: NOW_ISO } },
+      ]);
+  });
+
+  it('leaves only the new key in the state', () => {
+    const sellerId = freshId('seller');
+    const issued: SellerEvent = { type: 'SellerApiKeyIssued', data: { sellerId, keyId: 'key0000001', secretSha256, issuedAt: NOW_ISO } };
+
+    const state = spec.given([registered(sellerId), issued]).when({ type: 'RotateSellerApiKey', sellerId, keyId: 'key0000002', secretSha256 }).thenState();
+    expect(state).toMatchObject({ status: 'registered', apiKeys: [{ keyId: 'key0000002', secretSha256 }] });
+  });
+
+  it('of a seller who never registered is not found', () => {
+    spec.given([]).when({ type: 'RotateSellerApiKey', sellerId: freshId('seller'), keyId: 'key0000001', secretSha256 }).thenThrows(NotFoundError, 'SELLER_NOT_FOUND');
+  });
+});
