@@ -2,6 +2,6 @@ export * from './event-store';
 export * from './errors';
 export * from './esdb';
 export * from './create-event-store';
-export { SqlEventStore } from './sql/sql-event-store';
+export { SqlEventStore, isDatabaseUnreachable } from './sql/sql-event-store';
 export { openPostgres, type PostgresOptions } from './sql/sql-connection';
 export { inPgTransaction } from './sql/pg-transaction';

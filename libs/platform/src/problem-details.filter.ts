@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError } from '@fulfil/domain';
-import { EventStoreUnavailableError, StreamRevisionConflictError } from '@fulfil/event-store';
+import { EventStoreUnavailableError, StreamRevisionConflictError, isDatabaseUnreachable } from '@fulfil/event-store';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problem } from './problem-details';
 import { resourceExhaustion, resourceFaults } from './resource-faults';
 
@@ -53,7 +53,8 @@ export function toProblem(error: unknown, logger?: Logger): { problem: ProblemDe
       ? { problem: problem(507, 'INSUFFICIENT_STORAGE', 'Insufficient storage', 'The server has run out of disk space; nothing was kept, retry once space is freed'), headers: { 'retry-after': '30' } }
       : { problem: problem(503, 'RESOURCES_EXHAUSTED', 'Service unavailable', 'The server is short of memory, files or connections; nothing was kept, retry shortly'), headers: { 'retry-after': '5' } };
   }
-  if (error instanceof EventStoreUnavailableError) {
+  // The read-model database (idempotency claims live there) going away is the same outage to a client.
+  if (error instanceof EventStoreUnavailableError || isDatabaseUnreachable(error)) {
     return { problem: problem(503, 'STORE_UNAVAILABLE', 'Service unavailable', 'The event store cannot be reached; retry shortly'), headers: { 'retry-after': '2' } };
   }
   if (error instanceof HttpException) return { problem: fromHttpException(error), headers: {} };

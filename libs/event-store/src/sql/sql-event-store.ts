@@ -68,14 +68,19 @@ export function filterClause(filter: EventFilter | undefined, firstParam: number
   return { sql: ` AND ${column} LIKE ANY($${firstParam}::text[])`, params: [filter.prefixes.map(likePrefix)] };
 }
 
-/** Connection failures (as opposed to SQL errors) are reported as the store being unavailable. */
-export function unavailable(error: unknown): Error {
+/** True for a PostgreSQL connection failure (as opposed to an SQL error): the database cannot be reached now. */
+export function isDatabaseUnreachable(error: unknown): boolean {
   const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
   // FATAL ends the session whatever the code: the server refusing connections (55000 while the database is closed, 53300 when full) is an outage too.
   const transient =
     severity === 'FATAL' || (typeof code === 'string' && (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code) || /^(08|57P)/.test(code)));
   // pg reports a client whose connection already failed as "not queryable", without a code.
-  if (transient || (error instanceof Error && /Connection terminated|connection.*closed|not queryable/i.test(error.message))) {
+  return transient || (error instanceof Error && /Connection terminated|connection.*closed|not queryable/i.test(error.message));
+}
+
+/** Connection failures (as opposed to SQL errors) are reported as the store being unavailable. */
+export function unavailable(error: unknown): Error {
+  if (isDatabaseUnreachable(error)) {
     return new EventStoreUnavailableError(`The event store database cannot be reached: ${(error as Error).message}`, { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
