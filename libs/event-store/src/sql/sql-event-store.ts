@@ -196,8 +196,7 @@ export class SqlEventStore implements EventStore, PageSource {
         this.notify?.();
         return result;
       } catch (error) {
-        const cause = error instanceof Error ? error.cause : undefined;
-        if (!lostRevisionRace(error) && !lostRevisionRace(cause)) throw error;
+        if (!lostRevisionRace(error)) throw error;
         // The unique index refused a revision another writer committed first: only `any` may take the next one.
         if (expected !== 'any' || attempt >= ANY_ATTEMPTS) throw new StreamRevisionConflictError(stream, expected, undefined);
       }

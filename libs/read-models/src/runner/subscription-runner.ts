@@ -79,8 +79,6 @@ export class SubscriptionRunner {
   private currentPosition: Position = 0n;
   /** Where the stored checkpoint stands: behind `currentPosition` by skipped events only. */
   private storedPosition: Position = 0n;
-  /** A reaction's last handled event in the batch in hand, stored with the batch's checkpoint. */
-  private handledPosition: Position = 0n;
   private skipStoredAt = 0;
   private currentFailure: SubscriberFailure | undefined;
   private stopping = false;
@@ -181,7 +179,6 @@ export class SubscriptionRunner {
     this.currentFailure = undefined;
     this.currentPosition = checkpoint.position;
     this.storedPosition = checkpoint.position;
-    this.handledPosition = checkpoint.position;
     this.setState('catching_up');
     await this.catchUp();
     if (!this.stopping) await this.followLive();
@@ -264,23 +261,24 @@ export class SubscriptionRunner {
    * fails for good stores the progress made before it.
    */
   private async handleReaction(reaction: Reaction, events: RecordedEvent[]): Promise<void> {
+    let handled = this.storedPosition;
     for (const event of events) {
       try {
         await this.withAttempts(event, () => reaction.handle(event));
       } catch (error) {
-        await this.storeReactionProgress().catch(() => undefined);
+        await this.storeReactionProgress(handled).catch(() => undefined);
         throw error;
       }
-      this.handledPosition = event.position;
+      handled = event.position;
     }
-    await this.storeReactionProgress();
+    await this.storeReactionProgress(handled);
   }
 
-  private async storeReactionProgress(): Promise<void> {
-    if (this.handledPosition <= this.storedPosition) return;
-    await this.deps.checkpoints.advance(this.deps.db, this.name, this.storedPosition, this.handledPosition);
-    this.storedPosition = this.handledPosition;
-    this.advanceTo(this.handledPosition);
+  private async storeReactionProgress(handled: Position): Promise<void> {
+    if (handled <= this.storedPosition) return;
+    await this.deps.checkpoints.advance(this.deps.db, this.name, this.storedPosition, handled);
+    this.storedPosition = handled;
+    this.advanceTo(handled);
   }
 
   private async withAttempts(event: RecordedEvent, work: () => Promise<void>): Promise<void> {
