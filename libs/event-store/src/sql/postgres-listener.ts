@@ -8,7 +8,7 @@ const LIFETIME_MS = 60_000;
  * A NOTIFY commits like a write (it takes a transaction id and a global lock), so appends made while
  * one is in flight share the next one, sent at least this long after.
  */
-const NOTIFY_GAP_MS = 2;
+const NOTIFY_GAP_MS = 10;
 
 /**
  * A dedicated connection that LISTENs on one channel and sends this process's NOTIFYs, outside

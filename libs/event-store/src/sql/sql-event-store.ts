@@ -130,6 +130,25 @@ SELECT (SELECT revision::text FROM current) AS current,
        (SELECT max(stream_revision)::text FROM inserted) AS revision`,
 };
 
+/**
+ * One event at revision 0 (`$3` null: no stream yet) or right after an existing revision `$3`,
+ * with no read first: the unique index refuses a revision that is taken, and the `EXISTS` probe
+ * one whose predecessor is missing. Commands append this way, so it is what their cost rests on.
+ */
+const APPEND_ONE: PreparedStatement = {
+  name: 'fulfilment_append_one_v2',
+  text: `
+INSERT INTO events (position, event_id, stream_name, stream_revision, event_type, data, metadata)
+SELECT (pg_current_xact_id()::text::bigint << ${EVENT_INDEX_BITS}) + 1, $2::uuid, $1, coalesce($3::bigint + 1, 0), $4, $5::jsonb, $6::jsonb
+WHERE $3::bigint IS NULL OR EXISTS (SELECT FROM events WHERE stream_name = $1 AND stream_revision = $3::bigint)
+RETURNING position::text AS position, stream_revision::text AS revision`,
+};
+
+const STREAM_REVISION: PreparedStatement = {
+  name: 'fulfilment_stream_revision_v2',
+  text: 'SELECT max(stream_revision)::text AS revision FROM events WHERE stream_name = $1',
+};
+
 const READ_STREAM: PreparedStatement = {
   name: 'fulfilment_read_stream_v2',
   text: `SELECT ${COLUMNS} FROM events WHERE stream_name = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
@@ -182,19 +201,44 @@ export class SqlEventStore implements EventStore, PageSource {
   async append(stream: StreamName, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     if (events.length > MAX_EVENTS_PER_APPEND) throw new Error(`append takes at most ${MAX_EVENTS_PER_APPEND} events at once`);
-    const payload = appendPayload(events);
     const expected = options.expectedRevision;
+    const [event] = events;
+    const result =
+      events.length === 1 && event && (expected === 'no_stream' || typeof expected === 'bigint')
+        ? await this.appendOne(stream, event, expected)
+        : await this.appendBatch(stream, events, expected);
+    this.announceAppend();
+    this.notify?.();
+    return result;
+  }
+
+  private async appendOne(stream: StreamName, event: NewEvent, expected: 'no_stream' | bigint): Promise<AppendResult> {
+    const after = expected === 'no_stream' ? null : expected.toString();
+    const params = [stream, event.id ?? randomUUID(), after, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata ?? {})];
+    return guarded(async () => {
+      let row: { position: string; revision: string } | undefined;
+      try {
+        [row] = await this.db.run<{ position: string; revision: string }>(APPEND_ONE, params);
+      } catch (error) {
+        if (!lostRevisionRace(error)) throw error;
+      }
+      if (row) return { nextExpectedRevision: BigInt(row.revision), position: BigInt(row.position) };
+      // The rare path: read what the stream is at, for the conflict to say so.
+      const [current] = await this.db.run<{ revision: string | null }>(STREAM_REVISION, [stream]);
+      throw new StreamRevisionConflictError(stream, expected, current?.revision == null ? 'no_stream' : BigInt(current.revision));
+    });
+  }
+
+  private async appendBatch(stream: StreamName, events: NewEvent[], expected: AppendOptions['expectedRevision']): Promise<AppendResult> {
+    const payload = appendPayload(events);
     const [kind, revision] = typeof expected === 'bigint' ? ['exact', expected.toString()] : [expected, null];
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await guarded(async () => {
+        return await guarded(async () => {
           const [row] = await this.db.run<{ current: string | null; position: string | null; revision: string | null }>(APPEND, [stream, kind, revision, payload]);
           if (!row?.position || !row.revision) throw new StreamRevisionConflictError(stream, expected, row?.current == null ? 'no_stream' : BigInt(row.current));
           return { nextExpectedRevision: BigInt(row.revision), position: BigInt(row.position) };
         });
-        this.announceAppend();
-        this.notify?.();
-        return result;
       } catch (error) {
         if (!lostRevisionRace(error)) throw error;
         // The unique index refused a revision another writer committed first: only `any` may take the next one.

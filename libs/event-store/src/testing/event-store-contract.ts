@@ -139,6 +139,14 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
         expect(error).toMatchObject({ stream, expected: 1n, actual: 2n });
       });
 
+      it('refuses a revision the stream has not reached, and one on a stream that does not exist, leaving no gap', async () => {
+        const stream = fresh('order');
+        await store.append(stream, [event('Opened')], { expectedRevision: 'no_stream' });
+        await expect(store.append(stream, [event('Ahead')], { expectedRevision: 3n })).rejects.toMatchObject({ stream, expected: 3n, actual: 0n });
+        await expect(store.append(fresh('order'), [event('Nowhere')], { expectedRevision: 0n })).rejects.toMatchObject({ expected: 0n, actual: 'no_stream' });
+        expect((await store.readStream(stream)).map((e) => e.revision)).toEqual([0n]);
+      });
+
       it('appends with any, whatever the revision', async () => {
         const stream = fresh('order');
         await store.append(stream, [event('One')], { expectedRevision: 'any' });
