@@ -225,7 +225,7 @@ function runScenarios(): void {
     { type: 'MarkShipmentShipped', shipmentId: 'shp-b1', courierName: 'DTDC', trackingNumber: 'D12345678', trackingUrl: 'https://www.dtdc.in/track?D12345678', images: [image('b1-label')] },
     ['ShipmentMarkedShipped', 'ShippingLabelGenerated', 'DeliveryOtpIssued'],
   );
-  const ref = { orderId: b.orderId, shipmentId: 'shp-b1' };
+  const ref = { sellerId: seller.sellerId, orderId: b.orderId, shipmentId: 'shp-b1' };
   const wrong = otp.otpFor({ ...ref, sequence: 1 }) === '000000' ? '111111' : '000000';
   b.run({ type: 'VerifyDeliveryOtp', shipmentId: 'shp-b1', otp: wrong }, ['DeliveryOtpRejected']);
   b.run({ type: 'VerifyDeliveryOtp', shipmentId: 'shp-b1', otp: wrong }, ['DeliveryOtpRejected']);

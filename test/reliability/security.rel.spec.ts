@@ -29,6 +29,7 @@ describe('security of the seller API', () => {
   let store: EngineStore;
   let engine: EngineProcess;
   let owner: SellerApi;
+  let ownerId: string;
   let intruder: SellerApi;
   let platformKey: string;
   let otp: DeliveryOtpGenerator;
@@ -45,6 +46,7 @@ describe('security of the seller API', () => {
     await engine.start();
     const [a, b] = [await registerSeller(engine.baseUrl, platformKey), await registerSeller(engine.baseUrl, platformKey)];
     issuedKeys.push(a.apiKey, b.apiKey);
+    ownerId = a.sellerId;
     owner = new SellerApi(engine.baseUrl, a.apiKey);
     intruder = new SellerApi(engine.baseUrl, b.apiKey);
   });
@@ -58,7 +60,7 @@ describe('security of the seller API', () => {
   async function shipped(): Promise<Target> {
     const target = await owner.packedOrder('off-network');
     await owner.expect(200, owner.post(`/v1/orders/${target.orderId}/shipments/${target.shipmentId}/ship`, { courierName: 'DTDC', trackingNumber: 'DT123456' }));
-    for (const sequence of [1, 2, 3]) otps.add(otp.otpFor({ ...target, sequence }));
+    for (const sequence of [1, 2, 3]) otps.add(otp.otpFor({ sellerId: ownerId, ...target, sequence }));
     return target;
   }
 
@@ -90,7 +92,7 @@ describe('security of the seller API', () => {
 
   it('locks the delivery OTP after a few wrong tries, even when they arrive all at once, until a fresh one is issued', async () => {
     const target = await shipped();
-    const right = otp.otpFor({ ...target, sequence: 1 });
+    const right = otp.otpFor({ sellerId: ownerId, ...target, sequence: 1 });
     const wrong = Array.from({ length: 20 }, (_, i) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0'));
     const verify = (code: string) => owner.post(`/v1/orders/${target.orderId}/shipments/${target.shipmentId}/delivery-otp/verify`, { otp: code });
     const answers = await Promise.all(wrong.map(verify));
@@ -104,7 +106,7 @@ describe('security of the seller API', () => {
     expect(rejected).toBeLessThanOrEqual(5);
     expect((await verify(right)).body['code']).toBe('DELIVERY_OTP_LOCKED');
     await owner.expect(200, owner.post(`/v1/orders/${target.orderId}/shipments/${target.shipmentId}/delivery-otp/resend`));
-    const delivered = await owner.expect(200, verify(otp.otpFor({ ...target, sequence: 2 })));
+    const delivered = await owner.expect(200, verify(otp.otpFor({ sellerId: ownerId, ...target, sequence: 2 })));
     expect(delivered.body['orderStatus']).toBe('delivered');
     recordFigure(suite, 'OTP guesses refused by the lock', answers.length);
   });

@@ -94,7 +94,7 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     const events = (await wa.api.http().get(`/v1/orders/${orderId}/events`).set('authorization', `Bearer ${seller.apiKey}`).expect(200)).body.events as Array<{ type: string; data: Record<string, unknown> }>;
     const shipped = events.find((e) => e.type === 'ShipmentMarkedShipped')!;
     expect(shipped.data).toMatchObject({ courierName: 'Delhivery एक्सप्रेस / Surface', trackingNumber: 'DL-2024/88812', images: [{ contentType: 'image/png', sizeBytes: PNG.length }] });
-    expect(otp).toBe(wa.api.otp.otpFor({ orderId, shipmentId: String(shipped.data['shipmentId']), sequence: 1 }));
+    expect(otp).toBe(wa.api.otp.otpFor({ sellerId: seller.sellerId, orderId, shipmentId: String(shipped.data['shipmentId']), sequence: 1 }));
     // The plain OTP is in the buyer's message only: not in the order's, the conversation's or the outbox's events.
     const everything = await store.readAll({ maxCount: 100_000 });
     expect(everything.filter((e) => JSON.stringify(e.data).includes(otp))).toEqual([]);
@@ -106,7 +106,7 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     await wa.awaitMessage(seller.number, (m) => textOf(m) === `Order ${orderId} is delivered. Thank you!`, 'delivered answer');
     const types = await wa.eventTypes(seller.apiKey, orderId);
     expect(types.slice(-3)).toEqual(['DeliveryOtpRejected', 'DeliveryOtpVerified', 'ShipmentDelivered']);
-    const conversation = await store.readStream(`whatsapp-conversation-${seller.sellerId}-${orderId}`);
+    const conversation = await store.readStream(`whatsapp-conversation:${seller.sellerId}:${orderId}`);
     expect(conversation.map((e) => e.type)).toEqual([
       'WhatsAppShippingStarted',
       'WhatsAppCourierNamed',
@@ -141,7 +141,7 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     await tap(seller.number, buttons(locked)[0]!);
     const second = await wa.awaitMessage(buyer, (m) => m.type === 'template' && m.id !== first.id, 'second OTP');
     const secondOtp = second.message.type === 'template' ? second.message.bodyParameters[0]! : '';
-    expect(secondOtp).toBe(wa.api.otp.otpFor({ orderId, shipmentId: shipment, sequence: 2 }));
+    expect(secondOtp).toBe(wa.api.otp.otpFor({ sellerId: seller.sellerId, orderId, shipmentId: shipment, sequence: 2 }));
     // The webhook answers once the message was acted on, so the order's events are already there.
     await say(seller.number, firstOtp === secondOtp ? wrong : firstOtp);
     expect((await wa.eventTypes(seller.apiKey, orderId)).slice(-3)).toEqual(['DeliveryOtpLocked', 'DeliveryOtpReissued', 'DeliveryOtpRejected']);

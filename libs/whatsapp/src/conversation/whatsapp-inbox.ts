@@ -130,7 +130,7 @@ export class WhatsAppInbox {
         await this.reply(message, undefined, [{ body: 'That button is no longer valid. Use the buttons on the latest order message.' }]);
         return 'unknown-button';
       }
-      scope = await this.ownsOrder(message.from, tapped.orderId);
+      scope = await this.ownsOrder(message.from, tapped);
       if (!scope) {
         this.deps.logger.warn(`WhatsApp button for order ${tapped.orderId} from ${mask(message.from)}, which is not that order's seller: refused`);
         await this.reply(message, undefined, [{ body: NOT_YOURS(tapped.orderId) }]);
@@ -140,7 +140,7 @@ export class WhatsAppInbox {
       input = { kind: 'action', action: tapped.action };
     } else {
       const focused = await this.focusOf(message.from);
-      scope = focused ? await this.ownsOrder(message.from, focused.orderId) : undefined;
+      scope = focused ? await this.ownsOrder(message.from, focused) : undefined;
       if (!scope) {
         await this.reply(message, undefined, [{ body: NO_CONVERSATION }]);
         return 'no-conversation';
@@ -155,8 +155,8 @@ export class WhatsAppInbox {
   }
 
   /** The order's scope when the sender's number is its seller's WhatsApp number; undefined for anything else. */
-  private async ownsOrder(from: string, orderId: string): Promise<Scope | undefined> {
-    const { state } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(orderId), orderDecider);
+  private async ownsOrder(from: string, { sellerId, orderId }: Scope): Promise<Scope | undefined> {
+    const { state } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(sellerId, orderId), orderDecider);
     if (state.status !== 'active') return undefined;
     const seller = await this.deps.findSeller(state.sellerId);
     return seller?.settings.whatsappNumber === from ? { sellerId: state.sellerId, orderId } : undefined;
@@ -185,7 +185,7 @@ export class WhatsAppInbox {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.deps.store.readStream(stream);
       const state = loaded.reduce<ConversationState>((s, e) => evolveConversation(s, { type: e.type, data: e.data } as unknown as ConversationEvent), initialConversation());
-      const { state: order } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(scope.orderId), orderDecider);
+      const { state: order } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(scope.sellerId, scope.orderId), orderDecider);
       if (order.status !== 'active') return 'order-missing';
       const input = given ?? (message.content.kind === 'image' ? await this.photoInput(message.content.mediaId, state) : undefined);
       if (!input) {
@@ -258,7 +258,7 @@ export class WhatsAppInbox {
     for (const [index, reply] of replies.entries()) {
       const planned: PlannedMessage =
         reply.buttons && scope
-          ? { kind: 'buttons', body: reply.body, buttons: reply.buttons.map((action) => replyButton(action, scope.orderId)) }
+          ? { kind: 'buttons', body: reply.body, buttons: reply.buttons.map((action) => replyButton(action, scope)) }
           : { kind: 'text', body: reply.body };
       await queueMessage(
         this.deps.store,

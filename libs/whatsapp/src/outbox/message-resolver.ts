@@ -25,6 +25,12 @@ async function rendered(render: () => Promise<RenderedDocument>): Promise<Render
   }
 }
 
+/** The seller a message about an order was queued for: an order's id means nothing without it. */
+function sellerOf(queued: QueuedMessage): string {
+  if (!queued.sellerId) throw new UnsendableMessageError(`Message ${queued.outboxId} is about an order but names no seller`);
+  return queued.sellerId;
+}
+
 /**
  * Turns a queued plan into the Cloud API message at the moment of sending: documents are rendered
  * from the order's events and uploaded, the buyer's OTP is derived from the server secret.
@@ -47,15 +53,15 @@ export class MessageResolver {
       case 'order-template':
         return { type: 'template', to, name: this.templates.newOrder, language: this.templates.language, bodyParameters: [plan.orderId, plan.amount, plan.payment], quickReplies: plan.quickReplies };
       case 'delivery-otp': {
-        const otp = this.otp.otpFor({ orderId: plan.orderId, shipmentId: plan.shipmentId, sequence: plan.otpSequence });
+        const otp = this.otp.otpFor({ sellerId: sellerOf(queued), orderId: plan.orderId, shipmentId: plan.shipmentId, sequence: plan.otpSequence });
         return { type: 'template', to, name: this.templates.deliveryOtp, language: this.templates.language, bodyParameters: [otp, plan.orderId], quickReplies: [] };
       }
       case 'invoice-document': {
-        const order = await this.order(plan.orderId);
+        const order = await this.order(sellerOf(queued), plan.orderId);
         return this.document(to, await rendered(() => renderInvoiceOf(order, { copy: 'supplier' })), plan.caption, api);
       }
       case 'label-document': {
-        const order = await this.order(plan.orderId);
+        const order = await this.order(sellerOf(queued), plan.orderId);
         const shipment = order.shipments.find((s) => s.shipmentId === plan.shipmentId);
         if (!shipment) throw new UnsendableMessageError(`Order ${plan.orderId} has no shipment ${plan.shipmentId}`);
         return this.document(to, await rendered(() => renderLabelsOf([labelDocumentOf(order, shipment)], 'thermal-4x6')), plan.caption, api);
@@ -63,8 +69,8 @@ export class MessageResolver {
     }
   }
 
-  private async order(orderId: string): Promise<ActiveOrder> {
-    const { state } = await loadStream<OrderState, OrderEvent>(this.store, orderStream(orderId), orderDecider);
+  private async order(sellerId: string, orderId: string): Promise<ActiveOrder> {
+    const { state } = await loadStream<OrderState, OrderEvent>(this.store, orderStream(sellerId, orderId), orderDecider);
     if (state.status !== 'active') throw new UnsendableMessageError(`Order ${orderId} does not exist`);
     return state;
   }
