@@ -3,6 +3,7 @@ import { STREAMS_SCOPED_TO_SELLERS, StreamUpgradeError, UPGRADES_STREAM, scopeSt
 import { orderStream } from '@fulfil/domain';
 import { EsdbEventStore, createEventStore, type EventStore, type NewEvent } from '@fulfil/event-store';
 import { conversationStream } from '@fulfil/whatsapp';
+import { loadEventSchemas } from '../../libs/domain/src/testing/event-contracts';
 import { startEsdbDouble } from '../esdb-double';
 import { recordingLogger } from '../esdb-double/test-helpers';
 
@@ -62,7 +63,10 @@ describe.each(stores)('a store written before ids were scoped to sellers (%s)', 
     await store.append(orderStream('sel-a-b', '1001'), [legacy('ShipmentCreated', { orderId: '1001' }, 'sel-a-b')], { expectedRevision: 1n });
     // A second start finds the upgrade recorded and scans nothing.
     expect(await scopeStreamsToSellers(store)).toBeUndefined();
-    expect((await store.readStream(UPGRADES_STREAM)).map((e) => [e.type, e.data['renamedStreams']])).toEqual([[STREAMS_SCOPED_TO_SELLERS, 3]]);
+    const recorded = await store.readStream(UPGRADES_STREAM);
+    expect(recorded.map((e) => [e.type, e.data['renamedStreams']])).toEqual([[STREAMS_SCOPED_TO_SELLERS, 3]]);
+    expect(loadEventSchemas().validate(recorded[0]!, 1)).toEqual({ valid: true, errors: [] });
+    expect(loadEventSchemas().validateMetadata(recorded[0]!.metadata)).toEqual({ valid: true, errors: [] });
   });
 
   it('records the upgrade on a new store too, so later starts skip the scan', async () => {

@@ -39,6 +39,7 @@ import {
   validateDomainEvent,
   validateEventMetadata,
 } from '../../libs/domain/src/testing/event-contracts';
+import { STREAMS_SCOPED_TO_SELLERS } from '@fulfil/commands';
 import { bengaluruPickup, orderInput, sellerProfile } from '../support/fixtures';
 
 /**
@@ -343,8 +344,8 @@ describe('event contracts: the schema files', () => {
     .filter((f) => f.endsWith('.schema.json') && !SHARED_SCHEMA_FILES.includes(f))
     .sort();
 
-  it('has exactly one schema file per domain event type at its current version', () => {
-    const expected = DOMAIN_EVENT_TYPES.map((t) => eventSchemaFileName(t, eventSchemaVersion(t))).sort();
+  it('has exactly one schema file per domain event type at its current version, and the engine\'s upgrade record', () => {
+    const expected = [...DOMAIN_EVENT_TYPES.map((t) => eventSchemaFileName(t, eventSchemaVersion(t))), eventSchemaFileName(STREAMS_SCOPED_TO_SELLERS, 1)].sort();
     expect(eventFiles).toEqual(expected);
     expect(schemas.files.map((f) => f.file)).toEqual(expected);
   });
