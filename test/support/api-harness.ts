@@ -26,7 +26,7 @@ export function storesUnderTest(): Array<[string, () => EventStoreConfig]> {
   return stores;
 }
 
-export async function startApi(eventStore: EventStoreConfig): Promise<ApiHarness> {
+export async function startApi(eventStore: EventStoreConfig, overrides: Partial<Pick<EngineConfig, 'trustProxy' | 'authFailuresPerMinute'>> = {}): Promise<ApiHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulfilment-api-'));
   const deliveryOtpSecret = randomBytes(32);
   const platformKey = `fep_${randomBytes(24).toString('base64url')}`;
@@ -40,8 +40,9 @@ export async function startApi(eventStore: EventStoreConfig): Promise<ApiHarness
     readModels: eventStore.kind === 'postgres' ? { kind: 'postgres', databaseUrl: eventStore.databaseUrl, schema: `rm_${randomBytes(4).toString('hex')}` } : { kind: 'embedded' },
     uploadsDir: join(dataDir, 'uploads'),
     logLevel: 'silent',
+    ...overrides,
   };
-  const app = await createHttpApp(ApiRootModule.forConfig(config));
+  const app = await createHttpApp(ApiRootModule.forConfig(config), { trustProxy: config.trustProxy });
   await app.getHttpAdapter().getInstance().ready();
   const http = () => request(app.getHttpServer());
   return {

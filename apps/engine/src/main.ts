@@ -39,7 +39,7 @@ async function bootstrap(): Promise<void> {
   dataDir = embeddedDataDir(config);
   // Before any PGlite database in it is opened: one process owns a data directory (ADR 0016).
   const lock = dataDir ? claimDataDir(dataDir, 'fulfilment engine') : undefined;
-  const app = await createHttpApp(EngineModule.forConfig(config));
+  const app = await createHttpApp(EngineModule.forConfig(config), { trustProxy: config.trustProxy });
   closeOnSignals(app, 'Fulfilment engine');
   const demo = config.eventStore.kind === 'embedded' ? await ensureDemoSeller(app, config.dataDir) : undefined;
   await app.listen(config.port, '0.0.0.0');
