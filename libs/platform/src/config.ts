@@ -184,7 +184,8 @@ export function loadLogLevel(env: Env = process.env): string {
   return oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
 }
 
-export function loadEngineConfig(env: Env = process.env): EngineConfig {
+/** `servesMetrics`: false for an app without /metrics (the standalone ONDC adapter), which then needs no METRICS_* either. */
+export function loadEngineConfig(env: Env = process.env, { servesMetrics = true }: { servesMetrics?: boolean } = {}): EngineConfig {
   const { dataDir, eventStore, readModels } = loadStoresConfig(env);
   const kind = eventStore.kind;
   const configuredOtpSecret = secretFromHex(env, 'DELIVERY_OTP_SECRET');
@@ -207,7 +208,7 @@ export function loadEngineConfig(env: Env = process.env): EngineConfig {
     uploadsDir: env['UPLOADS_DIR'] ? resolve(env['UPLOADS_DIR']) : join(dataDir, 'uploads'),
     logLevel: loadLogLevel(env),
     ...authFailuresPerMinute(env),
-    ...metricsExposure(env, kind === 'embedded'),
+    ...(servesMetrics ? metricsExposure(env, kind === 'embedded') : {}),
     ...(generated ? { generatedSecretsFile: generated.file } : {}),
   };
 }
