@@ -7,7 +7,7 @@ import { DeliveryOtpGenerator } from '@fulfil/domain';
 import { orderInput, sellerProfile } from '../support/fixtures';
 import { freePort } from '../support/free-port';
 import { until } from '../support/until';
-import { buildEngine, runToExit, startBuilt, stopEngine, type RunningEngine } from './support/engine-process';
+import { buildEngine, runToExit, startBuilt, startEngine, stopEngine, type RunningEngine } from './support/engine-process';
 
 const API = 'apps/fulfillment-api/src/main.js';
 const API_READY = 'Fulfilment API listening';
@@ -75,6 +75,25 @@ describe('the production shape fails closed at start', () => {
       lines: ['Invalid configuration: METRICS_TOKEN or METRICS_PORT is required outside the embedded default (/metrics must not be open on the API port)'],
     });
   });
+});
+
+describe('the embedded engine as the image runs it (NODE_ENV=production)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fulfilment-image-'));
+  let engine: RunningEngine | undefined;
+  afterAll(async () => {
+    if (engine && engine.child.exitCode === null) await stopEngine(engine);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('names the files holding its generated keys instead of printing them', async () => {
+    engine = await startEngine(dataDir, await freePort(), { NODE_ENV: 'production' });
+    const { platformApiKey } = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { platformApiKey: string };
+    const { apiKey } = JSON.parse(readFileSync(join(dataDir, 'demo-seller.json'), 'utf8')) as { apiKey: string };
+    expect(engine.output()).toContain(`platform key  kept in ${join(dataDir, 'secrets.json')}`);
+    expect(engine.output()).toContain(`API key kept in ${join(dataDir, 'demo-seller.json')}`);
+    expect(engine.output()).not.toContain(platformApiKey);
+    expect(engine.output()).not.toContain(apiKey);
+  }, 90_000);
 });
 
 const databaseUrl = process.env['DATABASE_URL'];
