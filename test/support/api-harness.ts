@@ -13,6 +13,8 @@ export interface ApiHarness {
   app: NestFastifyApplication;
   http: () => ReturnType<typeof request>;
   platformKey: string;
+  /** Where the app keeps uploaded images. */
+  uploadsDir: string;
   otp: DeliveryOtpGenerator;
   newSeller(settings?: object): Promise<{ sellerId: string; apiKey: string }>;
   close(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startApi(eventStore: EventStoreConfig, overrides: Partial<
     app,
     http,
     platformKey,
+    uploadsDir: config.uploadsDir,
     otp: new DeliveryOtpGenerator(deliveryOtpSecret),
     async newSeller(settings = {}) {
       const response = await http()

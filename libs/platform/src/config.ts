@@ -36,6 +36,14 @@ export interface EngineConfig {
   trustProxy?: TrustProxy;
   /** Where the embedded default keeps generated secrets; undefined when all secrets come from the environment. */
   generatedSecretsFile?: string;
+  /** How /metrics is exposed; absent: on the API port, without authentication (the embedded default). */
+  metrics?: MetricsExposure;
+}
+
+/** METRICS_PORT serves /metrics on its own port (and not on the API's); METRICS_TOKEN requires `Authorization: Bearer <token>`. */
+export interface MetricsExposure {
+  port?: number;
+  token?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -183,12 +191,32 @@ export function loadStoresConfig(env: Env = process.env): StoresConfig {
   return { dataDir, eventStore, readModels };
 }
 
+/**
+ * The embedded default (EVENT_STORE unset or `embedded`): a developer's machine, the only place where
+ * development conveniences (the WhatsApp sandbox by default, plain OTPs in it, open /metrics) are allowed.
+ */
+export function isEmbeddedDefault(env: Env = process.env): boolean {
+  return oneOf(env, 'EVENT_STORE', ['embedded', 'postgres', 'esdb'] as const, 'embedded') === 'embedded';
+}
+
+function metricsExposure(env: Env, embedded: boolean): { metrics?: MetricsExposure } {
+  const token = env['METRICS_TOKEN'] || undefined;
+  if (token !== undefined && token.length < 24) throw new ConfigError('METRICS_TOKEN', 'must be at least 24 characters');
+  const metricsPort = env['METRICS_PORT'] ? port(env, 'METRICS_PORT', 0) : undefined;
+  if (metricsPort === undefined && token === undefined) {
+    if (!embedded) throw new ConfigError('METRICS_TOKEN', 'or METRICS_PORT is required outside the embedded default (/metrics must not be open on the API port)');
+    return {};
+  }
+  return { metrics: { ...(metricsPort !== undefined ? { port: metricsPort } : {}), ...(token !== undefined ? { token } : {}) } };
+}
+
 /** LOG_LEVEL: a pino level, `info` by default. */
 export function loadLogLevel(env: Env = process.env): string {
   return oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
 }
 
-export function loadEngineConfig(env: Env = process.env): EngineConfig {
+/** `servesMetrics`: false for an app without /metrics (the standalone ONDC adapter), which then needs no METRICS_* either. */
+export function loadEngineConfig(env: Env = process.env, { servesMetrics = true }: { servesMetrics?: boolean } = {}): EngineConfig {
   const { dataDir, eventStore, readModels } = loadStoresConfig(env);
   const kind = eventStore.kind;
   const configuredOtpSecret = secretFromHex(env, 'DELIVERY_OTP_SECRET');
@@ -212,6 +240,7 @@ export function loadEngineConfig(env: Env = process.env): EngineConfig {
     logLevel: loadLogLevel(env),
     ...authFailuresPerMinute(env),
     ...trustProxy(env),
+    ...(servesMetrics ? metricsExposure(env, kind === 'embedded') : {}),
     ...(generated ? { generatedSecretsFile: generated.file } : {}),
   };
 }
