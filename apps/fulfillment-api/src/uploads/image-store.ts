@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { StoredImage } from '@fulfil/domain';
 import { ProblemError, problem } from '@fulfil/platform';
 
@@ -38,8 +38,37 @@ const extensionOf = (contentType: string): string | undefined => SIGNATURES.find
  * moved into place only once the command that records it is accepted: a refused one leaves no file.
  */
 @Injectable()
-export class ImageStore {
+export class ImageStore implements OnModuleInit {
   constructor(@Inject(UPLOADS_DIR) private readonly directory: string) {}
+
+  /**
+   * A process that died between a command's acceptance and moving its images into place left them
+   * staged. Whether that command was accepted is not known here, so each is kept under its final
+   * name (files are content-addressed, and only an event's reference ever serves one): an accepted
+   * image is never lost, and at worst a refused one stays unreferenced.
+   */
+  async onModuleInit(): Promise<void> {
+    const stagingDir = join(this.directory, '.staging');
+    const staged = await readdir(stagingDir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const name of staged) {
+      const match = /^([0-9a-f]{64})\.[0-9a-f-]{36}\.(jpg|png|webp)$/.exec(name);
+      const from = join(stagingDir, name);
+      if (!match) continue;
+      const path = this.pathOf(match[1]!, match[2]!);
+      const present = await access(path).then(() => true, () => false);
+      // A file cut short by the crash was never recorded by a command: it ran only after staging.
+      const whole = !present && createHash('sha256').update(await readFile(from)).digest('hex') === match[1];
+      if (!whole) {
+        await rm(from, { force: true });
+      } else {
+        await mkdir(dirname(path), { recursive: true });
+        await rename(from, path);
+      }
+    }
+  }
 
   /** Stores the images for good once `command` succeeds; a command that throws leaves none of them. */
   async storedIfAccepted<T>(contents: Buffer[], command: (images: StoredImage[]) => Promise<T>): Promise<{ result: T; images: StoredImage[] }> {
