@@ -13,6 +13,8 @@ export interface ApiHarness {
   app: NestFastifyApplication;
   http: () => ReturnType<typeof request>;
   platformKey: string;
+  /** Where the app keeps uploaded images. */
+  uploadsDir: string;
   otp: DeliveryOtpGenerator;
   newSeller(settings?: object): Promise<{ sellerId: string; apiKey: string }>;
   close(): Promise<void>;
@@ -26,7 +28,7 @@ export function storesUnderTest(): Array<[string, () => EventStoreConfig]> {
   return stores;
 }
 
-export async function startApi(eventStore: EventStoreConfig): Promise<ApiHarness> {
+export async function startApi(eventStore: EventStoreConfig, overrides: Partial<Pick<EngineConfig, 'trustProxy' | 'authFailuresPerMinute'>> = {}): Promise<ApiHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulfilment-api-'));
   const deliveryOtpSecret = randomBytes(32);
   const platformKey = `fep_${randomBytes(24).toString('base64url')}`;
@@ -40,14 +42,16 @@ export async function startApi(eventStore: EventStoreConfig): Promise<ApiHarness
     readModels: eventStore.kind === 'postgres' ? { kind: 'postgres', databaseUrl: eventStore.databaseUrl, schema: `rm_${randomBytes(4).toString('hex')}` } : { kind: 'embedded' },
     uploadsDir: join(dataDir, 'uploads'),
     logLevel: 'silent',
+    ...overrides,
   };
-  const app = await createHttpApp(ApiRootModule.forConfig(config));
+  const app = await createHttpApp(ApiRootModule.forConfig(config), { trustProxy: config.trustProxy });
   await app.getHttpAdapter().getInstance().ready();
   const http = () => request(app.getHttpServer());
   return {
     app,
     http,
     platformKey,
+    uploadsDir: config.uploadsDir,
     otp: new DeliveryOtpGenerator(deliveryOtpSecret),
     async newSeller(settings = {}) {
       const response = await http()

@@ -54,6 +54,7 @@ export function coreModules(config: EngineConfig, metrics: EngineMetrics, option
       logLevel: config.logLevel,
       singleStoreOwner: config.eventStore.kind === 'embedded',
       ...(config.authFailuresPerMinute !== undefined ? { authFailuresPerMinute: config.authFailuresPerMinute } : {}),
+      ...(config.metrics ? { metricsExposure: config.metrics } : {}),
     }),
     whatsapp,
   ];

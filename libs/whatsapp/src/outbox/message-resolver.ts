@@ -54,7 +54,7 @@ export class MessageResolver {
         return { type: 'template', to, name: this.templates.newOrder, language: this.templates.language, bodyParameters: [plan.orderId, plan.amount, plan.payment], quickReplies: plan.quickReplies };
       case 'delivery-otp': {
         const otp = this.otp.otpFor({ sellerId: sellerOf(queued), orderId: plan.orderId, shipmentId: plan.shipmentId, sequence: plan.otpSequence });
-        return { type: 'template', to, name: this.templates.deliveryOtp, language: this.templates.language, bodyParameters: [otp, plan.orderId], quickReplies: [] };
+        return { type: 'template', to, name: this.templates.deliveryOtp, language: this.templates.language, bodyParameters: [otp, plan.orderId], quickReplies: [], secretParameters: [0] };
       }
       case 'invoice-document': {
         const order = await this.order(sellerOf(queued), plan.orderId);
