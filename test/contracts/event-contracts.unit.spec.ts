@@ -203,7 +203,7 @@ const WHATSAPP_EVENT_TYPES = Object.keys({
   WhatsAppDeliveryStatusRecorded: 1,
 } satisfies Record<WhatsAppConversationEvent['type'] | OutboxEvent['type'], 1>);
 /** Written as plain literals (one-event index and inbox streams). */
-const INDEX_EVENT_TYPES = [TRANSACTION_OPENED, 'WhatsAppMessageIdAssigned', 'WhatsAppMessageHandled', 'WhatsAppOrderFocused', STREAMS_SCOPED_TO_SELLERS];
+const INDEX_EVENT_TYPES = [TRANSACTION_OPENED, 'WhatsAppMessageIdAssigned', 'WhatsAppMessageClaimed', 'WhatsAppMessageHandled', 'WhatsAppOrderFocused', STREAMS_SCOPED_TO_SELLERS];
 const ENGINE_EVENT_TYPES = [...ONDC_ADAPTER_EVENT_TYPES, ...WHATSAPP_EVENT_TYPES, ...INDEX_EVENT_TYPES];
 
 function runScenarios(): void {

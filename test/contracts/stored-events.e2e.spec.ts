@@ -120,6 +120,7 @@ describe('the store after a full run: versioned, valid and attributed events', (
       'TrackSent',
       'WhatsAppMessageQueued',
       'WhatsAppMessageSent',
+      'WhatsAppMessageClaimed',
       'WhatsAppMessageHandled',
       'WhatsAppShipmentPhotoAdded',
       'WhatsAppDeliveryConfirmed',
