@@ -39,7 +39,9 @@ import {
   validateDomainEvent,
   validateEventMetadata,
 } from '../../libs/domain/src/testing/event-contracts';
-import { STREAMS_SCOPED_TO_SELLERS } from '@fulfil/commands';
+import { STREAMS_SCOPED_TO_SELLERS, engineSchemaVersion } from '@fulfil/commands';
+import { TRANSACTION_OPENED, type ConversationEventType as OndcConversationEventType } from '@fulfil/ondc-logistics-adapter';
+import type { ConversationEvent as WhatsAppConversationEvent, OutboxEvent } from '@fulfil/whatsapp';
 import { bengaluruPickup, orderInput, sellerProfile } from '../support/fixtures';
 
 /**
@@ -159,6 +161,50 @@ class OrderWorld {
 }
 
 const PARTNER = { partnerId: 'lsp.shiprocket.example', partnerName: 'Shiprocket' };
+
+/**
+ * The events the engine writes beside the domain's: the ONDC adapter's conversation, WhatsApp's
+ * outbox, inbox and conversations, and the upgrade record. The unions make the lists exhaustive;
+ * test/contracts/stored-events.e2e.spec.ts validates what a whole run writes of them.
+ */
+const ONDC_ADAPTER_EVENT_TYPES = Object.keys({
+  LogisticsSearchStarted: 1,
+  SearchSent: 1,
+  InitSent: 1,
+  ConfirmSent: 1,
+  UpdateSent: 1,
+  StatusSent: 1,
+  TrackSent: 1,
+  CancelSent: 1,
+  RequestAnswered: 1,
+  CatalogReceived: 1,
+  CallbackReceived: 1,
+  PartnerChosen: 1,
+  QuoteAccepted: 1,
+  QuoteRejected: 1,
+  CandidateFailed: 1,
+  OrderConfirmed: 1,
+  PartnerSearchExhausted: 1,
+  SellerCancelled: 1,
+  CallbackProcessed: 1,
+  DomainNotified: 1,
+} satisfies Record<OndcConversationEventType, 1>);
+const WHATSAPP_EVENT_TYPES = Object.keys({
+  WhatsAppShippingStarted: 1,
+  WhatsAppCourierNamed: 1,
+  WhatsAppTrackingNumberGiven: 1,
+  WhatsAppShipmentPhotoAdded: 1,
+  WhatsAppShipmentMarkedShipped: 1,
+  WhatsAppDeliveryConfirmed: 1,
+  WhatsAppMessageQueued: 1,
+  WhatsAppSendStarted: 1,
+  WhatsAppMessageSent: 1,
+  WhatsAppSendFailed: 1,
+  WhatsAppDeliveryStatusRecorded: 1,
+} satisfies Record<WhatsAppConversationEvent['type'] | OutboxEvent['type'], 1>);
+/** Written as plain literals (one-event index and inbox streams). */
+const INDEX_EVENT_TYPES = [TRANSACTION_OPENED, 'WhatsAppMessageIdAssigned', 'WhatsAppMessageClaimed', 'WhatsAppMessageHandled', 'WhatsAppOrderFocused', STREAMS_SCOPED_TO_SELLERS];
+const ENGINE_EVENT_TYPES = [...ONDC_ADAPTER_EVENT_TYPES, ...WHATSAPP_EVENT_TYPES, ...INDEX_EVENT_TYPES];
 
 function runScenarios(): void {
   scenario = 'seller register, profile, settings, API key';
@@ -344,8 +390,8 @@ describe('event contracts: the schema files', () => {
     .filter((f) => f.endsWith('.schema.json') && !SHARED_SCHEMA_FILES.includes(f))
     .sort();
 
-  it('has exactly one schema file per domain event type at its current version, and the engine\'s upgrade record', () => {
-    const expected = [...DOMAIN_EVENT_TYPES.map((t) => eventSchemaFileName(t, eventSchemaVersion(t))), eventSchemaFileName(STREAMS_SCOPED_TO_SELLERS, 1)].sort();
+  it('has exactly one schema file per event type the engine writes, at the version it writes', () => {
+    const expected = [...DOMAIN_EVENT_TYPES, ...ENGINE_EVENT_TYPES].map((t) => eventSchemaFileName(t, engineSchemaVersion(t))).sort();
     expect(eventFiles).toEqual(expected);
     expect(schemas.files.map((f) => f.file)).toEqual(expected);
   });
@@ -356,17 +402,17 @@ describe('event contracts: the schema files', () => {
     for (const shared of SHARED_SCHEMA_FILES) expect(readdirSync(CONTRACTS_DIR)).toContain(shared);
   });
 
-  it.each(DOMAIN_EVENT_TYPES.map((t) => [t]))('%s: draft 2020-12, $id, title and description', (type) => {
-    const schema = schemaOf(type);
+  it.each([...DOMAIN_EVENT_TYPES, ...ENGINE_EVENT_TYPES].map((t) => [t]))('%s: draft 2020-12, $id, title and description', (type) => {
+    const schema = readJson(eventSchemaFileName(type, engineSchemaVersion(type)));
     expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(schema['$id']).toBe(eventSchemaId(type, eventSchemaVersion(type)));
+    expect(schema['$id']).toBe(eventSchemaId(type, engineSchemaVersion(type)));
     expect(schema['title']).toBe(type);
     expect(typeof schema['description']).toBe('string');
     expect((schema['description'] as string).length).toBeGreaterThan(20);
     expect(schema['type']).toBe('object');
   });
 
-  it('closes every object, requires only declared properties and types timestamps and amounts by the shared definitions', () => {
+  it('closes every object but the ONDC wire documents, requires only declared properties and types timestamps and amounts by the shared definitions', () => {
     const problems: string[] = [];
     const walk = (node: unknown, at: string, openRoot: boolean): void => {
       if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`, false));
@@ -374,7 +420,9 @@ describe('event contracts: the schema files', () => {
       const schema = node as Json;
       const properties = schema['properties'] as Json | undefined;
       if (schema['type'] === 'object') {
-        if (!openRoot && schema['additionalProperties'] !== false) problems.push(`${at}: additionalProperties is not false`);
+        // An ONDC message kept as received is described in full by contracts/ondc; it says so.
+        const foreign = String(schema['$comment'] ?? '').startsWith('Open: ');
+        if (!openRoot && !foreign && schema['additionalProperties'] !== false) problems.push(`${at}: additionalProperties is not false`);
         const required = (schema['required'] as string[] | undefined) ?? [];
         required.filter((r) => !properties || !(r in properties)).forEach((r) => problems.push(`${at}: requires undeclared "${r}"`));
       }
@@ -443,6 +491,27 @@ describe('event contracts: the schemas can fail', () => {
   });
 });
 
+describe('event contracts: the adapter\'s and WhatsApp\'s events can fail', () => {
+  const answered = { transactionId: 't-1', action: 'init', messageId: 'm-1', outcome: 'ack', attempts: 1, answeredAt: '2026-05-04T09:30:00.000Z' };
+  const queued = { outboxId: 'a'.repeat(32), to: '919876543210', purpose: 'otp', message: { kind: 'delivery-otp', orderId: 'o-1', shipmentId: 's-1', otpSequence: 1 }, queuedAt: '2026-05-04T09:30:00.000Z' };
+
+  it('starts from valid events', () => {
+    expect(schemas.validate({ type: 'RequestAnswered', data: answered }, 1)).toEqual({ valid: true, errors: [] });
+    expect(schemas.validate({ type: 'WhatsAppMessageQueued', data: queued }, 1)).toEqual({ valid: true, errors: [] });
+  });
+
+  it.each<[string, string, object, string]>([
+    ['an unknown outcome', 'RequestAnswered', { ...answered, outcome: 'maybe' }, 'RequestAnswered.v1 /outcome: must be equal to one of the allowed values'],
+    ['a callback action as a request', 'RequestAnswered', { ...answered, action: 'on_init' }, 'RequestAnswered.v1 /action: must be equal to one of the allowed values'],
+    ['a plain OTP in a queued message', 'WhatsAppMessageQueued', { ...queued, message: { kind: 'text', body: 'Your OTP', otp: '123456' } }, 'WhatsAppMessageQueued.v1 /message: must NOT have additional properties ("otp")'],
+    ['a recipient that is not a number', 'WhatsAppMessageQueued', { ...queued, to: '+91 98765' }, 'WhatsAppMessageQueued.v1 /to: must match pattern'],
+  ])('rejects %s', (_label, type, data, expectedError) => {
+    const result = schemas.validate({ type, data }, 1);
+    expect(result.valid).toBe(false);
+    expect(result.errors.filter((e) => e.includes(expectedError))).not.toEqual([]);
+  });
+});
+
 describe('event contracts: metadata', () => {
   const metadata: EventMetadata = { actor: { type: 'seller', id: 'slr-kaveri' }, channel: 'api', correlationId: 'c-1', causationId: 'c-1' };
 
@@ -458,6 +527,8 @@ describe('event contracts: metadata', () => {
     ['an extra property on the actor', { ...metadata, actor: { ...metadata.actor, name: 'Kaveri' } }],
     ['an unknown channel', { ...metadata, channel: 'fax' }],
     ['an empty idempotency key', { ...metadata, idempotencyKey: '' }],
+    ['a schema version below 1', { ...metadata, schemaVersion: 0 }],
+    ['a partner actor without its id', { ...metadata, actor: { type: 'ondc-partner', id: '' } }],
   ])('rejects metadata with %s', (_label, value) => {
     expect(validateEventMetadata(JSON.parse(JSON.stringify(value))).valid).toBe(false);
   });

@@ -11,3 +11,4 @@ export { orderDecider } from './order-command.handler';
 export * from './reactions/automatic-steps.reaction';
 export * from './upgrades/scope-streams-to-sellers';
 export * from './upgrades/open-engine-event-store';
+export * from './engine-event-versions';

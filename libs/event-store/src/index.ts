@@ -5,3 +5,4 @@ export * from './create-event-store';
 export { SqlEventStore, isDatabaseUnreachable } from './sql/sql-event-store';
 export { openPostgres, type PostgresOptions } from './sql/sql-connection';
 export { inPgTransaction } from './sql/pg-transaction';
+export * from './versioned-event-store';

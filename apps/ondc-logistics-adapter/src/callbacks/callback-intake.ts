@@ -7,6 +7,7 @@ import { knownTransaction } from '../conversation/conversation-state';
 import type { ConversationCache } from '../driver/conversation-cache';
 import type { ConversationDriver } from '../driver/conversation-driver';
 import { TransactionIndex } from '../driver/transaction-index';
+import { ondcMetadata, partnerActor } from '../driver/adapter-metadata';
 import type { OndcAdapterConfig } from '../ondc-config';
 import type { OndcMetrics } from '../ondc-metrics';
 
@@ -83,7 +84,8 @@ export class CallbackIntake {
     const event: ConversationEvent =
       context.action === 'on_search' ? { type: 'CatalogReceived', data: { ...data, ...parseCatalog(callback as OndcMessage<'on_search'>) } } : { type: 'CallbackReceived', data };
     // A received callback is a fact, not a decision: it goes in at whatever revision the stream is.
-    await this.store.append(conversationStream(shipmentId), [{ type: event.type, data: event.data as unknown as JsonObject }], { expectedRevision: 'any' });
+    const metadata = ondcMetadata(partnerActor(data.bppId), data.transactionId, data.messageId);
+    await this.store.append(conversationStream(shipmentId), [{ type: event.type, data: event.data as unknown as JsonObject, metadata }], { expectedRevision: 'any' });
     for (const listener of this.listeners) listener(callback, shipmentId);
     this.driver.nudge(shipmentId);
   }

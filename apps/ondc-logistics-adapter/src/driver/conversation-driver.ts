@@ -14,6 +14,7 @@ import type { CommandResult, DomainCommandSpec, OutboundRequest, PlanContext, Pl
 import type { OndcAdapterConfig } from '../ondc-config';
 import { ConversationCache, LoadedConversation } from './conversation-cache';
 import { GatewayUnknownError, OndcOutbound } from './ondc-outbound';
+import { ADAPTER_ACTOR, ondcMetadata } from './adapter-metadata';
 
 /**
  * Conversations driven at once. Driving competes with the callback endpoints for the store; a bound
@@ -168,7 +169,7 @@ export class ConversationDriver {
   private async perform(shipmentId: string, loaded: LoadedConversation, step: Exclude<Step, { kind: 'wait' }>): Promise<'continue' | 'yield'> {
     switch (step.kind) {
       case 'append':
-        if (await this.appendDecisions(shipmentId, step.events, loaded.revision)) this.rememberFailures(step.events);
+        if (await this.appendDecisions(shipmentId, step.events, loaded)) this.rememberFailures(step.events);
         return 'continue';
       case 'send':
         return this.sendRequest(shipmentId, loaded, step.decisions, step.request);
@@ -178,10 +179,21 @@ export class ConversationDriver {
     }
   }
 
-  /** Appends decisions expecting the revision they were planned on; false when someone else wrote first (plan again). */
-  private async appendDecisions(shipmentId: string, events: ConversationEvent[], revision: bigint | 'no_stream'): Promise<boolean> {
+  /**
+   * Appends decisions expecting the revision they were planned on; false when someone else wrote
+   * first (plan again). Their cause is the last event they were planned on; they correlate on
+   * their transaction.
+   */
+  private async appendDecisions(shipmentId: string, events: ConversationEvent[], loaded: LoadedConversation): Promise<boolean> {
+    const cause = loaded.events[loaded.events.length - 1];
+    if (!cause) throw new Error(`conversation of shipment ${shipmentId} has no event to decide on`);
+    const causeCorrelation = typeof cause.metadata['correlationId'] === 'string' ? cause.metadata['correlationId'] : cause.id;
+    const metadataOf = (e: ConversationEvent) => ({
+      ...ondcMetadata(ADAPTER_ACTOR, 'transactionId' in e.data ? e.data.transactionId : causeCorrelation, cause.id),
+      sentBy: this.instanceId,
+    });
     try {
-      await this.options.store.append(conversationStream(shipmentId), events.map((e) => ({ type: e.type, data: asJson(e.data), metadata: { sentBy: this.instanceId } })), { expectedRevision: revision });
+      await this.options.store.append(conversationStream(shipmentId), events.map((e) => ({ type: e.type, data: asJson(e.data), metadata: metadataOf(e) })), { expectedRevision: loaded.revision });
       return true;
     } catch (error) {
       if (error instanceof StreamRevisionConflictError) return false;
@@ -227,7 +239,7 @@ export class ConversationDriver {
     };
     this.inFlight.add(context.message_id);
     try {
-      if (!(await this.appendDecisions(shipmentId, [...decisions, sent], loaded.revision))) return 'continue';
+      if (!(await this.appendDecisions(shipmentId, [...decisions, sent], loaded))) return 'continue';
       this.rememberFailures(decisions);
       const outcome = await this.options.outbound.send(request, to);
       const answered: ConversationEvent = {
@@ -243,7 +255,8 @@ export class ConversationDriver {
           answeredAt: new Date(this.now()).toISOString(),
         },
       };
-      await this.options.store.append(conversationStream(shipmentId), [{ type: answered.type, data: asJson(answered.data) }], { expectedRevision: 'any' });
+      const metadata = ondcMetadata(ADAPTER_ACTOR, request.transactionId, context.message_id);
+      await this.options.store.append(conversationStream(shipmentId), [{ type: answered.type, data: asJson(answered.data), metadata }], { expectedRevision: 'any' });
       return 'continue';
     } finally {
       this.inFlight.delete(context.message_id);
@@ -255,7 +268,7 @@ export class ConversationDriver {
     const result = await this.execute(state, shipmentId, spec);
     const record = recordOfCommand(spec, result, this.planContext());
     // A conflict means someone recorded first; the command is idempotent, so planning again repeats nothing.
-    await this.appendDecisions(shipmentId, [record], loaded.revision);
+    await this.appendDecisions(shipmentId, [record], loaded);
   }
 
   private async execute(state: ConversationState, shipmentId: string, spec: DomainCommandSpec): Promise<CommandResult> {

@@ -1,5 +1,5 @@
 import { StreamRevisionConflictError } from '@fulfil/event-store';
-import type { EventStore } from '@fulfil/event-store';
+import type { EventStore, JsonObject } from '@fulfil/event-store';
 import { TRANSACTION_OPENED, transactionStream } from '../conversation/conversation-events';
 
 /**
@@ -11,9 +11,9 @@ export class TransactionIndex {
 
   constructor(private readonly store: EventStore) {}
 
-  async open(transactionId: string, shipmentId: string): Promise<void> {
+  async open(transactionId: string, shipmentId: string, metadata: JsonObject): Promise<void> {
     try {
-      await this.store.append(transactionStream(transactionId), [{ type: TRANSACTION_OPENED, data: { transactionId, shipmentId } }], { expectedRevision: 'no_stream' });
+      await this.store.append(transactionStream(transactionId), [{ type: TRANSACTION_OPENED, data: { transactionId, shipmentId }, metadata }], { expectedRevision: 'no_stream' });
     } catch (error) {
       // Transaction ids are fresh UUIDs: a conflict is our own earlier write, replayed.
       if (!(error instanceof StreamRevisionConflictError)) throw error;

@@ -10,6 +10,7 @@ import { describeShipment, newPickupCode } from '../conversation/shipment-descri
 import type { ConversationCache } from '../driver/conversation-cache';
 import type { ConversationDriver } from '../driver/conversation-driver';
 import { TransactionIndex } from '../driver/transaction-index';
+import { reactionMetadata } from '../driver/adapter-metadata';
 import type { OndcAdapterConfig } from '../ondc-config';
 
 const RTS = 'ShipmentMarkedReadyToShip';
@@ -104,8 +105,8 @@ export class LogisticsReaction {
       },
     };
     // The index first: a callback can only name the transaction once the search went out, after this.
-    await this.transactions.open(transactionId, shipmentId);
-    await this.store.append(conversationStream(shipmentId), [{ type: started.type, data: asJson(started.data), metadata: { causationId: event.id } }], {
+    await this.transactions.open(transactionId, shipmentId, reactionMetadata(event));
+    await this.store.append(conversationStream(shipmentId), [{ type: started.type, data: asJson(started.data), metadata: reactionMetadata(event) }], {
       expectedRevision: conversation.revision,
     });
     this.driver.nudge(shipmentId);
@@ -116,7 +117,7 @@ export class LogisticsReaction {
     if (conversation.revision === 'no_stream' || conversation.state.sellerCancel) return;
     const reason = typeof event.data['reason'] === 'string' ? event.data['reason'] : 'cancelled by the seller';
     const cancelled: ConversationEvent = { type: 'SellerCancelled', data: { reason, cancelEventId: event.id, cancelledAt: rfc3339(this.nowMs()) } };
-    await this.store.append(conversationStream(shipmentId), [{ type: cancelled.type, data: asJson(cancelled.data), metadata: { causationId: event.id } }], {
+    await this.store.append(conversationStream(shipmentId), [{ type: cancelled.type, data: asJson(cancelled.data), metadata: reactionMetadata(event) }], {
       expectedRevision: conversation.revision,
     });
     this.logger.log(`shipment ${shipmentId} cancelled by the seller; the partner is told if one was confirmed`);

@@ -6,6 +6,7 @@ import { attemptOf } from '../conversation/conversation-state';
 import type { CallbackIntake } from '../callbacks/callback-intake';
 import type { ConversationCache } from '../driver/conversation-cache';
 import type { OndcOutbound } from '../driver/ondc-outbound';
+import { ondcMetadata } from '../driver/adapter-metadata';
 import type { OndcAdapterConfig } from '../ondc-config';
 
 export type TrackingAnswer =
@@ -64,7 +65,9 @@ export class ShipmentTracking {
         type: 'TrackSent',
         data: { transactionId: order.transactionId, messageId: context.message_id, to: order.offer.bppUri, bppId: order.bppId, message, sentAt: context.timestamp, sentBy: 'tracking' },
       };
-      await this.store.append(conversationStream(shipmentId), [{ type: sent.type, data: sent.data as unknown as JsonObject }], { expectedRevision: 'any' });
+      // The seller asked over the API; the request's own message id stands for that ask.
+      const metadata = { ...ondcMetadata({ type: 'seller', id: sellerId }, order.transactionId, context.message_id), channel: 'api' };
+      await this.store.append(conversationStream(shipmentId), [{ type: sent.type, data: sent.data as unknown as JsonObject, metadata }], { expectedRevision: 'any' });
       const outcome = await this.outbound.send({ action: 'track', transactionId: order.transactionId, target: { url: order.offer.bppUri }, bppId: order.bppId, message }, order.offer.bppUri);
       if (outcome.outcome !== 'ack') {
         const detail = outcome.outcome === 'nack' ? `the partner refused: ${outcome.error?.code ?? ''} ${outcome.error?.message ?? ''}`.trim() : `the partner did not answer: ${outcome.reason}`;

@@ -1,13 +1,15 @@
-import { createEventStore, type EventStore, type EventStoreConfig } from '@fulfil/event-store';
+import { VersionedEventStore, createEventStore, type EventStore, type EventStoreConfig } from '@fulfil/event-store';
+import { ENGINE_UPCASTERS, engineSchemaVersion } from '../engine-event-versions';
 import { scopeStreamsToSellers, type StreamUpgradeReport } from './scope-streams-to-sellers';
 
 /**
  * Opens the configured store and brings what an earlier version wrote to this version's naming
  * before anything reads it. Every process that opens the store goes through here, so whichever
- * starts first upgrades it.
+ * starts first upgrades it. Every write is stamped with its schema version and every read is
+ * upcast there too (VersionedEventStore).
  */
 export async function openEngineEventStore(config: EventStoreConfig, onUpgraded: (report: StreamUpgradeReport) => void = () => undefined): Promise<EventStore> {
-  const store = await createEventStore(config);
+  const store = new VersionedEventStore(await createEventStore(config), engineSchemaVersion, ENGINE_UPCASTERS);
   try {
     const report = await scopeStreamsToSellers(store);
     if (report && report.renamed > 0) onUpgraded(report);

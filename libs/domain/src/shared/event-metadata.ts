@@ -1,5 +1,6 @@
 export type Channel = 'api' | 'whatsapp' | 'ondc' | 'system';
-export type ActorType = 'seller' | 'system' | 'ondc-logistics' | 'platform';
+/** `ondc-partner`: a logistics partner on the network whose callback the adapter recorded (id: its bpp_id). */
+export type ActorType = 'seller' | 'system' | 'ondc-logistics' | 'ondc-partner' | 'platform';
 
 export interface Actor {
   type: ActorType;

@@ -12,7 +12,7 @@ import { eventSchemaVersion, isDomainEventType } from '../domain-events';
 
 export const EVENT_SCHEMA_BASE_URI = 'https://schemas.fulfilment-engine.dev/events/';
 /** Files in the contracts directory that are not the schema of one event type. */
-export const SHARED_SCHEMA_FILES: readonly string[] = ['common.v1.schema.json', 'event-metadata.v1.schema.json'];
+export const SHARED_SCHEMA_FILES: readonly string[] = ['common.v1.schema.json', 'ondc-common.v1.schema.json', 'event-metadata.v1.schema.json'];
 const METADATA_SCHEMA_ID = `${EVENT_SCHEMA_BASE_URI}event-metadata.v1.json`;
 const EVENT_SCHEMA_FILE = /^([A-Z][A-Za-z0-9]*)\.v([1-9][0-9]*)\.schema\.json$/;
 
