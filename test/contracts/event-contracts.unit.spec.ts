@@ -56,7 +56,8 @@ let clockMs = Date.parse('2026-05-04T09:00:00.000Z');
 const tick = (): Date => new Date((clockMs += 60_000));
 
 const otp = new DeliveryOtpGenerator(randomBytes(32));
-const otpPolicy = { ttlMs: 24 * 3600 * 1000, maxAttempts: 3 };
+// Decisions here are a minute apart, so a one-minute lockout lets the scenario reissue right after the lock.
+const otpPolicy = { ttlMs: 24 * 3600 * 1000, maxAttempts: 3, lockoutMs: 60_000, maxReissues: 3, reissueWindowMs: 3600 * 1000 };
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const image = (name: string): StoredImage => ({ sha256: sha256(name), contentType: 'image/jpeg', sizeBytes: 48_213 });
 const typesOf = (events: readonly DomainEvent[]): DomainEventType[] => events.map((e) => e.type);

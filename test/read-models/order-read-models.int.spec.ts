@@ -169,6 +169,7 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     for (let i = 0; i < DEFAULT_DELIVERY_OTP_POLICY.maxAttempts; i++) {
       await h.refused(new VerifyDeliveryOtpCommand({ sellerId, orderId, shipmentId, otp: wrong }, asSeller(sellerId)));
     }
+    h.clock.advance(DEFAULT_DELIVERY_OTP_POLICY.lockoutMs / 60_000);
     await h.run(new ReissueDeliveryOtpCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
     await h.run(new VerifyDeliveryOtpCommand({ sellerId, orderId, shipmentId, otp: right(2) }, asSeller(sellerId)));
     order = await detail(sellerId, orderId);

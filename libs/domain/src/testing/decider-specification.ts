@@ -242,7 +242,7 @@ export const registeredSeller = (sellerId: string, settings: Partial<SellerSetti
 
 /** Delivery OTPs derived from a fixed test secret, so a test can compute the code the buyer got. */
 export const deliveryOtp = new DeliveryOtpGenerator(Buffer.from('unit-test-delivery-otp-secret-32b'));
-export const OTP_POLICY: DeliveryOtpPolicy = { ttlMs: 24 * 3600 * 1000, maxAttempts: 3 };
+export const OTP_POLICY: DeliveryOtpPolicy = { ttlMs: 24 * 3600 * 1000, maxAttempts: 3, lockoutMs: 3600 * 1000, maxReissues: 3, reissueWindowMs: 3600 * 1000 };
 
 export const otpFor = (ids: Pick<OrderIds, 'orderId' | 'shipmentId'>, sequence = 1): string =>
   deliveryOtp.otpFor({ orderId: ids.orderId, shipmentId: ids.shipmentId, sequence });
@@ -437,14 +437,14 @@ export const deliveryOtpRejected = (ids: OrderIds, failedAttempts: number, otpSe
   data: { ...ref(ids), otpSequence, failedAttempts, attemptsLeft: Math.max(0, OTP_POLICY.maxAttempts - failedAttempts), rejectedAt: EARLIER },
 });
 
-export const deliveryOtpLocked = (ids: OrderIds, otpSequence = 1): OrderEventOf<'DeliveryOtpLocked'> => ({
+export const deliveryOtpLocked = (ids: OrderIds, otpSequence = 1, lockedAt = EARLIER): OrderEventOf<'DeliveryOtpLocked'> => ({
   type: 'DeliveryOtpLocked',
-  data: { ...ref(ids), otpSequence, failedAttempts: OTP_POLICY.maxAttempts, lockedAt: EARLIER },
+  data: { ...ref(ids), otpSequence, failedAttempts: OTP_POLICY.maxAttempts, lockedAt },
 });
 
-export const deliveryOtpReissued = (ids: OrderIds, otpSequence: number): OrderEventOf<'DeliveryOtpReissued'> => ({
+export const deliveryOtpReissued = (ids: OrderIds, otpSequence: number, issuedAt = EARLIER): OrderEventOf<'DeliveryOtpReissued'> => ({
   type: 'DeliveryOtpReissued',
-  data: { ...ref(ids), otpSequence, issuedAt: EARLIER, expiresAt: new Date(Date.parse(EARLIER) + OTP_POLICY.ttlMs).toISOString() },
+  data: { ...ref(ids), otpSequence, issuedAt, expiresAt: new Date(Date.parse(issuedAt) + OTP_POLICY.ttlMs).toISOString() },
 });
 
 export const shipmentCancelled = (ids: OrderIds, partnerAssigned = false): OrderEventOf<'ShipmentCancelled'> => ({
