@@ -1,4 +1,4 @@
-import { orderInput } from '../support/fixtures';
+import { orderInput, sellerProfile } from '../support/fixtures';
 import { ApiHarness, startApi, storesUnderTest } from '../support/api-harness';
 
 describe.each(storesUnderTest())('limits over HTTP on %s', (_name, storeConfig) => {
@@ -70,6 +70,36 @@ describe.each(storesUnderTest())('limits over HTTP on %s', (_name, storeConfig) 
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3500);
       const stillLocked = await post(`/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: right }).expect(409);
       expect(stillLocked.body.code).toBe('DELIVERY_OTP_LOCKED');
+    });
+  });
+
+  describe('pickup state and GSTIN', () => {
+    const mumbaiPickup = { ...sellerProfile().pickupAddress, line1: '7 Linking Road', city: 'Mumbai', stateCode: '27', pincode: '400050' };
+    const register = (profile: object) => api.http().post('/v1/sellers').set('authorization', `Bearer ${api.platformKey}`).send({ profile, settings: {} });
+    const fieldsOf = (body: { issues?: Array<{ field: string }> }) => (body.issues ?? []).map((i) => i.field);
+
+    it('refuses a registration whose pickup is outside the GSTIN state, and accepts it once that state is declared', async () => {
+      const refused = await register({ ...sellerProfile(), pickupAddress: mumbaiPickup }).expect(400);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+      expect(fieldsOf(refused.body)).toEqual(['profile.pickupAddress.stateCode']);
+
+      const accepted = await register({ ...sellerProfile(), pickupAddress: mumbaiPickup, additionalPlacesOfBusiness: ['27'] }).expect(201);
+      expect(accepted.body.profile).toMatchObject({ gstin: sellerProfile().gstin, pickupAddress: { stateCode: '27' }, additionalPlacesOfBusiness: ['27'] });
+    });
+
+    it('refuses a profile update that moves the pickup to an undeclared state, changing nothing', async () => {
+      const { apiKey } = await api.newSeller();
+      const patch = (body: object) => api.http().patch('/v1/seller').set('authorization', `Bearer ${apiKey}`).send(body);
+
+      const refused = await patch({ profile: { pickupAddress: mumbaiPickup } }).expect(400);
+      expect(fieldsOf(refused.body)).toEqual(['profile.pickupAddress.stateCode']);
+      expect((await api.http().get('/v1/seller').set('authorization', `Bearer ${apiKey}`).expect(200)).body.profile.pickupAddress.stateCode).toBe('29');
+
+      const accepted = await patch({ profile: { pickupAddress: mumbaiPickup, additionalPlacesOfBusiness: ['27'] } }).expect(200);
+      expect(accepted.body.profile).toMatchObject({ pickupAddress: { city: 'Mumbai', stateCode: '27' }, additionalPlacesOfBusiness: ['27'] });
+      // Undeclaring the state the pickup is in is refused as well.
+      expect(fieldsOf((await patch({ profile: { additionalPlacesOfBusiness: [] } }).expect(400)).body)).toEqual(['profile.pickupAddress.stateCode']);
     });
   });
 });

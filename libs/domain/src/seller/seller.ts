@@ -18,7 +18,10 @@ export interface SellerProfile {
   gstin: string;
   /** GST state code of the seller's registration (and pickup). */
   stateCode: string;
+  /** Must lie in the GSTIN's state, or in one of `additionalPlacesOfBusiness`. */
   pickupAddress: Address;
+  /** GST state codes of the additional places of business declared on the registration. */
+  additionalPlacesOfBusiness?: string[];
 }
 
 export interface SellerSettings {
@@ -79,6 +82,34 @@ export function validateSellerProfile(v: Validator, profile: Partial<SellerProfi
     v.check(typeof profile.stateCode === 'string' && isGstStateCode(profile.stateCode), 'profile.stateCode', 'must be a GST state code such as "29"');
     v.check(typeof profile.gstin !== 'string' || profile.gstin.startsWith(String(profile.stateCode)), 'profile.stateCode', 'must match the first two digits of the GSTIN');
   }
+  if (profile.additionalPlacesOfBusiness !== undefined) validatePlacesOfBusiness(v, profile.additionalPlacesOfBusiness);
+}
+
+const MAX_PLACES_OF_BUSINESS = 40;
+
+function validatePlacesOfBusiness(v: Validator, places: unknown): void {
+  const field = 'profile.additionalPlacesOfBusiness';
+  if (!Array.isArray(places) || places.length > MAX_PLACES_OF_BUSINESS) {
+    v.check(false, field, `must list at most ${MAX_PLACES_OF_BUSINESS} GST state codes`);
+    return;
+  }
+  places.forEach((code, i) => v.check(typeof code === 'string' && isGstStateCode(code), `${field}.${i}`, 'must be a GST state code such as "29"'));
+  v.check(new Set(places).size === places.length, field, 'must not list a state twice');
+}
+
+/**
+ * Goods leave from a place of business of the registration: the GSTIN's own state (its first two
+ * digits) or one declared as an additional place of business. Judged on the whole profile.
+ */
+export function validatePickupState(v: Validator, profile: Partial<SellerProfile>): void {
+  const pickupState = profile.pickupAddress?.stateCode;
+  if (typeof profile.gstin !== 'string' || typeof pickupState !== 'string') return;
+  const allowed = [profile.gstin.slice(0, 2), ...(Array.isArray(profile.additionalPlacesOfBusiness) ? profile.additionalPlacesOfBusiness : [])];
+  v.check(
+    allowed.includes(pickupState),
+    'profile.pickupAddress.stateCode',
+    `must be the GSTIN's state (${profile.gstin.slice(0, 2)}) or a declared additional place of business (profile.additionalPlacesOfBusiness)`,
+  );
 }
 
 export function validateSellerSettings(v: Validator, settings: Partial<SellerSettings>): void {
@@ -104,6 +135,7 @@ export function decideSeller(command: SellerCommand, state: SellerState, ctx: Se
     if (state.status === 'registered') throw new ConflictError('SELLER_ALREADY_REGISTERED', `Seller ${command.sellerId} is already registered`);
     const v = new Validator().matches(command.sellerId, /^[A-Za-z0-9_-]{3,64}$/, 'sellerId', 'must be 3 to 64 letters, digits, "_" or "-"');
     validateSellerProfile(v, command.profile, false);
+    validatePickupState(v, command.profile);
     validateSellerSettings(v, command.settings);
     v.throwIfInvalid();
     const settings = { ...DEFAULT_SELLER_SETTINGS, ...command.settings };
@@ -119,8 +151,9 @@ export function decideSeller(command: SellerCommand, state: SellerState, ctx: Se
         { ...command.profile, gstin: command.profile.gstin ?? state.profile.gstin, stateCode: command.profile.stateCode ?? state.profile.stateCode },
         true,
       );
-      v.throwIfInvalid();
       const profile = { ...state.profile, ...command.profile };
+      validatePickupState(v, profile);
+      v.throwIfInvalid();
       if (JSON.stringify(profile) === JSON.stringify(state.profile)) return [];
       return [{ type: 'SellerProfileUpdated', data: { sellerId: state.sellerId, profile, updatedAt: at } }];
     }
