@@ -75,7 +75,7 @@ class SellerWorld {
   constructor(readonly sellerId: string) {}
 
   run(command: SellerCommand, expected: DomainEventType[]): SellerEvent[] {
-    const events = decideSeller(command, this.state, { now: tick() });
+    const events = decideSeller(command, this.state, { now: tick(), whatsappCodes: { matches: (ref, candidate) => otp.whatsappNumberCodeMatches(ref, candidate) } });
     this.state = events.reduce(evolveSeller, this.state);
     return record(events, expected);
   }

@@ -1,10 +1,12 @@
 import type { DeliveryOtpRef } from '../otp/hotp';
-import type { SellerProfile, SellerSettings } from '../seller/seller';
+import type { PendingWhatsAppNumber, SellerProfile, SellerSettings } from '../seller/seller';
 
 export interface RegisteredSeller {
   sellerId: string;
   profile: SellerProfile;
   settings: SellerSettings;
+  /** A WhatsApp number set but not confirmed yet: not used until it is. */
+  pendingWhatsAppNumber?: PendingWhatsAppNumber;
 }
 
 export interface DeliveryOtpPolicy {

@@ -271,7 +271,16 @@ export const orderSpecification = (): DeciderSpecification<OrderCommand, OrderEv
   });
 
 export const sellerSpecification = (): DeciderSpecification<SellerCommand, SellerEvent, SellerState, SellerContext> =>
-  DeciderSpecification.for({ decide: decideSeller, evolve: evolveSeller, initialState: initialSellerState, context: { now: NOW } });
+  DeciderSpecification.for({ decide: decideSeller, evolve: evolveSeller, initialState: initialSellerState, context: sellerContext() });
+
+/** What seller decisions consult: the clock, and the WhatsApp codes derived like the delivery OTP. */
+export const sellerContext = (overrides: Partial<SellerContext> = {}): SellerContext => ({
+  now: NOW,
+  whatsappCodes: { matches: (ref, candidate) => deliveryOtp.whatsappNumberCodeMatches(ref, candidate) },
+  ...overrides,
+});
+
+export const whatsappCodeFor = (sellerId: string, number: string, sequence = 1): string => deliveryOtp.whatsappNumberCodeFor({ sellerId, number, sequence });
 
 export const image = (seed: number): StoredImage => ({
   sha256: seed.toString(16).padStart(64, 'a'),
