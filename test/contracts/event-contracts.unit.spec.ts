@@ -19,17 +19,21 @@ import {
   SellerState,
   StoredImage,
   creditNotePrefix,
+  decideClaimWhatsAppNumber,
   decideNextNumber,
+  decideReleaseWhatsAppNumber,
   decideOrder,
   decideSeller,
   eventSchemaVersion,
   evolveNumberSeries,
   evolveOrder,
   evolveSeller,
+  evolveWhatsAppNumberClaim,
   financialYearOf,
   initialNumberSeriesState,
   initialOrderState,
   initialSellerState,
+  initialWhatsAppNumberClaim,
 } from '@fulfil/domain';
 import {
   SHARED_SCHEMA_FILES,
@@ -170,7 +174,7 @@ function runScenarios(): void {
       profile: sellerProfile(),
       settings: { invoicePrefix: 'INV/', defaultPackage: { weightGrams: 500, lengthCm: 25, widthCm: 20, heightCm: 4.5 }, whatsappNumber: '919876543210' },
     },
-    ['SellerRegistered'],
+    ['SellerRegistered', 'SellerWhatsAppNumberVerificationRequested'],
   );
   seller.run(
     {
@@ -184,6 +188,17 @@ function runScenarios(): void {
   seller.run({ type: 'IssueSellerApiKey', sellerId: seller.sellerId, keyId: 'key0001abcd', secretSha256: sha256('the secret') }, ['SellerApiKeyIssued']);
   seller.run({ type: 'RotateSellerApiKey', sellerId: seller.sellerId, keyId: 'key0002abcd', secretSha256: sha256('the new secret') }, ['SellerApiKeyRevoked', 'SellerApiKeyIssued']);
   const numbers = new Numbering(seller);
+
+  scenario = 'WhatsApp number: a wrong code, the right one, the claim; another number verified releases it';
+  const first = { sellerId: seller.sellerId, number: '919876543210', sequence: 1 };
+  const wrongCode = otp.whatsappNumberCodeFor(first) === '000000' ? '111111' : '000000';
+  seller.run({ type: 'ConfirmSellerWhatsAppNumber', sellerId: seller.sellerId, code: wrongCode }, ['SellerWhatsAppNumberCodeRejected']);
+  const claimed = record(decideClaimWhatsAppNumber(initialWhatsAppNumberClaim(), { number: first.number, sellerId: seller.sellerId, now: tick() }), ['WhatsAppNumberClaimed']);
+  seller.run({ type: 'ConfirmSellerWhatsAppNumber', sellerId: seller.sellerId, code: otp.whatsappNumberCodeFor(first) }, ['SellerWhatsAppNumberVerified']);
+  seller.run({ type: 'ChangeSellerSettings', sellerId: seller.sellerId, settings: { whatsappNumber: '919812345678' } }, ['SellerWhatsAppNumberVerificationRequested']);
+  const second = { sellerId: seller.sellerId, number: '919812345678', sequence: 2 };
+  seller.run({ type: 'ConfirmSellerWhatsAppNumber', sellerId: seller.sellerId, code: otp.whatsappNumberCodeFor(second) }, ['SellerWhatsAppNumberVerified']);
+  record(decideReleaseWhatsAppNumber(claimed.reduce(evolveWhatsAppNumberClaim, initialWhatsAppNumberClaim()), { number: first.number, sellerId: seller.sellerId, now: tick() }), ['WhatsAppNumberReleased']);
 
   scenario = 'on-network lifecycle with AWB, partner reports, late report, non-tax invoice correction';
   const a = new OrderWorld(seller, 'ord-a');

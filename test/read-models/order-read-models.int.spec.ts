@@ -27,7 +27,20 @@ import { freshId, orderInput } from '../support/fixtures';
 import { asPartner, asSeller, startCommandHarness, type CommandHarness } from './support/command-harness';
 import { environments, type ReadModelEnvironment } from './support/read-model-environments';
 
-const NOT_ORDER_EVENTS = new Set(['SellerRegistered', 'SellerProfileUpdated', 'SellerSettingsChanged', 'SellerApiKeyIssued', 'SellerApiKeyRevoked', 'DocumentNumberAllocated', 'InvoiceNumberReserved']);
+const NOT_ORDER_EVENTS = new Set([
+  'SellerRegistered',
+  'SellerProfileUpdated',
+  'SellerSettingsChanged',
+  'SellerApiKeyIssued',
+  'SellerApiKeyRevoked',
+  'SellerWhatsAppNumberVerificationRequested',
+  'SellerWhatsAppNumberCodeRejected',
+  'SellerWhatsAppNumberVerified',
+  'WhatsAppNumberClaimed',
+  'WhatsAppNumberReleased',
+  'DocumentNumberAllocated',
+  'InvoiceNumberReserved',
+]);
 
 describe.each(environments())('order read models on %s', (_name, openEnvironment) => {
   let env: ReadModelEnvironment;

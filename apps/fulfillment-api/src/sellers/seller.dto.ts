@@ -48,7 +48,15 @@ export class SellerSettingsDto {
   @IsIn(['on-network', 'off-network'])
   defaultShippingMode?: 'on-network' | 'off-network';
   @ApiPropertyOptional({ type: PackageDto }) @IsOptional() @ValidateNested() @Type(() => PackageDto) defaultPackage?: PackageDto;
-  @ApiPropertyOptional({ example: '919876543210' }) @IsOptional() @IsString() @Length(10, 15) whatsappNumber?: string;
+  @ApiPropertyOptional({ example: '919876543210', description: 'Pending until confirmed with the code sent to it (POST /v1/seller/whatsapp/verify)' })
+  @IsOptional()
+  @IsString()
+  @Length(10, 15)
+  whatsappNumber?: string;
+}
+
+export class ConfirmWhatsAppNumberDto {
+  @ApiProperty({ example: '123456', description: 'The 6-digit code sent to the pending WhatsApp number' }) @IsString() code!: string;
 }
 
 export class CreateSellerDto {
