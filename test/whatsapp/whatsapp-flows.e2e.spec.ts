@@ -4,7 +4,7 @@ import { AssignLogisticsPartnerCommand, EVENT_STORE, RecordPartnerReportCommand 
 import type { EventStore } from '@fulfil/event-store';
 import { metaJson, signedDelivery, webhookDelivery, type PlayedMessage } from '@fulfil/whatsapp';
 import { freshId } from '../support/fixtures';
-import { eventually, startWhatsAppApi, textOf, type OutboxMessage, type WhatsAppHarness } from './whatsapp-harness';
+import { eventually, freshNumber, isNumberCode, numberCodeIn, startWhatsAppApi, textOf, type OutboxMessage, type WhatsAppHarness } from './whatsapp-harness';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e226059b0000000049454e44ae426082', 'hex');
 const ondc = { actor: { type: 'ondc-logistics' as const, id: 'test-partner' }, channel: 'ondc' as const };
@@ -157,8 +157,9 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     const raw = metaJson(first);
     const response = await wa.postRaw(raw, signedDelivery(raw, wa.config.appSecret).headers);
     expect(response).toMatchObject({ status: 200, body: { handled: 4, duplicates: 0 } });
-    await eventually(async () => ((await wa.outbox(a.number)).length === 2 ? true : undefined), 'two answers to a');
-    await eventually(async () => ((await wa.outbox(b.number)).length === 2 ? true : undefined), 'two answers to b');
+    const answers = async (number: string) => (await wa.outbox(number)).filter((m) => !isNumberCode(m)).length;
+    await eventually(async () => ((await answers(a.number)) === 2 ? true : undefined), 'two answers to a');
+    await eventually(async () => ((await answers(b.number)) === 2 ? true : undefined), 'two answers to b');
   });
 
   it('answers the GET handshake only with the verify token', async () => {
@@ -244,8 +245,11 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     const notYours = (await wa.outbox(other.number)).filter((m) => textOf(m) === `We could not find order ${orderId} for this WhatsApp number.`);
     expect(notYours).toHaveLength(6);
     await wa.awaitMessage(other.number, (m) => textOf(m) === `Order ${otherOrder}: now send the tracking number from Blue Dart.`, 'own conversation goes on');
-    // A seller who changes their number loses the old number's access at once.
-    await wa.api.http().patch('/v1/seller').set('authorization', `Bearer ${other.apiKey}`).send({ settings: { whatsappNumber: '919111111111' } }).expect(200);
+    // A seller who sets another number keeps the old one until the new one is confirmed, then loses the old number's access at once.
+    const newNumber = freshNumber();
+    await wa.api.http().patch('/v1/seller').set('authorization', `Bearer ${other.apiKey}`).send({ settings: { whatsappNumber: newNumber } }).expect(200);
+    const code = await eventually(async () => numberCodeIn(await wa.outbox(newNumber)), 'code to the new number');
+    await wa.api.http().post('/v1/seller/whatsapp/verify').set('authorization', `Bearer ${other.apiKey}`).send({ code }).expect(200);
     await say(other.number, 'DL-1234');
     await wa.awaitMessage(other.number, (m) => textOf(m).startsWith('There is no order conversation open'), 'old number has no conversation');
     expect(await wa.eventTypes(other.apiKey, otherOrder)).toEqual(['OrderReceived', 'InvoiceGenerated', 'ShipmentCreated', 'ShippingLabelGenerated']);
