@@ -182,6 +182,22 @@ describe.each(storesUnderTest())('limits over HTTP on %s', (_name, storeConfig) 
       expect(taken.body).toMatchObject({ code: 'WHATSAPP_NUMBER_TAKEN', number });
     });
 
+    it('lets exactly one of two sellers verifying the same number at once win; the other gets 409', async () => {
+      const a = as((await api.newSeller()).apiKey);
+      const b = as((await api.newSeller()).apiKey);
+      const number = freshNumber();
+      await a.setNumber(number).expect(200);
+      const codeForA = await codeSentTo(number);
+      await b.setNumber(number).expect(200);
+      const codeForB = await codeSentTo(number, codeForA);
+
+      const answers = await Promise.all([a.verify(codeForA), b.verify(codeForB)]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+      expect(answers.find((r) => r.status === 409)?.body.code).toBe('WHATSAPP_NUMBER_TAKEN');
+      const numbers = [(await a.get().expect(200)).body.settings.whatsappNumber, (await b.get().expect(200)).body.settings.whatsappNumber];
+      expect(numbers.filter((n) => n === number)).toHaveLength(1);
+    });
+
     it('frees the old number for other sellers once its holder verified another one', async () => {
       const a = as((await api.newSeller()).apiKey);
       const b = as((await api.newSeller()).apiKey);
