@@ -123,7 +123,7 @@ export async function runOndcAdapterBench(opts: { shipments: number; callbacks: 
     );
     const assignedCount = async () => {
       let count = 0;
-      for (const s of shipments) if ((await store.readStream(orderStream(s.orderId))).some((e) => e.type === 'LogisticsPartnerAssigned')) count++;
+      for (const s of shipments) if ((await store.readStream(orderStream(s.sellerId, s.orderId))).some((e) => e.type === 'LogisticsPartnerAssigned')) count++;
       return count;
     };
     const rtsStarted = process.hrtime.bigint();

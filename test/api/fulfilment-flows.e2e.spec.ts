@@ -6,9 +6,10 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000
 describe.each(storesUnderTest())('seller HTTP API on %s', (_name, storeConfig) => {
   let api: ApiHarness;
   let key: string;
+  let sellerId: string;
   beforeAll(async () => {
     api = await startApi(storeConfig());
-    ({ apiKey: key } = await api.newSeller());
+    ({ apiKey: key, sellerId } = await api.newSeller());
   });
   afterAll(() => api.close());
 
@@ -60,7 +61,7 @@ describe.each(storesUnderTest())('seller HTTP API on %s', (_name, storeConfig) =
       trackingUrl: 'https://track.example/BD123456789',
       images: [PNG.toString('base64')],
     }).expect(200);
-    const otp = api.otp.otpFor({ orderId, shipmentId, sequence: 1 });
+    const otp = api.otp.otpFor({ sellerId, orderId, shipmentId, sequence: 1 });
     const wrong = await post(`/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: otp === '000000' ? '111111' : '000000' }).expect(422);
     expect(wrong.headers['content-type']).toContain('application/problem+json');
     expect(wrong.body).toMatchObject({ code: 'DELIVERY_OTP_INCORRECT', attemptsLeft: 4 });

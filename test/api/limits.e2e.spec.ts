@@ -5,9 +5,10 @@ import { until } from '../support/until';
 describe.each(storesUnderTest())('limits over HTTP on %s', (_name, storeConfig) => {
   let api: ApiHarness;
   let key: string;
+  let sellerId: string;
   beforeAll(async () => {
     api = await startApi(storeConfig());
-    ({ apiKey: key } = await api.newSeller());
+    ({ apiKey: key, sellerId } = await api.newSeller());
   });
   afterAll(() => api.close());
 
@@ -48,7 +49,7 @@ describe.each(storesUnderTest())('limits over HTTP on %s', (_name, storeConfig) 
       const types = order.body.timeline.map((t: { eventType: string }) => t.eventType);
       expect(types.filter((t: string) => t === 'DeliveryOtpReissued')).toHaveLength(3);
       // The last code sent still delivers.
-      await post(`/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: api.otp.otpFor({ orderId, shipmentId, sequence: 4 }) }).expect(200);
+      await post(`/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: api.otp.otpFor({ sellerId, orderId, shipmentId, sequence: 4 }) }).expect(200);
     });
 
     it('counts per shipment: another shipment may still be reissued', async () => {
@@ -60,7 +61,7 @@ describe.each(storesUnderTest())('limits over HTTP on %s', (_name, storeConfig) 
 
     it('keeps a lock for its lockout: the reissue is refused with 429 until it ends, then a fresh code delivers', async () => {
       const { orderId, shipmentId } = await shippedOffNetwork();
-      const right = api.otp.otpFor({ orderId, shipmentId, sequence: 1 });
+      const right = api.otp.otpFor({ sellerId, orderId, shipmentId, sequence: 1 });
       const wrong = right === '000000' ? '111111' : '000000';
       for (let i = 0; i < 4; i++) await post(`/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: wrong }).expect(422);
       const locked = await post(`/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: wrong }).expect(422);
@@ -75,7 +76,7 @@ describe.each(storesUnderTest())('limits over HTTP on %s', (_name, storeConfig) 
       // Once the lockout ended, a fresh code goes out and delivers.
       api.clock.advanceMinutes(60);
       await post(`/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/resend`).expect(200);
-      await post(`/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: api.otp.otpFor({ orderId, shipmentId, sequence: 2 }) }).expect(200);
+      await post(`/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: api.otp.otpFor({ sellerId, orderId, shipmentId, sequence: 2 }) }).expect(200);
     });
   });
 

@@ -96,7 +96,7 @@ describe.each(stores)('command side on %s', (_name, openStore) => {
     expect(late.eventTypes).toEqual(['LatePartnerReportRecorded']);
     expect(late.state.status === 'active' && activeOrderStatus(late.state)).toBe('delivered');
 
-    const events = await store.readStream(orderStream(orderId));
+    const events = await store.readStream(orderStream(sellerId, orderId));
     const rtsEvent = events.find((e) => e.type === 'ShipmentMarkedReadyToShip')!;
     expect(rtsEvent.metadata).toMatchObject({ actor: { type: 'seller', id: sellerId }, channel: 'api', correlationId: 'corr-1', idempotencyKey: 'rts-1' });
     expect(typeof rtsEvent.metadata['causationId']).toBe('string');
@@ -107,16 +107,16 @@ describe.each(stores)('command side on %s', (_name, openStore) => {
     const sellerId = await registeredSeller();
     const { orderId, shipmentId } = await invoicedOrder(sellerId, 'off-network');
     await run(new MarkShipmentShippedCommand({ sellerId, orderId, shipmentId, courierName: 'Blue Dart', trackingNumber: 'BD123456789' }, seller(sellerId)));
-    const right = otp.otpFor({ orderId, shipmentId, sequence: 1 });
+    const right = otp.otpFor({ sellerId, orderId, shipmentId, sequence: 1 });
     const wrong = right === '000000' ? '111111' : '000000';
     await expect(run(new VerifyDeliveryOtpCommand({ sellerId, orderId, shipmentId, otp: wrong }, seller(sellerId)))).rejects.toMatchObject({
       code: 'DELIVERY_OTP_INCORRECT',
     });
     const delivered = await run(new VerifyDeliveryOtpCommand({ sellerId, orderId, shipmentId, otp: right }, seller(sellerId)));
     expect(delivered.eventTypes).toEqual(['DeliveryOtpVerified', 'ShipmentDelivered']);
-    const types = (await store.readStream(orderStream(orderId))).map((e) => e.type);
+    const types = (await store.readStream(orderStream(sellerId, orderId))).map((e) => e.type);
     expect(types).toContain('DeliveryOtpRejected');
-    const everything = JSON.stringify(await store.readStream(orderStream(orderId)), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    const everything = JSON.stringify(await store.readStream(orderStream(sellerId, orderId)), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     expect(everything).not.toContain(right);
   });
 
@@ -188,19 +188,19 @@ describe.each(stores)('command side on %s', (_name, openStore) => {
     const first = await run(new MarkShipmentReadyToShipCommand({ sellerId, orderId, shipmentId }, meta));
     const again = await run(new MarkShipmentReadyToShipCommand({ sellerId, orderId, shipmentId }, meta));
     expect(again).toMatchObject({ replayed: true, eventTypes: ['ShipmentMarkedReadyToShip'], position: first.position });
-    expect((await store.readStream(orderStream(orderId))).filter((e) => e.type === 'ShipmentMarkedReadyToShip')).toHaveLength(1);
+    expect((await store.readStream(orderStream(sellerId, orderId))).filter((e) => e.type === 'ShipmentMarkedReadyToShip')).toHaveLength(1);
   });
 
   it('writes nothing for an illegal step or for another seller', async () => {
     const sellerId = await registeredSeller();
     const other = await registeredSeller();
     const { orderId, shipmentId } = await invoicedOrder(sellerId, 'on-network');
-    const before = (await store.readStream(orderStream(orderId))).length;
+    const before = (await store.readStream(orderStream(sellerId, orderId))).length;
     await expect(run(new MarkShipmentShippedCommand({ sellerId, orderId, shipmentId, courierName: 'X', trackingNumber: 'TRK123' }, seller(sellerId)))).rejects.toMatchObject({
       code: 'SHIPMENT_IS_ON_NETWORK',
     });
     await expect(run(new CancelOrderCommand({ sellerId: other, orderId, reason: 'probe' }, seller(other)))).rejects.toBeInstanceOf(DomainError);
-    expect((await store.readStream(orderStream(orderId))).length).toBe(before);
+    expect((await store.readStream(orderStream(sellerId, orderId))).length).toBe(before);
   });
 
   it('resolves ready-to-ship racing cancel to one legal outcome', async () => {
@@ -210,7 +210,7 @@ describe.each(stores)('command side on %s', (_name, openStore) => {
       run(new MarkShipmentReadyToShipCommand({ sellerId, orderId, shipmentId }, seller(sellerId))),
       run(new CancelOrderCommand({ sellerId, orderId, reason: 'Buyer changed mind' }, seller(sellerId))),
     ]);
-    const types = (await store.readStream(orderStream(orderId))).map((e) => e.type);
+    const types = (await store.readStream(orderStream(sellerId, orderId))).map((e) => e.type);
     expect(types).toContain('OrderCancelled');
     const rtsResult = results[0]!;
     if (rtsResult.status === 'fulfilled') {

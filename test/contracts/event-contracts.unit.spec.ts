@@ -43,6 +43,7 @@ import {
   validateDomainEvent,
   validateEventMetadata,
 } from '../../libs/domain/src/testing/event-contracts';
+import { STREAMS_SCOPED_TO_SELLERS } from '@fulfil/commands';
 import { bengaluruPickup, orderInput, sellerProfile } from '../support/fixtures';
 
 /**
@@ -241,7 +242,7 @@ function runScenarios(): void {
     { type: 'MarkShipmentShipped', shipmentId: 'shp-b1', courierName: 'DTDC', trackingNumber: 'D12345678', trackingUrl: 'https://www.dtdc.in/track?D12345678', images: [image('b1-label')] },
     ['ShipmentMarkedShipped', 'ShippingLabelGenerated', 'DeliveryOtpIssued'],
   );
-  const ref = { orderId: b.orderId, shipmentId: 'shp-b1' };
+  const ref = { sellerId: seller.sellerId, orderId: b.orderId, shipmentId: 'shp-b1' };
   const wrong = otp.otpFor({ ...ref, sequence: 1 }) === '000000' ? '111111' : '000000';
   b.run({ type: 'VerifyDeliveryOtp', shipmentId: 'shp-b1', otp: wrong }, ['DeliveryOtpRejected']);
   b.run({ type: 'VerifyDeliveryOtp', shipmentId: 'shp-b1', otp: wrong }, ['DeliveryOtpRejected']);
@@ -359,8 +360,8 @@ describe('event contracts: the schema files', () => {
     .filter((f) => f.endsWith('.schema.json') && !SHARED_SCHEMA_FILES.includes(f))
     .sort();
 
-  it('has exactly one schema file per domain event type at its current version', () => {
-    const expected = DOMAIN_EVENT_TYPES.map((t) => eventSchemaFileName(t, eventSchemaVersion(t))).sort();
+  it('has exactly one schema file per domain event type at its current version, and the engine\'s upgrade record', () => {
+    const expected = [...DOMAIN_EVENT_TYPES.map((t) => eventSchemaFileName(t, eventSchemaVersion(t))), eventSchemaFileName(STREAMS_SCOPED_TO_SELLERS, 1)].sort();
     expect(eventFiles).toEqual(expected);
     expect(schemas.files.map((f) => f.file)).toEqual(expected);
   });

@@ -45,7 +45,7 @@ describe('ONDC adapter: a restart in the middle of a conversation', () => {
         await second.statusReaches(placed, 'delivered', 30_000);
         const conversation = await second.conversationEvents(placed.shipmentId);
         expect(conversation.filter((e) => e.type === 'OrderConfirmed')).toHaveLength(1);
-        const orderEvents = await second.orderEvents(placed.orderId);
+        const orderEvents = await second.orderEvents(placed);
         expect(orderEvents.filter((e) => e.type === 'LogisticsPartnerAssigned')).toHaveLength(1);
         // Any other partner sent a confirm either refused it (an NACK, or an on_confirm saying cancelled) or was told to cancel (996).
         const assigned = orderEvents.find((e) => e.type === 'LogisticsPartnerAssigned')?.data['partnerId'];
@@ -90,6 +90,6 @@ describe('ONDC adapter: two instances driving the same shipment', () => {
 
     const sent = (await harness.conversationEvents(placed.shipmentId)).filter((e) => e.type.endsWith('Sent')).map((e) => e.type);
     expect(sent).toEqual(['SearchSent', 'InitSent', 'ConfirmSent']);
-    expect((await harness.orderEvents(placed.orderId)).filter((e) => e.type === 'LogisticsPartnerAssigned')).toHaveLength(1);
+    expect((await harness.orderEvents(placed)).filter((e) => e.type === 'LogisticsPartnerAssigned')).toHaveLength(1);
   });
 });

@@ -38,7 +38,7 @@ describe('ONDC adapter: callbacks are verified before anything is applied', () =
   /** What a refused callback must leave alone: the conversation and the order. */
   const snapshot = async () => ({
     conversation: (await harness.conversationEvents(placed.shipmentId)).length,
-    order: (await harness.orderEvents(placed.orderId)).length,
+    order: (await harness.orderEvents(placed)).length,
   });
 
   beforeAll(async () => {
@@ -115,7 +115,7 @@ describe('ONDC adapter: callbacks are verified before anything is applied', () =
     expect((await post(agentLate.body, agentLate.headers)).body).toEqual({ message: { ack: { status: 'ACK' } } });
     await harness.driver.idle();
 
-    const events = await harness.orderEvents(placed.orderId);
+    const events = await harness.orderEvents(placed);
     expect(events.filter((e) => e.type === 'ShipmentPickedUp')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'LatePartnerReportRecorded').map((e) => e.data['report'])).toEqual(['agent_assigned']);
     expect((await harness.shipment(placed))?.status).toBe('picked_up');

@@ -58,7 +58,7 @@ describe('ONDC adapter: after the partner is confirmed', () => {
 
       await harness.statusReaches(placed, 'cancelled');
 
-      const cancelled = (await harness.orderEvents(placed.orderId)).find((e) => e.type === 'ShipmentCancelledByPartner');
+      const cancelled = (await harness.orderEvents(placed)).find((e) => e.type === 'ShipmentCancelledByPartner');
       expect(cancelled?.data['reason']).toMatch(/reason 016/);
     });
   });
@@ -76,7 +76,7 @@ describe('ONDC adapter: after the partner is confirmed', () => {
 
       await harness.statusReaches(placed, 'rto_delivered');
 
-      const types = (await harness.orderEvents(placed.orderId)).map((e) => e.type);
+      const types = (await harness.orderEvents(placed)).map((e) => e.type);
       expect(types).toEqual(expect.arrayContaining(['ShipmentPickedUp', 'ShipmentRtoInitiated', 'ShipmentRtoDelivered']));
       expect(types).not.toContain('ShipmentDelivered');
     });

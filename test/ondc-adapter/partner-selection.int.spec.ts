@@ -45,7 +45,7 @@ describe('ONDC adapter: choosing a partner and falling back', () => {
       const events = await harness.conversationEvents(placed.shipmentId);
       expect(failures(events)).toEqual([{ bppId: harness.partnerId('nacker'), step: 'confirm', why: 'nack' }]);
       expect(events.filter((e) => e.type === 'OrderConfirmed').map((e) => e.data['bppId'])).toEqual([harness.partnerId('cheap-slow')]);
-      const assigned = (await harness.orderEvents(placed.orderId)).filter((e) => e.type === 'LogisticsPartnerAssigned');
+      const assigned = (await harness.orderEvents(placed)).filter((e) => e.type === 'LogisticsPartnerAssigned');
       expect(assigned.map((e) => e.data['partnerId'])).toEqual([harness.partnerId('cheap-slow')]);
     });
   });
@@ -64,7 +64,7 @@ describe('ONDC adapter: choosing a partner and falling back', () => {
 
       await harness.statusReaches(placed, 'no_partner_found');
 
-      const found = (await harness.orderEvents(placed.orderId)).find((e) => e.type === 'NoLogisticsPartnerFound');
+      const found = (await harness.orderEvents(placed)).find((e) => e.type === 'NoLogisticsPartnerFound');
       expect(found?.data).toMatchObject({ candidatesTried: 1, reason: expect.stringMatching(/no partner left to try.*NACK/) });
 
       await harness.markReadyToShip(placed);
@@ -72,7 +72,7 @@ describe('ONDC adapter: choosing a partner and falling back', () => {
       await harness.driver.idle();
       const searches = (await harness.conversationEvents(placed.shipmentId)).filter((e) => e.type === 'LogisticsSearchStarted');
       expect(searches.map((e) => e.data['attempt'])).toEqual([1, 2]);
-      const notFound = (await harness.orderEvents(placed.orderId)).filter((e) => e.type === 'NoLogisticsPartnerFound');
+      const notFound = (await harness.orderEvents(placed)).filter((e) => e.type === 'NoLogisticsPartnerFound');
       expect(notFound).toHaveLength(2);
     });
   });

@@ -28,7 +28,7 @@ describe('ONDC adapter: a shipment marked ready to ship finds, confirms and foll
     const delivered = await harness.statusReaches(placed, 'delivered');
 
     expect(delivered.partner).toMatchObject({ id: harness.partnerId('cheap-slow'), name: 'Cheap & Slow Logistics' });
-    const types = (await harness.orderEvents(placed.orderId)).map((e) => e.type);
+    const types = (await harness.orderEvents(placed)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['LogisticsPartnerAssigned', 'DeliveryAgentAssigned', 'ShipmentPickedUp', 'ShipmentOutForDelivery', 'ShipmentDelivered']));
     expect(types.filter((t) => t === 'LogisticsPartnerAssigned')).toHaveLength(1);
     const sent = await sentMessages(harness, placed.shipmentId);
@@ -61,7 +61,7 @@ describe('ONDC adapter: a shipment marked ready to ship finds, confirms and foll
     const delivered = await harness.statusReaches(placed, 'delivered');
 
     expect(delivered.partner?.awb).toMatch(/^[0-9]{11,16}$/);
-    const types = (await harness.orderEvents(placed.orderId)).map((e) => e.type);
+    const types = (await harness.orderEvents(placed)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['ShipmentInTransit', 'ShipmentDelivered']));
     const sent = await sentMessages(harness, placed.shipmentId);
     expect(sent[0]?.message).toMatchObject({ context: { domain: 'ONDC:LOG11' } });

@@ -5,6 +5,7 @@ import { ConfigError, loadEngineConfig, loadStoresConfig } from '@fulfil/platfor
 
 const SECRET = 'ab'.repeat(32);
 const PLATFORM_KEY = 'fep_' + 'k'.repeat(30);
+const METRICS_TOKEN = 'mt_' + 'm'.repeat(30);
 
 describe('engine configuration from the environment', () => {
   let dataDir: string;
@@ -41,7 +42,7 @@ describe('engine configuration from the environment', () => {
   });
 
   it('given a PostgreSQL event store, when loaded, then the read models share its server unless told otherwise', () => {
-    const env = { DATA_DIR: dataDir, EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://app@db:5432/fulfilment', DELIVERY_OTP_SECRET: SECRET, PLATFORM_API_KEY: PLATFORM_KEY };
+    const env = { DATA_DIR: dataDir, EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://app@db:5432/fulfilment', DELIVERY_OTP_SECRET: SECRET, PLATFORM_API_KEY: PLATFORM_KEY, METRICS_TOKEN };
     expect(loadEngineConfig(env)).toMatchObject({ readModels: { kind: 'postgres', databaseUrl: 'postgres://app@db:5432/fulfilment' } });
     expect(loadEngineConfig(env).generatedSecretsFile).toBeUndefined();
     expect(loadStoresConfig({ ...env, READ_MODELS_DATABASE_URL: 'postgresql://reports@rm:5432/rm', READ_MODELS_SCHEMA: 'rm' }).readModels).toEqual({
@@ -52,7 +53,7 @@ describe('engine configuration from the environment', () => {
   });
 
   it('given EventStoreDB, when loaded, then the read models need DATABASE_URL', () => {
-    const env = { EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: 'esdb://es:2113?tls=false', DELIVERY_OTP_SECRET: SECRET, PLATFORM_API_KEY: PLATFORM_KEY };
+    const env = { EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: 'esdb://es:2113?tls=false', DELIVERY_OTP_SECRET: SECRET, PLATFORM_API_KEY: PLATFORM_KEY, METRICS_TOKEN };
     expect(refusal(env)).toBe('Invalid configuration: DATABASE_URL is required for the read models when EVENT_STORE=esdb');
     expect(loadEngineConfig({ DATA_DIR: dataDir, ...env, DATABASE_URL: 'postgres://db/x' }).eventStore).toEqual({ kind: 'esdb', connectionString: 'esdb://es:2113?tls=false' });
   });
@@ -71,9 +72,20 @@ describe('engine configuration from the environment', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://db/x', PLATFORM_API_KEY: PLATFORM_KEY }, 'DELIVERY_OTP_SECRET'],
     [{ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://db/x', DELIVERY_OTP_SECRET: SECRET }, 'PLATFORM_API_KEY'],
+    [{ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://db/x', DELIVERY_OTP_SECRET: SECRET, PLATFORM_API_KEY: PLATFORM_KEY }, 'METRICS_TOKEN'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ METRICS_PORT: '99999' }, 'METRICS_PORT'],
   ])('given %j, when loaded, then it is refused in one line naming %s', (env, variable) => {
     const message = refusal(env);
     expect(message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
     expect(message).not.toContain('\n');
+  });
+
+  it('given METRICS_PORT or METRICS_TOKEN, when loaded, then /metrics is exposed that way; else, in the embedded default only, openly on the API port', () => {
+    const production = { DATA_DIR: dataDir, EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://db/x', DELIVERY_OTP_SECRET: SECRET, PLATFORM_API_KEY: PLATFORM_KEY };
+    expect(loadEngineConfig({ ...production, METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464 });
+    expect(loadEngineConfig({ ...production, METRICS_TOKEN }).metrics).toEqual({ token: METRICS_TOKEN });
+    expect(loadEngineConfig({ ...production, METRICS_TOKEN, METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, token: METRICS_TOKEN });
+    expect(loadEngineConfig({ DATA_DIR: dataDir }).metrics).toBeUndefined();
   });
 });

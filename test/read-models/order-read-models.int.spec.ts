@@ -177,7 +177,7 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     expect(shipment(order, shipmentId)).toMatchObject({ courier: { name: 'Blue Dart', trackingNumber: 'BD123456789' }, trackingUrl: 'https://bluedart.example/t/BD123456789' });
     expect(shipment(order, shipmentId).pickedUpAt).not.toBeNull();
 
-    const right = (sequence: number) => h.otp.otpFor({ orderId, shipmentId, sequence });
+    const right = (sequence: number) => h.otp.otpFor({ sellerId, orderId, shipmentId, sequence });
     const wrong = right(1) === '000000' ? '111111' : '000000';
     for (let i = 0; i < DEFAULT_DELIVERY_OTP_POLICY.maxAttempts; i++) {
       await h.refused(new VerifyDeliveryOtpCommand({ sellerId, orderId, shipmentId, otp: wrong }, asSeller(sellerId)));

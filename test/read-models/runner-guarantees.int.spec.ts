@@ -158,7 +158,7 @@ describe.each(environments({ esdbDouble: true }))('subscription runner on %s', (
 
   it('stops at a poison event, records its stream, position and error, and reports the projection failed', async () => {
     const before = await appendOrderWorkload(env.store, { sellerIds: SELLERS, orders: SCENARIOS.length });
-    const poisoned = orderStream('wl-1');
+    const poisoned = orderStream(SELLERS[1]!, 'wl-1');
     const poison = await env.store.append(poisoned, [{ type: 'OrderTeleported', data: { orderId: 'wl-1' } }], { expectedRevision: 'any' });
     const after = await appendOrderWorkload(env.store, { sellerIds: SELLERS, orders: 1, orderIdPrefix: 'after-', numberPrefix: 'AFT/' });
 

@@ -28,6 +28,7 @@ describe.each(engineStores())('concurrent conflicting commands on %s', (name, ma
   let engine: EngineProcess;
   let api: SellerApi;
   let otp: DeliveryOtpGenerator;
+  let sellerId: string;
   const suite = `concurrency (${name})`;
 
   beforeAll(async () => {
@@ -35,7 +36,9 @@ describe.each(engineStores())('concurrent conflicting commands on %s', (name, ma
     const secrets = newEngineSecrets();
     engine = new EngineProcess({ dataDir: store.dataDir, env: store.env, ...secrets });
     await engine.start();
-    api = new SellerApi(engine.baseUrl, (await registerSeller(engine.baseUrl, secrets.platformApiKey)).apiKey);
+    const seller = await registerSeller(engine.baseUrl, secrets.platformApiKey);
+    sellerId = seller.sellerId;
+    api = new SellerApi(engine.baseUrl, seller.apiKey);
     otp = new DeliveryOtpGenerator(Buffer.from(secrets.deliveryOtpSecret, 'hex'));
   });
 
@@ -81,7 +84,7 @@ describe.each(engineStores())('concurrent conflicting commands on %s', (name, ma
     await Promise.all(
       contested.map(async ({ orderId, shipmentId }) => {
         await api.expect(200, api.post(`/v1/orders/${orderId}/shipments/${shipmentId}/ship`, { courierName: 'Delhivery', trackingNumber: 'DL12345678' }));
-        const code = otp.otpFor({ orderId, shipmentId, sequence: 1 });
+        const code = otp.otpFor({ sellerId, orderId, shipmentId, sequence: 1 });
         const answers = await Promise.all([1, 2].map(() => api.post(`/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: code })));
         const winners = answers.filter((a) => a.status === 200);
         expect(winners).toHaveLength(1);

@@ -20,6 +20,7 @@ describe.each(engineStores())('crash consistency on %s', (_name, makeStore) => {
   let engine: EngineProcess;
   let workload: Workload;
   let apiKey: string;
+  let sellerId: string;
   let kills = 0;
   let sigterms = 0;
 
@@ -28,8 +29,8 @@ describe.each(engineStores())('crash consistency on %s', (_name, makeStore) => {
     const secrets = newEngineSecrets();
     engine = new EngineProcess({ dataDir: store.dataDir, env: store.env, ...secrets });
     await engine.start();
-    ({ apiKey } = await registerSeller(engine.baseUrl, secrets.platformApiKey, { onNetworkReady: true }));
-    workload = new Workload(() => engine.baseUrl, apiKey, new DeliveryOtpGenerator(Buffer.from(secrets.deliveryOtpSecret, 'hex')));
+    ({ apiKey, sellerId } = await registerSeller(engine.baseUrl, secrets.platformApiKey, { onNetworkReady: true }));
+    workload = new Workload(() => engine.baseUrl, { sellerId, apiKey }, new DeliveryOtpGenerator(Buffer.from(secrets.deliveryOtpSecret, 'hex')));
   });
 
   afterAll(async () => {

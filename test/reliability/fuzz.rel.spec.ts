@@ -126,7 +126,7 @@ describe('fuzzing every HTTP surface with hostile input', () => {
   });
 
   async function send(surface: Surface, target: Target, fuzz: FuzzCase, correlationId: string): Promise<HttpResult> {
-    let path = surface.path.replace('{orderId}', target.orderId).replace('{shipmentId}', target.shipmentId).replace('{number}', 'CN-00001');
+    let path = surface.path.replace('{orderId}', target.orderId).replace('{shipmentId}', target.shipmentId).replace('{number}', 'CN-00001').replace('{sha256}', 'a'.repeat(64));
     if (fuzz.pathId !== undefined) path = path.replace(target.orderId, encodeURIComponent(fuzz.pathId));
     if (fuzz.query.length > 0) path += `?${new URLSearchParams(fuzz.query).toString()}`;
     // The correlation id is ours, not fuzzed: it is how the check finds anything this request wrote.

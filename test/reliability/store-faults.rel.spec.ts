@@ -131,6 +131,7 @@ describe.each(targets)('store faults on %s', (name, makeTarget) => {
   let engine: EngineProcess;
   let workload: Workload;
   let apiKey: string;
+  let sellerId: string;
   const suite = `store faults (${name})`;
 
   beforeAll(async () => {
@@ -138,8 +139,8 @@ describe.each(targets)('store faults on %s', (name, makeTarget) => {
     const secrets = newEngineSecrets();
     engine = new EngineProcess({ dataDir: target.store.dataDir, env: target.store.env, ...secrets });
     await engine.start();
-    ({ apiKey } = await registerSeller(engine.baseUrl, secrets.platformApiKey));
-    workload = new Workload(() => engine.baseUrl, apiKey, new DeliveryOtpGenerator(Buffer.from(secrets.deliveryOtpSecret, 'hex')));
+    ({ apiKey, sellerId } = await registerSeller(engine.baseUrl, secrets.platformApiKey));
+    workload = new Workload(() => engine.baseUrl, { sellerId, apiKey }, new DeliveryOtpGenerator(Buffer.from(secrets.deliveryOtpSecret, 'hex')));
   });
 
   afterAll(async () => {

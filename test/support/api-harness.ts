@@ -27,6 +27,8 @@ export interface ApiHarness {
   clock: MovableClock;
   http: () => ReturnType<typeof request>;
   platformKey: string;
+  /** Where the app keeps uploaded images. */
+  uploadsDir: string;
   otp: DeliveryOtpGenerator;
   newSeller(settings?: object): Promise<{ sellerId: string; apiKey: string }>;
   close(): Promise<void>;
@@ -40,7 +42,7 @@ export function storesUnderTest(): Array<[string, () => EventStoreConfig]> {
   return stores;
 }
 
-export async function startApi(eventStore: EventStoreConfig): Promise<ApiHarness> {
+export async function startApi(eventStore: EventStoreConfig, overrides: Partial<Pick<EngineConfig, 'trustProxy' | 'authFailuresPerMinute'>> = {}): Promise<ApiHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulfilment-api-'));
   const deliveryOtpSecret = randomBytes(32);
   const platformKey = `fep_${randomBytes(24).toString('base64url')}`;
@@ -54,9 +56,10 @@ export async function startApi(eventStore: EventStoreConfig): Promise<ApiHarness
     readModels: eventStore.kind === 'postgres' ? { kind: 'postgres', databaseUrl: eventStore.databaseUrl, schema: `rm_${randomBytes(4).toString('hex')}` } : { kind: 'embedded' },
     uploadsDir: join(dataDir, 'uploads'),
     logLevel: 'silent',
+    ...overrides,
   };
   const clock = new MovableClock();
-  const app = await createHttpApp(ApiRootModule.forConfig(config, { clock }));
+  const app = await createHttpApp(ApiRootModule.forConfig(config, { clock }), { trustProxy: config.trustProxy });
   await app.getHttpAdapter().getInstance().ready();
   const http = () => request(app.getHttpServer());
   return {
@@ -64,6 +67,7 @@ export async function startApi(eventStore: EventStoreConfig): Promise<ApiHarness
     clock,
     http,
     platformKey,
+    uploadsDir: config.uploadsDir,
     otp: new DeliveryOtpGenerator(deliveryOtpSecret),
     async newSeller(settings = {}) {
       const response = await http()

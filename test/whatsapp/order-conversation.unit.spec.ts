@@ -177,8 +177,11 @@ describe('seller conversation on WhatsApp', () => {
   });
 
   it('reads back only payloads it wrote', () => {
-    expect(parseActionPayload(actionPayload('mark_shipped', 'ord_abc-1'))).toEqual({ action: 'mark_shipped', orderId: 'ord_abc-1' });
-    expect(parseActionPayload('fulfil:ship:../../x')).toBeUndefined();
-    expect(parseActionPayload('fulfil:nope:ord-1')).toBeUndefined();
+    const order = { sellerId: 'seller_a-1', orderId: 'ord_abc-1' };
+    expect(parseActionPayload(actionPayload('mark_shipped', order))).toEqual({ action: 'mark_shipped', ...order });
+    expect(parseActionPayload('fulfil:ship:seller-a:../../x')).toBeUndefined();
+    expect(parseActionPayload('fulfil:nope:seller-a:ord-1')).toBeUndefined();
+    // A payload from before order ids were the seller's own names no seller: it names no order.
+    expect(parseActionPayload('fulfil:ship:ord-1')).toBeUndefined();
   });
 });

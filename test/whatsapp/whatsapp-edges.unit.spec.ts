@@ -1,5 +1,7 @@
 import {
   DEFAULT_SENDER_TUNING,
+  REDACTED_SECRET,
+  SandboxSink,
   cloudApiBody,
   handshakeChallenge,
   judgeSendFailure,
@@ -13,7 +15,7 @@ import {
   webhookSignatureValid,
   whatsAppNumberOf,
 } from '@fulfil/whatsapp';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActiveOrder, OrderEvent } from '@fulfil/domain';
@@ -164,8 +166,33 @@ describe('WhatsApp configuration', () => {
 
   it('uses the sandbox with generated secrets that stay the same across starts', () => {
     const first = loadWhatsAppConfig({}, dir);
-    expect(first.channel).toEqual({ kind: 'sandbox', directory: join(dir, 'whatsapp-sandbox') });
+    expect(first.channel).toEqual({ kind: 'sandbox', directory: join(dir, 'whatsapp-sandbox'), redactSecrets: false });
     expect(loadWhatsAppConfig({}, dir)).toMatchObject({ appSecret: first.appSecret, verifyToken: first.verifyToken });
+  });
+
+  it('outside the embedded default, fails closed: the sandbox only by name, and then it keeps no secret', () => {
+    const production = { EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://db/x' };
+    expect(() => loadWhatsAppConfig(production, dir)).toThrow('Invalid configuration: WHATSAPP_ACCESS_TOKEN is required outside the embedded default');
+    expect(() => loadWhatsAppConfig({ WHATSAPP_MODE: 'Sandbox' }, dir)).toThrow('Invalid configuration: WHATSAPP_MODE must be one of cloud, sandbox (got "Sandbox")');
+    expect(() => loadWhatsAppConfig({ WHATSAPP_MODE: 'cloud' }, dir)).toThrow('Invalid configuration: WHATSAPP_ACCESS_TOKEN is required when WHATSAPP_MODE=cloud');
+    expect(loadWhatsAppConfig({ ...production, WHATSAPP_MODE: 'sandbox' }, dir).channel).toEqual({ kind: 'sandbox', directory: join(dir, 'whatsapp-sandbox'), redactSecrets: true });
+    expect(loadWhatsAppConfig({ WHATSAPP_MODE: 'sandbox', WHATSAPP_ACCESS_TOKEN: 'token' }, dir).channel.kind).toBe('sandbox');
+  });
+
+  it('a redacting sandbox sink masks the secret parameters in its file and its listing, and only those', async () => {
+    const sinkDir = mkdtempSync(join(tmpdir(), 'wa-sink-'));
+    try {
+      const otpMessage = { type: 'template' as const, to: '919123456780', name: 'delivery_otp', language: 'en', bodyParameters: ['482913', 'ord-1'], quickReplies: [], secretParameters: [0] };
+      const sink = new SandboxSink(sinkDir, { redactSecrets: true });
+      await sink.send(otpMessage);
+      await sink.send({ type: 'text', to: '919123456780', body: 'hello 482913' });
+      expect(sink.list().map((m) => m.message)).toEqual([{ type: 'text', to: '919123456780', body: 'hello 482913' }, { ...otpMessage, bodyParameters: [REDACTED_SECRET, 'ord-1'] }]);
+      expect(readFileSync(join(sinkDir, 'outbox.jsonl'), 'utf8').split('\n')[0]).not.toContain('482913');
+      await new SandboxSink(sinkDir, { redactSecrets: false }).send(otpMessage);
+      expect(new SandboxSink(sinkDir, { redactSecrets: false }).list()[0]!.message).toMatchObject({ bodyParameters: ['482913', 'ord-1'] });
+    } finally {
+      rmSync(sinkDir, { recursive: true, force: true });
+    }
   });
 
   it('names the one variable that is missing or wrong', () => {

@@ -79,7 +79,7 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     await say(seller.number, 'DL-2024/88812');
     const photosAsk = await wa.awaitMessage(seller.number, (m) => textOf(m).includes('send photos of the shipment'), 'photo question');
     const done = buttons(photosAsk)[0]!;
-    expect(done).toEqual({ id: `fulfil:done:${orderId}`, title: 'Done' });
+    expect(done).toEqual({ id: `fulfil:done:${seller.sellerId}:${orderId}`, title: 'Done' });
 
     const photo = wa.placeMedia(PNG, 'image/png');
     await wa.deliver([{ from: seller.number, content: { image: { mediaId: photo, mimeType: 'image/png', caption: 'पार्सल' } } }]);
@@ -94,7 +94,7 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     const events = (await wa.api.http().get(`/v1/orders/${orderId}/events`).set('authorization', `Bearer ${seller.apiKey}`).expect(200)).body.events as Array<{ type: string; data: Record<string, unknown> }>;
     const shipped = events.find((e) => e.type === 'ShipmentMarkedShipped')!;
     expect(shipped.data).toMatchObject({ courierName: 'Delhivery एक्सप्रेस / Surface', trackingNumber: 'DL-2024/88812', images: [{ contentType: 'image/png', sizeBytes: PNG.length }] });
-    expect(otp).toBe(wa.api.otp.otpFor({ orderId, shipmentId: String(shipped.data['shipmentId']), sequence: 1 }));
+    expect(otp).toBe(wa.api.otp.otpFor({ sellerId: seller.sellerId, orderId, shipmentId: String(shipped.data['shipmentId']), sequence: 1 }));
     // The plain OTP is in the buyer's message only: not in the order's, the conversation's or the outbox's events.
     const everything = await store.readAll({ maxCount: 100_000 });
     expect(everything.filter((e) => JSON.stringify(e.data).includes(otp))).toEqual([]);
@@ -106,7 +106,7 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     await wa.awaitMessage(seller.number, (m) => textOf(m) === `Order ${orderId} is delivered. Thank you!`, 'delivered answer');
     const types = await wa.eventTypes(seller.apiKey, orderId);
     expect(types.slice(-3)).toEqual(['DeliveryOtpRejected', 'DeliveryOtpVerified', 'ShipmentDelivered']);
-    const conversation = await store.readStream(`whatsapp-conversation-${seller.sellerId}-${orderId}`);
+    const conversation = await store.readStream(`whatsapp-conversation:${seller.sellerId}:${orderId}`);
     expect(conversation.map((e) => e.type)).toEqual([
       'WhatsAppShippingStarted',
       'WhatsAppCourierNamed',
@@ -137,7 +137,7 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     const wrong = firstOtp === '999999' ? '999998' : '999999';
     for (let i = 0; i < 5; i++) await say(seller.number, wrong);
     const locked = await wa.awaitMessage(seller.number, (m) => textOf(m).includes('the OTP is locked'), 'locked answer');
-    expect(buttons(locked)).toEqual([{ id: `fulfil:otp:${orderId}`, title: 'Resend OTP' }]);
+    expect(buttons(locked)).toEqual([{ id: `fulfil:otp:${seller.sellerId}:${orderId}`, title: 'Resend OTP' }]);
     await tap(seller.number, buttons(locked)[0]!);
     await wa.awaitMessage(seller.number, (m) => textOf(m).includes('once the lockout ends. Try again in 60 minutes'), 'lockout answer');
     // The webhook answers once the message was acted on, so a reissue would already be there.
@@ -235,15 +235,17 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
       await wa.deliver([{ from: other.number, content: { quickReply: q } }]);
       await tap(other.number, { id: q.payload, title: q.text });
     }
-    await tap(other.number, { id: `fulfil:done:${orderId}`, title: 'Done' });
-    await tap(other.number, { id: `fulfil:otp:${orderId}`, title: 'Resend OTP' });
+    await tap(other.number, { id: `fulfil:done:${owner.sellerId}:${orderId}`, title: 'Done' });
+    await tap(other.number, { id: `fulfil:otp:${owner.sellerId}:${orderId}`, title: 'Resend OTP' });
+    // The same order id under their own seller id names an order they do not have.
+    await tap(other.number, { id: `fulfil:ship:${other.sellerId}:${orderId}`, title: 'Mark as Shipped' });
     // Their own conversation is open, but texts go only to their own order.
     const theirs = await orderTemplate(other.number, otherOrder);
     await wa.deliver([{ from: other.number, content: { quickReply: quickReplies(theirs)[1]! } }]);
     await say(other.number, 'Blue Dart');
     expect(await wa.eventTypes(owner.apiKey, orderId)).toEqual(['OrderReceived', 'InvoiceGenerated']);
     const notYours = (await wa.outbox(other.number)).filter((m) => textOf(m) === `We could not find order ${orderId} for this WhatsApp number.`);
-    expect(notYours).toHaveLength(6);
+    expect(notYours).toHaveLength(7);
     await wa.awaitMessage(other.number, (m) => textOf(m) === `Order ${otherOrder}: now send the tracking number from Blue Dart.`, 'own conversation goes on');
     // A seller who sets another number keeps the old one until the new one is confirmed, then loses the old number's access at once.
     const newNumber = freshNumber();

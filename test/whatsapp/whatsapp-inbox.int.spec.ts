@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createEventStore, type EventStore } from '@fulfil/event-store';
 import { DEFAULT_SENDER_TUNING, WhatsAppInbox, readWebhookDelivery, webhookDelivery, type WhatsAppApi } from '@fulfil/whatsapp';
 
@@ -46,5 +47,61 @@ describe('WhatsApp inbox', () => {
     const queued = (await store.readAll({ maxCount: 1000 })).filter((e) => e.type === 'WhatsAppMessageQueued' && e.data['to'] === '919800000010');
     expect(queued).toHaveLength(1);
     expect(queued[0]!.metadata).toMatchObject({ channel: 'whatsapp', correlationId: 'wamid.once', causationId: 'wamid.once' });
+  });
+});
+
+describe('WhatsApp inbox across processes', () => {
+  const databaseUrl = process.env['DATABASE_URL'];
+  const stores: Array<[string, () => Promise<EventStore[]>]> = [
+    ['embedded PGlite', async () => {
+      const one = await createEventStore({ kind: 'embedded' });
+      return [one, one];
+    }],
+  ];
+  if (databaseUrl) {
+    stores.push(['two connections to PostgreSQL', async () => {
+      const schema = `inbox_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+      return [await createEventStore({ kind: 'postgres', databaseUrl, schema }), await createEventStore({ kind: 'postgres', databaseUrl, schema })];
+    }]);
+  }
+
+  it.each(stores)('answers a message Meta delivers to two instances at once exactly once (%s)', async (_name, open) => {
+    const [first, second] = await open();
+    try {
+      const inboxOn = (store: EventStore, now: () => Date = () => new Date()) =>
+        new WhatsAppInbox({
+          store,
+          api,
+          findSeller: async () => undefined,
+          execute: async () => {
+            throw new Error('no command may run');
+          },
+          saveImage: async () => {
+            throw new Error('unused');
+          },
+          tuning: DEFAULT_SENDER_TUNING,
+          logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+          clock: now,
+        });
+      const from = `9198${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`;
+      const delivery = readWebhookDelivery(webhookDelivery([{ from, id: `wamid.${from}`, content: { text: 'hi' } }]));
+      const reports = await Promise.all([inboxOn(first!).receive(delivery), inboxOn(second!).receive(delivery), inboxOn(first!).receive(delivery)]);
+      expect(reports.map((r) => r.handled).reduce((a, b) => a + b)).toBe(1);
+      const queued = (await first!.readAll({ maxCount: 10_000 })).filter((e) => e.type === 'WhatsAppMessageQueued' && e.data['to'] === from);
+      expect(queued).toHaveLength(1);
+
+      // A claim left by a process that died is taken over once its lease has passed; a handled message stays handled.
+      const orphan = readWebhookDelivery(webhookDelivery([{ from, id: `wamid.orphan.${from}`, content: { text: 'hi' } }]));
+      await first!.append(`whatsapp-inbound-${createHash('sha256').update(`wamid.orphan.${from}`).digest('hex').slice(0, 40)}`, [
+        { type: 'WhatsAppMessageClaimed', data: { messageId: `wamid.orphan.${from}`, claimedAt: new Date().toISOString() }, metadata: {} },
+      ], { expectedRevision: 'no_stream' });
+      expect((await inboxOn(second!).receive(orphan)).handled).toBe(0);
+      const later = () => new Date(Date.now() + 31_000);
+      expect((await inboxOn(second!, later).receive(orphan)).handled).toBe(1);
+      expect((await inboxOn(first!, later).receive(orphan)).handled).toBe(0);
+    } finally {
+      await first!.close();
+      if (second !== first) await second!.close();
+    }
   });
 });

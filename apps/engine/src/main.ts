@@ -1,31 +1,39 @@
 import './tracing';
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { WHATSAPP_CONFIG, createHttpApp } from '@fulfil/fulfillment-api';
 import { EngineConfig, claimDataDir, closeOnSignals, embeddedDataDir, loadEngineConfig, startupFailureLine } from '@fulfil/platform';
 import type { WhatsAppConfig } from '@fulfil/whatsapp';
 import { ensureDemoSeller } from './demo-seller';
 import { EngineModule } from './engine.module';
 
-function banner(config: EngineConfig, demo: { sellerId: string; apiKey: string } | undefined, whatsapp: WhatsAppConfig): string {
+/**
+ * The banner prints generated keys only on a developer's machine: an image (NODE_ENV=production)
+ * sends its output to log collectors, so there it names the files that hold them instead.
+ */
+function banner(config: EngineConfig, demo: { sellerId: string; apiKey: string } | undefined, whatsapp: WhatsAppConfig, env: NodeJS.ProcessEnv = process.env): string {
   const base = `http://localhost:${config.port}`;
+  const showSecrets = env['NODE_ENV'] !== 'production';
+  const metricsUrl = config.metrics?.port !== undefined ? `http://localhost:${config.metrics.port}/metrics` : `${base}/metrics`;
   const lines = [
     `Fulfilment engine ready on ${base}`,
     `  event store   ${config.eventStore.kind === 'embedded' ? `embedded (PGlite) in ${config.eventStore.dataDir}` : config.eventStore.kind}`,
     `  API           ${base}/v1`,
     `  docs          ${base}/docs`,
     `  health        ${base}/health/ready`,
-    `  metrics       ${base}/metrics`,
+    `  metrics       ${metricsUrl}${config.metrics?.token ? ' (Authorization: Bearer METRICS_TOKEN)' : ''}`,
     whatsapp.channel.kind === 'sandbox'
       ? `  whatsapp      sandbox sink: ${base}/v1/admin/outbox (platform key); play replies with npm run whatsapp:reply`
       : `  whatsapp      Cloud API ${whatsapp.channel.graphApiVersion}, webhook ${base}/webhooks/whatsapp`,
   ];
-  if (config.generatedSecretsFile) lines.push(`  platform key  ${config.platformApiKey}  (kept in ${config.generatedSecretsFile})`);
+  if (config.generatedSecretsFile) lines.push(showSecrets ? `  platform key  ${config.platformApiKey}  (kept in ${config.generatedSecretsFile})` : `  platform key  kept in ${config.generatedSecretsFile}`);
   if (demo) {
+    const apiKey = showSecrets ? demo.apiKey : `kept in ${join(config.dataDir, 'demo-seller.json')}`;
     lines.push(
-      `  demo seller   ${demo.sellerId}, API key ${demo.apiKey}`,
+      `  demo seller   ${demo.sellerId}, API key ${apiKey}`,
       '',
       'Try it:',
-      `  curl -s ${base}/v1/seller -H "Authorization: Bearer ${demo.apiKey}"`,
+      `  curl -s ${base}/v1/seller -H "Authorization: Bearer ${showSecrets ? demo.apiKey : '<demo seller API key>'}"`,
       `  npm run demo   # drives an off-network and an on-network order through their steps`,
     );
   }
@@ -39,7 +47,7 @@ async function bootstrap(): Promise<void> {
   dataDir = embeddedDataDir(config);
   // Before any PGlite database in it is opened: one process owns a data directory (ADR 0016).
   const lock = dataDir ? claimDataDir(dataDir, 'fulfilment engine') : undefined;
-  const app = await createHttpApp(EngineModule.forConfig(config));
+  const app = await createHttpApp(EngineModule.forConfig(config), { trustProxy: config.trustProxy });
   closeOnSignals(app, 'Fulfilment engine');
   const demo = config.eventStore.kind === 'embedded' ? await ensureDemoSeller(app, config.dataDir) : undefined;
   await app.listen(config.port, '0.0.0.0');

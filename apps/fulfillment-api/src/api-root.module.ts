@@ -1,7 +1,6 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { AutomaticStepsReaction, CommandSideModule, type Clock } from '@fulfil/commands';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { AutomaticStepsReaction, CommandSideModule, openEngineEventStore, type Clock } from '@fulfil/commands';
 import { documentHashFor } from '@fulfil/documents';
-import { createEventStore } from '@fulfil/event-store';
 import { EngineConfig, EngineMetrics } from '@fulfil/platform';
 import { ReadModelsModule, type Reaction, type Subscriber } from '@fulfil/read-models';
 import { loadWhatsAppConfig, type WhatsAppConfig } from '@fulfil/whatsapp';
@@ -33,7 +32,7 @@ export function coreModules(config: EngineConfig, metrics: EngineMetrics, option
   const whatsapp = WhatsAppModule.forRoot({ config: options.whatsapp ?? loadWhatsAppConfig(process.env, config.dataDir), uploadsDir: config.uploadsDir, metrics });
   return [
     CommandSideModule.forRoot({
-      eventStore: () => createEventStore(config.eventStore),
+      eventStore: () => openEngineEventStore(config.eventStore, (report) => new Logger('EventStore').log(`Renamed ${report.renamed} streams of the previous version to seller-scoped names`)),
       deliveryOtpSecret: config.deliveryOtpSecret,
       observer: metrics,
       documents: { hashOf: documentHashFor },
@@ -58,6 +57,7 @@ export function coreModules(config: EngineConfig, metrics: EngineMetrics, option
       logLevel: config.logLevel,
       singleStoreOwner: config.eventStore.kind === 'embedded',
       ...(config.authFailuresPerMinute !== undefined ? { authFailuresPerMinute: config.authFailuresPerMinute } : {}),
+      ...(config.metrics ? { metricsExposure: config.metrics } : {}),
     }),
     whatsapp,
   ];

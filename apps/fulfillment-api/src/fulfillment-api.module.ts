@@ -2,13 +2,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { EngineMetrics, ProblemDetailsFilter, loggerParams } from '@fulfil/platform';
+import { EngineMetrics, ProblemDetailsFilter, loggerParams, type MetricsExposure } from '@fulfil/platform';
 import { READ_MODELS, type ReadModels } from '@fulfil/read-models';
 import { ApiKeyCache } from './auth/api-key-cache';
 import { ApiKeyGuard, PLATFORM_API_KEY } from './auth/api-key.guard';
 import { AUTH_FAILURE_LIMIT, DEFAULT_AUTH_FAILURES_PER_MINUTE } from './auth/auth-failure-limiter';
 import { BulkLabelsController, DocumentsController } from './documents/documents.controller';
 import { HealthController } from './health/health.controller';
+import { METRICS_TOKEN } from './metrics/metrics-access';
+import { METRICS_EXPOSURE, MetricsServer } from './metrics/metrics-server';
 import { ENGINE_METRICS, MetricsController } from './metrics/metrics.controller';
 import { ProjectionMetrics } from './metrics/projection-metrics';
 import { IdempotencyRecords } from './idempotency/idempotency-records';
@@ -32,12 +34,15 @@ export interface FulfillmentApiOptions {
   authFailuresPerMinute?: number;
   /** One process owns the stores (the embedded default): idempotency claims of an earlier run are taken over at once. */
   singleStoreOwner?: boolean;
+  /** /metrics on its own port and/or behind a token; on the API port, open, when absent (the embedded default). */
+  metricsExposure?: MetricsExposure;
 }
 
 /** The seller HTTP API; needs the command side (CommandSideModule) and the read models (ReadModelsModule) in the same application. */
 @Module({})
 export class FulfillmentApiModule {
   static forRoot(options: FulfillmentApiOptions): DynamicModule {
+    const metricsPort = options.metricsExposure?.port;
     return {
       module: FulfillmentApiModule,
       imports: [LoggerModule.forRoot(loggerParams(options.logLevel ?? 'info')), TerminusModule.forRoot({ logger: false })],
@@ -48,7 +53,7 @@ export class FulfillmentApiModule {
         ShipmentsController,
         BulkReadyToShipController,
         HealthController,
-        MetricsController,
+        ...(metricsPort === undefined ? [MetricsController] : []),
         DocumentsController,
         BulkLabelsController,
       ],
@@ -56,6 +61,8 @@ export class FulfillmentApiModule {
         { provide: PLATFORM_API_KEY, useValue: options.platformApiKey },
         { provide: UPLOADS_DIR, useValue: options.uploadsDir },
         { provide: ENGINE_METRICS, useValue: options.metrics },
+        { provide: METRICS_TOKEN, useValue: options.metricsExposure?.token },
+        ...(metricsPort === undefined ? [] : [{ provide: METRICS_EXPOSURE, useValue: { ...options.metricsExposure, port: metricsPort } }, MetricsServer]),
         { provide: AUTH_FAILURE_LIMIT, useValue: options.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         {

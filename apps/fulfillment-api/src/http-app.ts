@@ -8,7 +8,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ONDC_ERRORS, nack } from '@fulfil/ondc';
-import { EngineMetrics, PROBLEM_CONTENT_TYPE, ProblemDetails, UNCLEAN_TEXT_MESSAGE, problem, resourceFaults, strictValidationPipe, uncleanTextField } from '@fulfil/platform';
+import { EngineMetrics, PROBLEM_CONTENT_TYPE, ProblemDetails, UNCLEAN_TEXT_MESSAGE, problem, resourceFaults, strictValidationPipe, uncleanTextField, type TrustProxy } from '@fulfil/platform';
 import { ENGINE_METRICS } from './metrics/metrics.controller';
 import { MAX_IMAGE_BYTES } from './uploads/image-store';
 
@@ -96,10 +96,11 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 /** Builds the HTTP application around any root module that imports the API module. */
-export async function createHttpApp(rootModule: Parameters<typeof NestFactory.create>[0]): Promise<NestFastifyApplication> {
+export async function createHttpApp(rootModule: Parameters<typeof NestFactory.create>[0], options: { trustProxy?: TrustProxy } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_JSON_BODY_BYTES,
-    trustProxy: false,
+    // Only the configured proxies may name the client (`request.ip`); anyone else's X-Forwarded-For is ignored.
+    trustProxy: options.trustProxy ?? false,
     clientErrorHandler: refuseUnparsable,
     // The router refuses a malformed URL or an over-long path parameter before any hook runs: a problem document too, without echoing the URL.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {

@@ -5,3 +5,4 @@ export { issueApiKey } from './auth/api-key';
 export * from './whatsapp/whatsapp.module';
 export * from './whatsapp/whatsapp.tokens';
 export { READ_WAIT_LIMIT_MS } from './orders/read-your-writes';
+export { ImageStore } from './uploads/image-store';

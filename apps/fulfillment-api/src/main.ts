@@ -10,7 +10,7 @@ async function bootstrap(): Promise<void> {
   const config = loadEngineConfig();
   dataDir = embeddedDataDir(config);
   const lock = dataDir ? claimDataDir(dataDir, 'fulfilment API') : undefined;
-  const app = await createHttpApp(ApiRootModule.forConfig(config));
+  const app = await createHttpApp(ApiRootModule.forConfig(config), { trustProxy: config.trustProxy });
   closeOnSignals(app, 'Fulfilment API');
   await app.listen(config.port, '0.0.0.0');
   lock?.announce(config.port);

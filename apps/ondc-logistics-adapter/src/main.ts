@@ -12,7 +12,7 @@ import { OndcConfigError, loadOndcConfig } from './ondc-config';
  * callbacks on PORT and needs the full ONDC identity (see .env.example).
  */
 async function bootstrap(): Promise<void> {
-  const engine = loadEngineConfig();
+  const engine = loadEngineConfig(process.env, { servesMetrics: false });
   const config = loadOndcConfig(process.env, { dataDir: engine.dataDir, port: engine.port, embedded: false });
   const app = await NestFactory.create<NestFastifyApplication>(OndcAdapterAppModule.forConfig(engine, config, new Registry()), new FastifyAdapter(), { rawBody: true });
   closeOnSignals(app, 'ONDC logistics adapter');

@@ -1,6 +1,5 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CommandSideModule, EVENT_STORE } from '@fulfil/commands';
-import { createEventStore } from '@fulfil/event-store';
+import { CommandSideModule, EVENT_STORE, openEngineEventStore } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
 import { ReadModels } from '@fulfil/read-models';
 import type { EngineConfig } from '@fulfil/platform';
@@ -39,7 +38,7 @@ export class OndcAdapterAppModule {
     return {
       module: OndcAdapterAppModule,
       imports: [
-        CommandSideModule.forRoot({ eventStore: () => createEventStore(engine.eventStore), deliveryOtpSecret: engine.deliveryOtpSecret }),
+        CommandSideModule.forRoot({ eventStore: () => openEngineEventStore(engine.eventStore, (report) => logger.log(`Renamed ${report.renamed} streams of the previous version to seller-scoped names`)), deliveryOtpSecret: engine.deliveryOtpSecret }),
         OndcLogisticsAdapterModule.forRoot({ config, metricsRegistry }),
       ],
       providers: [

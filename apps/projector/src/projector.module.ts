@@ -1,7 +1,6 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { EVENT_STORE, EventStoreLifecycle } from '@fulfil/commands';
-import { createEventStore } from '@fulfil/event-store';
+import { EVENT_STORE, EventStoreLifecycle, openEngineEventStore } from '@fulfil/commands';
 import { ReadModelsModule } from '@fulfil/read-models';
 import { loggerParams, type StoresConfig } from '@fulfil/platform';
 
@@ -12,7 +11,7 @@ class ProjectorEventStoreModule {
   static forConfig(config: StoresConfig): DynamicModule {
     return {
       module: ProjectorEventStoreModule,
-      providers: [{ provide: EVENT_STORE, useFactory: () => createEventStore(config.eventStore) }, EventStoreLifecycle],
+      providers: [{ provide: EVENT_STORE, useFactory: () => openEngineEventStore(config.eventStore, (report) => new Logger('EventStore').log(`Renamed ${report.renamed} streams of the previous version to seller-scoped names`)) }, EventStoreLifecycle],
       exports: [EVENT_STORE],
     };
   }

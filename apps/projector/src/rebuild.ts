@@ -6,7 +6,7 @@
  * having changed nothing (ADR 0016).
  */
 import 'reflect-metadata';
-import { createEventStore } from '@fulfil/event-store';
+import { openEngineEventStore } from '@fulfil/commands';
 import { ConfigError, DataDirInUseError, claimDataDir, embeddedDataDir, loadStoresConfig, startupFailureLine } from '@fulfil/platform';
 import { READ_MODEL_PROJECTIONS, ReadModels } from '@fulfil/read-models';
 import { rebuildProgressBar } from './rebuild-progress';
@@ -39,7 +39,7 @@ async function rebuild(args: string[]): Promise<void> {
     }
     throw error;
   }
-  const store = await createEventStore(config.eventStore);
+  const store = await openEngineEventStore(config.eventStore, (report) => process.stdout.write(`Renamed ${report.renamed} streams of the previous version to seller-scoped names\n`));
   try {
     const readModels = await ReadModels.open({ database: config.readModels, store });
     try {

@@ -9,3 +9,5 @@ export * from './seller-reader';
 export * from './command-side.module';
 export { orderDecider } from './order-command.handler';
 export * from './reactions/automatic-steps.reaction';
+export * from './upgrades/scope-streams-to-sellers';
+export * from './upgrades/open-engine-event-store';

@@ -35,7 +35,7 @@ function numberRequest(command: { sellerId: string; orderId: string }, seller: R
 }
 
 async function loadOrder(store: EventStore, sellerId: string, orderId: string, meta: CommandMeta) {
-  const loaded = await loadStream<OrderState, OrderEvent>(store, orderStream(orderId), orderDecider);
+  const loaded = await loadStream<OrderState, OrderEvent>(store, orderStream(sellerId, orderId), orderDecider);
   return { order: requireOrder(loaded.state, sellerId, orderId), repeat: isRepeatOf(loaded, eventMetadata(meta)) };
 }
 

@@ -65,7 +65,7 @@ export class OrderCommandExecutor {
     const seller = NEEDS_SELLER.has(command.type) ? await this.sellers.get(command.sellerId) : undefined;
     const result = await handleCommand<OrderState, OrderEvent>(
       this.store,
-      orderStream(command.orderId),
+      orderStream(command.sellerId, command.orderId),
       orderDecider,
       (state) => decideOrder(command, state, this.context(seller)),
       {

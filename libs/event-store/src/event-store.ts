@@ -62,6 +62,12 @@ export type EventFilter =
   | { kind: 'eventType'; prefixes: string[] }
   | { kind: 'streamName'; prefixes: string[] };
 
+/** A stream's new name, for an upgrade that changes how streams are named. */
+export interface StreamRename {
+  from: StreamName;
+  to: StreamName;
+}
+
 export interface ReadAllOptions {
   /** Exclusive start position; undefined starts before the first event. */
   after?: Position;
@@ -124,6 +130,13 @@ export interface EventStore {
   subscribe(options: SubscribeOptions): Subscription;
   /** The position of the newest committed event (0n when the store is empty); reads may not reach it yet, see `readAll`. */
   headPosition(): Promise<Position>;
+  /**
+   * For upgrades, with no writer of the old names running: each `to` stream ends up with the
+   * `from` stream's events (same ids, revisions, data and metadata). PostgreSQL renames in place,
+   * keeping positions; EventStoreDB cannot rename, so it copies to the new name, where the copies
+   * get new positions. Safe to repeat: a stream already renamed or copied is left as it is.
+   */
+  renameStreams(renames: readonly StreamRename[]): Promise<void>;
   /** Fails when the store cannot be reached; used by readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EventStoreConfig } from '@fulfil/event-store';
@@ -28,8 +29,21 @@ export interface EngineConfig {
   logLevel: string;
   /** AUTH_FAILURES_PER_MINUTE: failed authentications a client address may make per minute before it gets 429; the API's default when absent. */
   authFailuresPerMinute?: number;
+  /**
+   * TRUST_PROXY: the reverse proxies whose `X-Forwarded-For` names the client (addresses or CIDRs,
+   * comma-separated), or how many proxy hops to trust; absent, the socket's address is the client.
+   */
+  trustProxy?: TrustProxy;
   /** Where the embedded default keeps generated secrets; undefined when all secrets come from the environment. */
   generatedSecretsFile?: string;
+  /** How /metrics is exposed; absent: on the API port, without authentication (the embedded default). */
+  metrics?: MetricsExposure;
+}
+
+/** METRICS_PORT serves /metrics on its own port (and not on the API's); METRICS_TOKEN requires `Authorization: Bearer <token>`. */
+export interface MetricsExposure {
+  port?: number;
+  token?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -47,6 +61,31 @@ function port(env: Env, name: string, fallback: number): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new ConfigError(name, `must be a TCP port from 0 to 65535 (got "${value}")`);
   return parsed;
+}
+
+/** What Fastify's `trustProxy` takes: trusted proxy addresses or CIDRs, or a hop count. */
+export type TrustProxy = string[] | number;
+
+function trustProxy(env: Env): { trustProxy?: TrustProxy } {
+  const name = 'TRUST_PROXY';
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return {};
+  if (/^[0-9]+$/.test(value)) {
+    const hops = Number(value);
+    if (hops < 1 || hops > 10) throw new ConfigError(name, `as a hop count must be from 1 to 10 (got "${value}")`);
+    return { trustProxy: hops };
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^[0-9]+$/.test(bits) && Number(bits) <= maxBits);
+    if (!family || !bitsOk || rest.length > 0) {
+      throw new ConfigError(name, `must list the reverse proxies' addresses or CIDRs (e.g. "10.0.0.5,10.1.0.0/16") or a hop count; "${entry}" is neither`);
+    }
+  }
+  return { trustProxy: entries };
 }
 
 function authFailuresPerMinute(env: Env): { authFailuresPerMinute?: number } {
@@ -152,12 +191,32 @@ export function loadStoresConfig(env: Env = process.env): StoresConfig {
   return { dataDir, eventStore, readModels };
 }
 
+/**
+ * The embedded default (EVENT_STORE unset or `embedded`): a developer's machine, the only place where
+ * development conveniences (the WhatsApp sandbox by default, plain OTPs in it, open /metrics) are allowed.
+ */
+export function isEmbeddedDefault(env: Env = process.env): boolean {
+  return oneOf(env, 'EVENT_STORE', ['embedded', 'postgres', 'esdb'] as const, 'embedded') === 'embedded';
+}
+
+function metricsExposure(env: Env, embedded: boolean): { metrics?: MetricsExposure } {
+  const token = env['METRICS_TOKEN'] || undefined;
+  if (token !== undefined && token.length < 24) throw new ConfigError('METRICS_TOKEN', 'must be at least 24 characters');
+  const metricsPort = env['METRICS_PORT'] ? port(env, 'METRICS_PORT', 0) : undefined;
+  if (metricsPort === undefined && token === undefined) {
+    if (!embedded) throw new ConfigError('METRICS_TOKEN', 'or METRICS_PORT is required outside the embedded default (/metrics must not be open on the API port)');
+    return {};
+  }
+  return { metrics: { ...(metricsPort !== undefined ? { port: metricsPort } : {}), ...(token !== undefined ? { token } : {}) } };
+}
+
 /** LOG_LEVEL: a pino level, `info` by default. */
 export function loadLogLevel(env: Env = process.env): string {
   return oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
 }
 
-export function loadEngineConfig(env: Env = process.env): EngineConfig {
+/** `servesMetrics`: false for an app without /metrics (the standalone ONDC adapter), which then needs no METRICS_* either. */
+export function loadEngineConfig(env: Env = process.env, { servesMetrics = true }: { servesMetrics?: boolean } = {}): EngineConfig {
   const { dataDir, eventStore, readModels } = loadStoresConfig(env);
   const kind = eventStore.kind;
   const configuredOtpSecret = secretFromHex(env, 'DELIVERY_OTP_SECRET');
@@ -180,6 +239,8 @@ export function loadEngineConfig(env: Env = process.env): EngineConfig {
     uploadsDir: env['UPLOADS_DIR'] ? resolve(env['UPLOADS_DIR']) : join(dataDir, 'uploads'),
     logLevel: loadLogLevel(env),
     ...authFailuresPerMinute(env),
+    ...trustProxy(env),
+    ...(servesMetrics ? metricsExposure(env, kind === 'embedded') : {}),
     ...(generated ? { generatedSecretsFile: generated.file } : {}),
   };
 }

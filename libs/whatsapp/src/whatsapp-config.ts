@@ -1,14 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '@fulfil/platform';
+import { ConfigError, isEmbeddedDefault } from '@fulfil/platform';
 
 type Env = Record<string, string | undefined>;
 
 /** Where messages go: Meta's Cloud API, or the local sink of the sandbox (no credentials needed). */
 export type WhatsAppChannel =
   | { kind: 'cloud'; accessToken: string; phoneNumberId: string; graphApiVersion: string; graphApiBaseUrl: string }
-  | { kind: 'sandbox'; directory: string };
+  | {
+      kind: 'sandbox';
+      directory: string;
+      /** Outside the embedded default the sink keeps no secret (the delivery OTP) in its files or its outbox listing. */
+      redactSecrets: boolean;
+    };
+
+export const WHATSAPP_MODES = ['cloud', 'sandbox'] as const;
+export type WhatsAppMode = (typeof WHATSAPP_MODES)[number];
 
 export interface WhatsAppTemplates {
   /** Utility template for a new order: body {{1}} order, {{2}} amount, {{3}} payment; two quick-reply buttons. */
@@ -75,11 +83,33 @@ function sandboxSecrets(directory: string): SandboxSecrets {
 }
 
 /**
- * WhatsApp settings from the environment. With no access token the sandbox sink is used (the
- * embedded default); with one, every Cloud API setting must be present and valid.
+ * WHATSAPP_MODE, or the mode implied by the rest: an access token means the Cloud API; none means the
+ * sandbox sink, but only in the embedded default. Elsewhere a missing credential stops the start
+ * (fails closed) unless the sandbox is chosen by name.
+ */
+function whatsAppMode(env: Env, accessToken: string | undefined, embedded: boolean): WhatsAppMode {
+  const given = env['WHATSAPP_MODE']?.trim() || undefined;
+  if (given !== undefined && !(WHATSAPP_MODES as readonly string[]).includes(given)) {
+    throw new ConfigError('WHATSAPP_MODE', `must be one of ${WHATSAPP_MODES.join(', ')} (got "${given}")`);
+  }
+  const mode = (given as WhatsAppMode | undefined) ?? (accessToken || !embedded ? 'cloud' : 'sandbox');
+  if (mode === 'cloud' && !accessToken) {
+    throw new ConfigError(
+      'WHATSAPP_ACCESS_TOKEN',
+      given ? 'is required when WHATSAPP_MODE=cloud' : 'is required outside the embedded default: set the Cloud API credentials, or WHATSAPP_MODE=sandbox for the local sandbox sink',
+    );
+  }
+  return mode;
+}
+
+/**
+ * WhatsApp settings from the environment. The Cloud API needs every one of its settings present and
+ * valid; the sandbox sink needs none. Which one is used: see whatsAppMode.
  */
 export function loadWhatsAppConfig(env: Env, dataDir: string): WhatsAppConfig {
   const accessToken = env['WHATSAPP_ACCESS_TOKEN']?.trim() || undefined;
+  const embedded = isEmbeddedDefault(env);
+  const mode = whatsAppMode(env, accessToken, embedded);
   const version = env['WHATSAPP_GRAPH_API_VERSION'] || 'v21.0';
   if (!/^v\d+\.\d+$/.test(version)) throw new ConfigError('WHATSAPP_GRAPH_API_VERSION', `must look like v21.0 (got "${version}")`);
   const baseUrl = env['WHATSAPP_GRAPH_API_URL'] || 'https://graph.facebook.com';
@@ -90,14 +120,14 @@ export function loadWhatsAppConfig(env: Env, dataDir: string): WhatsAppConfig {
   let channel: WhatsAppChannel;
   let appSecret = env['WHATSAPP_APP_SECRET']?.trim() || undefined;
   let verifyToken = env['WHATSAPP_VERIFY_TOKEN']?.trim() || undefined;
-  if (accessToken) {
+  if (mode === 'cloud' && accessToken) {
     const phoneNumberId = requiredForCloud(env, 'WHATSAPP_PHONE_NUMBER_ID');
     if (!/^[0-9]{5,20}$/.test(phoneNumberId)) throw new ConfigError('WHATSAPP_PHONE_NUMBER_ID', 'must be the numeric phone number id from the WhatsApp Manager');
     appSecret = requiredForCloud(env, 'WHATSAPP_APP_SECRET');
     verifyToken = requiredForCloud(env, 'WHATSAPP_VERIFY_TOKEN');
     channel = { kind: 'cloud', accessToken, phoneNumberId, graphApiVersion: version, graphApiBaseUrl: baseUrl.replace(/\/$/, '') };
   } else {
-    channel = { kind: 'sandbox', directory: sandboxDir };
+    channel = { kind: 'sandbox', directory: sandboxDir, redactSecrets: !embedded };
     if (!appSecret || !verifyToken) {
       const generated = sandboxSecrets(sandboxDir);
       appSecret ??= generated.appSecret;

@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 const root = resolve(__dirname, '../../..');
 const entry = join(root, 'dist/apps/engine/src/main.js');
 
-
 export interface RunningEngine {
   child: ChildProcess;
   output: () => string;
@@ -13,22 +12,26 @@ export interface RunningEngine {
 
 /** `npm start`'s process: the built engine, with only PORT and DATA_DIR set, as a newcomer runs it. */
 export async function startEngine(dataDir: string, port: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningEngine> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv };
-  const child = spawn(process.execPath, [entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startBuilt('apps/engine/src/main.js', 'Fulfilment engine ready', { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv });
+}
+
+/** A built entry point with `env` (beside PATH and HOME) only, once its output shows `ready`. */
+export async function startBuilt(script: string, ready: string, env: NodeJS.ProcessEnv): Promise<RunningEngine> {
+  const child = spawn(process.execPath, [join(root, 'dist', script)], { cwd: root, env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   await new Promise<void>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the engine did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => fail(new Error(`${script} did not start within 60 s:\n${output}`)), 60_000);
     child.stdout!.on('data', () => {
-      if (!output.includes('Fulfilment engine ready')) return;
+      if (!output.includes(ready)) return;
       clearTimeout(timer);
       done();
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      fail(new Error(`the engine exited with ${code}:\n${output}`));
+      fail(new Error(`${script} exited with ${code}:\n${output}`));
     });
   });
   return { child, output: () => output, exited };

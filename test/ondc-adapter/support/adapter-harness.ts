@@ -228,12 +228,12 @@ export class AdapterHarness {
     await this.commands.execute(new CancelShipmentCommand({ ...s, reason }, { actor: { type: 'seller', id: s.sellerId }, channel: 'api' }));
   }
 
-  async orderEvents(orderId: string): Promise<RecordedEvent[]> {
-    return this.store.readStream(orderStream(orderId));
+  async orderEvents({ sellerId, orderId }: { sellerId: string; orderId: string }): Promise<RecordedEvent[]> {
+    return this.store.readStream(orderStream(sellerId, orderId));
   }
 
   async shipment(s: PlacedShipment): Promise<ShipmentState | undefined> {
-    const state = (await this.orderEvents(s.orderId)).reduce<OrderState>((st, e) => evolveOrder(st, { type: e.type, data: e.data } as unknown as OrderEvent), initialOrderState());
+    const state = (await this.orderEvents(s)).reduce<OrderState>((st, e) => evolveOrder(st, { type: e.type, data: e.data } as unknown as OrderEvent), initialOrderState());
     return state.status === 'active' ? state.shipments.find((x) => x.shipmentId === s.shipmentId) : undefined;
   }
 

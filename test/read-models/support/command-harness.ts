@@ -51,6 +51,7 @@ function lent(store: EventStore): EventStore {
     readAll: (...args) => store.readAll(...args),
     subscribe: (...args) => store.subscribe(...args),
     headPosition: () => store.headPosition(),
+    renameStreams: (...args) => store.renameStreams(...args),
     ping: () => store.ping(),
     close: async () => undefined,
   };

@@ -7,6 +7,8 @@ export interface HttpResult {
   contentType: string;
   body: Record<string, unknown>;
   text: string;
+  /** Response headers, names in lower case. */
+  headers: Record<string, string>;
 }
 
 export interface RequestOptions {
@@ -36,7 +38,9 @@ export async function call(baseUrl: string, method: string, path: string, body?:
   const contentType = response.headers.get('content-type') ?? '';
   let parsed: Record<string, unknown> = {};
   if (contentType.includes('json') && text) parsed = JSON.parse(text) as Record<string, unknown>;
-  return { status: response.status, contentType, body: parsed, text };
+  const responseHeaders: Record<string, string> = {};
+  response.headers.forEach((value, name) => (responseHeaders[name] = value));
+  return { status: response.status, contentType, body: parsed, text, headers: responseHeaders };
 }
 
 /**

@@ -42,7 +42,15 @@ function postgres(databaseUrl: string): EngineStore {
   return {
     name: 'PostgreSQL',
     dataDir,
-    env: { EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: eventsSchema, READ_MODELS_SCHEMA: readModelsSchema },
+    // The production shape refuses to start without a WhatsApp channel and a guarded /metrics: the sandbox by name, and a token.
+    env: {
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: databaseUrl,
+      DATABASE_SCHEMA: eventsSchema,
+      READ_MODELS_SCHEMA: readModelsSchema,
+      WHATSAPP_MODE: 'sandbox',
+      METRICS_TOKEN: `mt_${randomBytes(18).toString('hex')}`,
+    },
     openEventStore: () => createEventStore({ kind: 'postgres', databaseUrl, schema: eventsSchema }),
     readModels: { kind: 'postgres', databaseUrl, schema: readModelsSchema },
     databaseUrl,

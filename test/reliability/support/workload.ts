@@ -38,7 +38,7 @@ export class Workload {
 
   constructor(
     private readonly baseUrl: () => string,
-    private readonly apiKey: string,
+    private readonly seller: { sellerId: string; apiKey: string },
     private readonly otp: DeliveryOtpGenerator,
     private readonly retryDeadlineMs = 120_000,
   ) {}
@@ -85,7 +85,7 @@ export class Workload {
     }
     const { orderId, shipmentId } = await this.packedOrder('off-network');
     await this.command(orderId, `/v1/orders/${orderId}/shipments/${shipmentId}/ship`, { courierName: 'Blue Dart', trackingNumber: `BD${Date.now()}` });
-    await this.command(orderId, `/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: this.otp.otpFor({ orderId, shipmentId, sequence: 1 }) });
+    await this.command(orderId, `/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: this.otp.otpFor({ sellerId: this.seller.sellerId, orderId, shipmentId, sequence: 1 }) });
     if (kind === 'off-network delivered and reshipped') await this.command(orderId, `/v1/orders/${orderId}/reship`, { reason: 'damaged', note: 'Arrived torn' });
   }
 
@@ -122,7 +122,7 @@ export class Workload {
     for (;;) {
       let response: HttpResult | undefined;
       try {
-        response = await call(this.baseUrl(), 'POST', path, body, { key: this.apiKey, idempotencyKey });
+        response = await call(this.baseUrl(), 'POST', path, body, { key: this.seller.apiKey, idempotencyKey });
       } catch {
         // No answer: the engine is down or died mid-request; the same key makes the retry safe.
       }

@@ -29,6 +29,16 @@ function bearer(request: AuthenticatedRequest): string | undefined {
   return match?.[1];
 }
 
+/**
+ * The part of a credential that names which key it claims to be: a seller key's seller and key id.
+ * Anything else can only be the platform key, wholly secret, so all of it counts as one key.
+ */
+function publicPartOf(key: string | undefined): string | undefined {
+  if (!key) return undefined;
+  const parsed = parseApiKey(key);
+  return parsed ? `${parsed.sellerId}/${parsed.keyId}` : 'platform';
+}
+
 /** Every /v1 route needs a key: a seller's key reaches only that seller; the platform key is separate. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -51,12 +61,13 @@ export class ApiKeyGuard implements CanActivate {
     if (audience === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const client = request.ip ?? 'unknown';
-    const wait = this.failures.retryAfterSeconds(client);
+    const keyId = publicPartOf(bearer(request));
+    const wait = this.failures.retryAfterSeconds(client, keyId);
     if (wait !== undefined) throw tooManyFailures(wait);
     try {
       return await this.authenticate(request, audience);
     } catch (error) {
-      if (error instanceof ProblemError && error.problem.status === 401) this.failures.recordFailure(client);
+      if (error instanceof ProblemError && error.problem.status === 401) this.failures.recordFailure(client, keyId);
       throw error;
     }
   }

@@ -9,7 +9,7 @@ export class OrderReader {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async load(sellerId: string, orderId: string): Promise<{ order: ActiveOrder; events: RecordedEvent[] }> {
-    const { state, events } = await loadStream<OrderState, OrderEvent>(this.store, orderStream(orderId), orderDecider);
+    const { state, events } = await loadStream<OrderState, OrderEvent>(this.store, orderStream(sellerId, orderId), orderDecider);
     return { order: requireOrder(state, sellerId, orderId), events };
   }
 }

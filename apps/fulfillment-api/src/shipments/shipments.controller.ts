@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Matches } from 'class-validator';
 import {
   CommandOutcome,
   CreateShipmentCommand,
@@ -10,16 +11,30 @@ import {
   ReissueDeliveryOtpCommand,
   VerifyDeliveryOtpCommand,
 } from '@fulfil/commands';
-import { OrderState, activeOrderStatus } from '@fulfil/domain';
+import { NotFoundError, OrderState, activeOrderStatus } from '@fulfil/domain';
 import { ProblemError, problem } from '@fulfil/platform';
 import { CurrentSeller, SellerIdentity } from '../auth/auth.decorators';
 import { ApiRequest, newId, sellerMeta, written } from '../command-request';
+import { OrderReader } from '../orders/order-reader';
 import { OrderIdParam, ShipmentParams } from '../orders/route-params';
 import { ImageStore } from '../uploads/image-store';
 import { uploadedImage, type UploadingRequest } from '../uploads/uploaded-image';
 import { CreateShipmentDto, MarkShippedDto, VerifyOtpDto } from './shipment.dto';
 
 interface MultipartRequest extends ApiRequest, UploadingRequest {}
+
+interface ImageReply {
+  status(code: number): ImageReply;
+  header(name: string, value: string): ImageReply;
+  send(body: Buffer): void;
+}
+
+export class ShipmentImageParams extends ShipmentParams {
+  @ApiProperty({ description: 'The image\'s sha256, as its upload answered (64 lowercase hex characters)' })
+  @IsString()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'sha256 must be 64 lowercase hexadecimal characters' })
+  sha256!: string;
+}
 
 const shipmentSummary = (outcome: CommandOutcome<OrderState>, shipmentId: string) => {
   const order = outcome.state.status === 'active' ? outcome.state : undefined;
@@ -41,6 +56,7 @@ export class ShipmentsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly images: ImageStore,
+    private readonly orders: OrderReader,
   ) {}
 
   private run(command: object): Promise<CommandOutcome<OrderState>> {
@@ -74,31 +90,65 @@ export class ShipmentsController {
     }
     const file = await uploadedImage(request);
     if (!file) throw new ProblemError(problem(400, 'IMAGE_REQUIRED', 'Bad request', 'The request has no image file'));
-    const image = await this.images.save(file.content);
-    const outcome = await this.run(new RecordPackageImageCommand({ sellerId: seller.sellerId, orderId, shipmentId, image }, sellerMeta(request, seller)));
-    return { ...shipmentSummary(outcome, shipmentId), image };
+    const { result: outcome, images } = await this.images.storedIfAccepted([file.content], ([image]) =>
+      this.run(new RecordPackageImageCommand({ sellerId: seller.sellerId, orderId, shipmentId, image: image! }, sellerMeta(request, seller))),
+    );
+    return { ...shipmentSummary(outcome, shipmentId), image: images[0] };
   }
 
   @Post(':shipmentId/ship')
   @HttpCode(200)
   @ApiOperation({ summary: "Off-network: mark shipped with the courier's tracking details; the buyer gets a delivery OTP" })
   async ship(@Param() { orderId, shipmentId }: ShipmentParams, @Body() body: MarkShippedDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
-    const images = await Promise.all((body.images ?? []).map((encoded) => this.images.save(Buffer.from(encoded, 'base64'))));
-    const outcome = await this.run(
-      new MarkShipmentShippedCommand(
-        {
-          sellerId: seller.sellerId,
-          orderId,
-          shipmentId,
-          courierName: body.courierName,
-          trackingNumber: body.trackingNumber,
-          ...(body.trackingUrl ? { trackingUrl: body.trackingUrl } : {}),
-          images,
-        },
-        sellerMeta(request, seller),
+    const contents = (body.images ?? []).map((encoded) => Buffer.from(encoded, 'base64'));
+    const { result: outcome } = await this.images.storedIfAccepted(contents, (images) =>
+      this.run(
+        new MarkShipmentShippedCommand(
+          {
+            sellerId: seller.sellerId,
+            orderId,
+            shipmentId,
+            courierName: body.courierName,
+            trackingNumber: body.trackingNumber,
+            ...(body.trackingUrl ? { trackingUrl: body.trackingUrl } : {}),
+            images,
+          },
+          sellerMeta(request, seller),
+        ),
       ),
     );
     return shipmentSummary(outcome, shipmentId);
+  }
+
+  @Get(':shipmentId/images')
+  @ApiOperation({ summary: "The shipment's stored images: package photos and those sent when it was marked shipped" })
+  async listImages(@Param() { orderId, shipmentId }: ShipmentParams, @CurrentSeller() seller: SellerIdentity) {
+    return { images: (await this.shipmentOf(seller, orderId, shipmentId)).images };
+  }
+
+  @Get(':shipmentId/images/:sha256')
+  @ApiProduces('image/jpeg', 'image/png', 'image/webp')
+  @ApiOperation({ summary: 'One stored image of the shipment, by the sha256 its upload answered' })
+  async image(@Param() { orderId, shipmentId, sha256 }: ShipmentImageParams, @CurrentSeller() seller: SellerIdentity, @Res() reply: ImageReply) {
+    const shipment = await this.shipmentOf(seller, orderId, shipmentId);
+    const image = shipment.images.find((i) => i.sha256 === sha256);
+    // An image of another shipment, or one never stored, reads exactly as absent.
+    const content = image ? await this.images.read(image) : undefined;
+    if (!image || !content) throw new NotFoundError('IMAGE_NOT_FOUND', `Shipment ${shipmentId} has no image ${sha256}`);
+    reply
+      .status(200)
+      .header('content-type', image.contentType)
+      .header('x-content-type-options', 'nosniff')
+      .header('etag', `"${image.sha256}"`)
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .send(content);
+  }
+
+  private async shipmentOf(seller: SellerIdentity, orderId: string, shipmentId: string) {
+    const { order } = await this.orders.load(seller.sellerId, orderId);
+    const shipment = order.shipments.find((s) => s.shipmentId === shipmentId);
+    if (!shipment) throw new NotFoundError('SHIPMENT_NOT_FOUND', `Order ${orderId} has no shipment ${shipmentId}`);
+    return shipment;
   }
 
   @Post(':shipmentId/delivery-otp/verify')

@@ -7,7 +7,7 @@ import { loadWhatsAppConfig, metaJson, placeSandboxMedia, signedDelivery, webhoo
 const USAGE = `Plays a WhatsApp delivery into the engine's webhook, signed like Meta would sign it.
 
   npm run whatsapp:reply -- --from 919876543210 --text "Blue Dart"
-  npm run whatsapp:reply -- --from 919876543210 --button fulfil:ship:<orderId> [--title "Mark as Shipped"]
+  npm run whatsapp:reply -- --from 919876543210 --button fulfil:ship:<sellerId>:<orderId> [--title "Mark as Shipped"]
   npm run whatsapp:reply -- --from 919876543210 --image ./parcel.jpg      (sandbox only)
   npm run whatsapp:reply -- --status <wamid> --recipient 919876543210 [--state delivered|read] [--failed 131047]
 

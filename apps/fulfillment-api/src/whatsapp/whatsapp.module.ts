@@ -34,7 +34,7 @@ export interface WhatsAppModuleOptions {
 
 function channelOf(channel: WhatsAppChannel): { api: WhatsAppApi; sink?: SandboxSink } {
   if (channel.kind === 'cloud') return { api: new CloudApiClient(channel) };
-  const sink = new SandboxSink(channel.directory);
+  const sink = new SandboxSink(channel.directory, { redactSecrets: channel.redactSecrets });
   return { api: sink, sink };
 }
 

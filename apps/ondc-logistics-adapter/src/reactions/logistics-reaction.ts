@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { evolveOrder, initialOrderState, orderStream } from '@fulfil/domain';
+import { evolveOrder, initialOrderState, orderRefOfStream, orderStream, type OrderRef } from '@fulfil/domain';
 import type { OrderEvent, OrderState } from '@fulfil/domain';
 import { StreamRevisionConflictError } from '@fulfil/event-store';
 import type { EventStore, JsonObject, RecordedEvent } from '@fulfil/event-store';
@@ -50,10 +50,10 @@ export class LogisticsReaction {
 
   async handle(event: RecordedEvent): Promise<void> {
     const shipmentId = event.data['shipmentId'];
-    const orderId = event.data['orderId'];
-    if (typeof shipmentId !== 'string' || typeof orderId !== 'string') return;
+    const order = orderRefOfStream(event.stream);
+    if (typeof shipmentId !== 'string' || !order) return;
     // The prefix filter also lets ShipmentCancelledByPartner through: that one is the partner's own news.
-    if (event.type === RTS && event.data['mode'] === 'on-network') await this.withRetries(() => this.startSearch(event, orderId, shipmentId));
+    if (event.type === RTS && event.data['mode'] === 'on-network') await this.withRetries(() => this.startSearch(event, order, shipmentId));
     if (event.type === CANCELLED) await this.withRetries(() => this.recordCancellation(event, shipmentId));
   }
 
@@ -67,15 +67,15 @@ export class LogisticsReaction {
     }
   }
 
-  private async readOrder(orderId: string): Promise<OrderState> {
-    const events = await this.store.readStream(orderStream(orderId));
+  private async readOrder({ sellerId, orderId }: OrderRef): Promise<OrderState> {
+    const events = await this.store.readStream(orderStream(sellerId, orderId));
     return events.reduce((state, e) => evolveOrder(state, { type: e.type, data: e.data } as unknown as OrderEvent), initialOrderState());
   }
 
-  private async startSearch(event: RecordedEvent, orderId: string, shipmentId: string): Promise<void> {
+  private async startSearch(event: RecordedEvent, ref: OrderRef, shipmentId: string): Promise<void> {
     const conversation = await this.conversations.load(shipmentId);
     if (conversation.state.attempts.some((a) => a.rtsEventId === event.id)) return this.driver.nudge(shipmentId);
-    const order = await this.readOrder(orderId);
+    const order = await this.readOrder(ref);
     const shipment = order.status === 'active' ? order.shipments.find((s) => s.shipmentId === shipmentId) : undefined;
     const attempt = Number(event.data['attempt']);
     // Replayed from an old checkpoint after the shipment moved on (another attempt, a cancellation): nothing to start.
@@ -91,8 +91,8 @@ export class LogisticsReaction {
       type: 'LogisticsSearchStarted',
       data: {
         shipmentId,
-        orderId,
-        sellerId: order.sellerId,
+        orderId: ref.orderId,
+        sellerId: ref.sellerId,
         attempt,
         rtsEventId: event.id,
         transactionId,

@@ -47,7 +47,7 @@ export class AutomaticStepsReaction {
       await this.settle(new GenerateInvoiceCommand({ sellerId, orderId, auto: true }, systemMeta(event, 'auto-invoice')));
     }
     if (event.type === 'InvoiceGenerated' && seller.settings.autoManifest) {
-      const shipmentId = `shp_${createHash('sha256').update(`auto-manifest:${orderId}`).digest('hex').slice(0, 20)}`;
+      const shipmentId = `shp_${createHash('sha256').update(`auto-manifest:${sellerId}:${orderId}`).digest('hex').slice(0, 20)}`;
       await this.settle(new CreateShipmentCommand({ sellerId, orderId, shipmentId, mode: 'on-network' }, systemMeta(event, 'auto-manifest')));
     }
   }

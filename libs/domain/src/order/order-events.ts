@@ -1,7 +1,29 @@
 import type { Address, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
 import type { ShipmentStatus } from './order-state';
 
-export const orderStream = (orderId: string): string => `order-${orderId}`;
+/** The prefix of every order stream, and of no other stream. */
+export const ORDER_STREAM_PREFIX = 'order:';
+
+/** An order is named by its seller and the seller's own id for it: two sellers may both have order "1001". */
+export interface OrderRef {
+  sellerId: string;
+  orderId: string;
+}
+
+const ID_IN_STREAM = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** `order:{sellerId}:{orderId}`. Neither id may hold a `:`, so a stream name parses back to one pair. */
+export function orderStream(sellerId: string, orderId: string): string {
+  if (!ID_IN_STREAM.test(sellerId) || !ID_IN_STREAM.test(orderId)) throw new Error(`Not an order stream's ids: seller "${sellerId}", order "${orderId}"`);
+  return `${ORDER_STREAM_PREFIX}${sellerId}:${orderId}`;
+}
+
+/** The seller and order of an order stream's name; undefined for any other stream. */
+export function orderRefOfStream(stream: string): OrderRef | undefined {
+  if (!stream.startsWith(ORDER_STREAM_PREFIX)) return undefined;
+  const [sellerId, orderId, ...rest] = stream.slice(ORDER_STREAM_PREFIX.length).split(':');
+  return sellerId && orderId && rest.length === 0 ? { sellerId, orderId } : undefined;
+}
 
 export interface OrderItem {
   sku: string;
@@ -82,7 +104,7 @@ interface ShipmentRef {
   shipmentId: string;
 }
 
-/** Events of the `order-{orderId}` stream. Names are past-tense facts; data is plain JSON. */
+/** Events of the `order:{sellerId}:{orderId}` stream. Names are past-tense facts; data is plain JSON. */
 export type OrderEvent =
   | {
       type: 'OrderReceived';

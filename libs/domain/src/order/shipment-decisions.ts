@@ -205,7 +205,7 @@ export function decideVerifyDeliveryOtp(order: ActiveOrder, command: OrderComman
   }
   const at = ctx.now.toISOString();
   const ref = { orderId: order.orderId, shipmentId: shipment.shipmentId };
-  if (ctx.otp.matches({ ...ref, sequence: otp.sequence }, command.otp)) {
+  if (ctx.otp.matches({ sellerId: order.sellerId, ...ref, sequence: otp.sequence }, command.otp)) {
     return [
       { type: 'DeliveryOtpVerified', data: { ...ref, otpSequence: otp.sequence, verifiedAt: at } },
       { type: 'ShipmentDelivered', data: { ...ref, via: 'otp', deliveredAt: at } },

@@ -11,6 +11,7 @@ export function hotp(key: Buffer, counter: number, digits = 6): string {
 }
 
 export interface DeliveryOtpRef {
+  sellerId: string;
   orderId: string;
   shipmentId: string;
   sequence: number;
@@ -25,7 +26,8 @@ export interface WhatsAppNumberCodeRef {
 
 /**
  * The plain OTP is never stored: it is derived from a server secret, the shipment and the issue
- * sequence, so the buyer's message and the verification compute the same value independently.
+ * sequence, so the buyer's message and the verification compute the same value independently. The
+ * seller is part of the key: order ids are the seller's own.
  */
 export class DeliveryOtpGenerator {
   constructor(private readonly serverSecret: Buffer) {
@@ -33,7 +35,7 @@ export class DeliveryOtpGenerator {
   }
 
   otpFor(ref: DeliveryOtpRef): string {
-    const key = createHmac('sha256', this.serverSecret).update(`delivery-otp:${ref.orderId}:${ref.shipmentId}`).digest();
+    const key = createHmac('sha256', this.serverSecret).update(`delivery-otp:${ref.sellerId}:${ref.orderId}:${ref.shipmentId}`).digest();
     return hotp(key, ref.sequence);
   }
 

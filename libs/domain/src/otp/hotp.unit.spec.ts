@@ -19,7 +19,7 @@ describe('HOTP (RFC 4226)', () => {
 
 describe('Delivery OTP generator', () => {
   const generator = new DeliveryOtpGenerator(Buffer.from('a-server-secret-of-at-least-16-bytes'));
-  const ref = { orderId: 'order-1', shipmentId: 'shp-1', sequence: 1 };
+  const ref = { sellerId: 'seller-a', orderId: 'order-1', shipmentId: 'shp-1', sequence: 1 };
 
   it('derives the same 6-digit code for the same shipment and sequence, so none needs storing', () => {
     const code = generator.otpFor(ref);
@@ -29,10 +29,16 @@ describe('Delivery OTP generator', () => {
     expect(generator.matches(ref, code)).toBe(true);
   });
 
-  it('gives a fresh code for a reissue (next sequence) and for another shipment', () => {
-    const codes = new Set([generator.otpFor(ref), generator.otpFor({ ...ref, sequence: 2 }), generator.otpFor({ ...ref, shipmentId: 'shp-2' }), generator.otpFor({ ...ref, orderId: 'order-2' })]);
+  it('gives a fresh code for a reissue (next sequence), another shipment, and the same ids of another seller', () => {
+    const codes = new Set([
+      generator.otpFor(ref),
+      generator.otpFor({ ...ref, sequence: 2 }),
+      generator.otpFor({ ...ref, shipmentId: 'shp-2' }),
+      generator.otpFor({ ...ref, orderId: 'order-2' }),
+      generator.otpFor({ ...ref, sellerId: 'seller-b' }),
+    ]);
 
-    expect(codes.size).toBe(4);
+    expect(codes.size).toBe(5);
   });
 
   it('depends on the server secret', () => {

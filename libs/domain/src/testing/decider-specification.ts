@@ -244,11 +244,10 @@ export const registeredSeller = (sellerId: string, settings: Partial<SellerSetti
 export const deliveryOtp = new DeliveryOtpGenerator(Buffer.from('unit-test-delivery-otp-secret-32b'));
 export const OTP_POLICY: DeliveryOtpPolicy = { ttlMs: 24 * 3600 * 1000, maxAttempts: 3, lockoutMs: 3600 * 1000, maxReissues: 3, reissueWindowMs: 3600 * 1000 };
 
-export const otpFor = (ids: Pick<OrderIds, 'orderId' | 'shipmentId'>, sequence = 1): string =>
-  deliveryOtp.otpFor({ orderId: ids.orderId, shipmentId: ids.shipmentId, sequence });
+export const otpFor = (ids: OrderIds, sequence = 1): string => deliveryOtp.otpFor({ sellerId: ids.sellerId, orderId: ids.orderId, shipmentId: ids.shipmentId, sequence });
 
 /** A code of the right shape that is not the buyer's. */
-export const wrongOtpFor = (ids: Pick<OrderIds, 'orderId' | 'shipmentId'>, sequence = 1): string => {
+export const wrongOtpFor = (ids: OrderIds, sequence = 1): string => {
   const right = otpFor(ids, sequence);
   return right.slice(0, -1) + String((Number(right.slice(-1)) + 1) % 10);
 };

@@ -24,6 +24,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   StreamName,
+  StreamRename,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
@@ -86,6 +87,20 @@ export class EsdbEventStore implements EventStore {
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw toPortError(error);
+    }
+  }
+
+  async renameStreams(renames: readonly StreamRename[]): Promise<void> {
+    for (const { from, to } of renames) {
+      const source = await this.readStream(from);
+      const copied = await this.readStream(to);
+      const missing = source.slice(copied.length);
+      if (missing.length === 0) continue;
+      await this.append(
+        to,
+        missing.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })),
+        { expectedRevision: copied.length === 0 ? 'no_stream' : BigInt(copied.length - 1) },
+      );
     }
   }
 

@@ -13,6 +13,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   StreamName,
+  StreamRename,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
@@ -319,6 +320,18 @@ export class SqlEventStore implements EventStore, PageSource {
 
   subscribe(options: SubscribeOptions): Subscription {
     return SqlSubscription.start(this, this.appended, options);
+  }
+
+  async renameStreams(renames: readonly StreamRename[]): Promise<void> {
+    if (renames.length === 0) return;
+    await guarded(() =>
+      this.db.transaction((tx) =>
+        tx.query(
+          `UPDATE events e SET stream_name = r.new_name FROM jsonb_to_recordset($1::jsonb) AS r(old_name text, new_name text) WHERE e.stream_name = r.old_name`,
+          [JSON.stringify(renames.map((r) => ({ old_name: r.from, new_name: r.to })))],
+        ),
+      ),
+    );
   }
 
   async headPosition(): Promise<Position> {

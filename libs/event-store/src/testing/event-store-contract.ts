@@ -114,6 +114,22 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       await teardown?.();
     });
 
+    describe('renaming streams for an upgrade', () => {
+      it('gives the new name the events of the old stream, with their ids and revisions, and appends carry on there; repeating changes nothing', async () => {
+        const [from, to, absent] = [fresh('legacy'), fresh('scoped'), fresh('legacy')];
+        await store.append(from, [event('Opened'), event('Changed')], { expectedRevision: 'no_stream' });
+        const before = await store.readStream(from);
+
+        await store.renameStreams([{ from, to }, { from: absent, to: fresh('scoped') }]);
+        await store.renameStreams([{ from, to }]);
+
+        const renamed = await store.readStream(to);
+        expect(renamed.map((e) => [e.id, e.type, e.revision, e.data, e.metadata])).toEqual(before.map((e) => [e.id, e.type, e.revision, e.data, e.metadata]));
+        expect(renamed.every((e) => e.stream === to)).toBe(true);
+        expect((await store.append(to, [event('Later')], { expectedRevision: 1n })).nextExpectedRevision).toBe(2n);
+      });
+    });
+
     describe('appending with an expected revision', () => {
       it('creates a stream expecting no stream, numbering revisions from 0', async () => {
         const stream = fresh('order');

@@ -1,3 +1,4 @@
+import type { OrderRef } from '@fulfil/domain';
 import type { SqlExecutor } from '../database/sql-database';
 
 export interface ColumnSpec {
@@ -37,12 +38,28 @@ export async function upsertRows(sql: SqlExecutor, table: string, columns: reado
   return rowCount;
 }
 
-/** Rows of `table` whose `column` is one of `values`, in one round trip. */
-export async function selectWhereIn<R extends object>(sql: SqlExecutor, select: string, table: string, column: string, values: readonly string[]): Promise<R[]> {
-  if (values.length === 0) return [];
+/** Rows of `table` that belong to one of `orders` (by `seller_id` and `order_id`), in one round trip. */
+export async function selectOrders<R extends object>(sql: SqlExecutor, select: string, table: string, orders: readonly OrderRef[]): Promise<R[]> {
+  if (orders.length === 0) return [];
   const { rows } = await sql.query<R>(
-    `SELECT ${select} FROM ${table} WHERE ${column} IN (SELECT jsonb_array_elements_text($1::jsonb))`,
-    [JSON.stringify(values)],
+    `SELECT ${select} FROM ${table} WHERE (seller_id, order_id) IN (SELECT k.seller_id, k.order_id FROM jsonb_to_recordset($1::jsonb) AS k(seller_id text, order_id text))`,
+    [JSON.stringify(orders.map((o) => ({ seller_id: o.sellerId, order_id: o.orderId })))],
   );
   return rows;
 }
+
+/** The distinct orders a batch of order-stream events touches. */
+export function ordersOf<E>(events: readonly E[], refOf: (event: E) => OrderRef): OrderRef[] {
+  const seen = new Map<string, OrderRef>();
+  for (const event of events) {
+    const ref = refOf(event);
+    seen.set(orderKey(ref), ref);
+  }
+  return [...seen.values()];
+}
+
+/** One map key per order across sellers. Neither id holds a `:`. */
+export const orderKey = (ref: OrderRef): string => `${ref.sellerId}:${ref.orderId}`;
+
+/** The order key of a row with `seller_id` and `order_id` columns. */
+export const rowOrderKey = (row: { seller_id: string; order_id: string }): string => `${row.seller_id}:${row.order_id}`;

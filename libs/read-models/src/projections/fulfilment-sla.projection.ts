@@ -1,8 +1,8 @@
 import type { OrderEvent } from '@fulfil/domain';
 import type { RecordedEvent } from '@fulfil/event-store';
 import type { SqlProjection } from '../runner/subscriber';
-import { selectWhereIn, upsertRows, type ColumnSpec } from './bulk-write';
-import { ORDER_STREAMS, orderEventFacts, orderIdOf, shipmentIdOf, toOrderEvent } from './order-event-facts';
+import { orderKey, ordersOf, rowOrderKey, selectOrders, upsertRows, type ColumnSpec } from './bulk-write';
+import { ORDER_STREAMS, orderEventFacts, orderRefOf, shipmentIdOf, toOrderEvent } from './order-event-facts';
 import { OrderStreamStartError } from './order-fold';
 import { alreadyApplied } from './stream-revision';
 
@@ -119,24 +119,24 @@ export const fulfilmentSlaProjection: SqlProjection = {
   filter: ORDER_STREAMS,
   tables: ['fulfilment_sla'],
   async apply(tx, events) {
-    const stored = await selectWhereIn<SlaRow>(tx.sql, SELECT, tx.table('fulfilment_sla'), 'order_id', [...new Set(events.map(orderIdOf))]);
-    const rows = new Map(stored.map((row) => [row.order_id, row]));
+    const stored = await selectOrders<SlaRow>(tx.sql, SELECT, tx.table('fulfilment_sla'), ordersOf(events, orderRefOf));
+    const rows = new Map(stored.map((row) => [rowOrderKey(row), row]));
     const touched = new Set<string>();
     for (const recorded of events) {
-      const orderId = orderIdOf(recorded);
-      const row = rows.get(orderId);
+      const key = orderKey(orderRefOf(recorded));
+      const row = rows.get(key);
       if (alreadyApplied(row === undefined ? undefined : BigInt(row.last_revision), recorded)) continue;
       const event = toOrderEvent(recorded);
       if (event.type === 'OrderReceived') {
-        rows.set(orderId, receivedRow(event, recorded));
+        rows.set(key, receivedRow(event, recorded));
       } else if (!row) {
         throw new OrderStreamStartError(recorded.stream, recorded.type);
       } else {
         applyToSla(row, event, orderEventFacts(event).occurredAt);
         Object.assign(row, { last_revision: recorded.revision.toString(), updated_at: recorded.recordedAt.toISOString() });
       }
-      touched.add(orderId);
+      touched.add(key);
     }
-    await upsertRows(tx.sql, tx.table('fulfilment_sla'), COLUMNS, [...touched].map((id) => ({ ...rows.get(id) })), { key: ['order_id'], onConflict: 'update' });
+    await upsertRows(tx.sql, tx.table('fulfilment_sla'), COLUMNS, [...touched].map((id) => ({ ...rows.get(id) })), { key: ['seller_id', 'order_id'], onConflict: 'update' });
   },
 };

@@ -1,8 +1,8 @@
-import { orderStream, type OrderEvent, type OrderEventType } from '@fulfil/domain';
+import { ORDER_STREAM_PREFIX, orderRefOfStream, type OrderEvent, type OrderEventType, type OrderRef } from '@fulfil/domain';
 import type { EventFilter, JsonObject, RecordedEvent } from '@fulfil/event-store';
 
 /** Every projection here reads the order streams only. */
-export const ORDER_STREAMS: EventFilter = { kind: 'streamName', prefixes: [orderStream('')] };
+export const ORDER_STREAMS: EventFilter = { kind: 'streamName', prefixes: [ORDER_STREAM_PREFIX] };
 
 const KNOWN_ORDER_EVENTS: Record<OrderEventType, true> = {
   OrderReceived: true,
@@ -51,7 +51,12 @@ export function toOrderEvent(event: RecordedEvent): OrderEvent {
   return { type: event.type, data: event.data } as unknown as OrderEvent;
 }
 
-export const orderIdOf = (event: RecordedEvent): string => event.stream.slice(orderStream('').length);
+/** The seller and order of an event on an order stream (the filter lets no other through). */
+export function orderRefOf(event: RecordedEvent): OrderRef {
+  const ref = orderRefOfStream(event.stream);
+  if (!ref) throw new Error(`${event.stream} is not an order stream`);
+  return ref;
+}
 
 export const shipmentIdOf = (event: OrderEvent): string | undefined => ('shipmentId' in event.data ? event.data.shipmentId : undefined);
 

@@ -1,8 +1,8 @@
 import { activeOrderStatus, currentShipment, type ActiveOrder, type OrderEvent, type OrderEventType, type ShipmentState } from '@fulfil/domain';
 import type { JsonObject, JsonValue, RecordedEvent } from '@fulfil/event-store';
 import type { ProjectionTx, SqlProjection } from '../runner/subscriber';
-import { selectWhereIn, upsertRows, type ColumnSpec, type Row } from './bulk-write';
-import { ORDER_STREAMS, orderEventFacts, orderIdOf, shipmentIdOf } from './order-event-facts';
+import { orderKey, ordersOf, rowOrderKey, selectOrders, upsertRows, type ColumnSpec, type Row } from './bulk-write';
+import { ORDER_STREAMS, orderEventFacts, orderRefOf, shipmentIdOf } from './order-event-facts';
 import { foldOrderEvent, storedFold, type FoldedOrder } from './order-fold';
 
 const ORDER_COLUMNS: readonly ColumnSpec[] = [
@@ -104,6 +104,7 @@ interface WorkingOrder {
 type ShipmentTimes = Record<Milestone, string | null> & { updated_at: string | null };
 
 interface StoredOrderRow {
+  seller_id: string;
   order_id: string;
   sales_channel: string;
   external_ref: string | null;
@@ -113,10 +114,10 @@ interface StoredOrderRow {
 }
 
 /** Timestamps are read back as PostgreSQL text, not JS dates, so microseconds a partner sent survive a rewrite. */
-type StoredShipmentRow = { order_id: string; shipment_id: string } & ShipmentTimes;
+type StoredShipmentRow = { seller_id: string; order_id: string; shipment_id: string } & ShipmentTimes;
 
 const TIME_COLUMNS = [...MILESTONES, 'updated_at'] as const;
-const shipmentKey = (orderId: string, shipmentId: string): string => `${orderId}\u0000${shipmentId}`;
+const shipmentKey = (order: string, shipmentId: string): string => `${order}\u0000${shipmentId}`;
 
 function metadataText(metadata: JsonObject, path: readonly string[]): string | null {
   let value: JsonValue | undefined = metadata;
@@ -124,7 +125,7 @@ function metadataText(metadata: JsonObject, path: readonly string[]): string | n
   return typeof value === 'string' ? value : null;
 }
 
-/** One batch of events folded in memory, then written with one statement per table. */
+/** One batch of events folded in memory, then written with one statement per table. Maps are keyed by `orderKey`. */
 class OrdersBatch {
   private readonly orders = new Map<string, WorkingOrder>();
   private readonly shipmentTimes = new Map<string, ShipmentTimes>();
@@ -134,32 +135,33 @@ class OrdersBatch {
 
   constructor(stored: StoredOrderRow[], storedShipments: StoredShipmentRow[]) {
     for (const row of stored) {
-      this.orders.set(row.order_id, { fold: storedFold(row), salesChannel: row.sales_channel, externalRef: row.external_ref, updatedAt: row.updated_at });
+      this.orders.set(rowOrderKey(row), { fold: storedFold(row), salesChannel: row.sales_channel, externalRef: row.external_ref, updatedAt: row.updated_at });
     }
-    for (const { order_id, shipment_id, ...times } of storedShipments) this.shipmentTimes.set(shipmentKey(order_id, shipment_id), times);
+    for (const { seller_id, order_id, shipment_id, ...times } of storedShipments) this.shipmentTimes.set(shipmentKey(rowOrderKey({ seller_id, order_id }), shipment_id), times);
   }
 
   apply(recorded: RecordedEvent): void {
-    const orderId = orderIdOf(recorded);
-    const working = this.orders.get(orderId);
+    const ref = orderRefOf(recorded);
+    const key = orderKey(ref);
+    const working = this.orders.get(key);
     const step = foldOrderEvent(working?.fold, recorded);
     if (!step) return;
     const { event, state } = step;
     const recordedAt = recorded.recordedAt.toISOString();
-    this.orders.set(orderId, {
+    this.orders.set(key, {
       fold: { state, revision: step.revision },
       salesChannel: event.type === 'OrderReceived' ? event.data.salesChannel : working!.salesChannel,
       externalRef: event.type === 'OrderReceived' ? (event.data.externalRef ?? null) : working!.externalRef,
       updatedAt: recordedAt,
     });
-    this.touchedOrders.add(orderId);
+    this.touchedOrders.add(key);
     const shipmentId = shipmentIdOf(event);
     const facts = orderEventFacts(event);
     // `OrderReshipped` names the new shipment before its `ShipmentCreated`: only a shipment the order has gets a row.
     const shipment = state.shipments.find((s) => s.shipmentId === shipmentId);
-    if (shipment) this.markShipment(orderId, shipment.shipmentId, event, facts.occurredAt, recordedAt);
+    if (shipment) this.markShipment(key, shipment.shipmentId, event, facts.occurredAt, recordedAt);
     this.timeline.push({
-      order_id: orderId,
+      order_id: ref.orderId,
       revision: recorded.revision.toString(),
       seller_id: state.sellerId,
       position: recorded.position.toString(),
@@ -177,16 +179,16 @@ class OrdersBatch {
   }
 
   async write(tx: ProjectionTx): Promise<void> {
-    await upsertRows(tx.sql, tx.table('orders'), ORDER_COLUMNS, [...this.touchedOrders].map((id) => this.orderRow(id)), { key: ['order_id'], onConflict: 'update' });
+    await upsertRows(tx.sql, tx.table('orders'), ORDER_COLUMNS, [...this.touchedOrders].map((id) => this.orderRow(id)), { key: ['seller_id', 'order_id'], onConflict: 'update' });
     await upsertRows(tx.sql, tx.table('shipments'), SHIPMENT_COLUMNS, [...this.touchedShipments].map((key) => this.shipmentRow(key)), {
-      key: ['order_id', 'shipment_id'],
+      key: ['seller_id', 'order_id', 'shipment_id'],
       onConflict: 'update',
     });
-    await upsertRows(tx.sql, tx.table('order_timeline'), TIMELINE_COLUMNS, this.timeline, { key: ['order_id', 'revision'], onConflict: 'nothing' });
+    await upsertRows(tx.sql, tx.table('order_timeline'), TIMELINE_COLUMNS, this.timeline, { key: ['seller_id', 'order_id', 'revision'], onConflict: 'nothing' });
   }
 
-  private markShipment(orderId: string, shipmentId: string, event: OrderEvent, occurredAt: string, recordedAt: string): void {
-    const key = shipmentKey(orderId, shipmentId);
+  private markShipment(order: string, shipmentId: string, event: OrderEvent, occurredAt: string, recordedAt: string): void {
+    const key = shipmentKey(order, shipmentId);
     const times = this.shipmentTimes.get(key) ?? (Object.fromEntries(TIME_COLUMNS.map((m) => [m, null])) as ShipmentTimes);
     const milestone = MILESTONE_OF[event.type];
     if (milestone) times[milestone] ??= occurredAt;
@@ -195,8 +197,8 @@ class OrdersBatch {
     this.touchedShipments.add(key);
   }
 
-  private orderRow(orderId: string): Row {
-    const { fold, salesChannel, externalRef, updatedAt } = this.orders.get(orderId)!;
+  private orderRow(key: string): Row {
+    const { fold, salesChannel, externalRef, updatedAt } = this.orders.get(key)!;
     const state = fold.state;
     const invoice = state.invoice?.current;
     const shipment = currentShipment(state);
@@ -205,7 +207,7 @@ class OrdersBatch {
     const address = invoice?.snapshot.deliveryAddress ?? state.deliveryAddress;
     const items = invoice?.snapshot.items ?? state.items;
     return {
-      order_id: orderId,
+      order_id: state.orderId,
       seller_id: state.sellerId,
       status: activeOrderStatus(state),
       shipping_mode: shipment?.mode ?? null,
@@ -237,11 +239,11 @@ class OrdersBatch {
   }
 
   private shipmentRow(key: string): Row {
-    const [orderId, shipmentId] = key.split('\u0000') as [string, string];
-    const state = this.orders.get(orderId)!.fold.state;
+    const [order, shipmentId] = key.split('\u0000') as [string, string];
+    const state = this.orders.get(order)!.fold.state;
     const shipment = state.shipments.find((s) => s.shipmentId === shipmentId);
-    if (!shipment) throw new Error(`Order ${orderId} has no shipment ${shipmentId} in its events`);
-    return { order_id: orderId, shipment_id: shipmentId, seller_id: state.sellerId, ...shipmentColumns(shipment), ...this.shipmentTimes.get(key) };
+    if (!shipment) throw new Error(`Order ${state.orderId} has no shipment ${shipmentId} in its events`);
+    return { order_id: state.orderId, shipment_id: shipmentId, seller_id: state.sellerId, ...shipmentColumns(shipment), ...this.shipmentTimes.get(key) };
   }
 }
 
@@ -276,20 +278,18 @@ export const ordersProjection: SqlProjection = {
   filter: ORDER_STREAMS,
   tables: ['orders', 'shipments', 'order_timeline'],
   async apply(tx, events) {
-    const orderIds = [...new Set(events.map(orderIdOf))];
-    const stored = await selectWhereIn<StoredOrderRow>(
+    const orders = ordersOf(events, orderRefOf);
+    const stored = await selectOrders<StoredOrderRow>(
       tx.sql,
-      'order_id, sales_channel, external_ref, updated_at::text AS updated_at, last_revision::text AS last_revision, state',
+      'seller_id, order_id, sales_channel, external_ref, updated_at::text AS updated_at, last_revision::text AS last_revision, state',
       tx.table('orders'),
-      'order_id',
-      orderIds,
+      orders,
     );
-    const storedShipments = await selectWhereIn<StoredShipmentRow>(
+    const storedShipments = await selectOrders<StoredShipmentRow>(
       tx.sql,
-      ['order_id', 'shipment_id', ...TIME_COLUMNS.map((c) => `${c}::text AS ${c}`)].join(', '),
+      ['seller_id', 'order_id', 'shipment_id', ...TIME_COLUMNS.map((c) => `${c}::text AS ${c}`)].join(', '),
       tx.table('shipments'),
-      'order_id',
-      orderIds,
+      orders,
     );
     const batch = new OrdersBatch(stored, storedShipments);
     for (const event of events) batch.apply(event);

@@ -1,8 +1,8 @@
 import { activeOrderStatus, type ActiveOrder, type OrderStatus } from '@fulfil/domain';
 import type { SqlExecutor } from '../database/sql-database';
 import type { SqlProjection } from '../runner/subscriber';
-import { selectWhereIn, upsertRows, type ColumnSpec, type Row } from './bulk-write';
-import { ORDER_STREAMS, orderIdOf } from './order-event-facts';
+import { orderKey, ordersOf, rowOrderKey, selectOrders, upsertRows, type ColumnSpec, type Row } from './bulk-write';
+import { ORDER_STREAMS, orderRefOf } from './order-event-facts';
 import { foldOrderEvent, storedFold, type FoldedOrder } from './order-fold';
 
 const ORDER_COLUMNS: readonly ColumnSpec[] = [
@@ -16,6 +16,7 @@ const ORDER_COLUMNS: readonly ColumnSpec[] = [
 ];
 
 interface StoredRow {
+  seller_id: string;
   order_id: string;
   status: OrderStatus;
   last_revision: string;
@@ -64,27 +65,26 @@ export const sellerDashboardProjection: SqlProjection = {
   filter: ORDER_STREAMS,
   tables: ['dashboard_orders', 'dashboard_counters'],
   async apply(tx, events) {
-    const stored = await selectWhereIn<StoredRow>(
+    const stored = await selectOrders<StoredRow>(
       tx.sql,
-      'order_id, status, last_revision::text AS last_revision, state',
+      'seller_id, order_id, status, last_revision::text AS last_revision, state',
       tx.table('dashboard_orders'),
-      'order_id',
-      [...new Set(events.map(orderIdOf))],
+      ordersOf(events, orderRefOf),
     );
-    const before = new Map(stored.map((row) => [row.order_id, { fold: storedFold(row), status: row.status }]));
+    const before = new Map(stored.map((row) => [rowOrderKey(row), { fold: storedFold(row), status: row.status }]));
     const changed = new Map<string, ChangedOrder>();
     for (const event of events) {
-      const orderId = orderIdOf(event);
-      const previous = changed.get(orderId) ?? before.get(orderId);
+      const key = orderKey(orderRefOf(event));
+      const previous = changed.get(key) ?? before.get(key);
       const step = foldOrderEvent(previous?.fold, event);
       if (!step) continue;
-      changed.set(orderId, {
+      changed.set(key, {
         fold: { state: step.state, revision: step.revision },
-        statusBefore: before.get(orderId)?.status,
+        statusBefore: before.get(key)?.status,
         updatedAt: event.recordedAt.toISOString(),
       });
     }
-    await upsertRows(tx.sql, tx.table('dashboard_orders'), ORDER_COLUMNS, [...changed.values()].map(toOrderRow), { key: ['order_id'], onConflict: 'update' });
+    await upsertRows(tx.sql, tx.table('dashboard_orders'), ORDER_COLUMNS, [...changed.values()].map(toOrderRow), { key: ['seller_id', 'order_id'], onConflict: 'update' });
     await applyCounterDeltas(tx.sql, tx.table('dashboard_counters'), counterDeltas(changed.values()));
   },
 };

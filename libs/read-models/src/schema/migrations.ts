@@ -281,4 +281,29 @@ const analyticsViewsV1: Migration = {
   ],
 };
 
-export const MIGRATIONS: readonly Migration[] = [checkpoints, orders, invoiceRegister, fulfilmentSla, sellerDashboard, analyticsViewsV1];
+/** Order ids are the seller's own: two sellers may both have order "1001", so every order row is keyed by both. */
+const ORDER_KEYED_TABLES: ReadonlyArray<[name: string, key: string]> = [
+  ['orders', 'seller_id, order_id'],
+  ['shipments', 'seller_id, order_id, shipment_id'],
+  ['order_timeline', 'seller_id, order_id, revision'],
+  ['fulfilment_sla', 'seller_id, order_id'],
+  ['dashboard_orders', 'seller_id, order_id'],
+];
+
+const sellerScopedOrderKeys: Migration = {
+  version: 7,
+  name: 'order rows keyed by seller and order id',
+  statements: ({ table }) => [
+    ...ORDER_KEYED_TABLES.map(
+      ([name, key]) =>
+        // A rebuilt table carries its copy's constraint name, so the primary key is found, not assumed.
+        `DO $$ DECLARE pk text; BEGIN
+           SELECT conname INTO pk FROM pg_constraint WHERE conrelid = '${table(name)}'::regclass AND contype = 'p';
+           EXECUTE format('ALTER TABLE ${table(name).replace(/'/g, "''")} DROP CONSTRAINT %I, ADD PRIMARY KEY (${key})', pk);
+         END $$`,
+    ),
+    `CREATE INDEX ON ${table('invoice_register')} (seller_id, order_id)`,
+  ],
+};
+
+export const MIGRATIONS: readonly Migration[] = [checkpoints, orders, invoiceRegister, fulfilmentSla, sellerDashboard, analyticsViewsV1, sellerScopedOrderKeys];

@@ -139,7 +139,7 @@ class CommandFactory {
 
   otpFor(order: OrderInProgress, valid: boolean): string {
     const shipment = current(order);
-    const right = this.otp.otpFor({ orderId: order.orderId, shipmentId: shipment.shipmentId, sequence: shipment.otp?.sequence ?? 1 });
+    const right = this.otp.otpFor({ sellerId: order.sellerId, orderId: order.orderId, shipmentId: shipment.shipmentId, sequence: shipment.otp?.sequence ?? 1 });
     if (valid) return right;
     return right === '000000' ? '111111' : '000000';
   }
@@ -338,7 +338,7 @@ function decideStep(order: OrderInProgress, command: OrderCommand, now: Date, fa
 }
 
 async function appendEvents(store: EventStore, order: OrderInProgress, events: NewEvent[], result: WorkloadResult): Promise<void> {
-  const appended = await store.append(orderStream(order.orderId), events, { expectedRevision: order.revision ?? 'no_stream' });
+  const appended = await store.append(orderStream(order.sellerId, order.orderId), events, { expectedRevision: order.revision ?? 'no_stream' });
   order.revision = appended.nextExpectedRevision;
   result.lastPosition = appended.position;
 }

@@ -16,7 +16,16 @@ export interface QuickReplyButton {
 export type OutgoingMessage =
   | { type: 'text'; to: string; body: string }
   | { type: 'buttons'; to: string; body: string; buttons: ReplyButton[] }
-  | { type: 'template'; to: string; name: string; language: string; bodyParameters: string[]; quickReplies: QuickReplyButton[] }
+  | {
+      type: 'template';
+      to: string;
+      name: string;
+      language: string;
+      bodyParameters: string[];
+      quickReplies: QuickReplyButton[];
+      /** Indexes of bodyParameters that are secrets (the delivery OTP, a number code): sent to Meta, never kept by a sink outside development. */
+      secretParameters?: number[];
+    }
   | { type: 'document'; to: string; mediaId: string; filename: string; caption?: string };
 
 export const MAX_BUTTONS = 3;

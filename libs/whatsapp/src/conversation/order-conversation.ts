@@ -1,13 +1,14 @@
-import type { ActiveOrder, ShipmentStatus, ShippingMode, StoredImage } from '@fulfil/domain';
+import type { ActiveOrder, OrderRef, ShipmentStatus, ShippingMode, StoredImage } from '@fulfil/domain';
 import { isTerminal } from '@fulfil/domain';
 import { ACTION_TITLES, actionPayload, type SellerAction } from './seller-actions';
 
 /**
  * The WhatsApp conversation of one seller about one order, as a decider: events in the stream
- * `whatsapp-conversation-{sellerId}-{orderId}`, a state folded from them, and a pure `decide`
- * from a seller's message to the facts to record, the order command to send and the replies.
+ * `whatsapp-conversation:{sellerId}:{orderId}` (ids hold no `:`, so two sellers' conversations
+ * never share a name), a state folded from them, and a pure `decide` from a seller's message to
+ * the facts to record, the order command to send and the replies.
  */
-export const conversationStream = (sellerId: string, orderId: string): string => `whatsapp-conversation-${sellerId}-${orderId}`;
+export const conversationStream = (sellerId: string, orderId: string): string => `whatsapp-conversation:${sellerId}:${orderId}`;
 
 export type ConversationEvent =
   | { type: 'WhatsAppShippingStarted'; data: { shipmentId: string; messageId: string } }
@@ -122,7 +123,7 @@ const OTP = /^[0-9]{4,8}$/;
 const answer = (...replies: Reply[]): ConversationDecision => ({ events: [], replies });
 
 /** The button whose id carries this order, as `Reply.buttons` names it. */
-export const replyButton = (action: SellerAction, orderId: string) => ({ id: actionPayload(action, orderId), title: ACTION_TITLES[action] });
+export const replyButton = (action: SellerAction, order: OrderRef) => ({ id: actionPayload(action, order), title: ACTION_TITLES[action] });
 
 function refusalText(order: OrderFacts, result: Extract<CommandResult, { ok: false }>): Reply {
   switch (result.code) {

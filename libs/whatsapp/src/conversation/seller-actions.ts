@@ -1,3 +1,5 @@
+import type { OrderRef } from '@fulfil/domain';
+
 /** What a seller can tap: in a new-order template (quick replies) or in a reply (interactive buttons). */
 export type SellerAction = 'ready_to_ship' | 'mark_shipped' | 'photos_done' | 'resend_otp';
 
@@ -16,10 +18,11 @@ export const ACTION_TITLES: Record<SellerAction, string> = {
  * A button's id or quick-reply payload names the action and the order, so a tap always reaches
  * the order it was shown for. It is only a pointer: whose order it is gets checked on arrival.
  */
-export const actionPayload = (action: SellerAction, orderId: string): string => `fulfil:${CODES[action]}:${orderId}`;
+/** `fulfil:{action}:{sellerId}:{orderId}`: an order id alone names no order. */
+export const actionPayload = (action: SellerAction, order: OrderRef): string => `fulfil:${CODES[action]}:${order.sellerId}:${order.orderId}`;
 
-export function parseActionPayload(payload: string): { action: SellerAction; orderId: string } | undefined {
-  const match = /^fulfil:([a-z]+):([A-Za-z0-9_-]{1,64})$/.exec(payload);
+export function parseActionPayload(payload: string): ({ action: SellerAction } & OrderRef) | undefined {
+  const match = /^fulfil:([a-z]+):([A-Za-z0-9_-]{1,64}):([A-Za-z0-9_-]{1,64})$/.exec(payload);
   const action = match ? ACTIONS.get(match[1]!) : undefined;
-  return action && match ? { action, orderId: match[2]! } : undefined;
+  return action && match ? { action, sellerId: match[2]!, orderId: match[3]! } : undefined;
 }

@@ -50,7 +50,7 @@ export interface DeliveryReport {
 }
 
 const digest = (value: string, length = 40): string => createHash('sha256').update(value).digest('hex').slice(0, length);
-/** One stream per inbound message id: it exists once the message was acted on, so a redelivery is recognised. */
+/** One stream per inbound message id: a claim while it is handled, then the record that it was, so a redelivery is recognised. */
 const inboundStream = (messageId: string): string => `whatsapp-inbound-${digest(messageId)}`;
 /** The order a sender's plain texts and photos go to: the one they last tapped a button for. */
 const senderStream = (number: string): string => `whatsapp-sender-${number}`;
@@ -58,6 +58,8 @@ const senderStream = (number: string): string => `whatsapp-sender-${number}`;
 const MAX_ATTEMPTS = 5;
 const WEBHOOK_ACTOR: Actor = { type: 'system', id: 'whatsapp-webhook' };
 const REPLY_ACTOR: Actor = { type: 'system', id: 'whatsapp-conversation' };
+/** How long a claim on an inbound message keeps other processes off it: longer than handling one takes. */
+const CLAIM_LEASE_MS = 30_000;
 
 const NO_CONVERSATION =
   'There is no order conversation open on this number. Tap Ready to Ship or Mark as Shipped on an order message to start. If you expected order messages here, check the WhatsApp number in your seller settings.';
@@ -103,20 +105,36 @@ export class WhatsAppInbox {
     return next;
   }
 
-  /** False for a message already handled. */
+  /**
+   * False for a message already handled, or being handled by another process. Meta may deliver one
+   * message to two instances at once: each claims it in its stream first, and the store lets one
+   * claim win. A claim older than its lease was left by a process that died mid-way; Meta's retry
+   * then takes it over.
+   */
   private async handleOnce(message: InboundMessage): Promise<boolean> {
     const stream = inboundStream(message.id);
-    if ((await this.deps.store.readStream(stream, { maxCount: 1 })).length > 0) return false;
-    const outcome = await this.handle(message);
-    try {
-      await this.deps.store.append(
-        stream,
-        [{ id: randomUUID(), type: 'WhatsAppMessageHandled', data: { messageId: message.id, from: message.from, kind: message.content.kind, outcome, handledAt: this.clock().toISOString() }, metadata: this.metadata(message) }],
-        { expectedRevision: 'no_stream' },
-      );
-    } catch (error) {
-      if (!(error instanceof StreamRevisionConflictError)) throw error;
+    for (;;) {
+      const events = await this.deps.store.readStream(stream);
+      const last = events[events.length - 1];
+      if (events.some((e) => e.type === 'WhatsAppMessageHandled')) return false;
+      if (last && this.clock().getTime() - Date.parse(String(last.data['claimedAt'])) < CLAIM_LEASE_MS) return false;
+      try {
+        await this.deps.store.append(
+          stream,
+          [{ id: randomUUID(), type: 'WhatsAppMessageClaimed', data: { messageId: message.id, claimedAt: this.clock().toISOString() }, metadata: this.metadata(message) }],
+          { expectedRevision: last ? last.revision : 'no_stream' },
+        );
+        break;
+      } catch (error) {
+        if (!(error instanceof StreamRevisionConflictError)) throw error;
+      }
     }
+    const outcome = await this.handle(message);
+    await this.deps.store.append(
+      stream,
+      [{ id: randomUUID(), type: 'WhatsAppMessageHandled', data: { messageId: message.id, from: message.from, kind: message.content.kind, outcome, handledAt: this.clock().toISOString() }, metadata: this.metadata(message) }],
+      { expectedRevision: 'any' },
+    );
     return true;
   }
 
@@ -130,7 +148,7 @@ export class WhatsAppInbox {
         await this.reply(message, undefined, [{ body: 'That button is no longer valid. Use the buttons on the latest order message.' }]);
         return 'unknown-button';
       }
-      scope = await this.ownsOrder(message.from, tapped.orderId);
+      scope = await this.ownsOrder(message.from, tapped);
       if (!scope) {
         this.deps.logger.warn(`WhatsApp button for order ${tapped.orderId} from ${mask(message.from)}, which is not that order's seller: refused`);
         await this.reply(message, undefined, [{ body: NOT_YOURS(tapped.orderId) }]);
@@ -140,7 +158,7 @@ export class WhatsAppInbox {
       input = { kind: 'action', action: tapped.action };
     } else {
       const focused = await this.focusOf(message.from);
-      scope = focused ? await this.ownsOrder(message.from, focused.orderId) : undefined;
+      scope = focused ? await this.ownsOrder(message.from, focused) : undefined;
       if (!scope) {
         await this.reply(message, undefined, [{ body: NO_CONVERSATION }]);
         return 'no-conversation';
@@ -155,8 +173,8 @@ export class WhatsAppInbox {
   }
 
   /** The order's scope when the sender's number is its seller's WhatsApp number; undefined for anything else. */
-  private async ownsOrder(from: string, orderId: string): Promise<Scope | undefined> {
-    const { state } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(orderId), orderDecider);
+  private async ownsOrder(from: string, { sellerId, orderId }: Scope): Promise<Scope | undefined> {
+    const { state } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(sellerId, orderId), orderDecider);
     if (state.status !== 'active') return undefined;
     const seller = await this.deps.findSeller(state.sellerId);
     return seller?.settings.whatsappNumber === from ? { sellerId: state.sellerId, orderId } : undefined;
@@ -185,7 +203,7 @@ export class WhatsAppInbox {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.deps.store.readStream(stream);
       const state = loaded.reduce<ConversationState>((s, e) => evolveConversation(s, { type: e.type, data: e.data } as unknown as ConversationEvent), initialConversation());
-      const { state: order } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(scope.orderId), orderDecider);
+      const { state: order } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(scope.sellerId, scope.orderId), orderDecider);
       if (order.status !== 'active') return 'order-missing';
       const input = given ?? (message.content.kind === 'image' ? await this.photoInput(message.content.mediaId, state) : undefined);
       if (!input) {
@@ -265,7 +283,7 @@ export class WhatsAppInbox {
     for (const [index, reply] of replies.entries()) {
       const planned: PlannedMessage =
         reply.buttons && scope
-          ? { kind: 'buttons', body: reply.body, buttons: reply.buttons.map((action) => replyButton(action, scope.orderId)) }
+          ? { kind: 'buttons', body: reply.body, buttons: reply.buttons.map((action) => replyButton(action, scope)) }
           : { kind: 'text', body: reply.body };
       await queueMessage(
         this.deps.store,

@@ -57,8 +57,8 @@ export function notificationsFor(eventId: string, event: OrderEvent, order: Acti
           amount: formatAmount(event.data.totalPaise),
           payment: event.data.paymentMethod === 'cod' ? 'Cash on delivery' : 'Prepaid',
           quickReplies: [
-            { text: ACTION_TITLES.ready_to_ship, payload: actionPayload('ready_to_ship', order.orderId) },
-            { text: ACTION_TITLES.mark_shipped, payload: actionPayload('mark_shipped', order.orderId) },
+            { text: ACTION_TITLES.ready_to_ship, payload: actionPayload('ready_to_ship', order) },
+            { text: ACTION_TITLES.mark_shipped, payload: actionPayload('mark_shipped', order) },
           ],
         },
       ]);

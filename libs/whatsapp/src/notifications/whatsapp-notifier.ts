@@ -1,5 +1,5 @@
 import { loadStream, orderDecider } from '@fulfil/commands';
-import { orderStream, type OrderEvent, type OrderState, type RegisteredSeller } from '@fulfil/domain';
+import { orderRefOfStream, orderStream, type OrderEvent, type OrderState, type RegisteredSeller } from '@fulfil/domain';
 import type { EventStore, RecordedEvent } from '@fulfil/event-store';
 import type { Reaction } from '@fulfil/read-models';
 import { outboxIdFor } from '../outbox/outbox-message';
@@ -22,9 +22,10 @@ export class WhatsAppNotifier {
   constructor(private readonly deps: WhatsAppNotifierDeps) {}
 
   async handle(event: RecordedEvent): Promise<void> {
-    const orderId = event.data['orderId'];
-    if (typeof orderId !== 'string') return;
-    const { state: order } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(orderId), orderDecider);
+    const ref = orderRefOfStream(event.stream);
+    if (!ref) return;
+    const { orderId } = ref;
+    const { state: order } = await loadStream<OrderState, OrderEvent>(this.deps.store, orderStream(ref.sellerId, orderId), orderDecider);
     if (order.status !== 'active') return;
     const seller = await this.deps.findSeller(order.sellerId);
     const notifications = notificationsFor(event.id, { type: event.type, data: event.data } as unknown as OrderEvent, order, {

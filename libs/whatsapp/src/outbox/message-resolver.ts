@@ -25,6 +25,12 @@ async function rendered(render: () => Promise<RenderedDocument>): Promise<Render
   }
 }
 
+/** The seller a message about an order was queued for: an order's id means nothing without it. */
+function sellerOf(queued: QueuedMessage): string {
+  if (!queued.sellerId) throw new UnsendableMessageError(`Message ${queued.outboxId} is about an order but names no seller`);
+  return queued.sellerId;
+}
+
 /**
  * Turns a queued plan into the Cloud API message at the moment of sending: documents are rendered
  * from the order's events and uploaded, the buyer's OTP and a seller's number code are derived from the server secret.
@@ -47,19 +53,19 @@ export class MessageResolver {
       case 'order-template':
         return { type: 'template', to, name: this.templates.newOrder, language: this.templates.language, bodyParameters: [plan.orderId, plan.amount, plan.payment], quickReplies: plan.quickReplies };
       case 'delivery-otp': {
-        const otp = this.otp.otpFor({ orderId: plan.orderId, shipmentId: plan.shipmentId, sequence: plan.otpSequence });
-        return { type: 'template', to, name: this.templates.deliveryOtp, language: this.templates.language, bodyParameters: [otp, plan.orderId], quickReplies: [] };
+        const otp = this.otp.otpFor({ sellerId: sellerOf(queued), orderId: plan.orderId, shipmentId: plan.shipmentId, sequence: plan.otpSequence });
+        return { type: 'template', to, name: this.templates.deliveryOtp, language: this.templates.language, bodyParameters: [otp, plan.orderId], quickReplies: [], secretParameters: [0] };
       }
       case 'whatsapp-number-code': {
         const code = this.otp.whatsappNumberCodeFor({ sellerId: plan.sellerId, number: plan.number, sequence: plan.codeSequence });
-        return { type: 'template', to, name: this.templates.numberCode, language: this.templates.language, bodyParameters: [code], quickReplies: [] };
+        return { type: 'template', to, name: this.templates.numberCode, language: this.templates.language, bodyParameters: [code], quickReplies: [], secretParameters: [0] };
       }
       case 'invoice-document': {
-        const order = await this.order(plan.orderId);
+        const order = await this.order(sellerOf(queued), plan.orderId);
         return this.document(to, await rendered(() => renderInvoiceOf(order, { copy: 'supplier' })), plan.caption, api);
       }
       case 'label-document': {
-        const order = await this.order(plan.orderId);
+        const order = await this.order(sellerOf(queued), plan.orderId);
         const shipment = order.shipments.find((s) => s.shipmentId === plan.shipmentId);
         if (!shipment) throw new UnsendableMessageError(`Order ${plan.orderId} has no shipment ${plan.shipmentId}`);
         return this.document(to, await rendered(() => renderLabelsOf([labelDocumentOf(order, shipment)], 'thermal-4x6')), plan.caption, api);
@@ -67,8 +73,8 @@ export class MessageResolver {
     }
   }
 
-  private async order(orderId: string): Promise<ActiveOrder> {
-    const { state } = await loadStream<OrderState, OrderEvent>(this.store, orderStream(orderId), orderDecider);
+  private async order(sellerId: string, orderId: string): Promise<ActiveOrder> {
+    const { state } = await loadStream<OrderState, OrderEvent>(this.store, orderStream(sellerId, orderId), orderDecider);
     if (state.status !== 'active') throw new UnsendableMessageError(`Order ${orderId} does not exist`);
     return state;
   }

@@ -22,6 +22,22 @@ interface StoredMedia {
 
 const MEDIA_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
+/** What a secret body parameter is kept as when the sink may not keep secrets. */
+export const REDACTED_SECRET = '••••••';
+
+/** The message as the sink may keep it: its secret parameters masked. */
+function redacted(message: OutgoingMessage): OutgoingMessage {
+  if (message.type !== 'template' || !message.secretParameters?.length) return message;
+  const secret = new Set(message.secretParameters);
+  return { ...message, bodyParameters: message.bodyParameters.map((value, index) => (secret.has(index) ? REDACTED_SECRET : value)) };
+}
+
+export interface SandboxSinkOptions {
+  /** Mask secrets (the delivery OTP) before anything is written or listed: every deployment but the embedded default. */
+  redactSecrets: boolean;
+  clock?: () => Date;
+}
+
 /**
  * The sandbox's stand-in for Meta: sent messages are appended to a JSON-lines file under
  * DATA_DIR (so they survive a restart), uploads are kept as files, and media "sent by a person"
@@ -32,7 +48,12 @@ export class SandboxSink implements WhatsAppApi {
   private readonly mediaDir: string;
   private readonly messages: SandboxMessage[];
 
-  constructor(private readonly directory: string, private readonly clock: () => Date = () => new Date()) {
+  private readonly redactSecrets: boolean;
+  private readonly clock: () => Date;
+
+  constructor(private readonly directory: string, options: SandboxSinkOptions) {
+    this.redactSecrets = options.redactSecrets;
+    this.clock = options.clock ?? (() => new Date());
     this.mediaDir = join(directory, 'media');
     mkdirSync(this.mediaDir, { recursive: true });
     this.outboxFile = join(directory, 'outbox.jsonl');
@@ -51,7 +72,7 @@ export class SandboxSink implements WhatsAppApi {
       to: message.to,
       sentAt: this.clock().toISOString(),
       type: message.type,
-      message,
+      message: this.redactSecrets ? redacted(message) : message,
       ...(media ? { media } : {}),
     };
     appendFileSync(this.outboxFile, `${JSON.stringify(record)}\n`);
