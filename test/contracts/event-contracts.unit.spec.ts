@@ -19,17 +19,21 @@ import {
   SellerState,
   StoredImage,
   creditNotePrefix,
+  decideClaimWhatsAppNumber,
   decideNextNumber,
+  decideReleaseWhatsAppNumber,
   decideOrder,
   decideSeller,
   eventSchemaVersion,
   evolveNumberSeries,
   evolveOrder,
   evolveSeller,
+  evolveWhatsAppNumberClaim,
   financialYearOf,
   initialNumberSeriesState,
   initialOrderState,
   initialSellerState,
+  initialWhatsAppNumberClaim,
 } from '@fulfil/domain';
 import {
   SHARED_SCHEMA_FILES,
@@ -59,7 +63,8 @@ let clockMs = Date.parse('2026-05-04T09:00:00.000Z');
 const tick = (): Date => new Date((clockMs += 60_000));
 
 const otp = new DeliveryOtpGenerator(randomBytes(32));
-const otpPolicy = { ttlMs: 24 * 3600 * 1000, maxAttempts: 3 };
+// Decisions here are a minute apart, so a one-minute lockout lets the scenario reissue right after the lock.
+const otpPolicy = { ttlMs: 24 * 3600 * 1000, maxAttempts: 3, lockoutMs: 60_000, maxReissues: 3, reissueWindowMs: 3600 * 1000 };
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const image = (name: string): StoredImage => ({ sha256: sha256(name), contentType: 'image/jpeg', sizeBytes: 48_213 });
 const typesOf = (events: readonly DomainEvent[]): DomainEventType[] => events.map((e) => e.type);
@@ -77,7 +82,7 @@ class SellerWorld {
   constructor(readonly sellerId: string) {}
 
   run(command: SellerCommand, expected: DomainEventType[]): SellerEvent[] {
-    const events = decideSeller(command, this.state, { now: tick() });
+    const events = decideSeller(command, this.state, { now: tick(), whatsappCodes: { matches: (ref, candidate) => otp.whatsappNumberCodeMatches(ref, candidate) } });
     this.state = events.reduce(evolveSeller, this.state);
     return record(events, expected);
   }
@@ -216,7 +221,7 @@ function runScenarios(): void {
       profile: sellerProfile(),
       settings: { invoicePrefix: 'INV/', defaultPackage: { weightGrams: 500, lengthCm: 25, widthCm: 20, heightCm: 4.5 }, whatsappNumber: '919876543210' },
     },
-    ['SellerRegistered'],
+    ['SellerRegistered', 'SellerWhatsAppNumberVerificationRequested'],
   );
   seller.run(
     {
@@ -230,6 +235,17 @@ function runScenarios(): void {
   seller.run({ type: 'IssueSellerApiKey', sellerId: seller.sellerId, keyId: 'key0001abcd', secretSha256: sha256('the secret') }, ['SellerApiKeyIssued']);
   seller.run({ type: 'RotateSellerApiKey', sellerId: seller.sellerId, keyId: 'key0002abcd', secretSha256: sha256('the new secret') }, ['SellerApiKeyRevoked', 'SellerApiKeyIssued']);
   const numbers = new Numbering(seller);
+
+  scenario = 'WhatsApp number: a wrong code, the right one, the claim; another number verified releases it';
+  const first = { sellerId: seller.sellerId, number: '919876543210', sequence: 1 };
+  const wrongCode = otp.whatsappNumberCodeFor(first) === '000000' ? '111111' : '000000';
+  seller.run({ type: 'ConfirmSellerWhatsAppNumber', sellerId: seller.sellerId, code: wrongCode }, ['SellerWhatsAppNumberCodeRejected']);
+  const claimed = record(decideClaimWhatsAppNumber(initialWhatsAppNumberClaim(), { number: first.number, sellerId: seller.sellerId, now: tick() }), ['WhatsAppNumberClaimed']);
+  seller.run({ type: 'ConfirmSellerWhatsAppNumber', sellerId: seller.sellerId, code: otp.whatsappNumberCodeFor(first) }, ['SellerWhatsAppNumberVerified']);
+  seller.run({ type: 'ChangeSellerSettings', sellerId: seller.sellerId, settings: { whatsappNumber: '919812345678' } }, ['SellerWhatsAppNumberVerificationRequested']);
+  const second = { sellerId: seller.sellerId, number: '919812345678', sequence: 2 };
+  seller.run({ type: 'ConfirmSellerWhatsAppNumber', sellerId: seller.sellerId, code: otp.whatsappNumberCodeFor(second) }, ['SellerWhatsAppNumberVerified']);
+  record(decideReleaseWhatsAppNumber(claimed.reduce(evolveWhatsAppNumberClaim, initialWhatsAppNumberClaim()), { number: first.number, sellerId: seller.sellerId, now: tick() }), ['WhatsAppNumberReleased']);
 
   scenario = 'on-network lifecycle with AWB, partner reports, late report, non-tax invoice correction';
   const a = new OrderWorld(seller, 'ord-a');

@@ -29,9 +29,10 @@ describe('ONDC adapter: callbacks are verified before anything is applied', () =
   const post = (body: string, headers: Record<string, string>) =>
     harness.http().post('/ondc/on_status').set('content-type', 'application/json').set(headers).send(body);
 
-  const signed = (message: object, signer: Signer = signerOf('cheap-slow'), nowMs?: number) => {
+  const signed = (message: object, signer: Signer = signerOf('cheap-slow'), nowMs?: number, validitySeconds?: number) => {
     const body = JSON.stringify(message);
-    return { body, headers: { authorization: createAuthorizationHeader(body, signer, nowMs === undefined ? {} : { nowMs }) } };
+    const options = { ...(nowMs === undefined ? {} : { nowMs }), ...(validitySeconds === undefined ? {} : { validitySeconds }) };
+    return { body, headers: { authorization: createAuthorizationHeader(body, signer, options) } };
   };
 
   /** What a refused callback must leave alone: the conversation and the order. */
@@ -59,6 +60,7 @@ describe('ONDC adapter: callbacks are verified before anything is applied', () =
     ['no Authorization header', () => ({ body: JSON.stringify(onStatus('Order-delivered')), headers: {} }), 401, 'POLICY-ERROR'],
     ['a malformed Authorization header', () => ({ body: JSON.stringify(onStatus('Order-delivered')), headers: { authorization: 'Signature keyId="nonsense"' } }), 401, 'POLICY-ERROR'],
     ['an expired signature', () => signed(onStatus('Order-delivered'), signerOf('cheap-slow'), Date.now() - 3_600_000), 401, 'POLICY-ERROR'],
+    ['a signature valid for 10 years', () => signed(onStatus('Order-delivered'), signerOf('cheap-slow'), undefined, 10 * 365 * 86_400), 401, 'POLICY-ERROR'],
     [
       'a signature with a key that is not the registered one',
       () => signed(onStatus('Order-delivered'), { ...signerOf('cheap-slow'), privateKey: generateSigningKeyPair().signingPrivateKey }),

@@ -90,6 +90,16 @@ describe('callback verification: refused, with the ONDC error for the reason', (
     expect(verdict).toMatchObject({ accepted: false, httpStatus: 401, response: { message: { ack: { status: 'NACK' } }, error: { type: 'POLICY-ERROR', code: '20001' } } });
   });
 
+  it('401 POLICY-ERROR 20001: a signature valid for 10 years, or for longer than the configured maximum', async () => {
+    const incoming = posted(fixture('on_init.json'));
+    const tenYears = createAuthorizationHeader(incoming.rawBody, { ...lsp, privateKey: lsp.keys.signingPrivateKey }, { nowMs: NOW, validitySeconds: 10 * 365 * 86_400 });
+    const verdict = await verifierWith().verify({ ...incoming, headers: { authorization: tenYears } });
+    expect(verdict).toMatchObject({ accepted: false, httpStatus: 401, response: { message: { ack: { status: 'NACK' } }, error: { type: 'POLICY-ERROR', code: '20001' } } });
+    expect(verdict.accepted ? '' : verdict.reason).toMatch(/^signature validity window too long: valid for 315360000 s, at most 3600 s accepted/);
+    const strict = new CallbackVerifier({ bapId: BAP_ID, resolveSigningKey: registry, findTransaction: () => transaction(), nowMs: () => NOW, maxSignatureValiditySeconds: 60 });
+    await expect(strict.verify(incoming)).resolves.toMatchObject({ accepted: false, httpStatus: 401, response: { error: { code: '20001' } } });
+  });
+
   it('401 POLICY-ERROR 20001: a body changed after signing', async () => {
     const incoming = posted(fixture('on_init.json'));
     const tampered = Buffer.from(incoming.rawBody.toString().replace('59.00', '95.00'));

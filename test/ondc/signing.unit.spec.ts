@@ -1,5 +1,6 @@
 import { sign } from 'node:crypto';
 import {
+  DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS,
   KeyFormatError,
   KeyId,
   PublicKeyResolver,
@@ -129,6 +130,16 @@ describe('ONDC signing: every way verification fails, typed', () => {
   it('expired: past its expires (beyond the clock skew allowed)', async () => {
     await expect(verifyAt(valid(), body, NOW + 306_000)).resolves.toMatchObject({ ok: false, failure: 'expired' });
     await expect(verifyAt(valid(), body, NOW + 304_000)).resolves.toMatchObject({ ok: true });
+  });
+
+  it('validity too long: an expires more than an hour (or the configured maximum) after created', async () => {
+    const tenYears = createAuthorizationHeader(body, lspSigner, { nowMs: NOW, validitySeconds: 10 * 365 * 86_400 });
+    await expect(verifyAt(tenYears)).resolves.toMatchObject({ ok: false, failure: 'validity-too-long' });
+    const anHour = createAuthorizationHeader(body, lspSigner, { nowMs: NOW, validitySeconds: DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS });
+    await expect(verifyAt(anHour)).resolves.toMatchObject({ ok: true });
+    const anHourAndASecond = createAuthorizationHeader(body, lspSigner, { nowMs: NOW, validitySeconds: DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS + 1 });
+    await expect(verifyAt(anHourAndASecond)).resolves.toMatchObject({ ok: false, failure: 'validity-too-long' });
+    await expect(verifyAuthorization(body, valid(), registry(), { nowMs: NOW, maxValiditySeconds: 299 })).resolves.toMatchObject({ ok: false, failure: 'validity-too-long' });
   });
 
   it('not yet valid: created in the future', async () => {

@@ -27,7 +27,20 @@ import { freshId, orderInput } from '../support/fixtures';
 import { asPartner, asSeller, startCommandHarness, type CommandHarness } from './support/command-harness';
 import { environments, type ReadModelEnvironment } from './support/read-model-environments';
 
-const NOT_ORDER_EVENTS = new Set(['SellerRegistered', 'SellerProfileUpdated', 'SellerSettingsChanged', 'SellerApiKeyIssued', 'SellerApiKeyRevoked', 'DocumentNumberAllocated', 'InvoiceNumberReserved']);
+const NOT_ORDER_EVENTS = new Set([
+  'SellerRegistered',
+  'SellerProfileUpdated',
+  'SellerSettingsChanged',
+  'SellerApiKeyIssued',
+  'SellerApiKeyRevoked',
+  'SellerWhatsAppNumberVerificationRequested',
+  'SellerWhatsAppNumberCodeRejected',
+  'SellerWhatsAppNumberVerified',
+  'WhatsAppNumberClaimed',
+  'WhatsAppNumberReleased',
+  'DocumentNumberAllocated',
+  'InvoiceNumberReserved',
+]);
 
 describe.each(environments())('order read models on %s', (_name, openEnvironment) => {
   let env: ReadModelEnvironment;
@@ -169,6 +182,7 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     for (let i = 0; i < DEFAULT_DELIVERY_OTP_POLICY.maxAttempts; i++) {
       await h.refused(new VerifyDeliveryOtpCommand({ sellerId, orderId, shipmentId, otp: wrong }, asSeller(sellerId)));
     }
+    h.clock.advance(DEFAULT_DELIVERY_OTP_POLICY.lockoutMs / 60_000);
     await h.run(new ReissueDeliveryOtpCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
     await h.run(new VerifyDeliveryOtpCommand({ sellerId, orderId, shipmentId, otp: right(2) }, asSeller(sellerId)));
     order = await detail(sellerId, orderId);

@@ -9,8 +9,22 @@ import { ApiRootModule, createHttpApp } from '@fulfil/fulfillment-api';
 import type { EngineConfig, EventStoreConfig } from '@fulfil/platform';
 import { sellerProfile } from './fixtures';
 
+/** The clock commands decide by: real time, moved forward by hand to pass an expiry. */
+export class MovableClock {
+  private offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  advanceMinutes(minutes: number): void {
+    this.offsetMs += minutes * 60_000;
+  }
+}
+
 export interface ApiHarness {
   app: NestFastifyApplication;
+  clock: MovableClock;
   http: () => ReturnType<typeof request>;
   platformKey: string;
   /** Where the app keeps uploaded images. */
@@ -44,11 +58,13 @@ export async function startApi(eventStore: EventStoreConfig, overrides: Partial<
     logLevel: 'silent',
     ...overrides,
   };
-  const app = await createHttpApp(ApiRootModule.forConfig(config), { trustProxy: config.trustProxy });
+  const clock = new MovableClock();
+  const app = await createHttpApp(ApiRootModule.forConfig(config, { clock }), { trustProxy: config.trustProxy });
   await app.getHttpAdapter().getInstance().ready();
   const http = () => request(app.getHttpServer());
   return {
     app,
+    clock,
     http,
     platformKey,
     uploadsDir: config.uploadsDir,

@@ -135,6 +135,18 @@ describe('seller conversation on WhatsApp', () => {
       expect(given(history).when({ kind: 'action', action: 'resend_otp' }, offNetwork('shipped')).command).toEqual({ type: 'ReissueDeliveryOtp', shipmentId });
     });
 
+    it('tells how long to wait when a fresh OTP is refused for now', () => {
+      const history = [started, courier, tracking, shipped];
+      const limited = given(history).when({ kind: 'action', action: 'resend_otp' }, offNetwork('shipped'), {
+        ok: false,
+        code: 'DELIVERY_OTP_REISSUE_LIMIT',
+        message: 'At most 3 fresh OTPs per 60 minutes for a shipment',
+        retryAfterSeconds: 601,
+      });
+      expect(limited.events).toEqual([]);
+      expect(bodies(limited)).toContain('At most 3 fresh OTPs per 60 minutes for a shipment. Try again in 11 minutes.');
+    });
+
     it('does not guess: text that is no OTP gets a pointer', () => {
       const then = given([started, courier, tracking, shipped]).when({ kind: 'text', text: 'it was delivered' }, offNetwork('shipped'));
       expect(then.command).toBeUndefined();

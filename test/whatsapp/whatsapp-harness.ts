@@ -51,6 +51,14 @@ export const textOf = (m: OutboxMessage): string => {
   }
 };
 
+/** The latest WhatsApp number verification code in these messages, as the seller would read it. */
+export const isNumberCode = (m: OutboxMessage): boolean => m.message.type === 'template' && m.message.name === 'seller_number_code';
+
+export const numberCodeIn = (messages: OutboxMessage[]): string | undefined => {
+  const last = [...messages].reverse().find(isNumberCode);
+  return last?.message.type === 'template' ? last.message.bodyParameters[0] : undefined;
+};
+
 export async function startWhatsAppApi(): Promise<WhatsAppHarness> {
   const api = await startApi({ kind: 'embedded' });
   const config = api.app.get<WhatsAppConfig>(WHATSAPP_CONFIG);
@@ -83,6 +91,9 @@ export async function startWhatsAppApi(): Promise<WhatsAppHarness> {
     async seller(settings) {
       const number = freshNumber();
       const created = await api.newSeller({ whatsappNumber: number, ...settings });
+      // The number acts for the seller only once confirmed with the code WhatsApp brought to it.
+      const code = await eventually(async () => numberCodeIn(await outbox(number)), `verification code to ${number}`);
+      await api.http().post('/v1/seller/whatsapp/verify').set('authorization', `Bearer ${created.apiKey}`).send({ code }).expect(200);
       return { ...created, number };
     },
     async receiveOrder(apiKey, overrides = {}) {

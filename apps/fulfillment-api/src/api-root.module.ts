@@ -1,5 +1,5 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { AutomaticStepsReaction, CommandSideModule, openEngineEventStore } from '@fulfil/commands';
+import { AutomaticStepsReaction, CommandSideModule, openEngineEventStore, type Clock } from '@fulfil/commands';
 import { documentHashFor } from '@fulfil/documents';
 import { EngineConfig, EngineMetrics } from '@fulfil/platform';
 import { ReadModelsModule, type Reaction, type Subscriber } from '@fulfil/read-models';
@@ -22,6 +22,8 @@ export interface CoreModulesOptions {
   reactionImports?: DynamicModule[];
   /** WhatsApp settings; read from the environment (WHATSAPP_*) when absent. */
   whatsapp?: WhatsAppConfig;
+  /** The clock commands decide by; the system clock when absent (tests move it past expiries). */
+  clock?: Clock;
 }
 
 /** The write side, the read models with their reactions, and the HTTP API: what every HTTP-serving app hosts. */
@@ -34,6 +36,7 @@ export function coreModules(config: EngineConfig, metrics: EngineMetrics, option
       deliveryOtpSecret: config.deliveryOtpSecret,
       observer: metrics,
       documents: { hashOf: documentHashFor },
+      ...(options.clock ? { clock: options.clock } : {}),
     }),
     ReadModelsModule.forRoot({
       database: config.readModels,
@@ -63,7 +66,7 @@ export function coreModules(config: EngineConfig, metrics: EngineMetrics, option
 /** The API app on its own: the command side, read models and the HTTP surface over the configured stores. */
 @Module({})
 export class ApiRootModule {
-  static forConfig(config: EngineConfig): DynamicModule {
-    return { module: ApiRootModule, imports: coreModules(config, new EngineMetrics()) };
+  static forConfig(config: EngineConfig, options: Pick<CoreModulesOptions, 'clock'> = {}): DynamicModule {
+    return { module: ApiRootModule, imports: coreModules(config, new EngineMetrics(), options) };
   }
 }

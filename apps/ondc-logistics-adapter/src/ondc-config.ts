@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyFormatError, LOGISTICS_CATEGORIES, generateSigningKeyPair, publicKeyOf, signingPrivateKeyFrom } from '@fulfil/ondc';
+import { DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS, KeyFormatError, LOGISTICS_CATEGORIES, generateSigningKeyPair, publicKeyOf, signingPrivateKeyFrom } from '@fulfil/ondc';
 import type { BuyerBilling, LogisticsCategory } from '@fulfil/ondc';
 
 /**
@@ -71,6 +71,8 @@ export interface OndcAdapterConfig {
   /** Our invoicing details as logistics buyer, sent in /init and /confirm. */
   billing: Omit<BuyerBilling, 'updatedAt'>;
   http: { timeoutMs: number; attempts: number };
+  /** Incoming signatures valid for longer than this (`expires - created`) are refused. */
+  maxSignatureValiditySeconds: number;
   /** Where generated keys are kept (the embedded default); undefined when the keys come from the environment. */
   generatedKeysFile?: string;
 }
@@ -102,6 +104,7 @@ const DEFAULTS = {
   hyperlocalMaxKm: 15,
   httpTimeoutMs: 10_000,
   httpAttempts: 3,
+  maxSignatureValiditySeconds: DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS,
   goodsCategory: 'Grocery',
   category: 'Standard Delivery' as LogisticsCategory,
 };
@@ -260,7 +263,7 @@ function policy(read: EnvReader): PartnerPolicy {
  * ONDC_SIGNING_PUBLIC_KEY, ONDC_BAP_URI), the network (ONDC_REGISTRY_URL, ONDC_GATEWAY_URL), the
  * conversation's clocks (ONDC_SEARCH_WINDOW_MS, ONDC_ENOUGH_QUOTES, ONDC_INIT_TIMEOUT_MS,
  * ONDC_CONFIRM_TIMEOUT_MS, ONDC_STATUS_POLL_MS, ONDC_TRACK_TIMEOUT_MS, ONDC_HTTP_TIMEOUT_MS,
- * ONDC_HTTP_ATTEMPTS), what is asked for (ONDC_CATEGORY, ONDC_GOODS_CATEGORY,
+ * ONDC_HTTP_ATTEMPTS, ONDC_MAX_SIGNATURE_VALIDITY_S), what is asked for (ONDC_CATEGORY, ONDC_GOODS_CATEGORY,
  * ONDC_READY_TO_SHIP_AT_CONFIRM, ONDC_DEFAULT_CITY, ONDC_HYPERLOCAL_MAX_KM), the partner policy
  * (ONDC_CHOOSE_BY, ONDC_PREFERRED_PARTNERS, ONDC_EXCLUDED_PARTNERS, ONDC_MAX_CANDIDATES,
  * ONDC_FAILURE_MEMORY_MS) and our billing details (ONDC_BILLING_*). The embedded default needs
@@ -297,6 +300,7 @@ export function loadOndcConfig(env: Env, context: OndcConfigContext): OndcAdapte
     hyperlocalMaxKm: read.integer('ONDC_HYPERLOCAL_MAX_KM', DEFAULTS.hyperlocalMaxKm, 1, 100),
     billing: billing(read, context.embedded),
     http: { timeoutMs: read.integer('ONDC_HTTP_TIMEOUT_MS', DEFAULTS.httpTimeoutMs, 100, 120_000), attempts: read.integer('ONDC_HTTP_ATTEMPTS', DEFAULTS.httpAttempts, 1, 10) },
+    maxSignatureValiditySeconds: read.integer('ONDC_MAX_SIGNATURE_VALIDITY_S', DEFAULTS.maxSignatureValiditySeconds, 1, 86_400),
     ...(file ? { generatedKeysFile: file } : {}),
   };
   if (read.problems.length > 0) throw new OndcConfigError(read.problems);

@@ -14,7 +14,7 @@ export class SellerReader {
   async find(sellerId: string): Promise<RegisteredSeller | undefined> {
     const { state } = await loadStream<ReturnType<typeof initialSellerState>, SellerEvent>(this.store, sellerStream(sellerId), sellerDecider);
     if (state.status !== 'registered') return undefined;
-    return { sellerId: state.sellerId, profile: state.profile, settings: state.settings };
+    return { sellerId: state.sellerId, profile: state.profile, settings: state.settings, ...(state.pendingWhatsAppNumber ? { pendingWhatsAppNumber: state.pendingWhatsAppNumber } : {}) };
   }
 
   async get(sellerId: string): Promise<RegisteredSeller> {

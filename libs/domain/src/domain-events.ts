@@ -1,9 +1,10 @@
 import type { InvoiceNumberReservationEvent, NumberSeriesEvent } from './invoicing/invoice-numbering';
 import type { OrderEvent } from './order/order-events';
 import type { SellerEvent } from './seller/seller';
+import type { WhatsAppNumberClaimEvent } from './seller/whatsapp-number';
 
 /** Every event the domain can emit, across all of its streams. */
-export type DomainEvent = OrderEvent | SellerEvent | NumberSeriesEvent | InvoiceNumberReservationEvent;
+export type DomainEvent = OrderEvent | SellerEvent | WhatsAppNumberClaimEvent | NumberSeriesEvent | InvoiceNumberReservationEvent;
 export type DomainEventType = DomainEvent['type'];
 
 /** Schema version of each event's data; bump with a new schema file when a shape changes incompatibly. */
@@ -13,6 +14,11 @@ const EVENT_SCHEMA_VERSIONS: Record<DomainEventType, number> = {
   SellerSettingsChanged: 1,
   SellerApiKeyIssued: 1,
   SellerApiKeyRevoked: 1,
+  SellerWhatsAppNumberVerificationRequested: 1,
+  SellerWhatsAppNumberCodeRejected: 1,
+  SellerWhatsAppNumberVerified: 1,
+  WhatsAppNumberClaimed: 1,
+  WhatsAppNumberReleased: 1,
   DocumentNumberAllocated: 1,
   InvoiceNumberReserved: 1,
   OrderReceived: 1,

@@ -3,6 +3,7 @@ export * from './shared/event-metadata';
 export * from './shared/validation';
 export * from './shared/values';
 export * from './seller/seller';
+export * from './seller/whatsapp-number';
 export * from './order/order-events';
 export * from './order/order-commands';
 export * from './order/order-context';

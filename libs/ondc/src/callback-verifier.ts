@@ -35,6 +35,8 @@ export interface CallbackVerifierOptions {
   maxFutureSkewMs?: number;
   /** How old a callback's timestamp may be; older ones are stale. */
   maxAgeMs?: number;
+  /** The longest signature validity window (`expires - created`) accepted, in seconds. */
+  maxSignatureValiditySeconds?: number;
   nowMs?: () => number;
   validate?: (action: CallbackAction, body: unknown) => SchemaCheck;
 }
@@ -81,6 +83,7 @@ const SIGNATURE_REASONS: Record<SignatureFailure, string> = {
   malformed: 'Authorization header is not a valid ONDC signature',
   expired: 'signature expired',
   'not-yet-valid': 'signature created in the future',
+  'validity-too-long': 'signature validity window too long',
   'unknown-key': 'signing key not found in the registry',
   'wrong-key': 'signed by another subscriber than the one named in the context',
   'bad-signature': 'signature does not match the body',
@@ -139,7 +142,10 @@ export class CallbackVerifier {
 
   private async checkSignature(incoming: IncomingCallback): Promise<KeyId | Refusal> {
     try {
-      const result = await verifyAuthorization(incoming.rawBody, headerValue(incoming.headers, AUTHORIZATION_HEADER), this.options.resolveSigningKey, { nowMs: this.now() });
+      const result = await verifyAuthorization(incoming.rawBody, headerValue(incoming.headers, AUTHORIZATION_HEADER), this.options.resolveSigningKey, {
+        nowMs: this.now(),
+        ...(this.options.maxSignatureValiditySeconds !== undefined ? { maxValiditySeconds: this.options.maxSignatureValiditySeconds } : {}),
+      });
       if (result.ok) return result.keyId;
       return refuse(401, 'POLICY-ERROR', ONDC_ERRORS.BUYER_INVALID_SIGNATURE, `${SIGNATURE_REASONS[result.failure]}: ${result.reason}`);
     } catch (error) {

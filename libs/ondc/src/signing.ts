@@ -15,6 +15,8 @@ const ALGORITHM = 'ed25519';
 export const DEFAULT_SIGNATURE_VALIDITY_SECONDS = 300;
 /** Clock difference tolerated between signer and verifier. */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 5;
+/** The longest `expires - created` accepted: a signature valid for years is a replayable credential. */
+export const DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS = 3600;
 
 // DER prefixes that wrap a raw 32-byte Ed25519 seed (PKCS#8) or public key (SPKI), per RFC 8410.
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -125,6 +127,8 @@ export type SignatureFailure =
   | 'malformed'
   | 'expired'
   | 'not-yet-valid'
+  /** `expires - created` is longer than the maximum validity window. */
+  | 'validity-too-long'
   /** The registry knows no valid key for the header's keyId. */
   | 'unknown-key'
   /** Signed with a key of another subscriber than the one the message must come from. */
@@ -179,6 +183,8 @@ export interface VerifyOptions {
   /** Verification time, epoch milliseconds; defaults to now. */
   nowMs?: number;
   clockSkewSeconds?: number;
+  /** The longest validity window (`expires - created`) accepted; DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS when absent. */
+  maxValiditySeconds?: number;
   /** The subscriber the message must come from (the context's bap_id or bpp_id); any other signer is a wrong key. */
   expectedSubscriberId?: string;
 }
@@ -190,6 +196,10 @@ function timeFailure(params: SignatureParams, options: VerifyOptions): Verificat
   const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   if (params.created > now + skew) return { ok: false, failure: 'not-yet-valid', reason: `signature created ${params.created}, in the future` };
   if (params.expires < now - skew) return { ok: false, failure: 'expired', reason: `signature expired at ${params.expires}` };
+  const maxValidity = options.maxValiditySeconds ?? DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS;
+  if (params.expires - params.created > maxValidity) {
+    return { ok: false, failure: 'validity-too-long', reason: `valid for ${params.expires - params.created} s, at most ${maxValidity} s accepted` };
+  }
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { DomainError } from '@fulfil/domain';
+import { DomainError, RateLimitedError } from '@fulfil/domain';
 import { EventStoreUnavailableError, StreamRevisionConflictError, isDatabaseUnreachable } from '@fulfil/event-store';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problem } from './problem-details';
 import { resourceExhaustion, resourceFaults } from './resource-faults';
@@ -18,6 +18,7 @@ const STATUS_BY_DOMAIN_KIND: Record<DomainError['kind'], number> = {
   illegal_state: HttpStatus.CONFLICT,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  rate_limited: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 const TITLE_BY_STATUS: Record<number, string> = {
@@ -40,7 +41,8 @@ export function toProblem(error: unknown, logger?: Logger): { problem: ProblemDe
   if (error instanceof ProblemError) return { problem: error.problem, headers: error.headers };
   if (error instanceof DomainError) {
     const status = error.code === 'VALIDATION_FAILED' ? HttpStatus.BAD_REQUEST : STATUS_BY_DOMAIN_KIND[error.kind];
-    return { problem: problem(status, error.code, TITLE_BY_STATUS[status] ?? 'Error', error.message, error.details), headers: {} };
+    const headers: Record<string, string> = error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+    return { problem: problem(status, error.code, TITLE_BY_STATUS[status] ?? 'Error', error.message, error.details), headers };
   }
   if (error instanceof StreamRevisionConflictError) {
     return { problem: problem(409, 'CONCURRENT_MODIFICATION', 'Conflict', 'Someone else changed this order at the same time; read it again and retry'), headers: {} };

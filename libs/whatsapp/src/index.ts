@@ -19,3 +19,4 @@ export * from './outbox/whatsapp-sender';
 export * from './notifications/order-notifications';
 export * from './notifications/whatsapp-notifier';
 export * from './sandbox/seller-reply';
+export * from './notifications/number-verification';

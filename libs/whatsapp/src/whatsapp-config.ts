@@ -23,6 +23,8 @@ export interface WhatsAppTemplates {
   newOrder: string;
   /** Template that carries the buyer's delivery OTP: body {{1}} OTP, {{2}} order. */
   deliveryOtp: string;
+  /** Authentication template that carries a seller's WhatsApp number verification code: body {{1}} code. */
+  numberCode: string;
   language: string;
 }
 
@@ -139,11 +141,13 @@ export function loadWhatsAppConfig(env: Env, dataDir: string): WhatsAppConfig {
   const deliveryOtp = env['WHATSAPP_OTP_TEMPLATE'] || 'delivery_otp';
   if (!templateName.test(newOrder)) throw new ConfigError('WHATSAPP_ORDER_TEMPLATE', 'must be a template name of lowercase letters, digits and "_"');
   if (!templateName.test(deliveryOtp)) throw new ConfigError('WHATSAPP_OTP_TEMPLATE', 'must be a template name of lowercase letters, digits and "_"');
+  const numberCode = env['WHATSAPP_NUMBER_CODE_TEMPLATE'] || 'seller_number_code';
+  if (!templateName.test(numberCode)) throw new ConfigError('WHATSAPP_NUMBER_CODE_TEMPLATE', 'must be a template name of lowercase letters, digits and "_"');
   return {
     channel,
     appSecret,
     verifyToken,
-    templates: { newOrder, deliveryOtp, language },
+    templates: { newOrder, deliveryOtp, numberCode, language },
     sender: {
       messagesPerSecond: positiveInt(env, 'WHATSAPP_MESSAGES_PER_SECOND', DEFAULT_SENDER_TUNING.messagesPerSecond),
       // The sandbox has no pair limit to respect; a real number does.

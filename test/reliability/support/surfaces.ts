@@ -38,6 +38,7 @@ interface OpenApiOperation {
 export const VALID_BODIES: Record<string, (target: Target) => Record<string, unknown>> = {
   SellersController_create: () => ({ profile: sellerProfile(), settings: { invoicePrefix: 'FZ/' } }),
   SellersController_update: () => ({ settings: { invoicePrefix: 'FZ/', autoInvoice: false } }),
+  SellersController_verifyWhatsApp: () => ({ code: '123456' }),
   OrdersController_receive: () => orderBody(),
   OrdersController_invoice: () => ({}),
   OrdersController_regenerate: () => ({ reason: 'Address typo', corrections: { deliveryAddress: { line1: 'Flat 4C' } } }),

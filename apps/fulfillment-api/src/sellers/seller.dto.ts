@@ -1,13 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { AddressDto, PackageDto } from '../orders/order.dto';
 
 export class SellerProfileDto {
   @ApiProperty({ example: 'Kaveri Handlooms Private Limited' }) @IsString() @Length(1, 200) legalName!: string;
   @ApiProperty({ example: '29ABCDE1234F1Z5' }) @IsString() @Length(15, 15) gstin!: string;
   @ApiProperty({ example: '29' }) @IsString() @Matches(/^[0-9]{2}$/) stateCode!: string;
-  @ApiProperty({ type: AddressDto }) @IsDefined() @ValidateNested() @Type(() => AddressDto) pickupAddress!: AddressDto;
+  @ApiProperty({ type: AddressDto, description: "In the GSTIN's state or a declared additional place of business" })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  pickupAddress!: AddressDto;
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['27'],
+    description: "GST state codes of additional places of business on the registration; the pickup must be in the GSTIN's state or one of these",
+  })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  additionalPlacesOfBusiness?: string[];
 }
 
 export class SellerProfilePatchDto {
@@ -15,6 +28,15 @@ export class SellerProfilePatchDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(15, 15) gstin?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[0-9]{2}$/) stateCode?: string;
   @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) pickupAddress?: AddressDto;
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['27'],
+    description: "GST state codes of additional places of business on the registration; the pickup must be in the GSTIN's state or one of these",
+  })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  additionalPlacesOfBusiness?: string[];
 }
 
 export class SellerSettingsDto {
@@ -26,7 +48,15 @@ export class SellerSettingsDto {
   @IsIn(['on-network', 'off-network'])
   defaultShippingMode?: 'on-network' | 'off-network';
   @ApiPropertyOptional({ type: PackageDto }) @IsOptional() @ValidateNested() @Type(() => PackageDto) defaultPackage?: PackageDto;
-  @ApiPropertyOptional({ example: '919876543210' }) @IsOptional() @IsString() @Length(10, 15) whatsappNumber?: string;
+  @ApiPropertyOptional({ example: '919876543210', description: 'Pending until confirmed with the code sent to it (POST /v1/seller/whatsapp/verify)' })
+  @IsOptional()
+  @IsString()
+  @Length(10, 15)
+  whatsappNumber?: string;
+}
+
+export class ConfirmWhatsAppNumberDto {
+  @ApiProperty({ example: '123456', description: 'The 6-digit code sent to the pending WhatsApp number' }) @IsString() code!: string;
 }
 
 export class CreateSellerDto {

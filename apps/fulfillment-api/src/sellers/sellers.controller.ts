@@ -8,7 +8,7 @@ import { ApiKeyCache } from '../auth/api-key-cache';
 import { CurrentSeller, PlatformRoute, SellerIdentity } from '../auth/auth.decorators';
 import { ApiRequest, newId, sellerMeta, written } from '../command-request';
 import { SellerIdParam } from '../orders/route-params';
-import { CreateSellerDto, UpdateSellerDto } from './seller.dto';
+import { ConfirmWhatsAppNumberDto, CreateSellerDto, UpdateSellerDto } from './seller.dto';
 
 const PLATFORM = { type: 'platform', id: 'platform' } as const;
 
@@ -18,7 +18,13 @@ const platformMeta = (request: ApiRequest): CommandMeta => ({
   ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
 });
 
-const sellerView = (seller: RegisteredSeller) => ({ sellerId: seller.sellerId, profile: seller.profile, settings: seller.settings });
+/** A WhatsApp number set but not confirmed is shown apart from the settings: it is not used until confirmed. */
+const sellerView = (seller: RegisteredSeller) => ({
+  sellerId: seller.sellerId,
+  profile: seller.profile,
+  settings: seller.settings,
+  ...(seller.pendingWhatsAppNumber ? { pendingWhatsAppNumber: { number: seller.pendingWhatsAppNumber.number, expiresAt: seller.pendingWhatsAppNumber.expiresAt } } : {}),
+});
 
 @ApiTags('sellers')
 @ApiBearerAuth()
@@ -80,12 +86,27 @@ export class SellersController {
   }
 
   @Patch('seller')
-  @ApiOperation({ summary: "Change the calling seller's profile and settings" })
+  @ApiOperation({
+    summary: "Change the calling seller's profile and settings",
+    description:
+      'A new settings.whatsappNumber is kept as pendingWhatsAppNumber and a 6-digit code is sent to it on WhatsApp; it replaces the number in use once confirmed at POST /v1/seller/whatsapp/verify. A number another seller verified is refused with 409.',
+  })
   async update(@Body() body: UpdateSellerDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
     const meta = sellerMeta(request, seller);
     if (body.profile) await this.run(new SellerCommandMessage({ type: 'UpdateSellerProfile', sellerId: seller.sellerId, profile: body.profile }, meta));
     if (body.settings) await this.run(new SellerCommandMessage({ type: 'ChangeSellerSettings', sellerId: seller.sellerId, settings: body.settings }, meta));
     return sellerView(await this.sellers.get(seller.sellerId));
+  }
+
+  @Post('seller/whatsapp/verify')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm the pending WhatsApp number with the code sent to it; from then on it receives order messages and may answer them',
+    description: 'A wrong code answers 422 with attemptsLeft; after 5 wrong codes, or once the code expired (10 minutes), set the number again for a fresh code.',
+  })
+  async verifyWhatsApp(@Body() body: ConfirmWhatsAppNumberDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
+    const outcome = await this.run(new SellerCommandMessage({ type: 'ConfirmSellerWhatsAppNumber', sellerId: seller.sellerId, code: body.code }, sellerMeta(request, seller)));
+    return { ...sellerView(await this.sellers.get(seller.sellerId)), ...written(outcome) };
   }
 }
 

@@ -161,7 +161,9 @@ export class ShipmentsController {
 
   @Post(':shipmentId/delivery-otp/resend')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Issue a fresh delivery OTP to the buyer (also unlocks after too many wrong tries)' })
+  @ApiOperation({
+    summary: 'Issue a fresh delivery OTP to the buyer: at most 3 per shipment per rolling hour (429 with Retry-After); after too many wrong tries, once the lockout ends',
+  })
   async resendOtp(@Param() { orderId, shipmentId }: ShipmentParams, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
     const outcome = await this.run(new ReissueDeliveryOtpCommand({ sellerId: seller.sellerId, orderId, shipmentId }, sellerMeta(request, seller)));
     return shipmentSummary(outcome, shipmentId);

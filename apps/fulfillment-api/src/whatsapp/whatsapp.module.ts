@@ -15,6 +15,7 @@ import {
   WhatsAppSender,
   commandMessageFor,
   whatsAppNotificationsReaction,
+  whatsAppNumberCodesReaction,
   type WhatsAppApi,
   type WhatsAppChannel,
   type WhatsAppConfig,
@@ -92,6 +93,7 @@ export class WhatsAppModule {
         inject: [EVENT_STORE, SellerReader],
         useFactory: (store: EventStore, sellers: SellerReader): Subscriber[] => [
           whatsAppNotificationsReaction(new WhatsAppNotifier({ store, findSeller: (sellerId) => sellers.find(sellerId), defaultCountryCode: config.defaultCountryCode })),
+          whatsAppNumberCodesReaction(store),
         ],
       },
       WhatsAppSenderLifecycle,

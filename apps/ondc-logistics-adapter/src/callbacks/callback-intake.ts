@@ -39,6 +39,7 @@ export class CallbackIntake {
       bapId: config.identity.subscriberId,
       resolveSigningKey: registry.resolveSigningKey,
       findTransaction: (transactionId) => this.findTransaction(transactionId),
+      maxSignatureValiditySeconds: config.maxSignatureValiditySeconds,
       nowMs,
     });
   }

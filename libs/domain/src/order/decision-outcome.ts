@@ -8,7 +8,7 @@ import type { OrderEvent } from './order-events';
 export function refusalRecordedIn(events: readonly OrderEvent[]): DomainError | undefined {
   const locked = events.find((e) => e.type === 'DeliveryOtpLocked');
   if (locked) {
-    return new DomainError('validation', 'DELIVERY_OTP_LOCKED', 'Wrong OTP; too many wrong tries, so the OTP is locked: issue a fresh OTP to the buyer', {
+    return new DomainError('validation', 'DELIVERY_OTP_LOCKED', 'Wrong OTP; too many wrong tries, so the OTP is locked: issue a fresh OTP to the buyer once the lockout ends', {
       shipmentId: locked.data.shipmentId,
     });
   }

@@ -1,4 +1,4 @@
-import { DomainError, IllegalStepError, ValidationError } from '../shared/domain-error';
+import { DomainError, IllegalStepError, RateLimitedError, ValidationError } from '../shared/domain-error';
 import {
   NOW,
   NOW_ISO,
@@ -145,7 +145,7 @@ describe('Delivery OTP reissued', () => {
     ]);
   });
 
-  it('unlocks: the fresh code is accepted', () => {
+  it('after the lockout ended unlocks: the fresh code is accepted', () => {
     const ids = freshOrderIds();
 
     spec
@@ -166,13 +166,72 @@ describe('Delivery OTP reissued', () => {
       .thenMatches([{ type: 'DeliveryOtpRejected', data: { otpSequence: 2, failedAttempts: 1 } }]);
   });
 
-  it('starts counting wrong tries again', () => {
+  it('after the lockout ended starts counting wrong tries again', () => {
     const ids = freshOrderIds();
 
     spec
       .given([...afterWrongTries(ids, OTP_POLICY.maxAttempts), deliveryOtpReissued(ids, 2)])
       .when(verify(ids, wrongOtpFor(ids, 2)))
       .thenMatches([{ type: 'DeliveryOtpRejected', data: { otpSequence: 2, failedAttempts: 1, attemptsLeft: OTP_POLICY.maxAttempts - 1 } }]);
+  });
+
+  it('keeps the wrong tries made on the previous code, so reissuing grants no extra guesses', () => {
+    const ids = freshOrderIds();
+    const last = OTP_POLICY.maxAttempts;
+
+    spec
+      .given([...afterWrongTries(ids, last - 1), deliveryOtpReissued(ids, 2)])
+      .when(verify(ids, wrongOtpFor(ids, 2)))
+      .then([
+        { type: 'DeliveryOtpRejected', data: { ...ref(ids), otpSequence: 2, failedAttempts: last, attemptsLeft: 0, rejectedAt: NOW_ISO } },
+        { type: 'DeliveryOtpLocked', data: { ...ref(ids), otpSequence: 2, failedAttempts: last, lockedAt: NOW_ISO } },
+      ]);
+  });
+
+  it('during the lockout is refused with the seconds until it ends, and the lock holds', () => {
+    const ids = freshOrderIds();
+    const lockedTwentyMinutesAgo = [...afterWrongTries(ids, OTP_POLICY.maxAttempts - 1), deliveryOtpRejected(ids, OTP_POLICY.maxAttempts), deliveryOtpLocked(ids, 1, minutesAfterNow(-20).toISOString())];
+
+    const error = spec.given(lockedTwentyMinutesAgo).when(reissue(ids)).thenThrows<RateLimitedError>(RateLimitedError, 'DELIVERY_OTP_LOCKOUT_ACTIVE');
+    expect(error.retryAfterSeconds).toBe(40 * 60);
+    expect(error.details).toMatchObject({ shipmentId: ids.shipmentId, lockedUntil: minutesAfterNow(40).toISOString() });
+    spec.given(lockedTwentyMinutesAgo).when(verify(ids, otpFor(ids))).thenThrows(IllegalStepError, 'DELIVERY_OTP_LOCKED');
+  });
+
+  it('is allowed the moment the lockout ends', () => {
+    const ids = freshOrderIds();
+
+    spec
+      .given([...shippedOffNetwork(ids), deliveryOtpLocked(ids, 1, minutesAfterNow(-60).toISOString())])
+      .when(reissue(ids))
+      .thenMatches([{ type: 'DeliveryOtpReissued', data: { otpSequence: 2 } }]);
+  });
+
+  it(`beyond ${OTP_POLICY.maxReissues} within a rolling hour is refused until the oldest one leaves the window`, () => {
+    const ids = freshOrderIds();
+    const reissues = [-50, -30, -10].map((minutes, i) => deliveryOtpReissued(ids, i + 2, minutesAfterNow(minutes).toISOString()));
+
+    const error = spec.given([...shippedOffNetwork(ids), ...reissues]).when(reissue(ids)).thenThrows<RateLimitedError>(RateLimitedError, 'DELIVERY_OTP_REISSUE_LIMIT');
+    expect(error.retryAfterSeconds).toBe(10 * 60);
+    expect(error.details).toMatchObject({ shipmentId: ids.shipmentId, maxReissues: OTP_POLICY.maxReissues, retryAfterSeconds: 600 });
+  });
+
+  it('does not count reissues older than the window', () => {
+    const ids = freshOrderIds();
+    const reissues = [-60, -30, -10].map((minutes, i) => deliveryOtpReissued(ids, i + 2, minutesAfterNow(minutes).toISOString()));
+
+    spec.given([...shippedOffNetwork(ids), ...reissues]).when(reissue(ids)).thenMatches([{ type: 'DeliveryOtpReissued', data: { otpSequence: 5 } }]);
+  });
+
+  it('rounds the wait up to whole seconds', () => {
+    const ids = freshOrderIds();
+    const reissues = [-50, -30, -10].map((minutes, i) => deliveryOtpReissued(ids, i + 2, minutesAfterNow(minutes).toISOString()));
+
+    const error = spec
+      .given([...shippedOffNetwork(ids), ...reissues])
+      .when(reissue(ids), { now: new Date(NOW.getTime() + 500) })
+      .thenThrows<RateLimitedError>(RateLimitedError, 'DELIVERY_OTP_REISSUE_LIMIT');
+    expect(error.retryAfterSeconds).toBe(600);
   });
 
   it('for a shipment not shipped yet is refused', () => {

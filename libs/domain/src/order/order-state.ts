@@ -56,7 +56,10 @@ export interface DeliveryOtpState {
   expiresAt: string;
   failedAttempts: number;
   locked: boolean;
+  lockedAt?: string;
   verified: boolean;
+  /** When each reissue of this shipment's OTP happened, for the rolling reissue limit. */
+  reissuedAt: string[];
 }
 
 export interface ShipmentState {
@@ -258,11 +261,24 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
       const courier = { name: d.courierName, trackingNumber: d.trackingNumber, ...(d.trackingUrl ? { trackingUrl: d.trackingUrl } : {}) };
       return updateShipment(order, d.shipmentId, (s) => ({ ...s, status: 'shipped', courier, images: [...s.images, ...d.images] }));
     }
-    case 'DeliveryOtpIssued':
-    case 'DeliveryOtpReissued': {
-      const otp: DeliveryOtpState = { sequence: event.data.otpSequence, expiresAt: event.data.expiresAt, failedAttempts: 0, locked: false, verified: false };
+    case 'DeliveryOtpIssued': {
+      const otp: DeliveryOtpState = { sequence: event.data.otpSequence, expiresAt: event.data.expiresAt, failedAttempts: 0, locked: false, verified: false, reissuedAt: [] };
       return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, otp }));
     }
+    case 'DeliveryOtpReissued':
+      return updateShipment(order, event.data.shipmentId, (s) => {
+        // Wrong tries carry over to the fresh code; only a reissue after a lockout starts them again.
+        const previous = s.otp;
+        const otp: DeliveryOtpState = {
+          sequence: event.data.otpSequence,
+          expiresAt: event.data.expiresAt,
+          failedAttempts: previous && !previous.locked ? previous.failedAttempts : 0,
+          locked: false,
+          verified: false,
+          reissuedAt: [...(previous?.reissuedAt ?? []), event.data.issuedAt],
+        };
+        return { ...s, otp };
+      });
     case 'DeliveryOtpVerified':
       return updateShipment(order, event.data.shipmentId, (s) => (s.otp ? { ...s, otp: { ...s.otp, verified: true } } : s));
     case 'DeliveryOtpRejected':
@@ -270,7 +286,7 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
         s.otp ? { ...s, otp: { ...s.otp, failedAttempts: event.data.failedAttempts } } : s,
       );
     case 'DeliveryOtpLocked':
-      return updateShipment(order, event.data.shipmentId, (s) => (s.otp ? { ...s, otp: { ...s.otp, locked: true } } : s));
+      return updateShipment(order, event.data.shipmentId, (s) => (s.otp ? { ...s, otp: { ...s.otp, locked: true, lockedAt: event.data.lockedAt } } : s));
     case 'OrderReshipped':
       return order;
     case 'OrderCancelled':

@@ -1,4 +1,4 @@
-import { IllegalStepError, NotFoundError } from '../shared/domain-error';
+import { IllegalStepError, NotFoundError, RateLimitedError } from '../shared/domain-error';
 import { Validator } from '../shared/validation';
 import { PackageDetails, SHIPPING_MODES, ShippingMode, validatePackage } from '../shared/values';
 import type { OrderContext, RegisteredSeller } from './order-context';
@@ -199,7 +199,7 @@ export function decideVerifyDeliveryOtp(order: ActiveOrder, command: OrderComman
   requireStatus(shipment, ['shipped'], 'SHIPMENT_NOT_SHIPPED', 'verify the delivery OTP');
   const otp = shipment.otp;
   if (!otp) throw new IllegalStepError('DELIVERY_OTP_NOT_ISSUED', `No delivery OTP was issued for shipment ${shipment.shipmentId}`);
-  if (otp.locked) throw new IllegalStepError('DELIVERY_OTP_LOCKED', 'Too many wrong OTPs: issue a fresh OTP to the buyer', { shipmentId: shipment.shipmentId });
+  if (otp.locked) throw new IllegalStepError('DELIVERY_OTP_LOCKED', 'Too many wrong OTPs: issue a fresh OTP to the buyer once the lockout ends', { shipmentId: shipment.shipmentId });
   if (ctx.now.getTime() > Date.parse(otp.expiresAt)) {
     throw new IllegalStepError('DELIVERY_OTP_EXPIRED', 'The delivery OTP has expired: issue a fresh OTP to the buyer', { expiresAt: otp.expiresAt });
   }
@@ -218,9 +218,43 @@ export function decideVerifyDeliveryOtp(order: ActiveOrder, command: OrderComman
   return [rejected, { type: 'DeliveryOtpLocked', data: { ...ref, otpSequence: otp.sequence, failedAttempts, lockedAt: at } }];
 }
 
+/** Whole seconds from `now` until `at`, at least 1 so a client never retries at once. */
+const secondsUntil = (at: number, now: Date): number => Math.max(1, Math.ceil((at - now.getTime()) / 1000));
+
+/**
+ * Each reissue messages the buyer and, after a lockout, grants fresh wrong tries; so a lock holds
+ * for its full period and reissues are capped per rolling window.
+ */
+function requireReissueAllowed(shipment: ShipmentState, ctx: OrderContext): void {
+  const otp = shipment.otp;
+  if (!otp) return;
+  const policy = ctx.otpPolicy;
+  if (otp.locked && otp.lockedAt) {
+    const lockEnds = Date.parse(otp.lockedAt) + policy.lockoutMs;
+    if (ctx.now.getTime() < lockEnds) {
+      throw new RateLimitedError('DELIVERY_OTP_LOCKOUT_ACTIVE', 'Too many wrong OTPs: a fresh OTP can be issued once the lockout ends', secondsUntil(lockEnds, ctx.now), {
+        shipmentId: shipment.shipmentId,
+        lockedUntil: new Date(lockEnds).toISOString(),
+      });
+    }
+  }
+  const windowStart = ctx.now.getTime() - policy.reissueWindowMs;
+  const recent = otp.reissuedAt.map((at) => Date.parse(at)).filter((at) => at > windowStart);
+  if (recent.length >= policy.maxReissues) {
+    const oldest = Math.min(...recent);
+    throw new RateLimitedError(
+      'DELIVERY_OTP_REISSUE_LIMIT',
+      `At most ${policy.maxReissues} fresh OTPs per ${Math.round(policy.reissueWindowMs / 60000)} minutes for a shipment`,
+      secondsUntil(oldest + policy.reissueWindowMs, ctx.now),
+      { shipmentId: shipment.shipmentId, maxReissues: policy.maxReissues },
+    );
+  }
+}
+
 export function decideReissueDeliveryOtp(order: ActiveOrder, command: OrderCommandOf<'ReissueDeliveryOtp'>, ctx: OrderContext): OrderEvent[] {
   const shipment = requireShipment(order, command.shipmentId);
   requireStatus(shipment, ['shipped'], 'SHIPMENT_NOT_SHIPPED', 'issue a fresh delivery OTP');
+  requireReissueAllowed(shipment, ctx);
   const sequence = (shipment.otp?.sequence ?? 0) + 1;
   return [
     {

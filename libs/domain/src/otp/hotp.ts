@@ -17,6 +17,13 @@ export interface DeliveryOtpRef {
   sequence: number;
 }
 
+/** Which seller's request for which number a WhatsApp verification code answers. */
+export interface WhatsAppNumberCodeRef {
+  sellerId: string;
+  number: string;
+  sequence: number;
+}
+
 /**
  * The plain OTP is never stored: it is derived from a server secret, the shipment and the issue
  * sequence, so the buyer's message and the verification compute the same value independently. The
@@ -33,8 +40,22 @@ export class DeliveryOtpGenerator {
   }
 
   matches(ref: DeliveryOtpRef, candidate: string): boolean {
-    const expected = Buffer.from(this.otpFor(ref));
-    const given = Buffer.from(candidate);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return sameCode(this.otpFor(ref), candidate);
   }
+
+  /** The code that proves a seller receives WhatsApp messages on a number: derived the same way, under its own label. */
+  whatsappNumberCodeFor(ref: WhatsAppNumberCodeRef): string {
+    const key = createHmac('sha256', this.serverSecret).update(`whatsapp-number:${ref.sellerId}:${ref.number}`).digest();
+    return hotp(key, ref.sequence);
+  }
+
+  whatsappNumberCodeMatches(ref: WhatsAppNumberCodeRef, candidate: string): boolean {
+    return sameCode(this.whatsappNumberCodeFor(ref), candidate);
+  }
+}
+
+function sameCode(expected: string, candidate: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(candidate);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

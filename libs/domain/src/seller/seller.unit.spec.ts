@@ -14,18 +14,19 @@ const registered = (sellerId: string, settings: Partial<SellerSettings> = {}): S
 });
 
 const MAHARASHTRA_GSTIN = '27AAPFU0939F1ZV';
+const mumbaiPickup = { ...sellerProfile().pickupAddress, line1: '7 Linking Road', city: 'Mumbai', stateCode: '27', pincode: '400050' };
 
 describe('Seller registered', () => {
   it('with a valid profile, taking default settings for what is not given', () => {
     const sellerId = freshId('seller');
 
-    spec.given([]).when(register(sellerId, { autoInvoice: true, whatsappNumber: '919876543210' })).then([
+    spec.given([]).when(register(sellerId, { autoInvoice: true })).then([
       {
         type: 'SellerRegistered',
         data: {
           sellerId,
           profile: sellerProfile(),
-          settings: { autoInvoice: true, autoManifest: false, invoicePrefix: 'INV/', defaultShippingMode: 'on-network', whatsappNumber: '919876543210' },
+          settings: { autoInvoice: true, autoManifest: false, invoicePrefix: 'INV/', defaultShippingMode: 'on-network' },
           registeredAt: NOW_ISO,
         },
       },
@@ -43,7 +44,10 @@ describe('Seller registered', () => {
     ['a GSTIN without the Z', { gstin: '29AAICA3918J1YE' }, ['profile.gstin']],
     ['a lower-case GSTIN', { gstin: KARNATAKA_GSTIN.toLowerCase() }, ['profile.gstin']],
     ['a state that is not the GSTIN state', { stateCode: '27' }, ['profile.stateCode']],
-    ['an unknown state code', { stateCode: '99', gstin: '99AAICA3918J1ZE' }, ['profile.stateCode']],
+    ['an unknown state code', { stateCode: '99', gstin: '99AAICA3918J1ZE' }, ['profile.stateCode', 'profile.pickupAddress.stateCode']],
+    ['a pickup in another state than the GSTIN', { pickupAddress: { ...sellerProfile().pickupAddress, stateCode: '27' } }, ['profile.pickupAddress.stateCode']],
+    ['an additional place of business that is no state', { additionalPlacesOfBusiness: ['27', '99'] }, ['profile.additionalPlacesOfBusiness.1']],
+    ['the same additional place of business twice', { additionalPlacesOfBusiness: ['27', '27'] }, ['profile.additionalPlacesOfBusiness']],
     ['no legal name', { legalName: '' }, ['profile.legalName']],
     ['a pickup PIN code of 5 digits', { pickupAddress: { ...sellerProfile().pickupAddress, pincode: '56001' } }, ['profile.pickupAddress.pincode']],
   ])('with %s is refused', (_, profile, fields) => {
@@ -66,6 +70,12 @@ describe('Seller registered', () => {
   ])('with %s is refused', (_, settings, field) => {
     const error = spec.given([]).when(register(freshId('seller'), settings)).thenThrows<ValidationError>(ValidationError);
     expect(fieldsOf(error)).toEqual([field]);
+  });
+
+  it('with a pickup in a state declared as an additional place of business', () => {
+    const profile = sellerProfile({ pickupAddress: { ...sellerProfile().pickupAddress, stateCode: '27' }, additionalPlacesOfBusiness: ['27'] });
+
+    spec.given([]).when({ type: 'RegisterSeller', sellerId: freshId('seller'), profile, settings: {} }).thenMatches([{ type: 'SellerRegistered', data: { profile } }]);
   });
 
   it('accepts an invoice prefix of 11 characters and an empty one', () => {
@@ -98,15 +108,47 @@ describe('Seller profile updated', () => {
 
     spec
       .given([registered(sellerId)])
-      .when({ type: 'UpdateSellerProfile', sellerId, profile: { gstin: MAHARASHTRA_GSTIN, stateCode: '27' } })
-      .thenMatches([{ type: 'SellerProfileUpdated', data: { profile: { gstin: MAHARASHTRA_GSTIN, stateCode: '27' } } }]);
+      .when({ type: 'UpdateSellerProfile', sellerId, profile: { gstin: MAHARASHTRA_GSTIN, stateCode: '27', pickupAddress: mumbaiPickup } })
+      .thenMatches([{ type: 'SellerProfileUpdated', data: { profile: { gstin: MAHARASHTRA_GSTIN, stateCode: '27', pickupAddress: mumbaiPickup } } }]);
+  });
+
+  it('to a registration in another state, keeping the pickup, is refused unless that pickup state is declared', () => {
+    const sellerId = freshId('seller');
+    const moved = { gstin: MAHARASHTRA_GSTIN, stateCode: '27' };
+
+    const error = spec.given([registered(sellerId)]).when({ type: 'UpdateSellerProfile', sellerId, profile: moved }).thenThrows<ValidationError>(ValidationError);
+    expect(fieldsOf(error)).toEqual(['profile.pickupAddress.stateCode']);
+    spec
+      .given([registered(sellerId)])
+      .when({ type: 'UpdateSellerProfile', sellerId, profile: { ...moved, additionalPlacesOfBusiness: ['29'] } })
+      .thenMatches([{ type: 'SellerProfileUpdated', data: { profile: { ...moved, additionalPlacesOfBusiness: ['29'], pickupAddress: { stateCode: '29' } } } }]);
+  });
+
+  it('with a pickup in another state than the GSTIN is refused, and accepted once that state is declared', () => {
+    const sellerId = freshId('seller');
+
+    const error = spec.given([registered(sellerId)]).when({ type: 'UpdateSellerProfile', sellerId, profile: { pickupAddress: mumbaiPickup } }).thenThrows<ValidationError>(ValidationError);
+    expect(fieldsOf(error)).toEqual(['profile.pickupAddress.stateCode']);
+    expect(error.message).toContain("must be the GSTIN's state (29) or a declared additional place of business");
+    spec
+      .given([registered(sellerId)])
+      .when({ type: 'UpdateSellerProfile', sellerId, profile: { pickupAddress: mumbaiPickup, additionalPlacesOfBusiness: ['27'] } })
+      .thenMatches([{ type: 'SellerProfileUpdated', data: { profile: { pickupAddress: mumbaiPickup, additionalPlacesOfBusiness: ['27'] } } }]);
+  });
+
+  it('dropping the declared state of the pickup is refused', () => {
+    const sellerId = freshId('seller');
+    const declared: SellerEvent = { type: 'SellerProfileUpdated', data: { sellerId, profile: sellerProfile({ pickupAddress: mumbaiPickup, additionalPlacesOfBusiness: ['27'] }), updatedAt: NOW_ISO } };
+
+    const error = spec.given([registered(sellerId), declared]).when({ type: 'UpdateSellerProfile', sellerId, profile: { additionalPlacesOfBusiness: [] } }).thenThrows<ValidationError>(ValidationError);
+    expect(fieldsOf(error)).toEqual(['profile.pickupAddress.stateCode']);
   });
 
   it('with a GSTIN of another state than the registered state is refused', () => {
     const sellerId = freshId('seller');
 
     const error = spec.given([registered(sellerId)]).when({ type: 'UpdateSellerProfile', sellerId, profile: { gstin: MAHARASHTRA_GSTIN } }).thenThrows<ValidationError>(ValidationError);
-    expect(fieldsOf(error)).toEqual(['profile.stateCode']);
+    expect(fieldsOf(error)).toEqual(['profile.stateCode', 'profile.pickupAddress.stateCode']);
   });
 
   it('with a state that does not match the registered GSTIN is refused', () => {
@@ -162,8 +204,8 @@ describe('Seller settings changed', () => {
   it('are what the state then holds', () => {
     const sellerId = freshId('seller');
 
-    const state = spec.given([registered(sellerId)]).when({ type: 'ChangeSellerSettings', sellerId, settings: { whatsappNumber: '919876543210' } }).thenState();
-    expect(state).toMatchObject({ status: 'registered', settings: { whatsappNumber: '919876543210', invoicePrefix: 'INV/' } });
+    const state = spec.given([registered(sellerId)]).when({ type: 'ChangeSellerSettings', sellerId, settings: { autoManifest: true } }).thenState();
+    expect(state).toMatchObject({ status: 'registered', settings: { autoManifest: true, invoicePrefix: 'INV/' } });
   });
 });
 

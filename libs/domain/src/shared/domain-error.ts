@@ -2,7 +2,7 @@
  * Every rule the domain enforces fails with a DomainError carrying a stable `code`; the HTTP,
  * WhatsApp and ONDC edges map the `kind` to their own error shape (problem+json, reply text, NACK).
  */
-export type DomainErrorKind = 'validation' | 'illegal_state' | 'not_found' | 'conflict';
+export type DomainErrorKind = 'validation' | 'illegal_state' | 'not_found' | 'conflict' | 'rate_limited';
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `items.0.quantity`. */
@@ -55,5 +55,13 @@ export class ConflictError extends DomainError {
   constructor(code: string, message: string, details: Record<string, unknown> = {}) {
     super('conflict', code, message, details);
     this.name = 'ConflictError';
+  }
+}
+
+/** A step allowed again later (too many OTP reissues, a lockout still running): says when to retry. */
+export class RateLimitedError extends DomainError {
+  constructor(code: string, message: string, readonly retryAfterSeconds: number, details: Record<string, unknown> = {}) {
+    super('rate_limited', code, message, { ...details, retryAfterSeconds });
+    this.name = 'RateLimitedError';
   }
 }

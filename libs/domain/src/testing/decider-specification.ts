@@ -242,7 +242,7 @@ export const registeredSeller = (sellerId: string, settings: Partial<SellerSetti
 
 /** Delivery OTPs derived from a fixed test secret, so a test can compute the code the buyer got. */
 export const deliveryOtp = new DeliveryOtpGenerator(Buffer.from('unit-test-delivery-otp-secret-32b'));
-export const OTP_POLICY: DeliveryOtpPolicy = { ttlMs: 24 * 3600 * 1000, maxAttempts: 3 };
+export const OTP_POLICY: DeliveryOtpPolicy = { ttlMs: 24 * 3600 * 1000, maxAttempts: 3, lockoutMs: 3600 * 1000, maxReissues: 3, reissueWindowMs: 3600 * 1000 };
 
 export const otpFor = (ids: OrderIds, sequence = 1): string => deliveryOtp.otpFor({ sellerId: ids.sellerId, orderId: ids.orderId, shipmentId: ids.shipmentId, sequence });
 
@@ -270,7 +270,16 @@ export const orderSpecification = (): DeciderSpecification<OrderCommand, OrderEv
   });
 
 export const sellerSpecification = (): DeciderSpecification<SellerCommand, SellerEvent, SellerState, SellerContext> =>
-  DeciderSpecification.for({ decide: decideSeller, evolve: evolveSeller, initialState: initialSellerState, context: { now: NOW } });
+  DeciderSpecification.for({ decide: decideSeller, evolve: evolveSeller, initialState: initialSellerState, context: sellerContext() });
+
+/** What seller decisions consult: the clock, and the WhatsApp codes derived like the delivery OTP. */
+export const sellerContext = (overrides: Partial<SellerContext> = {}): SellerContext => ({
+  now: NOW,
+  whatsappCodes: { matches: (ref, candidate) => deliveryOtp.whatsappNumberCodeMatches(ref, candidate) },
+  ...overrides,
+});
+
+export const whatsappCodeFor = (sellerId: string, number: string, sequence = 1): string => deliveryOtp.whatsappNumberCodeFor({ sellerId, number, sequence });
 
 export const image = (seed: number): StoredImage => ({
   sha256: seed.toString(16).padStart(64, 'a'),
@@ -436,14 +445,14 @@ export const deliveryOtpRejected = (ids: OrderIds, failedAttempts: number, otpSe
   data: { ...ref(ids), otpSequence, failedAttempts, attemptsLeft: Math.max(0, OTP_POLICY.maxAttempts - failedAttempts), rejectedAt: EARLIER },
 });
 
-export const deliveryOtpLocked = (ids: OrderIds, otpSequence = 1): OrderEventOf<'DeliveryOtpLocked'> => ({
+export const deliveryOtpLocked = (ids: OrderIds, otpSequence = 1, lockedAt = EARLIER): OrderEventOf<'DeliveryOtpLocked'> => ({
   type: 'DeliveryOtpLocked',
-  data: { ...ref(ids), otpSequence, failedAttempts: OTP_POLICY.maxAttempts, lockedAt: EARLIER },
+  data: { ...ref(ids), otpSequence, failedAttempts: OTP_POLICY.maxAttempts, lockedAt },
 });
 
-export const deliveryOtpReissued = (ids: OrderIds, otpSequence: number): OrderEventOf<'DeliveryOtpReissued'> => ({
+export const deliveryOtpReissued = (ids: OrderIds, otpSequence: number, issuedAt = EARLIER): OrderEventOf<'DeliveryOtpReissued'> => ({
   type: 'DeliveryOtpReissued',
-  data: { ...ref(ids), otpSequence, issuedAt: EARLIER, expiresAt: new Date(Date.parse(EARLIER) + OTP_POLICY.ttlMs).toISOString() },
+  data: { ...ref(ids), otpSequence, issuedAt, expiresAt: new Date(Date.parse(issuedAt) + OTP_POLICY.ttlMs).toISOString() },
 });
 
 export const shipmentCancelled = (ids: OrderIds, partnerAssigned = false): OrderEventOf<'ShipmentCancelled'> => ({

@@ -318,8 +318,11 @@ export async function appendOrderWorkload(store: EventStore, options: WorkloadOp
 }
 
 /** Decides one command on the order as folded so far and folds its events in; returns them ready to append. */
+/** Workload clocks move seconds per command, so the lock lifts at once: scenarios lock and reissue in a row. */
+const WORKLOAD_OTP_POLICY = { ...DEFAULT_DELIVERY_OTP_POLICY, lockoutMs: 0 };
+
 function decideStep(order: OrderInProgress, command: OrderCommand, now: Date, factory: CommandFactory, result: WorkloadResult): NewEvent[] {
-  const context: OrderContext = { now, seller: workloadSeller(order.sellerId), otp: factory.otpGenerator, otpPolicy: DEFAULT_DELIVERY_OTP_POLICY };
+  const context: OrderContext = { now, seller: workloadSeller(order.sellerId), otp: factory.otpGenerator, otpPolicy: WORKLOAD_OTP_POLICY };
   const events = decideOrder(command, order.state, context);
   const partner = command.type === 'RecordPartnerReport' || command.type === 'AssignLogisticsPartner' || command.type === 'RecordNoPartnerFound';
   const metadata: EventMetadata = {

@@ -23,7 +23,7 @@ export type OutgoingMessage =
       language: string;
       bodyParameters: string[];
       quickReplies: QuickReplyButton[];
-      /** Indexes of bodyParameters that are secrets (the delivery OTP): sent to Meta, never kept by a sink outside development. */
+      /** Indexes of bodyParameters that are secrets (the delivery OTP, a number code): sent to Meta, never kept by a sink outside development. */
       secretParameters?: number[];
     }
   | { type: 'document'; to: string; mediaId: string; filename: string; caption?: string };

@@ -91,7 +91,7 @@ export type ConversationCommand =
   | { type: 'ReissueDeliveryOtp'; shipmentId: string };
 
 /** How the order took the command: done, or refused with the domain's code. */
-export type CommandResult = { ok: true } | { ok: false; code: string; message: string; attemptsLeft?: number };
+export type CommandResult = { ok: true } | { ok: false; code: string; message: string; attemptsLeft?: number; retryAfterSeconds?: number };
 
 /** A message back to the seller; buttons become interactive reply buttons for this order. */
 export interface Reply {
@@ -130,7 +130,10 @@ function refusalText(order: OrderFacts, result: Extract<CommandResult, { ok: fal
     case 'DELIVERY_OTP_INCORRECT':
       return { body: `Order ${order.orderId}: that OTP is not right. ${result.attemptsLeft ?? 0} tries left. Ask the buyer for the OTP they received and send it here.` };
     case 'DELIVERY_OTP_LOCKED':
-      return { body: `Order ${order.orderId}: too many wrong OTPs, so the OTP is locked. Tap Resend OTP to send the buyer a fresh one.`, buttons: ['resend_otp'] };
+      return { body: `Order ${order.orderId}: too many wrong OTPs, so the OTP is locked. Tap Resend OTP in an hour to send the buyer a fresh one.`, buttons: ['resend_otp'] };
+    case 'DELIVERY_OTP_LOCKOUT_ACTIVE':
+    case 'DELIVERY_OTP_REISSUE_LIMIT':
+      return { body: `Order ${order.orderId}: ${result.message}. Try again in ${Math.ceil((result.retryAfterSeconds ?? 60) / 60)} minutes.` };
     case 'DELIVERY_OTP_EXPIRED':
       return { body: `Order ${order.orderId}: the buyer's OTP has expired. Tap Resend OTP to send a fresh one.`, buttons: ['resend_otp'] };
     case 'INVOICE_REQUIRED':

@@ -267,7 +267,14 @@ export class WhatsAppInbox {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const attemptsLeft = error.details['attemptsLeft'];
-      return { ok: false, code: error.code, message: error.message, ...(typeof attemptsLeft === 'number' ? { attemptsLeft } : {}) };
+      const retryAfterSeconds = error.details['retryAfterSeconds'];
+      return {
+        ok: false,
+        code: error.code,
+        message: error.message,
+        ...(typeof attemptsLeft === 'number' ? { attemptsLeft } : {}),
+        ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
+      };
     }
   }
 

@@ -33,7 +33,7 @@ function sellerOf(queued: QueuedMessage): string {
 
 /**
  * Turns a queued plan into the Cloud API message at the moment of sending: documents are rendered
- * from the order's events and uploaded, the buyer's OTP is derived from the server secret.
+ * from the order's events and uploaded, the buyer's OTP and a seller's number code are derived from the server secret.
  */
 export class MessageResolver {
   constructor(
@@ -55,6 +55,10 @@ export class MessageResolver {
       case 'delivery-otp': {
         const otp = this.otp.otpFor({ sellerId: sellerOf(queued), orderId: plan.orderId, shipmentId: plan.shipmentId, sequence: plan.otpSequence });
         return { type: 'template', to, name: this.templates.deliveryOtp, language: this.templates.language, bodyParameters: [otp, plan.orderId], quickReplies: [], secretParameters: [0] };
+      }
+      case 'whatsapp-number-code': {
+        const code = this.otp.whatsappNumberCodeFor({ sellerId: plan.sellerId, number: plan.number, sequence: plan.codeSequence });
+        return { type: 'template', to, name: this.templates.numberCode, language: this.templates.language, bodyParameters: [code], quickReplies: [], secretParameters: [0] };
       }
       case 'invoice-document': {
         const order = await this.order(sellerOf(queued), plan.orderId);

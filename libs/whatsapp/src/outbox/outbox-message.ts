@@ -12,7 +12,9 @@ export type PlannedMessage =
   | { kind: 'order-template'; orderId: string; amount: string; payment: string; quickReplies: QuickReplyButton[] }
   | { kind: 'invoice-document'; orderId: string; caption: string }
   | { kind: 'label-document'; orderId: string; shipmentId: string; caption: string }
-  | { kind: 'delivery-otp'; orderId: string; shipmentId: string; otpSequence: number };
+  | { kind: 'delivery-otp'; orderId: string; shipmentId: string; otpSequence: number }
+  /** A seller's WhatsApp number verification code, derived like the delivery OTP when sent. */
+  | { kind: 'whatsapp-number-code'; sellerId: string; number: string; codeSequence: number };
 
 export interface QueuedMessage {
   outboxId: string;
