@@ -30,9 +30,13 @@ describe.each(storesUnderTest())('order ids are the seller\'s own (%s)', (_name,
   it('lets two sellers each receive order "1001", invoice it from their own series and see only their own', async () => {
     await as(a).post('/v1/orders', newOrder(a.sellerId, '1001', 'Asha')).expect(201);
     await as(b).post('/v1/orders', newOrder(b.sellerId, '1001', 'Bhavna')).expect(201);
-    await as(a).post('/v1/orders/1001/invoice').expect(201);
+    const invoiced = await as(a).post('/v1/orders/1001/invoice').expect(201);
+    const received = await as(b).post('/v1/orders', newOrder(b.sellerId, '1002', 'Bhavna')).expect(201);
 
-    const [ofA, ofB] = [(await as(a).get('/v1/orders/1001?minPosition=0').expect(200)).body, (await as(b).get('/v1/orders/1001').expect(200)).body];
+    const [ofA, ofB] = [
+      (await as(a).get(`/v1/orders/1001?minPosition=${String(invoiced.body.position)}`).expect(200)).body,
+      (await as(b).get(`/v1/orders/1001?minPosition=${String(received.body.position)}`).expect(200)).body,
+    ];
     expect(ofA).toMatchObject({ orderId: '1001', buyerName: 'Asha', status: 'invoiced' });
     expect(ofB).toMatchObject({ orderId: '1001', buyerName: 'Bhavna', status: 'received' });
     const eventsOfB = (await as(b).get('/v1/orders/1001/events').expect(200)).body.events as Array<{ type: string }>;

@@ -5,7 +5,7 @@ import { metaJson, placeSandboxMedia, signedDelivery, webhookDelivery, type Play
 import { loadEventSchemas } from '../../libs/domain/src/testing/event-contracts';
 import { AdapterHarness, INDIRANAGAR_DROP, KORAMANGALA_PICKUP, eventually } from '../ondc-adapter/support/adapter-harness';
 import { orderInput, sellerProfile } from '../support/fixtures';
-import { freshNumber } from '../whatsapp/whatsapp-harness';
+import { freshNumber, numberCodeIn } from '../whatsapp/whatsapp-harness';
 
 /**
  * Everything the engine writes, read back whole after a full run: orders on and off the network,
@@ -48,6 +48,9 @@ describe('the store after a full run: versioned, valid and attributed events', (
       .expect(201);
     const { sellerId, apiKey } = created.body as { sellerId: string; apiKey: string };
     const api = (method: 'get' | 'post', path: string) => harness.http()[method](path).set('authorization', `Bearer ${apiKey}`);
+    // The number acts for the seller once confirmed with the code WhatsApp brought to it.
+    const code = await eventually(async () => numberCodeIn(await outbox(number)), `the verification code to ${number}`);
+    await api('post', '/v1/seller/whatsapp/verify').send({ code }).expect(200);
     const receive = async (overrides: object) => {
       const { sellerId: _s, orderId: _o, ...body } = { ...orderInput(sellerId), ...overrides };
       return (await api('post', '/v1/orders').send(body).expect(201)).body.orderId as string;
