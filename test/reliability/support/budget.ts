@@ -14,11 +14,25 @@ export interface Budget {
   fuzzRunsPerSurface: number;
   /** Connection kills in the PostgreSQL fault test. */
   connectionKills: number;
+  /** When, after spawning, each first boot is SIGKILLed (ms), one boot after another. */
+  bootKillDelaysMs: number[];
+  /** Requests sent at once under one Idempotency-Key. */
+  concurrentKeyRequests: number;
 }
 
 const BUDGETS: Record<Budget['name'], Budget> = {
-  ci: { name: 'ci', kills: 8, crashClients: 4, contestedOrders: 12, fuzzRunsPerSurface: 100, connectionKills: 8 },
-  full: { name: 'full', kills: 40, crashClients: 8, contestedOrders: 60, fuzzRunsPerSurface: 300, connectionKills: 15 },
+  ci: { name: 'ci', kills: 8, crashClients: 4, contestedOrders: 12, fuzzRunsPerSurface: 100, connectionKills: 8, bootKillDelaysMs: [40, 150, 400, 900, 1600, 2600], concurrentKeyRequests: 8 },
+  // Issue 16's release bar: 100 kills per store, 1,000 hostile bodies per route.
+  full: {
+    name: 'full',
+    kills: 100,
+    crashClients: 8,
+    contestedOrders: 60,
+    fuzzRunsPerSurface: 1000,
+    connectionKills: 15,
+    bootKillDelaysMs: [20, 60, 120, 250, 400, 600, 900, 1300, 1800, 2400, 3200, 4200],
+    concurrentKeyRequests: 32,
+  },
 };
 
 export function budget(): Budget {

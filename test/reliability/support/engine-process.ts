@@ -44,6 +44,31 @@ export class EngineProcess {
 
   /** Starts the engine and resolves once /health/ready answers 200. */
   async start(readyDeadlineMs = 90_000): Promise<void> {
+    const child = await this.spawn();
+    let exitedEarly = false;
+    void this.exited.then(() => (exitedEarly = true));
+    await until(
+      `the engine on port ${this.port} to be ready`,
+      async () => exitedEarly || (await fetch(`${this.baseUrl}/health/ready`)).status === 200,
+      readyDeadlineMs,
+    );
+    if (exitedEarly) throw new Error(`The engine exited during start (${String(child.exitCode ?? child.signalCode)}):\n${this.errors.join('').slice(-4000)}`);
+  }
+
+  /** Starts the engine and SIGKILLs it `afterMs` later, ready or not: a crash during boot. Resolves once it is gone. */
+  async bootAndKill(afterMs: number): Promise<void> {
+    const child = await this.spawn();
+    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** What the engine wrote to stderr, across its runs. */
+  get stderr(): string {
+    return this.errors.join('');
+  }
+
+  private async spawn(): Promise<ChildProcess> {
     // The same port across restarts: clients keep one address, as they would behind a service name.
     if (this.port === 0) this.port = await freePort();
     const child = spawn(process.execPath, [join(BUILT_ENGINE_DIR, 'apps/engine/src/main.js')], {
@@ -73,14 +98,7 @@ export class EngineProcess {
       appendFileSync(this.logFile, chunk);
     });
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    let exitedEarly = false;
-    void this.exited.then(() => (exitedEarly = true));
-    await until(
-      `the engine on port ${this.port} to be ready`,
-      async () => exitedEarly || (await fetch(`${this.baseUrl}/health/ready`)).status === 200,
-      readyDeadlineMs,
-    );
-    if (exitedEarly) throw new Error(`The engine exited during start:\n${this.errors.join('').slice(-4000)}`);
+    return child;
   }
 
   /** SIGKILL: no shutdown hook runs, exactly like a power cut of the process. */

@@ -13,7 +13,7 @@ export interface DeliveryOtpPolicy {
   ttlMs: number;
   /** Wrong tries per shipment before verification locks; a reissue does not restore them. */
   maxAttempts: number;
-  /** How long a lock holds before a reissue may lift it, so wrong tries stay bounded per period. */
+  /** How long a lock holds before a reissue may lift it; 0 lets a reissue lift it at once (the reissue limit still bounds wrong tries). */
   lockoutMs: number;
   /** At most `maxReissues` reissues per shipment within any rolling `reissueWindowMs`: each one messages the buyer. */
   maxReissues: number;
@@ -25,7 +25,9 @@ const HOUR_MS = 3600 * 1000;
 export const DEFAULT_DELIVERY_OTP_POLICY: DeliveryOtpPolicy = {
   ttlMs: 7 * 24 * HOUR_MS,
   maxAttempts: 5,
-  lockoutMs: HOUR_MS,
+  // A courier waits at the door while the buyer finds the code: a fresh one may lift a lock at once.
+  // At most 5 wrong tries for each of 1 + 3 codes an hour keeps a guess at 1 in 50,000.
+  lockoutMs: 0,
   maxReissues: 3,
   reissueWindowMs: HOUR_MS,
 };
