@@ -82,7 +82,7 @@ describe.each(stores)('idempotency and lost answers on the built engine (%s)', (
     const seller = new SellerApi(engine.baseUrl, (await registerSeller(engine.baseUrl, platformKey)).apiKey);
     const n = budget().concurrentKeyRequests;
     const differing = randomUUID();
-    const answers = await Promise.all(Array.from({ length: n }, () => call(engine.baseUrl, 'POST', '/v1/orders', orderBody(), { key: seller.apiKey, idempotencyKey: differing })));
+    const answers = await Promise.all(Array.from({ length: n }, (_, i) => call(engine.baseUrl, 'POST', '/v1/orders', { ...orderBody(), externalRef: `differing-${i}` }, { key: seller.apiKey, idempotencyKey: differing })));
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
     expect(answers.filter((a) => a.status !== 201).map((a) => [a.status, a.body['code']])).toEqual(Array(n - 1).fill([422, 'IDEMPOTENCY_KEY_REUSED']));
 
