@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ApiRootModule, createHttpApp } from '@fulfil/fulfillment-api';
 import type { EventStoreConfig } from '@fulfil/platform';
-import type { BenchResult } from './bench-result';
+import type { ReadModelsDatabaseConfig } from '@fulfil/read-models';
+import type { BenchResult, BenchSection } from './bench-result';
 
 const ORDER = {
   salesChannel: 'bench',
@@ -22,18 +23,80 @@ function load(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
+interface ProjectionHealth {
+  position: string;
+  lagSeconds: number;
+}
+
+interface ReadyReport {
+  info?: { eventStore?: { headPosition?: string }; projections?: Record<string, ProjectionHealth | string> };
+  error?: { projections?: Record<string, ProjectionHealth | string> };
+}
+
+/** Every projection's position and lag, as `/health/ready` reports them (ready or not). */
+async function projectionsOf(url: string): Promise<{ head: bigint; projections: ProjectionHealth[] }> {
+  const report = (await (await fetch(`${url}/health/ready`)).json()) as ReadyReport;
+  const entries = { ...report.info?.projections, ...report.error?.projections };
+  const projections = Object.values(entries).filter((p): p is ProjectionHealth => typeof p === 'object' && p !== null && 'position' in p);
+  return { head: BigInt(report.info?.eventStore?.headPosition ?? '0'), projections };
+}
+
+/** Samples the projections' lag every 100 ms while `work` runs: what a reader would see during the load. */
+async function sampledLag<T>(url: string, work: () => Promise<T>): Promise<{ result: T; lagSamplesMs: number[] }> {
+  const lagSamplesMs: number[] = [];
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      const { projections } = await projectionsOf(url);
+      lagSamplesMs.push(Math.max(0, ...projections.map((p) => p.lagSeconds * 1000)));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  try {
+    return { result: await work(), lagSamplesMs };
+  } finally {
+    running = false;
+    await sampler;
+  }
+}
+
+/** Milliseconds until every projection has applied everything up to the store's head. */
+async function catchUpMs(url: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  const { head } = await projectionsOf(url);
+  for (;;) {
+    const { projections } = await projectionsOf(url);
+    if (projections.length > 0 && projections.every((p) => BigInt(p.position) >= head)) return Number(process.hrtime.bigint() - started) / 1e6;
+    if (Number(process.hrtime.bigint() - started) / 1e6 > 120_000) throw new Error('The projections did not catch up within 120 s of the load');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const p99 = (samples: number[]): number => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
+};
+
 /**
  * Requests per second and p99 latency through the whole HTTP stack (auth, validation, command
  * bus, store) for a command route and a query route, beside a bare health route in the same run.
+ * The read models live where production keeps them: beside a PostgreSQL store on the same
+ * server, under the data directory with the embedded store. The command load's projection lag is
+ * sampled throughout, and the figures count only once the projections have caught up.
  */
-export async function runHttpBench(opts: { seconds: number; connections: number; stores: Array<[string, EventStoreConfig]> }): Promise<BenchResult[]> {
+export async function runHttpBench(opts: { seconds: number; connections: number; stores: Array<[string, EventStoreConfig]> }): Promise<BenchSection> {
   const results: BenchResult[] = [];
+  const figures: BenchSection['figures'] = {};
   for (const [label, eventStore] of opts.stores) {
+    const key = eventStore.kind === 'postgres' ? 'postgres' : 'embedded';
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-http-'));
     const platformApiKey = randomBytes(24).toString('hex');
+    const readModels: ReadModelsDatabaseConfig =
+      eventStore.kind === 'postgres'
+        ? { kind: 'postgres', databaseUrl: eventStore.databaseUrl, schema: `bench_rm_${randomBytes(4).toString('hex')}` }
+        : { kind: 'embedded', dataDir: join(dataDir, 'read-models') };
     const app = await createHttpApp(
-      ApiRootModule.forConfig({ port: 0, dataDir, eventStore, deliveryOtpSecret: randomBytes(32), platformApiKey, readModels: { kind: 'embedded' },
-      uploadsDir: join(dataDir, 'uploads'), logLevel: 'silent' }),
+      ApiRootModule.forConfig({ port: 0, dataDir, eventStore, deliveryOtpSecret: randomBytes(32), platformApiKey, readModels, uploadsDir: join(dataDir, 'uploads'), logLevel: 'silent' }),
     );
     try {
       await app.listen(0, '127.0.0.1');
@@ -47,27 +110,48 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
       }).then((r) => r.json() as Promise<{ apiKey: string }>);
       const auth = { authorization: `Bearer ${seller.apiKey}`, 'content-type': 'application/json' };
       const created = await fetch(`${url}/v1/orders`, { method: 'POST', headers: auth, body: JSON.stringify(ORDER) }).then((r) => r.json() as Promise<{ orderId: string }>);
+      await catchUpMs(url);
       const common = { url, connections: opts.connections, duration: opts.seconds };
       const health = await load({ ...common, url: `${url}/health/live` });
-      const command = await load({
-        ...common,
-        method: 'POST',
-        headers: auth,
-        // Each request receives a new order: a fresh stream, as on a busy storefront.
-        requests: [{ method: 'POST', path: '/v1/orders', setupRequest: (request) => ({ ...request, body: JSON.stringify({ ...ORDER, orderId: `b${randomUUID().slice(0, 18)}` }) }) }],
-      });
+      const { result: command, lagSamplesMs } = await sampledLag(url, () =>
+        load({
+          ...common,
+          method: 'POST',
+          headers: auth,
+          // Each request receives a new order: a fresh stream, as on a busy storefront.
+          requests: [{ method: 'POST', path: '/v1/orders', setupRequest: (request) => ({ ...request, body: JSON.stringify({ ...ORDER, orderId: `b${randomUUID().slice(0, 18)}` }) }) }],
+        }),
+      );
+      const caughtUpMs = await catchUpMs(url);
       const query = await load({ ...common, url: `${url}/v1/orders/${created.orderId}`, headers: auth });
       const baseline = { name: 'GET /health/live', value: health.requests.average };
+      const lagP99 = p99(lagSamplesMs);
+      const sustained = (command.requests.total / (opts.seconds * 1000 + caughtUpMs)) * 1000;
       results.push(
-        { name: `${label}: POST /v1/orders (command)`, unit: 'req/s', value: command.requests.average, baseline, notes: `p99 ${command.latency.p99} ms, non-2xx ${command.non2xx}` },
+        {
+          name: `${label}: POST /v1/orders (command)`,
+          unit: 'req/s',
+          value: command.requests.average,
+          baseline,
+          notes: `p99 ${command.latency.p99} ms, non-2xx ${command.non2xx}; projection lag p99 ${Math.round(lagP99)} ms, caught up ${Math.round(caughtUpMs)} ms after; ${Math.round(sustained)} orders/s including the catch-up`,
+        },
         { name: `${label}: GET /v1/orders/{id} (query)`, unit: 'req/s', value: query.requests.average, baseline, notes: `p99 ${query.latency.p99} ms, non-2xx ${query.non2xx}` },
         { name: `${label}: POST /v1/orders p99 latency`, unit: 'ms', value: command.latency.p99 },
         { name: `${label}: GET /v1/orders/{id} p99 latency`, unit: 'ms', value: query.latency.p99 },
       );
+      Object.assign(figures, {
+        [`http.${key}.post_orders_req_s`]: command.requests.average,
+        [`http.${key}.post_orders_over_health`]: command.requests.average / health.requests.average,
+        [`http.${key}.post_orders_p99_ms`]: command.latency.p99,
+        [`http.${key}.projection_lag_p99_ms`]: lagP99,
+        [`http.${key}.catch_up_ms`]: caughtUpMs,
+        [`http.${key}.get_order_over_health`]: query.requests.average / health.requests.average,
+        [`http.${key}.health_req_s`]: health.requests.average,
+      });
     } finally {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  return results;
+  return { results, figures };
 }
