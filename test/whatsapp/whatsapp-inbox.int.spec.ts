@@ -10,6 +10,23 @@ const api: WhatsAppApi = {
   },
 };
 
+/** An inbox on `store` for numbers that belong to no seller: it may only answer, never run a command. */
+const inboxOn = (store: EventStore, options: { phoneNumberId?: string; clock?: () => Date } = {}) =>
+  new WhatsAppInbox({
+    store,
+    api,
+    findSeller: async () => undefined,
+    execute: async () => {
+      throw new Error('no command may run');
+    },
+    saveImage: async () => {
+      throw new Error('unused');
+    },
+    tuning: DEFAULT_SENDER_TUNING,
+    logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+    ...options,
+  });
+
 describe('WhatsApp inbox', () => {
   let store: EventStore;
   beforeAll(async () => {
@@ -17,21 +34,7 @@ describe('WhatsApp inbox', () => {
   });
   afterAll(() => store.close());
 
-  const inbox = (phoneNumberId?: string) =>
-    new WhatsAppInbox({
-      store,
-      api,
-      findSeller: async () => undefined,
-      execute: async () => {
-        throw new Error('no command may run');
-      },
-      saveImage: async () => {
-        throw new Error('unused');
-      },
-      tuning: DEFAULT_SENDER_TUNING,
-      logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
-      ...(phoneNumberId ? { phoneNumberId } : {}),
-    });
+  const inbox = (phoneNumberId?: string) => inboxOn(store, phoneNumberId ? { phoneNumberId } : {});
 
   it('leaves messages to another business number of the same app alone', async () => {
     const head = await store.headPosition();
@@ -68,21 +71,6 @@ describe('WhatsApp inbox across processes', () => {
   it.each(stores)('answers a message Meta delivers to two instances at once exactly once (%s)', async (_name, open) => {
     const [first, second] = await open();
     try {
-      const inboxOn = (store: EventStore, now: () => Date = () => new Date()) =>
-        new WhatsAppInbox({
-          store,
-          api,
-          findSeller: async () => undefined,
-          execute: async () => {
-            throw new Error('no command may run');
-          },
-          saveImage: async () => {
-            throw new Error('unused');
-          },
-          tuning: DEFAULT_SENDER_TUNING,
-          logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
-          clock: now,
-        });
       const from = `9198${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`;
       const delivery = readWebhookDelivery(webhookDelivery([{ from, id: `wamid.${from}`, content: { text: 'hi' } }]));
       const reports = await Promise.all([inboxOn(first!).receive(delivery), inboxOn(second!).receive(delivery), inboxOn(first!).receive(delivery)]);
@@ -97,8 +85,8 @@ describe('WhatsApp inbox across processes', () => {
       ], { expectedRevision: 'no_stream' });
       expect((await inboxOn(second!).receive(orphan)).handled).toBe(0);
       const later = () => new Date(Date.now() + 31_000);
-      expect((await inboxOn(second!, later).receive(orphan)).handled).toBe(1);
-      expect((await inboxOn(first!, later).receive(orphan)).handled).toBe(0);
+      expect((await inboxOn(second!, { clock: later }).receive(orphan)).handled).toBe(1);
+      expect((await inboxOn(first!, { clock: later }).receive(orphan)).handled).toBe(0);
     } finally {
       await first!.close();
       if (second !== first) await second!.close();
