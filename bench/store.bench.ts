@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { handleCommand } from '@fulfil/commands';
+import { ENGINE_UPCASTERS, engineSchemaVersion, handleCommand } from '@fulfil/commands';
 import type { EventMetadata } from '@fulfil/domain';
-import { SqlEventStore, openPostgres, type JsonObject } from '@fulfil/event-store';
+import { SqlEventStore, VersionedEventStore, openPostgres, type EventStore, type JsonObject } from '@fulfil/event-store';
 import type { BenchResult, BenchSection, Figure } from './bench-result';
 import { percentile, perSecond, timed } from './stats';
 
@@ -79,7 +79,7 @@ function rawSide(pool: Pool) {
 type Counted = { steps: number };
 const countingDecider = { initialState: (): Counted => ({ steps: 0 }), evolve: (state: Counted) => ({ steps: state.steps + 1 }) };
 
-function storeSide(store: SqlEventStore) {
+function storeSide(store: EventStore) {
   return {
     append: async (i: number) => {
       await store.append(`order-${randomUUID()}`, [{ type: 'BenchEventAppended', data: payload(i), metadata: metadata as unknown as JsonObject }], { expectedRevision: 'no_stream' });
@@ -111,7 +111,8 @@ export async function runStoreBench(opts: { databaseUrl: string; appends: number
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream text NOT NULL, revision bigint NOT NULL, type text NOT NULL,
     data jsonb NOT NULL, metadata jsonb NOT NULL, recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(), UNIQUE (stream, revision))`);
   const pool = new Pool({ connectionString: opts.databaseUrl, options: `-c search_path=${schema}`, max: opts.concurrency });
-  const store = await SqlEventStore.open(await openPostgres(opts.databaseUrl, schema, { poolSize: opts.concurrency }));
+  // As every engine process opens it: versions stamped on write, every read through the upcasting seam.
+  const store = new VersionedEventStore(await SqlEventStore.open(await openPostgres(opts.databaseUrl, schema, { poolSize: opts.concurrency })), engineSchemaVersion, ENGINE_UPCASTERS);
   const raw = rawSide(pool);
   const ours = storeSide(store);
   const rounds: Array<{ rawAppend: PhaseFigures; storeAppend: PhaseFigures; rawCommand: PhaseFigures; storeCommand: PhaseFigures }> = [];
