@@ -169,7 +169,8 @@ describe.each(storesUnderTest())('limits over HTTP on %s', (_name, storeConfig) 
       await seller.verify(second).expect(200);
     });
 
-    it('is unique across sellers: a number another seller verified is refused with 409, also for a seller who got a code for it first', async () => {
+    /** Two sellers who both set the same fresh number, each holding the code it was sent for them. */
+    async function twoSellersWithCodesFor() {
       const a = as((await api.newSeller()).apiKey);
       const b = as((await api.newSeller()).apiKey);
       const number = freshNumber();
@@ -177,6 +178,11 @@ describe.each(storesUnderTest())('limits over HTTP on %s', (_name, storeConfig) 
       const codeForA = await codeSentTo(number);
       await b.setNumber(number).expect(200);
       const codeForB = await codeSentTo(number, codeForA);
+      return { a, b, number, codeForA, codeForB };
+    }
+
+    it('is unique across sellers: a number another seller verified is refused with 409, also for a seller who got a code for it first', async () => {
+      const { a, b, number, codeForA, codeForB } = await twoSellersWithCodesFor();
 
       await a.verify(codeForA).expect(200);
       const lost = await b.verify(codeForB).expect(409);
@@ -189,13 +195,7 @@ describe.each(storesUnderTest())('limits over HTTP on %s', (_name, storeConfig) 
     });
 
     it('lets exactly one of two sellers verifying the same number at once win; the other gets 409', async () => {
-      const a = as((await api.newSeller()).apiKey);
-      const b = as((await api.newSeller()).apiKey);
-      const number = freshNumber();
-      await a.setNumber(number).expect(200);
-      const codeForA = await codeSentTo(number);
-      await b.setNumber(number).expect(200);
-      const codeForB = await codeSentTo(number, codeForA);
+      const { a, b, number, codeForA, codeForB } = await twoSellersWithCodesFor();
 
       const answers = await Promise.all([a.verify(codeForA), b.verify(codeForB)]);
       expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);

@@ -43,16 +43,17 @@ if (databaseUrl) {
       await admin.end();
     });
 
-    const listeners = async () =>
-      (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN %'`, [appName])).rows[0]!.n;
+    /** Backend pids of the subscriber's listening connection (its last statement was the LISTEN). */
+    const listenerPids = async () =>
+      (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN %'`, [appName])).rows.map((r) => r.pid);
 
     it("comes back after the server drops it, and another process's appends wake subscribers again without waiting for the poll", async () => {
-      await until('the listener to be connected', async () => (await listeners()) === 1, 10_000);
-      const before = (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN %'`, [appName])).rows[0]!.pid;
+      await until('the listener to be connected', async () => (await listenerPids()).length === 1, 10_000);
+      const [before] = await listenerPids();
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName]);
       await until('the listener to reconnect', async () => {
-        const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN %'`, [appName]);
-        return rows.length === 1 && rows[0]!.pid !== before;
+        const pids = await listenerPids();
+        return pids.length === 1 && pids[0] !== before;
       }, 10_000);
 
       const received = new Set<bigint>();

@@ -10,17 +10,11 @@ import { join } from 'node:path';
 import { until } from '../support/until';
 import { EngineProcess, newEngineSecrets } from './support/engine-process';
 import { recordFigure } from './support/figures';
-import { call, PROBLEM_JSON, registerSeller, SellerApi } from './support/http-client';
+import { call, imageForm, PROBLEM_JSON, registerSeller, SellerApi } from './support/http-client';
 import { embeddedStore, postgresStore, type EngineStore } from './support/stores';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e226059b0000000049454e44ae426082', 'hex');
 const suite = 'disk full';
-
-function imageForm(content: Buffer): FormData {
-  const form = new FormData();
-  form.append('image', new Blob([new Uint8Array(content)], { type: 'image/png' }), 'parcel.png');
-  return form;
-}
 
 /** Fills the file system at `dir` to the last byte. */
 function fill(dir: string): string {
@@ -64,7 +58,7 @@ describe.each(stores)(
       const target = await seller.packedOrder('off-network');
       await seller.expect(200, seller.post(`/v1/orders/${target.orderId}/shipments/${target.shipmentId}/ready-to-ship`));
       const upload = () =>
-        call(engine.baseUrl, 'POST', `/v1/orders/${target.orderId}/shipments/${target.shipmentId}/package-images`, undefined, { key: seller.apiKey, raw: { body: imageForm(PNG) } });
+        call(engine.baseUrl, 'POST', `/v1/orders/${target.orderId}/shipments/${target.shipmentId}/package-images`, undefined, { key: seller.apiKey, raw: { body: imageForm(PNG, 'parcel.png', 'image/png') } });
       const before = await seller.eventTypes(target.orderId);
       const filler = fill(uploads);
 

@@ -25,6 +25,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** `runuser` arguments that run one of the server's binaries as the postgres user (initdb refuses root). */
+const asPostgres = (binary: string, ...args: string[]): string[] => ['-u', 'postgres', '--', join(BIN, binary), ...args];
+
 class PrivateCluster {
   private constructor(
     readonly dir: string,
@@ -54,7 +57,7 @@ class PrivateCluster {
 
   /** A smart shutdown: new sessions are refused, and the server stops once the open ones have ended. Asynchronous, so the store's timers run meanwhile. */
   async stopSmart(timeoutSeconds: number): Promise<void> {
-    await promisify(execFile)('runuser', ['-u', 'postgres', '--', join(BIN, 'pg_ctl'), '-D', this.data, '-w', '-t', String(timeoutSeconds), '-m', 'smart', 'stop']);
+    await promisify(execFile)('runuser', asPostgres('pg_ctl', '-D', this.data, '-w', '-t', String(timeoutSeconds), '-m', 'smart', 'stop'));
   }
 
   destroy(): void {
@@ -67,7 +70,7 @@ class PrivateCluster {
   }
 
   private pg(binary: string, ...args: string[]): void {
-    execFileSync('runuser', ['-u', 'postgres', '--', join(BIN, binary), ...args], { stdio: 'pipe' });
+    execFileSync('runuser', asPostgres(binary, ...args), { stdio: 'pipe' });
   }
 }
 

@@ -1,7 +1,7 @@
 import { DeliveryOtpGenerator } from '@fulfil/domain';
 import { EngineProcess, newEngineSecrets } from './support/engine-process';
 import { recordFigure } from './support/figures';
-import { call, HttpResult, PROBLEM_JSON, registerSeller, SellerApi } from './support/http-client';
+import { call, HttpResult, imageForm, PROBLEM_JSON, registerSeller, SellerApi } from './support/http-client';
 import { EngineStore, embeddedStore, postgresStore } from './support/stores';
 import { openApiSurfaces, Target } from './support/surfaces';
 import { verifyStoreIntegrity } from './support/workload';
@@ -9,12 +9,6 @@ import { verifyStoreIntegrity } from './support/workload';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e226059b0000000049454e44ae426082', 'hex');
 const AUTH_FAILURES_PER_MINUTE = 10;
 const suite = 'security';
-
-function imageForm(content: Buffer, filename: string, type: string): FormData {
-  const form = new FormData();
-  form.append('image', new Blob([new Uint8Array(content)], { type }), filename);
-  return form;
-}
 
 function expectProblem(response: HttpResult, status: number, code: string): void {
   expect({ status: response.status, type: response.contentType.split(';')[0], code: response.body['code'] }).toEqual({ status, type: PROBLEM_JSON, code });

@@ -43,6 +43,13 @@ export async function call(baseUrl: string, method: string, path: string, body?:
   return { status: response.status, contentType, body: parsed, text, headers: responseHeaders };
 }
 
+/** A multipart form with one `image` file, as the upload routes take it. */
+export function imageForm(content: Buffer, filename: string, type: string): FormData {
+  const form = new FormData();
+  form.append('image', new Blob([new Uint8Array(content)], { type }), filename);
+  return form;
+}
+
 /**
  * Registers a seller with the platform key and returns its id and API key. With `onNetworkReady`
  * the pickup address has GPS coordinates, which ONDC partners need to quote.

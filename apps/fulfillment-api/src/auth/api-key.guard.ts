@@ -6,7 +6,7 @@ import { EVENT_STORE, loadStream } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
 import { ProblemError, problem } from '@fulfil/platform';
 import { ApiKeyCache } from './api-key-cache';
-import { parseApiKey, secretMatches, sha256Hex } from './api-key';
+import { parseApiKey, secretMatches, sha256Hex, type ParsedApiKey } from './api-key';
 import { AUTH_FAILURE_LIMIT, AuthFailureLimiter } from './auth-failure-limiter';
 import { AUDIENCE, Audience, AuthenticatedRequest } from './auth.decorators';
 
@@ -33,9 +33,8 @@ function bearer(request: AuthenticatedRequest): string | undefined {
  * The part of a credential that names which key it claims to be: a seller key's seller and key id.
  * Anything else can only be the platform key, wholly secret, so all of it counts as one key.
  */
-function publicPartOf(key: string | undefined): string | undefined {
+function publicPartOf(key: string | undefined, parsed: ParsedApiKey | undefined): string | undefined {
   if (!key) return undefined;
-  const parsed = parseApiKey(key);
   return parsed ? `${parsed.sellerId}/${parsed.keyId}` : 'platform';
 }
 
@@ -61,19 +60,20 @@ export class ApiKeyGuard implements CanActivate {
     if (audience === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const client = request.ip ?? 'unknown';
-    const keyId = publicPartOf(bearer(request));
+    const key = bearer(request);
+    const parsed = key ? parseApiKey(key) : undefined;
+    const keyId = publicPartOf(key, parsed);
     const wait = this.failures.retryAfterSeconds(client, keyId);
     if (wait !== undefined) throw tooManyFailures(wait);
     try {
-      return await this.authenticate(request, audience);
+      return await this.authenticate(request, audience, key, parsed);
     } catch (error) {
       if (error instanceof ProblemError && error.problem.status === 401) this.failures.recordFailure(client, keyId);
       throw error;
     }
   }
 
-  private async authenticate(request: AuthenticatedRequest, audience: Exclude<Audience, 'public'>): Promise<boolean> {
-    const key = bearer(request);
+  private async authenticate(request: AuthenticatedRequest, audience: Exclude<Audience, 'public'>, key: string | undefined, parsed: ParsedApiKey | undefined): Promise<boolean> {
     if (!key) throw unauthorized('Send your API key as "Authorization: Bearer <key>"');
     if (audience === 'platform') {
       if (!this.isPlatformKey(key)) throw unauthorized('This route needs the platform API key');
@@ -81,7 +81,6 @@ export class ApiKeyGuard implements CanActivate {
       return true;
     }
     if (this.isPlatformKey(key)) throw unauthorized('The platform key cannot act as a seller; use a seller API key');
-    const parsed = parseApiKey(key);
     if (!parsed) throw unauthorized('The API key is malformed');
     const expected = await this.secretHashOf(parsed.sellerId, parsed.keyId);
     if (!expected || !secretMatches(parsed.secret, expected)) throw unauthorized('The API key is not valid');

@@ -1,7 +1,21 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { AddressDto, PackageDto } from '../orders/order.dto';
+
+/** The same field on a registration and on a profile patch. */
+const AdditionalPlacesOfBusiness = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: [String],
+      example: ['27'],
+      description: "GST state codes of additional places of business on the registration; the pickup must be in the GSTIN's state or one of these",
+    }),
+    IsOptional(),
+    IsArray(),
+    IsString({ each: true }),
+  );
 
 export class SellerProfileDto {
   @ApiProperty({ example: 'Kaveri Handlooms Private Limited' }) @IsString() @Length(1, 200) legalName!: string;
@@ -12,15 +26,7 @@ export class SellerProfileDto {
   @ValidateNested()
   @Type(() => AddressDto)
   pickupAddress!: AddressDto;
-  @ApiPropertyOptional({
-    type: [String],
-    example: ['27'],
-    description: "GST state codes of additional places of business on the registration; the pickup must be in the GSTIN's state or one of these",
-  })
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
-  additionalPlacesOfBusiness?: string[];
+  @AdditionalPlacesOfBusiness() additionalPlacesOfBusiness?: string[];
 }
 
 export class SellerProfilePatchDto {
@@ -28,15 +34,7 @@ export class SellerProfilePatchDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(15, 15) gstin?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[0-9]{2}$/) stateCode?: string;
   @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) pickupAddress?: AddressDto;
-  @ApiPropertyOptional({
-    type: [String],
-    example: ['27'],
-    description: "GST state codes of additional places of business on the registration; the pickup must be in the GSTIN's state or one of these",
-  })
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
-  additionalPlacesOfBusiness?: string[];
+  @AdditionalPlacesOfBusiness() additionalPlacesOfBusiness?: string[];
 }
 
 export class SellerSettingsDto {

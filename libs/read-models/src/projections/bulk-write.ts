@@ -62,4 +62,4 @@ export function ordersOf<E>(events: readonly E[], refOf: (event: E) => OrderRef)
 export const orderKey = (ref: OrderRef): string => `${ref.sellerId}:${ref.orderId}`;
 
 /** The order key of a row with `seller_id` and `order_id` columns. */
-export const rowOrderKey = (row: { seller_id: string; order_id: string }): string => `${row.seller_id}:${row.order_id}`;
+export const rowOrderKey = (row: { seller_id: string; order_id: string }): string => orderKey({ sellerId: row.seller_id, orderId: row.order_id });
