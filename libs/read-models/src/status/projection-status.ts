@@ -79,6 +79,10 @@ export class ProjectionStatus {
 
   private async hasReached(runner: SubscriptionRunner, position: Position): Promise<boolean> {
     if (runner.position >= position) return true;
+    // A read stops below the oldest transaction still in flight anywhere on the server: until it
+    // reaches `position`, an empty read proves nothing, and the projection may not have seen the write.
+    const [stable] = await this.store.readAll({ after: position - 1n, maxCount: 1 });
+    if (!stable) return false;
     // Events the projection does not read never move its position; what counts is that none it reads is pending up to `position`.
     const [next] = await this.pendingEvents(runner, 1);
     return next === undefined || next.position > position;
