@@ -14,4 +14,4 @@ describeEventStoreContract('EventStoreDB adapter on the protocol double', async 
       await double.stop();
     },
   };
-});
+}, { returnsAppendedEvents: false });

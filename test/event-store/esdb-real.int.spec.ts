@@ -21,7 +21,7 @@ if (connectionString === undefined || connectionString === '') {
   describeEventStoreContract('EventStoreDB adapter on a real server', async () => {
     const store = new EsdbEventStore(connectionString);
     return { store, teardown: () => store.close() };
-  });
+  }, { returnsAppendedEvents: false });
 
   describe('EventStoreDB server facts the adapter relies on', () => {
     let store: EsdbEventStore;

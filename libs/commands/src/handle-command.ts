@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { EventMetadata } from '@fulfil/domain';
+import { decisionCacheOf } from './decision-cache';
 import {
   EventStore,
   JsonObject,
+  newEventId,
   Position,
   RecordedEvent,
   StreamRevision,
@@ -48,7 +49,7 @@ export interface HandleResult<S, E> {
 export interface LoadedStream<S, E> {
   state: S;
   revision: StreamRevision | undefined;
-  events: RecordedEvent[];
+  events: readonly RecordedEvent[];
   decoded: E[];
 }
 
@@ -58,6 +59,10 @@ export async function loadStream<S, E extends DomainEventShape>(store: EventStor
     decider.latestEvents === undefined
       ? await store.readStream(stream)
       : (await store.readStream(stream, { direction: 'backwards', maxCount: decider.latestEvents })).reverse();
+  return foldStream(events, decider);
+}
+
+function foldStream<S, E extends DomainEventShape>(events: readonly RecordedEvent[], decider: Decider<S, E>): LoadedStream<S, E> {
   const decoded = events.map((e) => ({ type: e.type, data: e.data }) as unknown as E);
   const state = decoded.reduce(decider.evolve, decider.initialState());
   const last = events[events.length - 1];
@@ -65,7 +70,7 @@ export async function loadStream<S, E extends DomainEventShape>(store: EventStor
 }
 
 const toNewEvent = (event: DomainEventShape, metadata: EventMetadata) => ({
-  id: randomUUID(),
+  id: newEventId(),
   type: event.type,
   data: event.data as JsonObject,
   metadata: metadata as unknown as JsonObject,
@@ -75,6 +80,11 @@ const toNewEvent = (event: DomainEventShape, metadata: EventMetadata) => ({
  * The one way a command changes the world: read the stream, fold it, decide, append expecting the
  * revision that was read. A repeat of an idempotency key already in the stream returns the earlier
  * outcome without deciding again.
+ *
+ * A stream this process appended to last is folded from the events the append returned instead
+ * of being read again (`DecisionCache`, ADR 0021). Only an append proves such a decision current:
+ * when it is refused because another writer moved the stream on, or when the decision on cached
+ * events is a refusal or changes nothing, the command reads the stream and decides again.
  */
 export async function handleCommand<S, E extends DomainEventShape>(
   store: EventStore,
@@ -84,11 +94,18 @@ export async function handleCommand<S, E extends DomainEventShape>(
   options: HandleOptions<S, E>,
 ): Promise<HandleResult<S, E>> {
   const maxAttempts = options.retryOnConflict ? (options.maxAttempts ?? 5) : 1;
-  for (let attempt = 1; ; attempt++) {
-    const loaded = await loadStream(store, stream, decider);
+  const cache = decisionCacheOf(store);
+  for (let attempt = 1; ; ) {
+    const cached = cache.get(stream);
+    const loaded = cached ? foldStream(cached, decider) : await loadStream(store, stream, decider);
+    // Events in the store never change, so an earlier outcome found among cached events stands.
     const replay = replayOf(loaded, options.metadata);
     if (replay) return replay;
-    const decided = decide(loaded.state);
+    const decided = cached ? decideOnCached(() => decide(loaded.state)) : decide(loaded.state);
+    if (decided === undefined) {
+      cache.forget(stream);
+      continue;
+    }
     const events = options.enrich && decided.length > 0 ? await options.enrich(loaded.state, decided) : decided;
     if (events.length === 0) {
       return { events, state: loaded.state, revision: loaded.revision, position: undefined, replayed: false };
@@ -97,13 +114,32 @@ export async function handleCommand<S, E extends DomainEventShape>(
       const result = await store.append(
         stream,
         events.map((e) => toNewEvent(e, options.metadata)),
-        { expectedRevision: loaded.revision ?? 'no_stream' },
+        { expectedRevision: loaded.revision ?? 'no_stream', returnEvents: true },
       );
+      if (result.events?.length === events.length) {
+        const now = [...loaded.events, ...result.events];
+        cache.set(stream, decider.latestEvents === undefined ? now : now.slice(-decider.latestEvents));
+      } else cache.forget(stream);
       const state = events.reduce(decider.evolve, loaded.state);
       return { events, state, revision: result.nextExpectedRevision, position: result.position, replayed: false };
     } catch (error) {
-      if (!(error instanceof StreamRevisionConflictError) || attempt >= maxAttempts) throw error;
+      cache.forget(stream);
+      if (!(error instanceof StreamRevisionConflictError)) throw error;
+      // A decision on cached events that another writer has passed is no attempt: decide on what the store holds.
+      if (cached) continue;
+      if (attempt >= maxAttempts) throw error;
+      attempt++;
     }
+  }
+}
+
+/** A decision on cached events that appends, or `undefined` for a refusal or a no-op, which only a fresh read may give. */
+function decideOnCached<E>(decide: () => E[]): E[] | undefined {
+  try {
+    const events = decide();
+    return events.length > 0 ? events : undefined;
+  } catch {
+    return undefined;
   }
 }
 

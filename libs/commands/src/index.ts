@@ -4,6 +4,7 @@ export { InvoiceNumberAllocator } from './invoice-number-allocator';
 export * from './command-outcome';
 export * from './command-observer';
 export * from './handle-command';
+export { DecisionCache } from './decision-cache';
 export * from './order-command-messages';
 export * from './seller-reader';
 export * from './command-side.module';

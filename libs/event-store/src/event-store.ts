@@ -40,6 +40,8 @@ export interface RecordedEvent {
 
 export interface AppendOptions {
   expectedRevision: ExpectedRevision;
+  /** Ask for the appended events as a read of the stream would return them (`AppendResult.events`). */
+  returnEvents?: boolean;
 }
 
 export interface AppendResult {
@@ -47,6 +49,11 @@ export interface AppendResult {
   nextExpectedRevision: StreamRevision;
   /** Global position of the last event appended. */
   position: Position;
+  /**
+   * With `returnEvents`: the appended events exactly as `readStream` returns them, from the same
+   * round trip. Undefined where an adapter cannot have them without another one.
+   */
+  events?: RecordedEvent[];
 }
 
 export interface ReadStreamOptions {

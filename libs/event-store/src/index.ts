@@ -1,4 +1,5 @@
 export * from './event-store';
+export { newEventId } from './new-event-id';
 export * from './errors';
 export * from './esdb';
 export * from './create-event-store';

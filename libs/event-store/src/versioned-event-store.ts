@@ -50,8 +50,9 @@ export class VersionedEventStore implements EventStore {
     private readonly upcasters: readonly Upcaster[] = [],
   ) {}
 
-  append(stream: StreamName, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    return this.inner.append(stream, events.map((e) => ({ ...e, metadata: { ...e.metadata, schemaVersion: this.currentVersion(e.type) } })), options);
+  async append(stream: StreamName, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const result = await this.inner.append(stream, events.map((e) => ({ ...e, metadata: { ...e.metadata, schemaVersion: this.currentVersion(e.type) } })), options);
+    return result.events ? { ...result, events: result.events.map((e) => this.read(e)) } : result;
   }
 
   async readStream(stream: StreamName, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

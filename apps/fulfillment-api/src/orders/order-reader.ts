@@ -8,7 +8,7 @@ import type { EventStore, RecordedEvent } from '@fulfil/event-store';
 export class OrderReader {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async load(sellerId: string, orderId: string): Promise<{ order: ActiveOrder; events: RecordedEvent[] }> {
+  async load(sellerId: string, orderId: string): Promise<{ order: ActiveOrder; events: readonly RecordedEvent[] }> {
     const { state, events } = await loadStream<OrderState, OrderEvent>(this.store, orderStream(sellerId, orderId), orderDecider);
     return { order: requireOrder(state, sellerId, orderId), events };
   }

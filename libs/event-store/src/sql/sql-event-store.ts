@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { EventStoreUnavailableError, StreamRevisionConflictError } from '../errors';
+import { newEventId } from '../new-event-id';
 import type {
   AppendOptions,
   AppendResult,
@@ -106,8 +107,8 @@ function lostRevisionRace(error: unknown): boolean {
  * whole batch, so the common case is one round trip and one implicit transaction. A concurrent
  * writer at the same revision makes the unique index refuse the loser.
  */
-export const APPEND: PreparedStatement = {
-  name: 'fulfilment_append_v2',
+const appendStatement = (name: string, returning: string, select: string): PreparedStatement => ({
+  name,
   text: `
 WITH current AS (
   SELECT max(stream_revision) AS revision FROM events WHERE stream_name = $1
@@ -124,26 +125,42 @@ WITH current AS (
   SELECT (pg_current_xact_id()::text::bigint << ${EVENT_INDEX_BITS}) + e.ordinality, (e.value->>'id')::uuid, $1,
          coalesce(accepted.revision, -1) + e.ordinality, e.value->>'type', e.value->'data', e.value->'metadata'
   FROM accepted, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e
-  RETURNING position, stream_revision
+  RETURNING ${returning}
 )
-SELECT (SELECT revision::text FROM current) AS current,
+${select}`,
+});
+
+export const APPEND = appendStatement(
+  'fulfilment_append_v2',
+  'position, stream_revision',
+  `SELECT (SELECT revision::text FROM current) AS current,
        (SELECT max(position)::text FROM inserted) AS position,
        (SELECT max(stream_revision)::text FROM inserted) AS revision`,
-};
+);
+
+/** The same append, answering with the inserted rows (none when the expectation failed) beside the revision it found. */
+const APPEND_RETURNING = appendStatement(
+  'fulfilment_append_returning_v2',
+  COLUMNS,
+  `SELECT (SELECT revision::text FROM current) AS current, inserted.* FROM (SELECT) AS one LEFT JOIN inserted ON true ORDER BY inserted.position`,
+);
 
 /**
  * One event at revision 0 (`$3` null: no stream yet) or right after an existing revision `$3`,
  * with no read first: the unique index refuses a revision that is taken, and the `EXISTS` probe
  * one whose predecessor is missing. Commands append this way, so it is what their cost rests on.
  */
-const APPEND_ONE: PreparedStatement = {
-  name: 'fulfilment_append_one_v2',
+const appendOneStatement = (name: string, returning: string): PreparedStatement => ({
+  name,
   text: `
 INSERT INTO events (position, event_id, stream_name, stream_revision, event_type, data, metadata)
 SELECT (pg_current_xact_id()::text::bigint << ${EVENT_INDEX_BITS}) + 1, $2::uuid, $1, coalesce($3::bigint + 1, 0), $4, $5::jsonb, $6::jsonb
 WHERE $3::bigint IS NULL OR EXISTS (SELECT FROM events WHERE stream_name = $1 AND stream_revision = $3::bigint)
-RETURNING position::text AS position, stream_revision::text AS revision`,
-};
+RETURNING ${returning}`,
+});
+
+const APPEND_ONE = appendOneStatement('fulfilment_append_one_v3', 'position::text AS position');
+const APPEND_ONE_RETURNING = appendOneStatement('fulfilment_append_one_returning_v2', COLUMNS);
 
 const STREAM_REVISION: PreparedStatement = {
   name: 'fulfilment_stream_revision_v2',
@@ -157,7 +174,7 @@ const READ_STREAM: PreparedStatement = {
 
 /** The batch as the append statement takes it: one JSON array parameter. */
 export const appendPayload = (events: NewEvent[]): string =>
-  JSON.stringify(events.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, data: e.data, metadata: e.metadata ?? {} })));
+  JSON.stringify(events.map((e) => ({ id: e.id ?? newEventId(), type: e.type, data: e.data, metadata: e.metadata ?? {} })));
 
 /** How often an `any` append re-reads the revision after losing a race for it. */
 const ANY_ATTEMPTS = 20;
@@ -203,41 +220,54 @@ export class SqlEventStore implements EventStore, PageSource {
     if (events.length === 0) throw new Error('append needs at least one event');
     if (events.length > MAX_EVENTS_PER_APPEND) throw new Error(`append takes at most ${MAX_EVENTS_PER_APPEND} events at once`);
     const expected = options.expectedRevision;
+    const returning = options.returnEvents === true;
     const [event] = events;
     const result =
       events.length === 1 && event && (expected === 'no_stream' || typeof expected === 'bigint')
-        ? await this.appendOne(stream, event, expected)
-        : await this.appendBatch(stream, events, expected);
+        ? await this.appendOne(stream, event, expected, returning)
+        : await this.appendBatch(stream, events, expected, returning);
     this.announceAppend();
     this.notify?.();
     return result;
   }
 
-  private async appendOne(stream: StreamName, event: NewEvent, expected: 'no_stream' | bigint): Promise<AppendResult> {
+  private async appendOne(stream: StreamName, event: NewEvent, expected: 'no_stream' | bigint, returning: boolean): Promise<AppendResult> {
     const after = expected === 'no_stream' ? null : expected.toString();
-    const params = [stream, event.id ?? randomUUID(), after, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata ?? {})];
-    return guarded(async () => {
-      let row: { position: string; revision: string } | undefined;
-      try {
-        [row] = await this.db.run<{ position: string; revision: string }>(APPEND_ONE, params);
-      } catch (error) {
-        if (!lostRevisionRace(error)) throw error;
-      }
-      if (row) return { nextExpectedRevision: BigInt(row.revision), position: BigInt(row.position) };
-      // The rare path: read what the stream is at, for the conflict to say so.
-      const [current] = await this.db.run<{ revision: string | null }>(STREAM_REVISION, [stream]);
-      throw new StreamRevisionConflictError(stream, expected, current?.revision == null ? 'no_stream' : BigInt(current.revision));
-    });
+    const params = [stream, event.id ?? newEventId(), after, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata ?? {})];
+    let rows: Array<EventRow | { position: string }>;
+    try {
+      rows = await this.db.run<EventRow | { position: string }>(returning ? APPEND_ONE_RETURNING : APPEND_ONE, params);
+    } catch (error) {
+      if (!lostRevisionRace(error)) throw unavailable(error);
+      rows = [];
+    }
+    const [row] = rows;
+    if (row && 'event_id' in row) {
+      const recorded = toRecorded(row);
+      return { nextExpectedRevision: recorded.revision, position: recorded.position, events: [recorded] };
+    }
+    if (row) return { nextExpectedRevision: expected === 'no_stream' ? 0n : expected + 1n, position: BigInt(row.position) };
+    // The rare path: read what the stream is at, for the conflict to say so.
+    const [current] = await guarded(() => this.db.run<{ revision: string | null }>(STREAM_REVISION, [stream]));
+    throw new StreamRevisionConflictError(stream, expected, current?.revision == null ? 'no_stream' : BigInt(current.revision));
   }
 
-  private async appendBatch(stream: StreamName, events: NewEvent[], expected: AppendOptions['expectedRevision']): Promise<AppendResult> {
+  private async appendBatch(stream: StreamName, events: NewEvent[], expected: AppendOptions['expectedRevision'], returning: boolean): Promise<AppendResult> {
     const payload = appendPayload(events);
     const [kind, revision] = typeof expected === 'bigint' ? ['exact', expected.toString()] : [expected, null];
+    const conflict = (current: string | null | undefined) => new StreamRevisionConflictError(stream, expected, current == null ? 'no_stream' : BigInt(current));
     for (let attempt = 1; ; attempt++) {
       try {
         return await guarded(async () => {
+          if (returning) {
+            const rows = await this.db.run<Partial<EventRow> & { current: string | null }>(APPEND_RETURNING, [stream, kind, revision, payload]);
+            const inserted = rows.filter((r): r is EventRow & { current: string | null } => r.position != null).map(toRecorded);
+            const last = inserted[inserted.length - 1];
+            if (!last) throw conflict(rows[0]?.current);
+            return { nextExpectedRevision: last.revision, position: last.position, events: inserted };
+          }
           const [row] = await this.db.run<{ current: string | null; position: string | null; revision: string | null }>(APPEND, [stream, kind, revision, payload]);
-          if (!row?.position || !row.revision) throw new StreamRevisionConflictError(stream, expected, row?.current == null ? 'no_stream' : BigInt(row.current));
+          if (!row?.position || !row.revision) throw conflict(row?.current);
           return { nextExpectedRevision: BigInt(row.revision), position: BigInt(row.position) };
         });
       } catch (error) {

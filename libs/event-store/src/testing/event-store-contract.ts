@@ -24,6 +24,8 @@ export interface ContractOptions {
   openTransaction?: () => Promise<HeldTransaction>;
   /** How long the slow writer keeps its transaction open while others commit (default 10 s). */
   holdMs?: number;
+  /** Whether `returnEvents` gives the appended events back (default true); an adapter that cannot leaves them out. */
+  returnsAppendedEvents?: boolean;
 }
 
 /** Fresh names per test, so tests share one store without seeing each other's events. */
@@ -191,6 +193,37 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
         for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(StreamRevisionConflictError);
         expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
+      it(
+        options.returnsAppendedEvents === false
+          ? 'leaves the appended events out of the result when asked for them, as it cannot have them'
+          : 'gives back, when asked, the appended events exactly as reading the stream returns them, for one event and for a batch',
+        async () => {
+          const stream = fresh('order');
+          const one = await store.append(stream, [event('Placed', { n: 1 })], { expectedRevision: 'no_stream', returnEvents: true });
+          const batch = await store.append(stream, [event('Packed', { n: 2, nested: { b: 1, a: [2] } }), event('Shipped', { n: 3 })], { expectedRevision: 0n, returnEvents: true });
+          const any = await store.append(stream, [event('Noted')], { expectedRevision: 'any', returnEvents: true });
+          const plain = await store.append(stream, [event('Delivered')], { expectedRevision: 3n });
+          expect(plain.events).toBeUndefined();
+          if (options.returnsAppendedEvents === false) {
+            expect([one.events, batch.events, any.events]).toEqual([undefined, undefined, undefined]);
+            return;
+          }
+          const read = await store.readStream(stream);
+          expect(one.events).toEqual(read.slice(0, 1));
+          expect(batch.events).toEqual(read.slice(1, 3));
+          expect(any.events).toEqual(read.slice(3, 4));
+          expect([one.position, batch.position, any.position]).toEqual([read[0]!.position, read[2]!.position, read[3]!.position]);
+        },
+      );
+
+      it('asked for the appended events, still refuses a stale revision and writes nothing', async () => {
+        const stream = fresh('order');
+        await store.append(stream, [event('Placed')], { expectedRevision: 'no_stream' });
+        await expect(store.append(stream, [event('Late')], { expectedRevision: 'no_stream', returnEvents: true })).rejects.toBeInstanceOf(StreamRevisionConflictError);
+        await expect(store.append(stream, [event('Late'), event('Later')], { expectedRevision: 5n, returnEvents: true })).rejects.toMatchObject({ actual: 0n });
+        expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['Placed']);
       });
 
       it('returns positions that grow with every append', async () => {

@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { loadStream, orderDecider, type CommandMeta } from '@fulfil/commands';
 import { DomainError, orderStream, type Actor, type OrderEvent, type OrderState, type RegisteredSeller, type StoredImage } from '@fulfil/domain';
-import { StreamRevisionConflictError, type EventStore, type JsonObject } from '@fulfil/event-store';
+import { StreamRevisionConflictError, newEventId, type EventStore, type JsonObject } from '@fulfil/event-store';
 import { WhatsAppApiError, type WhatsAppApi } from '../cloud-api/whatsapp-api';
 import { outboxIdFor, type PlannedMessage } from '../outbox/outbox-message';
 import { queueMessage, recordDeliveryStatus } from '../outbox/whatsapp-outbox';
@@ -121,7 +121,7 @@ export class WhatsAppInbox {
       try {
         await this.deps.store.append(
           stream,
-          [{ id: randomUUID(), type: 'WhatsAppMessageClaimed', data: { messageId: message.id, claimedAt: this.clock().toISOString() }, metadata: this.metadata(message) }],
+          [{ id: newEventId(), type: 'WhatsAppMessageClaimed', data: { messageId: message.id, claimedAt: this.clock().toISOString() }, metadata: this.metadata(message) }],
           { expectedRevision: last ? last.revision : 'no_stream' },
         );
         break;
@@ -132,7 +132,7 @@ export class WhatsAppInbox {
     const outcome = await this.handle(message);
     await this.deps.store.append(
       stream,
-      [{ id: randomUUID(), type: 'WhatsAppMessageHandled', data: { messageId: message.id, from: message.from, kind: message.content.kind, outcome, handledAt: this.clock().toISOString() }, metadata: this.metadata(message) }],
+      [{ id: newEventId(), type: 'WhatsAppMessageHandled', data: { messageId: message.id, from: message.from, kind: message.content.kind, outcome, handledAt: this.clock().toISOString() }, metadata: this.metadata(message) }],
       { expectedRevision: 'any' },
     );
     return true;
@@ -192,7 +192,7 @@ export class WhatsAppInbox {
     if (current?.orderId === scope.orderId && current.sellerId === scope.sellerId) return;
     await this.deps.store.append(
       senderStream(from),
-      [{ id: randomUUID(), type: 'WhatsAppOrderFocused', data: { ...scope, focusedAt: this.clock().toISOString() }, metadata: this.metadata(message, scope) }],
+      [{ id: newEventId(), type: 'WhatsAppOrderFocused', data: { ...scope, focusedAt: this.clock().toISOString() }, metadata: this.metadata(message, scope) }],
       { expectedRevision: 'any' },
     );
   }
@@ -219,7 +219,7 @@ export class WhatsAppInbox {
         const expected = loaded[loaded.length - 1]?.revision ?? 'no_stream';
         await this.deps.store.append(
           stream,
-          events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data as unknown as JsonObject, metadata: this.metadata(message, scope) })),
+          events.map((e) => ({ id: newEventId(), type: e.type, data: e.data as unknown as JsonObject, metadata: this.metadata(message, scope) })),
           { expectedRevision: expected },
         );
         return 'advanced';

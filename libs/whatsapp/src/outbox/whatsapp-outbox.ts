@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { StreamRevisionConflictError, type EventStore, type JsonObject } from '@fulfil/event-store';
+import { StreamRevisionConflictError, newEventId, type EventStore, type JsonObject } from '@fulfil/event-store';
 import type { StatusUpdate } from '../webhook/webhook-payload';
 import { evolveOutbox, outboxStream, sentMessageStream, type OutboxEntry, type OutboxEvent, type QueuedMessage } from './outbox-message';
 import { judgeSendFailure } from './send-failure-policy';
@@ -15,7 +14,7 @@ export interface OutboxCause {
 }
 
 const toNew = (event: OutboxEvent, cause: OutboxCause) => ({
-  id: randomUUID(),
+  id: newEventId(),
   type: event.type,
   data: event.data as unknown as JsonObject,
   metadata: whatsAppMetadata(cause.actor, cause.correlationId, cause.causationId),
@@ -53,7 +52,7 @@ export async function appendOutboxEvent(store: EventStore, outboxId: string, eve
 /** Remembers which outbox entry a Meta message id belongs to. */
 export async function indexSentMessage(store: EventStore, waMessageId: string, outboxId: string): Promise<void> {
   const metadata = whatsAppMetadata(SENDER_ACTOR, outboxId, outboxId);
-  await store.append(sentMessageStream(waMessageId), [{ id: randomUUID(), type: 'WhatsAppMessageIdAssigned', data: { waMessageId, outboxId }, metadata }], { expectedRevision: 'any' });
+  await store.append(sentMessageStream(waMessageId), [{ id: newEventId(), type: 'WhatsAppMessageIdAssigned', data: { waMessageId, outboxId }, metadata }], { expectedRevision: 'any' });
 }
 
 export type StatusOutcome = 'recorded' | 'duplicate' | 'unknown-message';
