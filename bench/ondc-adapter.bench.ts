@@ -13,9 +13,10 @@ import type { EventStore } from '@fulfil/event-store';
 import { coreModules, createHttpApp } from '@fulfil/fulfillment-api';
 import { createAuthorizationHeader } from '@fulfil/ondc';
 import type { OndcMessage } from '@fulfil/ondc';
-import { loadConversation, ondcEngineHosting } from '@fulfil/ondc-logistics-adapter';
+import { loadConversation } from '@fulfil/ondc-logistics-adapter';
 import { SandboxNetwork } from '@fulfil/ondc-sandbox';
 import { EngineMetrics } from '@fulfil/platform';
+import { ondcEngineHosting } from '../apps/engine/src/ondc-engine-hosting';
 import type { BenchResult } from './bench-result';
 import { percentile, perSecond } from './stats';
 

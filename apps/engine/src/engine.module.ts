@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { coreModules } from '@fulfil/fulfillment-api';
-import { ondcEngineHosting } from '@fulfil/ondc-logistics-adapter';
+import { ondcEngineHosting } from './ondc-engine-hosting';
 import { EngineConfig, EngineMetrics } from '@fulfil/platform';
 
 /** The all-in-one process: every app's module on one event store. */

@@ -8,4 +8,3 @@ export { CALLBACK_INTAKE, PUBLIC_ROUTE_METADATA } from './callbacks/ondc-callbac
 export { ShipmentTracking } from './tracking/shipment-tracking';
 export { SHIPMENT_TRACKING } from './tracking/tracking.controller';
 export * from './conversation/conversation-events';
-export * from './ondc-engine-hosting';

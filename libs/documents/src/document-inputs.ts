@@ -1,4 +1,4 @@
-import type { TaxableCharge, TaxableLine } from '../../domain/src/gst';
+import type { TaxableCharge, TaxableLine } from '@fulfil/domain';
 
 export type { TaxableCharge, TaxableLine };
 

@@ -1,5 +1,5 @@
 import type { Content, ContentTable, CustomTableLayout, DynamicContent, StyleDictionary, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
-import { computeTaxInvoice, gstStateName, rupeesInWords, type ComputedCharge, type ComputedLine, type TaxableSupply, type TaxComputation } from '../../domain/src/gst';
+import { computeTaxInvoice, gstStateName, rupeesInWords, type ComputedCharge, type ComputedLine, type TaxableSupply, type TaxComputation } from '@fulfil/domain';
 import type { BuyerDetails, SupplierDetails } from './document-inputs';
 import { formatPaise, formatPercent, formatRupees } from './formatting';
 import { DEFAULT_FONT } from './pdf-renderer';

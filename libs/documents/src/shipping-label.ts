@@ -1,5 +1,5 @@
 import type { Content, CustomTableLayout, TDocumentDefinitions, TableCell } from 'pdfmake/interfaces';
-import { gstStateName } from '../../domain/src/gst';
+import { gstStateName } from '@fulfil/domain';
 import { code128, qrCode, type BarcodeImage, type LinearBarcodeImage } from './barcodes';
 import { DocumentInputError } from './document-input-error';
 import type { LabelAddress, LabelLayout, LabelPayment, ShippingLabelDocument } from './document-inputs';

@@ -1,6 +1,5 @@
-import type { KnownTransaction, OndcError, Quote, RequestAction, ShipmentDescription, BuyerBilling, CatalogOffer, CallbackAction } from '@fulfil/ondc';
+import type { KnownTransaction, OndcError, Quote, RequestAction, ShipmentDescription, BuyerBilling, CatalogOffer, CallbackAction , OndcMessage, OrderCallbackAction } from '@fulfil/ondc';
 import { appliedCallbackKey, readOrderCallback } from '@fulfil/ondc';
-import type { OndcMessage, OrderCallbackAction } from '@fulfil/ondc';
 import {
   CallbackData,
   ConversationEvent,

@@ -1,13 +1,14 @@
 import { CANCELLATION_REASONS, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus, checkInitQuote } from '@fulfil/ondc';
 import type { CatalogOffer, ContextInput, ContextOf, LogisticsDomain, OndcMessage, RequestAction, ShipmentDescription } from '@fulfil/ondc';
 
-type PartnerAction = Exclude<RequestAction, 'search'>;
 import { choosePartner, eligibleOfferCount } from './choose-partner';
 import type { ChoiceInput } from './choose-partner';
 import type { ConversationEvent, FailedStep, FailureKind } from './conversation-events';
 import { Attempt, Candidate, ConversationState, PartnerOrder, SentRequest, currentAttempt, currentCandidate, requestOf } from './conversation-state';
 import { assignKey, nextCallbackStep, pendingCommandStep } from './plan-reports';
 import { OutboundRequest, PlanContext, Step, describeAnswer, iso, progressOf, resendOf, waitUntil } from './steps';
+
+type PartnerAction = Exclude<RequestAction, 'search'>;
 
 /**
  * The next step of one shipment's conversation, from its folded stream alone: draw the consequences

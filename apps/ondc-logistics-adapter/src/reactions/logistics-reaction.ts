@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { evolveOrder, initialOrderState, orderRefOfStream, orderStream, type OrderRef } from '@fulfil/domain';
-import type { OrderEvent, OrderState } from '@fulfil/domain';
+import { evolveOrder, initialOrderState, orderRefOfStream, orderStream, type OrderRef , OrderEvent, OrderState } from '@fulfil/domain';
 import { StreamRevisionConflictError } from '@fulfil/event-store';
 import type { EventStore, JsonObject, RecordedEvent } from '@fulfil/event-store';
 import { ContextBuilder, chooseDomain, cityCodeForPincode, rfc3339 } from '@fulfil/ondc';

@@ -195,28 +195,18 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
         expect(await store.readStream(stream)).toHaveLength(2);
       });
 
-      it(
-        options.returnsAppendedEvents === false
-          ? 'leaves the appended events out of the result when asked for them, as it cannot have them'
-          : 'gives back, when asked, the appended events exactly as reading the stream returns them, for one event and for a batch',
-        async () => {
-          const stream = fresh('order');
-          const one = await store.append(stream, [event('Placed', { n: 1 })], { expectedRevision: 'no_stream', returnEvents: true });
-          const batch = await store.append(stream, [event('Packed', { n: 2, nested: { b: 1, a: [2] } }), event('Shipped', { n: 3 })], { expectedRevision: 0n, returnEvents: true });
-          const any = await store.append(stream, [event('Noted')], { expectedRevision: 'any', returnEvents: true });
-          const plain = await store.append(stream, [event('Delivered')], { expectedRevision: 3n });
-          expect(plain.events).toBeUndefined();
-          if (options.returnsAppendedEvents === false) {
-            expect([one.events, batch.events, any.events]).toEqual([undefined, undefined, undefined]);
-            return;
-          }
-          const read = await store.readStream(stream);
-          expect(one.events).toEqual(read.slice(0, 1));
-          expect(batch.events).toEqual(read.slice(1, 3));
-          expect(any.events).toEqual(read.slice(3, 4));
-          expect([one.position, batch.position, any.position]).toEqual([read[0]!.position, read[2]!.position, read[3]!.position]);
-        },
-      );
+      it('gives back, when asked and able, the appended events exactly as reading the stream returns them, for one event and for a batch', async () => {
+        const stream = fresh('order');
+        const one = await store.append(stream, [event('Placed', { n: 1 })], { expectedRevision: 'no_stream', returnEvents: true });
+        const batch = await store.append(stream, [event('Packed', { n: 2, nested: { b: 1, a: [2] } }), event('Shipped', { n: 3 })], { expectedRevision: 0n, returnEvents: true });
+        const any = await store.append(stream, [event('Noted')], { expectedRevision: 'any', returnEvents: true });
+        const plain = await store.append(stream, [event('Delivered')], { expectedRevision: 3n });
+        const read = await store.readStream(stream);
+        // An adapter that cannot have them leaves them out rather than read them again.
+        const returned = options.returnsAppendedEvents !== false;
+        expect([one.events, batch.events, any.events, plain.events]).toEqual(returned ? [read.slice(0, 1), read.slice(1, 3), read.slice(3, 4), undefined] : [undefined, undefined, undefined, undefined]);
+        expect([one.position, batch.position, any.position]).toEqual([read[0]!.position, read[2]!.position, read[3]!.position]);
+      });
 
       it('asked for the appended events, still refuses a stale revision and writes nothing', async () => {
         const stream = fresh('order');

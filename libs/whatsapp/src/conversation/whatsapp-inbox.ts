@@ -88,7 +88,10 @@ export class WhatsAppInbox {
     const ours = delivery.messages.filter((m) => this.deps.phoneNumberId === undefined || m.phoneNumberId === this.deps.phoneNumberId);
     const report: DeliveryReport = { handled: 0, duplicates: 0, statuses: 0, ignored: delivery.messages.length - ours.length };
     const results = await Promise.all(ours.map((message) => this.serialised(message.from, () => this.handleOnce(message))));
-    for (const fresh of results) fresh ? report.handled++ : report.duplicates++;
+    for (const fresh of results) {
+      if (fresh) report.handled++;
+      else report.duplicates++;
+    }
     for (const status of delivery.statuses) {
       if ((await recordDeliveryStatus(this.deps.store, status, this.deps.tuning, this.clock())) === 'recorded') report.statuses++;
     }

@@ -3,10 +3,7 @@ import type { Registry } from 'prom-client';
 import { SandboxModule, sandboxOptionsFromEnv } from '@fulfil/ondc-sandbox';
 import type { PartnerName } from '@fulfil/ondc-sandbox';
 import { ConfigError } from '@fulfil/platform';
-import { PUBLIC_ROUTE_METADATA } from './callbacks/ondc-callbacks.controller';
-import { OndcConfigError, buyerRegistration, loadOndcConfig } from './ondc-config';
-import type { OndcAdapterConfig } from './ondc-config';
-import { ondcAdapterHosting } from './ondc-logistics-adapter.module';
+import { OndcConfigError, PUBLIC_ROUTE_METADATA, buyerRegistration, loadOndcConfig, ondcAdapterHosting, type OndcAdapterConfig } from '@fulfil/ondc-logistics-adapter';
 
 export interface OndcEngineHosting {
   config: OndcAdapterConfig;
