@@ -2,44 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { DeliveryOtpGenerator } from '@fulfil/domain';
 import { orderInput, sellerProfile } from '../support/fixtures';
 import { freePort } from '../support/free-port';
 import { until } from '../support/until';
-import { buildEngine, runToExit, startBuilt, startEngine, stopEngine, type RunningEngine } from './support/engine-process';
+import { buildEngine, dropSchemas, productionEnv, runToExit, startBuilt, startEngine, stopEngine, type RunningEngine } from './support/engine-process';
 
 const API = 'apps/fulfillment-api/src/main.js';
 const API_READY = 'Fulfilment API listening';
 
 beforeAll(() => buildEngine(), 120_000);
 
-/** The production shape: a PostgreSQL event store and read models, secrets from the environment. */
-function productionEnv(databaseUrl: string, dataDir: string) {
-  return {
-    EVENT_STORE: 'postgres',
-    DATABASE_URL: databaseUrl,
-    DATABASE_SCHEMA: `prod_${randomBytes(4).toString('hex')}`,
-    READ_MODELS_SCHEMA: `prod_rm_${randomBytes(4).toString('hex')}`,
-    DELIVERY_OTP_SECRET: randomBytes(32).toString('hex'),
-    PLATFORM_API_KEY: `fep_${randomBytes(24).toString('base64url')}`,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-  };
-}
-
 function filesUnder(directory: string): string[] {
   return readdirSync(directory).flatMap((name) => {
     const path = join(directory, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
-}
-
-async function dropSchemas(databaseUrl: string, schemas: Array<string | undefined>): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  for (const schema of schemas) if (schema) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
 }
 
 describe('the production shape fails closed at start', () => {

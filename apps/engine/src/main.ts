@@ -2,7 +2,7 @@ import './tracing';
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { WHATSAPP_CONFIG, createHttpApp } from '@fulfil/fulfillment-api';
-import { EngineConfig, claimDataDir, closeOnSignals, embeddedDataDir, loadEngineConfig, startupFailureLine } from '@fulfil/platform';
+import { EngineConfig, claimDataDir, closeOnSignals, embeddedDataDir, loadEngineConfig, startupFailureLine, storeDependencies, waitForDependencies } from '@fulfil/platform';
 import type { WhatsAppConfig } from '@fulfil/whatsapp';
 import { ensureDemoSeller } from './demo-seller';
 import { EngineModule } from './engine.module';
@@ -47,6 +47,7 @@ async function bootstrap(): Promise<void> {
   dataDir = embeddedDataDir(config);
   // Before any PGlite database in it is opened: one process owns a data directory (ADR 0016).
   const lock = dataDir ? claimDataDir(dataDir, 'fulfilment engine') : undefined;
+  await waitForDependencies('Fulfilment engine', storeDependencies(config), { port: config.port, log: (line) => process.stdout.write(`${line}\n`) });
   const app = await createHttpApp(EngineModule.forConfig(config), { trustProxy: config.trustProxy });
   closeOnSignals(app, 'Fulfilment engine');
   const demo = config.eventStore.kind === 'embedded' ? await ensureDemoSeller(app, config.dataDir) : undefined;

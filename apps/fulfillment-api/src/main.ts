@@ -1,6 +1,6 @@
 import './tracing';
 import 'reflect-metadata';
-import { claimDataDir, closeOnSignals, embeddedDataDir, loadEngineConfig, startupFailureLine } from '@fulfil/platform';
+import { claimDataDir, closeOnSignals, embeddedDataDir, loadEngineConfig, startupFailureLine, storeDependencies, waitForDependencies } from '@fulfil/platform';
 import { ApiRootModule } from './api-root.module';
 import { createHttpApp } from './http-app';
 
@@ -10,6 +10,7 @@ async function bootstrap(): Promise<void> {
   const config = loadEngineConfig();
   dataDir = embeddedDataDir(config);
   const lock = dataDir ? claimDataDir(dataDir, 'fulfilment API') : undefined;
+  await waitForDependencies('Fulfilment API', storeDependencies(config), { port: config.port, log: (line) => process.stdout.write(`${line}\n`) });
   const app = await createHttpApp(ApiRootModule.forConfig(config), { trustProxy: config.trustProxy });
   closeOnSignals(app, 'Fulfilment API');
   await app.listen(config.port, '0.0.0.0');

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Registry } from 'prom-client';
-import { ConfigError, closeOnSignals, loadEngineConfig } from '@fulfil/platform';
+import { ConfigError, StartupError, closeOnSignals, loadEngineConfig, storeDependencies, waitForDependencies } from '@fulfil/platform';
 import { OndcAdapterAppModule } from './ondc-adapter-app.module';
 import { OndcConfigError, loadOndcConfig } from './ondc-config';
 
@@ -14,6 +14,7 @@ import { OndcConfigError, loadOndcConfig } from './ondc-config';
 async function bootstrap(): Promise<void> {
   const engine = loadEngineConfig(process.env, { servesMetrics: false });
   const config = loadOndcConfig(process.env, { dataDir: engine.dataDir, port: engine.port, embedded: false });
+  await waitForDependencies('ONDC logistics adapter', storeDependencies(engine), { port: engine.port, log: (line) => process.stdout.write(`${line}\n`) });
   const app = await NestFactory.create<NestFastifyApplication>(OndcAdapterAppModule.forConfig(engine, config, new Registry()), new FastifyAdapter(), { rawBody: true });
   closeOnSignals(app, 'ONDC logistics adapter');
   await app.listen(engine.port, '0.0.0.0');
@@ -21,7 +22,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof OndcConfigError;
+  const known = error instanceof ConfigError || error instanceof OndcConfigError || error instanceof StartupError;
   process.stderr.write(known ? `${(error as Error).message}\n` : `ONDC logistics adapter failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -2,7 +2,7 @@ import './tracing';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { claimDataDir, closeOnSignals, embeddedDataDir, loadLogLevel, loadStoresConfig, startupFailureLine } from '@fulfil/platform';
+import { claimDataDir, closeOnSignals, embeddedDataDir, loadLogLevel, loadStoresConfig, startupFailureLine, storeDependencies, waitForDependencies } from '@fulfil/platform';
 import { ProjectorModule } from './projector.module';
 
 let dataDir: string | undefined;
@@ -11,6 +11,7 @@ async function bootstrap(): Promise<void> {
   const config = loadStoresConfig();
   dataDir = embeddedDataDir(config);
   if (dataDir) claimDataDir(dataDir, 'projector');
+  await waitForDependencies('Projector', storeDependencies(config), { log: (line) => process.stdout.write(`${line}\n`) });
   const app = await NestFactory.createApplicationContext(ProjectorModule.forConfig(config, loadLogLevel()), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // SIGTERM and SIGINT stop the runners first, each storing its checkpoint with the event in hand.

@@ -9,3 +9,4 @@ export * from './route-audience';
 export * from './clean-text';
 export * from './data-dir-lock';
 export * from './resource-faults';
+export * from './wait-for-stores';

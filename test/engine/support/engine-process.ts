@@ -1,5 +1,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 
 const root = resolve(__dirname, '../../..');
 const entry = join(root, 'dist/apps/engine/src/main.js');
@@ -59,3 +61,25 @@ export function runToExit(script: string, args: string[], env: NodeJS.ProcessEnv
   const result = spawnSync(process.execPath, [join(root, 'dist', script), ...args], { cwd: root, env: { PATH: process.env['PATH'], ...env }, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stderr: result.stderr, stdout: result.stdout };
 }
+
+/** The production shape: a PostgreSQL event store and read models, secrets from the environment. */
+export function productionEnv(databaseUrl: string, dataDir: string) {
+  return {
+    EVENT_STORE: 'postgres',
+    DATABASE_URL: databaseUrl,
+    DATABASE_SCHEMA: `prod_${randomBytes(4).toString('hex')}`,
+    READ_MODELS_SCHEMA: `prod_rm_${randomBytes(4).toString('hex')}`,
+    DELIVERY_OTP_SECRET: randomBytes(32).toString('hex'),
+    PLATFORM_API_KEY: `fep_${randomBytes(24).toString('base64url')}`,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+  };
+}
+
+export async function dropSchemas(databaseUrl: string, schemas: Array<string | undefined>): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  for (const schema of schemas) if (schema) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+}
+
