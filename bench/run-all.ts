@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     const databaseUrl = process.env['DATABASE_URL'];
     if (databaseUrl && wanted('store')) {
       await section('event store against plain SQL (PostgreSQL)', () =>
-        runStoreBench({ databaseUrl, appends: size('BENCH_STORE_APPENDS', 4000), streams: size('BENCH_STORE_STREAMS', 500), rounds: 5, concurrency: 8 }),
+        runStoreBench({ databaseUrl, appends: size('BENCH_STORE_APPENDS', 10_000), streams: size('BENCH_STORE_STREAMS', 1000), rounds: 5, concurrency: 8 }),
       );
     }
     if (wanted('command')) await section('command side', () => runCommandSideBench({ events: size('BENCH_EVENTS', 2000), orders: size('BENCH_ORDERS', 200), stores }));
