@@ -38,7 +38,7 @@ describe('document routes serve real PDFs rendered from the order events', () =>
     expect(response.headers['etag']).toBe(`"${recorded}"`);
     const text = pdfText(response.body as Buffer);
     expect(text).toContain(invoiced.body.invoiceNumber);
-    expect(text).toContain('29ABCDE1234F1Z5');
+    expect(text).toContain('29ABCDE1234F1ZW');
     await pdf(`/v1/orders/${orderId}/invoice.pdf`, { 'if-none-match': response.headers['etag'] as string }).expect(304);
 
     const customer = await pdf(`/v1/orders/${orderId}/tax-invoice.pdf`).expect(200);

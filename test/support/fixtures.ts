@@ -25,7 +25,7 @@ export const puneBuyerAddress: Address = {
 
 export const sellerProfile = (): SellerProfile => ({
   legalName: 'Kaveri Handlooms Private Limited',
-  gstin: '29ABCDE1234F1Z5',
+  gstin: '29ABCDE1234F1ZW',
   stateCode: '29',
   pickupAddress: bengaluruPickup,
 });

@@ -20,6 +20,7 @@ import {
 import type { OrderStatus, ShippingMode } from '@fulfil/domain';
 import { MAX_PAGE_SIZE, ORDER_STATUSES } from '@fulfil/read-models';
 import { FreshReadQueryDto } from './read-your-writes';
+import { OptionalGstinField } from './gstin-field';
 
 export class GeoPointDto {
   @ApiProperty({ example: 12.9716 }) @IsNumber() @Min(-90) @Max(90) lat!: number;
@@ -66,7 +67,7 @@ export class BuyerDto {
   @ApiProperty({ example: 'Asha Kulkarni' }) @IsString() @Length(1, 120) name!: string;
   @ApiProperty({ example: '9123456780' }) @IsString() @Length(10, 13) phone!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(3, 254) email?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(15, 15) gstin?: string;
+  @OptionalGstinField() gstin?: string;
 }
 
 export class ReceiveOrderDto {
@@ -109,7 +110,7 @@ class BuyerCorrectionDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 120) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(10, 13) phone?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(3, 254) email?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(15, 15) gstin?: string;
+  @OptionalGstinField() gstin?: string;
 }
 
 class AddressCorrectionDto {

@@ -6,7 +6,7 @@ import type { RegisteredSeller } from './order-context';
 import type { InvoiceCorrections, OrderCommandOf } from './order-commands';
 import type { InvoiceSnapshot, InvoiceTotals, OrderEvent, OrderEventOf } from './order-events';
 import type { ActiveOrder } from './order-state';
-import { validateBuyer, validateCharges, validateItems } from './order-validation';
+import { validateBuyer, validateCharges, validateItems, withNormalBuyerGstin } from './order-validation';
 import { INVOICE_NUMBER } from '../invoicing/invoice-numbering';
 
 export function invoiceTotals(snapshot: Pick<InvoiceSnapshot, 'supplier' | 'placeOfSupplyStateCode' | 'items' | 'charges'>): InvoiceTotals {
@@ -106,7 +106,8 @@ const taxFacts = (s: InvoiceSnapshot): string =>
   });
 
 /** Works out the corrected invoice and whether it is tax-relevant, before any number is allocated. */
-export function planInvoiceCorrection(order: ActiveOrder, corrections: InvoiceCorrections, seller: RegisteredSeller, reason: string): InvoiceCorrectionPlan {
+export function planInvoiceCorrection(order: ActiveOrder, given: InvoiceCorrections, seller: RegisteredSeller, reason: string): InvoiceCorrectionPlan {
+  const corrections = { ...given, buyer: withNormalBuyerGstin(given.buyer) };
   if (order.cancelled) throw new IllegalStepError('ORDER_CANCELLED', `Order ${order.orderId} is cancelled`);
   if (!order.invoice) throw new IllegalStepError('INVOICE_REQUIRED', `Order ${order.orderId} has no invoice to regenerate`);
   const v = new Validator().nonEmptyString(reason, 'reason', 500);

@@ -85,6 +85,7 @@ describe('Order received', () => {
       ['a discount above quantity × price', (ids) => receiveOrder(ids, { items: [saree({ quantity: 2, unitPricePaise: 1_000, discountPaise: 2_001 })] }), 'items.0.discountPaise'],
       ['a charge taxed at 7%', (ids) => receiveOrder(ids, { charges: [{ description: 'Shipping', amountPaise: 5_000, taxRatePercent: 7 }] }), 'charges.0.taxRatePercent'],
       ['a buyer phone that is not Indian', (ids) => receiveOrder(ids, { buyer: { name: 'Asha', phone: '12345' } }), 'buyer.phone'],
+      ['a buyer GSTIN whose check character fails', (ids) => receiveOrder(ids, { buyer: { name: 'Asha', phone: '9123456780', gstin: '27AAPFU0939F1ZX' } }), 'buyer.gstin'],
       ['a package of 60 kg', (ids) => receiveOrder(ids, { package: { ...sellerDefaultPackage, weightGrams: 60_000 } }), 'package.weightGrams'],
     ])('an order with %s is refused', (_, command, field) => {
       const error = spec.given([]).when(command(freshOrderIds())).thenThrows<ValidationError>(ValidationError, 'VALIDATION_FAILED');
@@ -101,6 +102,15 @@ describe('Order received', () => {
       const error = spec.given([]).when(command).thenThrows<ValidationError>(ValidationError);
       expect(fieldsOf(error)).toEqual(['items.0.hsnCode', 'items.0.taxRatePercent', 'deliveryAddress.stateCode', 'deliveryAddress.pincode']);
     });
+  });
+
+  it('records a B2B buyer GSTIN typed in lower case in capitals', () => {
+    const ids = freshOrderIds();
+
+    spec
+      .given([])
+      .when(receiveOrder(ids, { buyer: { name: 'Asha', phone: '9123456780', gstin: '27aapfu0939f1zv' } }))
+      .thenMatches([{ type: 'OrderReceived', data: { buyer: { gstin: '27AAPFU0939F1ZV' } } }]);
   });
 
   it('refuses a second order with the same id', () => {

@@ -1,11 +1,12 @@
+import { normalizeGstin } from '../gst';
 import { Validator } from '../shared/validation';
 import {
-  GSTIN,
   GST_RATES,
   HSN_CODE,
   INDIAN_PHONE,
   PAYMENT_METHODS,
   validateAddress,
+  validateGstin,
   validatePackage,
 } from '../shared/values';
 import type { OrderCommandOf } from './order-commands';
@@ -61,7 +62,7 @@ export function validateBuyer(v: Validator, buyer: Partial<Buyer> | undefined, f
   if (!partial || buyer.name !== undefined) v.nonEmptyString(buyer.name, `${field}.name`, 120);
   if (!partial || buyer.phone !== undefined) v.matches(buyer.phone, INDIAN_PHONE, `${field}.phone`, 'must be an Indian mobile number');
   if (buyer.email !== undefined) v.matches(buyer.email, /^[^\s@]{1,64}@[^\s@]{1,190}$/, `${field}.email`, 'must be an e-mail address');
-  if (buyer.gstin !== undefined) v.matches(buyer.gstin, GSTIN, `${field}.gstin`, 'must be a 15-character GSTIN');
+  if (buyer.gstin !== undefined) validateGstin(v, buyer.gstin, `${field}.gstin`);
 }
 
 export function validateReceiveOrder(command: OrderCommandOf<'ReceiveOrder'>): void {
@@ -76,4 +77,9 @@ export function validateReceiveOrder(command: OrderCommandOf<'ReceiveOrder'>): v
   validateAddress(v, command.deliveryAddress, 'deliveryAddress');
   if (command.package !== undefined) validatePackage(v, command.package, 'package');
   v.throwIfInvalid();
+}
+
+/** A buyer (or a correction of one) as given, a GSTIN in it in the capitals the portal prints. */
+export function withNormalBuyerGstin<B extends Partial<Buyer> | undefined>(buyer: B): B {
+  return buyer && typeof buyer === 'object' && buyer.gstin !== undefined ? { ...buyer, gstin: normalizeGstin(buyer.gstin) } : buyer;
 }

@@ -33,6 +33,22 @@ describe('Seller registered', () => {
     ]);
   });
 
+  it('with a GSTIN typed in lower case, records it in capitals', () => {
+    const sellerId = freshId('seller');
+
+    spec
+      .given([])
+      .when({ type: 'RegisterSeller', sellerId, profile: sellerProfile({ gstin: ` ${KARNATAKA_GSTIN.toLowerCase()}` }), settings: {} })
+      .thenMatches([{ type: 'SellerRegistered', data: { profile: { gstin: KARNATAKA_GSTIN } } }]);
+  });
+
+  it('with a mistyped GSTIN names the fault', () => {
+    const command: SellerCommand = { type: 'RegisterSeller', sellerId: freshId('seller'), profile: sellerProfile({ gstin: '29AAICA3918J1ZF' }), settings: {} };
+
+    const error = spec.given([]).when(command).thenThrows<ValidationError>(ValidationError, 'VALIDATION_FAILED');
+    expect(error.issues).toEqual([{ field: 'profile.gstin', message: 'fails its check character (the 15th): a character is mistyped' }]);
+  });
+
   it('twice is refused', () => {
     const sellerId = freshId('seller');
 
@@ -42,9 +58,9 @@ describe('Seller registered', () => {
   it.each<[string, Partial<ReturnType<typeof sellerProfile>>, string[]]>([
     ['a GSTIN of 14 characters', { gstin: '29AAICA3918J1Z' }, ['profile.gstin']],
     ['a GSTIN without the Z', { gstin: '29AAICA3918J1YE' }, ['profile.gstin']],
-    ['a lower-case GSTIN', { gstin: KARNATAKA_GSTIN.toLowerCase() }, ['profile.gstin']],
+    ['a GSTIN with a mistyped character (check character fails)', { gstin: '29AAICA3918J1ZF' }, ['profile.gstin']],
     ['a state that is not the GSTIN state', { stateCode: '27' }, ['profile.stateCode']],
-    ['an unknown state code', { stateCode: '99', gstin: '99AAICA3918J1ZE' }, ['profile.stateCode', 'profile.pickupAddress.stateCode']],
+    ['an unknown state code', { stateCode: '99', gstin: '99AAICA3918J1ZE' }, ['profile.gstin', 'profile.stateCode', 'profile.pickupAddress.stateCode']],
     ['a pickup in another state than the GSTIN', { pickupAddress: { ...sellerProfile().pickupAddress, stateCode: '27' } }, ['profile.pickupAddress.stateCode']],
     ['an additional place of business that is no state', { additionalPlacesOfBusiness: ['27', '99'] }, ['profile.additionalPlacesOfBusiness.1']],
     ['the same additional place of business twice', { additionalPlacesOfBusiness: ['27', '27'] }, ['profile.additionalPlacesOfBusiness']],

@@ -95,7 +95,7 @@ export const workloadSeller = (sellerId: string): RegisteredSeller => ({
   sellerId,
   profile: {
     legalName: `Seller ${sellerId}`,
-    gstin: '29ABCDE1234F1Z5',
+    gstin: '29ABCDE1234F1ZW',
     stateCode: '29',
     pickupAddress: { name: 'Dispatch', phone: '9876543210', line1: '12 MG Road', city: 'Bengaluru', stateCode: '29', pincode: '560001' },
   },
