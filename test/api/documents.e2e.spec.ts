@@ -50,7 +50,7 @@ describe('document routes serve real PDFs rendered from the order events', () =>
     const original = (await post(`/v1/orders/${orderId}/invoice`).expect(201)).body.invoiceNumber as string;
     const corrected = await post(`/v1/orders/${orderId}/invoice/regenerate`, {
       reason: 'Wrong rate',
-      corrections: { items: [{ sku: 'SAREE-SILK-01', name: 'Mysore silk saree', hsnCode: '5007', quantity: 1, unitPricePaise: 450000, taxRatePercent: 12 }] },
+      corrections: { items: [{ sku: 'SAREE-SILK-01', name: 'Mysore silk saree', hsnCode: '5007', quantity: 1, unitPricePaise: 450000, taxRatePercent: 18 }] },
     }).expect(201);
     const [creditNote] = corrected.body.creditNotes as string[];
     const first = await pdf(`/v1/orders/${orderId}/invoice.pdf?revision=1`).expect(200);

@@ -1,6 +1,6 @@
 import { contentHash, DocumentInputError, renderTaxInvoice } from '@fulfil/documents';
 import { GstInputError } from '../../libs/domain/src/gst';
-import { BUYER_IN_MAHARASHTRA, invoice, KURTA, SAREE, SHIPPING, STOLE, SUPPLIER } from './fixtures';
+import { BUYER_IN_CHANDIGARH, BUYER_IN_MAHARASHTRA, invoice, KURTA, SAREE, SHIPPING, STOLE, SUPPLIER, SUPPLIER_IN_CHANDIGARH } from './fixtures';
 import { assertDocumentToolsInstalled, flattened, pageSizes, pdfInfo, pdfText, row } from './pdf-tools';
 
 beforeAll(assertDocumentToolsInstalled);
@@ -54,6 +54,25 @@ describe('renderTaxInvoice', () => {
       expect(text).toContain('Whether tax is payable under reverse charge: No');
       expect(text).toContain(`For ${SUPPLIER.legalName}`);
       expect(text).toContain('Authorised Signatory');
+    });
+  });
+
+  describe('given an intra-UT order in Chandigarh, a union territory without a legislature', () => {
+    let text: string;
+    beforeAll(async () => {
+      text = pdfText(await renderTaxInvoice(invoice({ supplier: SUPPLIER_IN_CHANDIGARH, buyer: BUYER_IN_CHANDIGARH, charges: [{ ...SHIPPING, amountPaise: 50_00 }] }), 'recipient'));
+    });
+
+    it('when rendered, then each row, the rate summary and the totals split the tax into CGST and UTGST, with no SGST', () => {
+      expect(text).toMatch(row('Place of Supply', 'Chandigarh (04)'));
+      expect(text).toMatch(row('Description', 'HSN/SAC', 'Qty', 'Unit Price', 'Discount', 'Taxable Value', 'Tax Rate', 'CGST', 'UTGST', 'Total'));
+      expect(text).toMatch(row('1', 'Printed stole', '62149090', '2 PCS', '499.00', '0.00', '998.00', '9% + 9%', '89.82', '89.82', '1,177.64'));
+      expect(text).toMatch(row('Shipping charges', '996812', '-', '50.00', '-', '50.00', '9% + 9%', '4.50', '4.50', '59.00'));
+      expect(text).toMatch(row('GST Rate', 'Taxable Value', 'CGST', 'UTGST', 'Total Tax'));
+      expect(text).toMatch(row('18%', '1,048.00', '94.32', '94.32', '188.64'));
+      expect(text).toMatch(row('UTGST', '94.32'));
+      expect(text).toMatch(row('Invoice Total', 'Rs. 1,236.64'));
+      expect(text).not.toMatch(/SGST|IGST/);
     });
   });
 

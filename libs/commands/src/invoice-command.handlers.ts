@@ -58,9 +58,11 @@ export class GenerateInvoiceHandler implements ICommandHandler<GenerateInvoiceCo
       const { sellerId, orderId } = command;
       return this.executor.execute({ type: 'GenerateInvoice', sellerId, orderId, invoiceNumber: order.invoice?.current.invoiceNumber ?? '', numberSource: 'sequence', auto: command.auto ?? false }, { meta });
     }
-    assertInvoiceCanBeGenerated(order);
+    // One reading of the clock dates the invoice, picks its financial year and checks its rates.
+    const now = this.clock.now();
+    assertInvoiceCanBeGenerated(order, now);
     const seller = await this.sellers.get(command.sellerId);
-    const request = numberRequest(command, seller, this.clock.now(), meta, []);
+    const request = numberRequest(command, seller, now, meta, []);
     const invoiceNumber =
       command.customInvoiceNumber !== undefined
         ? await this.numbers.reserveCustom({ ...request, invoiceNumber: command.customInvoiceNumber })
@@ -75,6 +77,7 @@ export class GenerateInvoiceHandler implements ICommandHandler<GenerateInvoiceCo
         auto: command.auto ?? false,
       },
       { meta },
+      now,
     );
   }
 }
@@ -95,10 +98,11 @@ export class RegenerateInvoiceHandler implements ICommandHandler<RegenerateInvoi
     // As for a first invoice: a repeat replays what the first attempt wrote, without planning or numbering again.
     if (repeat) return this.executor.execute({ type: 'RegenerateInvoice', ...command }, { meta });
     const seller = await this.sellers.get(command.sellerId);
-    const plan = planInvoiceCorrection(order, command.corrections, seller, command.reason);
+    const now = this.clock.now();
+    const plan = planInvoiceCorrection(order, command.corrections, seller, command.reason, now);
     let numbers: { newInvoiceNumber: string; creditNoteNumber: string } | undefined;
     if (plan.taxRelevant) {
-      const request = numberRequest(command, seller, this.clock.now(), meta, order.invoice?.revisions.map((r) => r.invoiceNumber) ?? []);
+      const request = numberRequest(command, seller, now, meta, order.invoice?.revisions.map((r) => r.invoiceNumber) ?? []);
       numbers = {
         creditNoteNumber: await this.numbers.nextCreditNoteNumber({
           ...request,
@@ -108,6 +112,6 @@ export class RegenerateInvoiceHandler implements ICommandHandler<RegenerateInvoi
         newInvoiceNumber: await this.numbers.nextInvoiceNumber(request),
       };
     }
-    return this.executor.execute({ type: 'RegenerateInvoice', ...command, ...numbers }, { meta });
+    return this.executor.execute({ type: 'RegenerateInvoice', ...command, ...numbers }, { meta }, now);
   }
 }

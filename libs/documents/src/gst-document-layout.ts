@@ -121,17 +121,27 @@ function detailsBlock(rows: readonly DetailRow[]): Content {
   };
 }
 
+/** The tax columns: CGST and SGST (UTGST in a union territory without a legislature) intra-state, IGST otherwise. */
+function taxHeadersOf(tax: TaxComputation): string[] {
+  return tax.intraState ? ['CGST', tax.stateTax] : ['IGST'];
+}
+
+function taxAmounts(item: Pick<ComputedLine, 'cgstPaise' | 'sgstPaise' | 'utgstPaise' | 'igstPaise'>, tax: TaxComputation): number[] {
+  if (!tax.intraState) return [item.igstPaise];
+  return [item.cgstPaise, tax.stateTax === 'UTGST' ? item.utgstPaise : item.sgstPaise];
+}
+
 /**
- * One row per line and charge. Intra-state rows carry CGST and SGST columns and print the rate
- * as its two halves ("9% + 9%"), as GST rule 46 asks for the rate of each tax; inter-state rows
- * carry IGST alone.
+ * One row per line and charge. Intra-state rows carry CGST and SGST (or UTGST) columns and print
+ * the rate as its two halves ("9% + 9%"), as GST rule 46 asks for the rate of each tax;
+ * inter-state rows carry IGST alone.
  */
 export function lineTable(tax: TaxComputation): ContentTable {
-  const taxHeaders = tax.intraState ? ['CGST', 'SGST'] : ['IGST'];
+  const taxHeaders = taxHeadersOf(tax);
   const header = ['#', 'Description', 'HSN/SAC', 'Qty', 'Unit Price', 'Discount', 'Taxable Value', 'Tax Rate', ...taxHeaders, 'Total'];
   const rows = [
-    ...tax.lines.map((line, i) => lineRow(line, i + 1, tax.intraState)),
-    ...tax.charges.map((charge) => chargeRow(charge, tax.intraState)),
+    ...tax.lines.map((line, i) => lineRow(line, i + 1, tax)),
+    ...tax.charges.map((charge) => chargeRow(charge, tax)),
   ];
   return {
     table: {
@@ -151,7 +161,7 @@ function headerCell(text: string, numeric: boolean): TableCell {
   return { text, style: 'tableHeader', alignment: numeric ? 'right' : 'left' };
 }
 
-function lineRow(line: ComputedLine, position: number, intraState: boolean): TableCell[] {
+function lineRow(line: ComputedLine, position: number, tax: TaxComputation): TableCell[] {
   return [
     String(position),
     line.description,
@@ -159,12 +169,12 @@ function lineRow(line: ComputedLine, position: number, intraState: boolean): Tab
     amountCell(`${line.quantity} ${line.unit}`),
     amountCell(formatPaise(line.unitPricePaise)),
     amountCell(formatPaise(line.discountPaise)),
-    ...taxCells(line, intraState),
+    ...taxCells(line, tax),
   ];
 }
 
 /** A charge is a single amount: it has no quantity or discount. */
-function chargeRow(charge: ComputedCharge, intraState: boolean): TableCell[] {
+function chargeRow(charge: ComputedCharge, tax: TaxComputation): TableCell[] {
   return [
     '',
     charge.description,
@@ -172,16 +182,15 @@ function chargeRow(charge: ComputedCharge, intraState: boolean): TableCell[] {
     amountCell('-'),
     amountCell(formatPaise(charge.amountPaise)),
     amountCell('-'),
-    ...taxCells(charge, intraState),
+    ...taxCells(charge, tax),
   ];
 }
 
-function taxCells(item: ComputedLine | ComputedCharge, intraState: boolean): TableCell[] {
-  const amounts = intraState ? [item.cgstPaise, item.sgstPaise] : [item.igstPaise];
+function taxCells(item: ComputedLine | ComputedCharge, tax: TaxComputation): TableCell[] {
   return [
     amountCell(formatPaise(item.taxablePaise)),
-    amountCell(rateText(item.taxRatePercent, intraState)),
-    ...amounts.map((paise) => amountCell(formatPaise(paise))),
+    amountCell(rateText(item.taxRatePercent, tax.intraState)),
+    ...taxAmounts(item, tax).map((paise) => amountCell(formatPaise(paise))),
     amountCell(formatPaise(item.totalPaise)),
   ];
 }
@@ -211,12 +220,11 @@ export function totalsSection(tax: TaxComputation, totalLabel: string): Content 
 }
 
 function rateSummaryTable(tax: TaxComputation): Content {
-  const taxHeaders = tax.intraState ? ['CGST', 'SGST'] : ['IGST'];
-  const header = ['GST Rate', 'Taxable Value', ...taxHeaders, 'Total Tax'];
+  const header = ['GST Rate', 'Taxable Value', ...taxHeadersOf(tax), 'Total Tax'];
   const rows = tax.rateSummary.map((row) => [
     formatPercent(row.taxRatePercent),
     formatPaise(row.taxablePaise),
-    ...(tax.intraState ? [row.cgstPaise, row.sgstPaise] : [row.igstPaise]).map(formatPaise),
+    ...taxAmounts(row, tax).map(formatPaise),
     formatPaise(row.taxPaise),
   ]);
   return {
@@ -240,9 +248,8 @@ function amountInWords(grandTotalPaise: number): Content {
 
 function totalsTable(tax: TaxComputation, totalLabel: string): Content {
   const { totals } = tax;
-  const taxRows: Array<[string, number]> = tax.intraState
-    ? [['CGST', totals.cgstPaise], ['SGST', totals.sgstPaise]]
-    : [['IGST', totals.igstPaise]];
+  const amounts = taxAmounts(totals, tax);
+  const taxRows = taxHeadersOf(tax).map((label, i): [string, number] => [label, amounts[i]!]);
   const rows: Array<[string, number]> = [
     ['Gross Value', totals.grossPaise],
     ['Less: Discount', totals.discountPaise],

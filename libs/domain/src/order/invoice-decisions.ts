@@ -6,7 +6,7 @@ import type { RegisteredSeller } from './order-context';
 import type { InvoiceCorrections, OrderCommandOf } from './order-commands';
 import type { InvoiceSnapshot, InvoiceTotals, OrderEvent, OrderEventOf } from './order-events';
 import type { ActiveOrder } from './order-state';
-import { validateBuyer, validateCharges, validateItems, withNormalBuyerGstin } from './order-validation';
+import { assertRatesInForce, validateBuyer, validateCharges, validateItems, withNormalBuyerGstin } from './order-validation';
 import { INVOICE_NUMBER } from '../invoicing/invoice-numbering';
 
 export function invoiceTotals(snapshot: Pick<InvoiceSnapshot, 'supplier' | 'placeOfSupplyStateCode' | 'items' | 'charges'>): InvoiceTotals {
@@ -34,6 +34,7 @@ export function invoiceTotals(snapshot: Pick<InvoiceSnapshot, 'supplier' | 'plac
     taxablePaise: computed.totals.taxablePaise,
     cgstPaise: computed.totals.cgstPaise,
     sgstPaise: computed.totals.sgstPaise,
+    utgstPaise: computed.totals.utgstPaise,
     igstPaise: computed.totals.igstPaise,
     grandTotalPaise: computed.totals.grandTotalPaise,
   };
@@ -56,18 +57,22 @@ export function buildInvoiceSnapshot(order: ActiveOrder, seller: RegisteredSelle
   };
 }
 
-/** Checked before a number is allocated, so a refused invoice never consumes one. */
-export function assertInvoiceCanBeGenerated(order: ActiveOrder): void {
+/**
+ * Checked before a number is allocated, so a refused invoice never consumes one. `now` is the
+ * invoice date: every line must bear a rate in force on it.
+ */
+export function assertInvoiceCanBeGenerated(order: ActiveOrder, now: Date): void {
   if (order.cancelled) throw new IllegalStepError('ORDER_CANCELLED', `Order ${order.orderId} is cancelled`);
   if (order.invoice) {
     throw new IllegalStepError('INVOICE_ALREADY_GENERATED', `Order ${order.orderId} already has invoice ${order.invoice.current.invoiceNumber}; regenerate it instead`, {
       invoiceNumber: order.invoice.current.invoiceNumber,
     });
   }
+  assertRatesInForce(order.items, order.charges, now);
 }
 
 export function decideGenerateInvoice(order: ActiveOrder, command: OrderCommandOf<'GenerateInvoice'>, seller: RegisteredSeller, now: Date): OrderEvent[] {
-  assertInvoiceCanBeGenerated(order);
+  assertInvoiceCanBeGenerated(order, now);
   new Validator().matches(command.invoiceNumber, INVOICE_NUMBER, 'invoiceNumber', 'must be 1 to 16 characters of letters, digits, "/" and "-"').throwIfInvalid();
   const snapshot = buildInvoiceSnapshot(order, seller);
   return [
@@ -105,15 +110,20 @@ const taxFacts = (s: InvoiceSnapshot): string =>
     charges: s.charges.map((c) => [c.sacCode ?? null, c.amountPaise, c.taxRatePercent]),
   });
 
-/** Works out the corrected invoice and whether it is tax-relevant, before any number is allocated. */
-export function planInvoiceCorrection(order: ActiveOrder, given: InvoiceCorrections, seller: RegisteredSeller, reason: string): InvoiceCorrectionPlan {
+/**
+ * Works out the corrected invoice and whether it is tax-relevant, before any number is allocated.
+ * A tax-relevant correction is a new invoice dated `now`, so its lines must bear rates in force
+ * then; any other keeps the date and the rates of the invoice it corrects.
+ */
+export function planInvoiceCorrection(order: ActiveOrder, given: InvoiceCorrections, seller: RegisteredSeller, reason: string, now: Date): InvoiceCorrectionPlan {
   const corrections = { ...given, buyer: withNormalBuyerGstin(given.buyer) };
   if (order.cancelled) throw new IllegalStepError('ORDER_CANCELLED', `Order ${order.orderId} is cancelled`);
   if (!order.invoice) throw new IllegalStepError('INVOICE_REQUIRED', `Order ${order.orderId} has no invoice to regenerate`);
   const v = new Validator().nonEmptyString(reason, 'reason', 500);
   if (corrections.buyer !== undefined) validateBuyer(v, corrections.buyer, 'corrections.buyer', true);
-  if (corrections.items !== undefined) validateItems(v, corrections.items, 'corrections.items');
-  if (corrections.charges !== undefined) validateCharges(v, corrections.charges, 'corrections.charges');
+  // Whether the corrected invoice is dated now is known only below, so rates in force are checked there.
+  if (corrections.items !== undefined) validateItems(v, corrections.items, 'corrections.items', undefined);
+  if (corrections.charges !== undefined) validateCharges(v, corrections.charges, 'corrections.charges', undefined);
   const previous = order.invoice.current.snapshot;
   const deliveryAddress = { ...previous.deliveryAddress, ...corrections.deliveryAddress };
   if (corrections.deliveryAddress !== undefined) validateAddress(v, deliveryAddress, 'corrections.deliveryAddress');
@@ -127,11 +137,13 @@ export function planInvoiceCorrection(order: ActiveOrder, given: InvoiceCorrecti
     items: corrections.items ?? previous.items,
     charges: corrections.charges ?? previous.charges,
   };
-  return { snapshot, taxRelevant: taxFacts(snapshot) !== taxFacts(previous) };
+  const taxRelevant = taxFacts(snapshot) !== taxFacts(previous);
+  if (taxRelevant) assertRatesInForce(snapshot.items, snapshot.charges, now, { items: 'corrections.items', charges: 'corrections.charges' });
+  return { snapshot, taxRelevant };
 }
 
 export function decideRegenerateInvoice(order: ActiveOrder, command: OrderCommandOf<'RegenerateInvoice'>, seller: RegisteredSeller, now: Date): OrderEvent[] {
-  const { snapshot, taxRelevant } = planInvoiceCorrection(order, command.corrections, seller, command.reason);
+  const { snapshot, taxRelevant } = planInvoiceCorrection(order, command.corrections, seller, command.reason, now);
   const current = order.invoice!.current;
   const totals = invoiceTotals(snapshot);
   const regeneratedAt = now.toISOString();

@@ -35,7 +35,7 @@ function requireSeller(ctx: OrderContext): RegisteredSeller {
 export function decideOrder(given: OrderCommand, state: OrderState, ctx: OrderContext): OrderEvent[] {
   if (given.type === 'ReceiveOrder') {
     const command = { ...given, buyer: withNormalBuyerGstin(given.buyer) };
-    validateReceiveOrder(command);
+    validateReceiveOrder(command, ctx.now);
     if (state.status === 'active') {
       throw new ConflictError('ORDER_ALREADY_EXISTS', `Order ${command.orderId} already exists`, { orderId: command.orderId });
     }

@@ -76,6 +76,8 @@ export interface InvoiceTotals {
   taxablePaise: number;
   cgstPaise: number;
   sgstPaise: number;
+  /** The state half of an intra-UT supply in a union territory without a legislature; absent in events from before UTGST, read as 0. */
+  utgstPaise?: number;
   igstPaise: number;
   grandTotalPaise: number;
 }

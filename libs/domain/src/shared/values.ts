@@ -1,4 +1,4 @@
-import { GST_RATE_PERCENTS, gstinFault, isGstStateCode } from '../gst';
+import { gstinFault, isGstStateCode } from '../gst';
 import { Validator } from './validation';
 
 export type ShippingMode = 'on-network' | 'off-network';
@@ -6,9 +6,6 @@ export const SHIPPING_MODES: readonly ShippingMode[] = ['on-network', 'off-netwo
 
 export type PaymentMethod = 'prepaid' | 'cod';
 export const PAYMENT_METHODS: readonly PaymentMethod[] = ['prepaid', 'cod'];
-
-/** GST rates in percent that Indian goods are taxed at. */
-export const GST_RATES: readonly number[] = GST_RATE_PERCENTS;
 
 export interface GeoPoint {
   lat: number;

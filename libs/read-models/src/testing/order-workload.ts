@@ -158,7 +158,7 @@ class CommandFactory {
       ...(order.variant % 3 === 0 ? { externalRef: `EXT-${order.orderId}` } : {}),
       items: [
         { sku: 'SAREE-01', name: 'Mysore silk saree', hsnCode: '5007', quantity: 1 + (order.variant % 2), unit: 'NOS', unitPricePaise: 450000, discountPaise: 50000, taxRatePercent: 5 },
-        { sku: 'STOLE-02', name: 'Cotton stole', hsnCode: '6214', quantity: 2, unit: 'NOS', unitPricePaise: 60000 + order.variant * 100, discountPaise: 0, taxRatePercent: 12 },
+        { sku: 'STOLE-02', name: 'Cotton stole', hsnCode: '6214', quantity: 2, unit: 'NOS', unitPricePaise: 60000 + order.variant * 100, discountPaise: 0, taxRatePercent: 5 },
       ],
       charges: [{ description: 'Shipping', sacCode: '9965', amountPaise: 5000, taxRatePercent: 18 }],
       buyer: { name: `Buyer ${order.variant}`, phone: '9123456780' },
