@@ -57,6 +57,22 @@ describe('renderTaxInvoice', () => {
     });
   });
 
+  describe('given a corrected copy under the same number (an address typo fixed, no tax fact changed)', () => {
+    it('when rendered, then it is marked revised, with the date and reason of the revision, and keeps the number and invoice date', async () => {
+      const text = pdfText(await renderTaxInvoice(invoice({ revision: 2, revised: { at: '2026-05-20T11:00:00+05:30', reason: 'Flat number corrected' } }), 'recipient'));
+
+      expect(text).toMatch(/TAX INVOICE - REVISED\s+ORIGINAL FOR RECIPIENT/);
+      expect(text).toMatch(row('Invoice No.', 'KH/26-27/000123'));
+      expect(text).toMatch(row('Invoice Date', '14 May 2026'));
+      expect(text).toMatch(row('Revised On', '20 May 2026'));
+      expect(text).toMatch(row('Revised Because', 'Flat number corrected'));
+    });
+
+    it('when the first issue is rendered, then it carries no revised marking', async () => {
+      expect(pdfText(await renderTaxInvoice(invoice(), 'recipient'))).not.toContain('REVISED');
+    });
+  });
+
   describe('given an intra-UT order in Chandigarh, a union territory without a legislature', () => {
     let text: string;
     beforeAll(async () => {

@@ -36,6 +36,8 @@ export interface TaxInvoiceDocument {
   invoiceDate: string;
   /** 1 for the first issue; a re-rendered correction with the same number counts up. */
   revision: number;
+  /** A corrected copy under the same number (no tax fact changed): it is marked "Revised" with its date and reason. */
+  revised?: { at: string; reason: string };
   orderId: string;
   lines: TaxableLine[];
   charges: TaxableCharge[];

@@ -69,6 +69,7 @@ export async function renderInvoiceOf(order: ActiveOrder, options: { revision?: 
       invoiceNumber: r.invoiceNumber,
       invoiceDate: r.invoiceDate,
       revision: r.revision,
+      ...(r.revisedAt ? { revised: { at: r.revisedAt, reason: r.reason ?? '' } } : {}),
       orderId: order.orderId,
       lines: linesOf(r.snapshot),
       charges: chargesOf(r.snapshot),

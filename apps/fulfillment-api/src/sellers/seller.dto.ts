@@ -41,7 +41,7 @@ export class SellerProfilePatchDto {
 export class SellerSettingsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() autoInvoice?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() autoManifest?: boolean;
-  @ApiPropertyOptional({ example: 'INV/' }) @IsOptional() @IsString() @Length(0, 11) invoicePrefix?: string;
+  @ApiPropertyOptional({ example: 'INV/' }) @IsOptional() @IsString() @Length(1, 11) invoicePrefix?: string;
   @ApiPropertyOptional({ enum: ['on-network', 'off-network'] })
   @IsOptional()
   @IsIn(['on-network', 'off-network'])

@@ -7,7 +7,7 @@ import type { InvoiceCorrections, OrderCommandOf } from './order-commands';
 import type { InvoiceSnapshot, InvoiceTotals, OrderEvent, OrderEventOf } from './order-events';
 import type { ActiveOrder } from './order-state';
 import { assertRatesInForce, validateBuyer, validateCharges, validateItems, withNormalBuyerGstin } from './order-validation';
-import { INVOICE_NUMBER } from '../invoicing/invoice-numbering';
+import { documentNumberFault } from '../invoicing/invoice-numbering';
 
 export function invoiceTotals(snapshot: Pick<InvoiceSnapshot, 'supplier' | 'placeOfSupplyStateCode' | 'items' | 'charges'>): InvoiceTotals {
   const computed = computeTaxInvoice({
@@ -73,7 +73,7 @@ export function assertInvoiceCanBeGenerated(order: ActiveOrder, now: Date): void
 
 export function decideGenerateInvoice(order: ActiveOrder, command: OrderCommandOf<'GenerateInvoice'>, seller: RegisteredSeller, now: Date): OrderEvent[] {
   assertInvoiceCanBeGenerated(order, now);
-  new Validator().matches(command.invoiceNumber, INVOICE_NUMBER, 'invoiceNumber', 'must be 1 to 16 characters of letters, digits, "/" and "-"').throwIfInvalid();
+  checkNumbers({ invoiceNumber: command.invoiceNumber });
   const snapshot = buildInvoiceSnapshot(order, seller);
   return [
     {
@@ -92,6 +92,16 @@ export function decideGenerateInvoice(order: ActiveOrder, command: OrderCommandO
       },
     },
   ];
+}
+
+/** Rule 46 for numbers the engine allocated or reserved (custom ones were checked harder before reservation). */
+function checkNumbers(numbers: Record<string, string>): void {
+  const v = new Validator();
+  for (const [field, number] of Object.entries(numbers)) {
+    const fault = documentNumberFault(number, false);
+    v.check(fault === undefined, field, fault ?? '');
+  }
+  v.throwIfInvalid();
 }
 
 export interface InvoiceCorrectionPlan {
@@ -165,10 +175,7 @@ export function decideRegenerateInvoice(order: ActiveOrder, command: OrderComman
   if (!command.newInvoiceNumber || !command.creditNoteNumber) {
     throw new IllegalStepError('INVOICE_NUMBER_REQUIRED', 'A tax-relevant correction needs a new invoice number and a credit note number');
   }
-  new Validator()
-    .matches(command.newInvoiceNumber, INVOICE_NUMBER, 'newInvoiceNumber', 'must be 1 to 16 characters of letters, digits, "/" and "-"')
-    .matches(command.creditNoteNumber, INVOICE_NUMBER, 'creditNoteNumber', 'must be 1 to 16 characters of letters, digits, "/" and "-"')
-    .throwIfInvalid();
+  checkNumbers({ newInvoiceNumber: command.newInvoiceNumber, creditNoteNumber: command.creditNoteNumber });
   return [
     {
       type: 'CreditNoteIssued',

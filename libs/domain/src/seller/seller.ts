@@ -99,8 +99,12 @@ export const DEFAULT_SELLER_SETTINGS: SellerSettings = {
   defaultShippingMode: 'on-network',
 };
 
-/** A prefix leaves room for a 5-digit sequence inside the 16-character invoice number limit. */
-const INVOICE_PREFIX = /^[A-Za-z0-9/-]{0,11}$/;
+/**
+ * A prefix leaves room for a 5-digit sequence inside the 16-character invoice number limit, and
+ * starts with a letter or 1-9, so that no number of the series starts with "0", "/" or "-", which
+ * the e-invoice portal refuses (ADR 0019).
+ */
+const INVOICE_PREFIX = /^[A-Za-z1-9][A-Za-z0-9/-]{0,10}$/;
 const WHATSAPP_NUMBER = /^[1-9][0-9]{9,14}$/;
 
 export const isWhatsAppNumber = (value: unknown): value is string => typeof value === 'string' && WHATSAPP_NUMBER.test(value);
@@ -148,7 +152,12 @@ export function validateSellerSettings(v: Validator, settings: Partial<SellerSet
   if (settings.autoInvoice !== undefined) v.check(typeof settings.autoInvoice === 'boolean', 'settings.autoInvoice', 'must be true or false');
   if (settings.autoManifest !== undefined) v.check(typeof settings.autoManifest === 'boolean', 'settings.autoManifest', 'must be true or false');
   if (settings.invoicePrefix !== undefined) {
-    v.matches(settings.invoicePrefix, INVOICE_PREFIX, 'settings.invoicePrefix', 'must be at most 11 characters of letters, digits, "/" and "-"');
+    v.matches(
+      settings.invoicePrefix,
+      INVOICE_PREFIX,
+      'settings.invoicePrefix',
+      'must be 1 to 11 characters of letters, digits, "/" and "-", starting with a letter or 1-9 (the e-invoice portal refuses numbers starting with "0", "/" or "-")',
+    );
   }
   if (settings.defaultShippingMode !== undefined) v.oneOf(settings.defaultShippingMode, SHIPPING_MODES, 'settings.defaultShippingMode');
   if (settings.defaultPackage !== undefined) validatePackage(v, settings.defaultPackage, 'settings.defaultPackage');
