@@ -1,7 +1,7 @@
 import { orderInput } from '../support/fixtures';
 import { ApiHarness, startApi } from '../support/api-harness';
 import { binaryBody } from '../support/binary-body';
-import { assertDocumentToolsInstalled, decodeBarcodes, pageSizes, pdfText } from '../documents/pdf-tools';
+import { assertDocumentToolsInstalled, decodeBarcodes, flattened, pageSizes, pdfText } from '../documents/pdf-tools';
 
 describe('document routes serve real PDFs rendered from the order events', () => {
   let api: ApiHarness;
@@ -43,6 +43,20 @@ describe('document routes serve real PDFs rendered from the order events', () =>
 
     const customer = await pdf(`/v1/orders/${orderId}/tax-invoice.pdf`).expect(200);
     expect(pdfText(customer.body as Buffer)).toMatch(/ORIGINAL FOR RECIPIENT/i);
+  });
+
+  it('serves the credit note that cancelling an invoiced order issued, citing the invoice', async () => {
+    const orderId = await newOrder();
+    const invoiceNumber = (await post(`/v1/orders/${orderId}/invoice`).expect(201)).body.invoiceNumber as string;
+    const cancelled = await post(`/v1/orders/${orderId}/cancel`, { reason: 'Out of stock' }).expect(200);
+    const [creditNote] = cancelled.body.creditNotes as string[];
+    expect(creditNote).toBe('CN/00001');
+
+    const text = pdfText((await pdf(`/v1/orders/${orderId}/credit-notes/${encodeURIComponent(creditNote!)}.pdf`).expect(200)).body as Buffer);
+    expect(text).toContain('CREDIT NOTE');
+    expect(text).toContain(creditNote!);
+    expect(text).toContain(invoiceNumber);
+    expect(flattened(text)).toContain('Order cancelled: Out of stock');
   });
 
   it('keeps earlier revisions downloadable and serves the credit note of a tax-relevant correction', async () => {

@@ -324,6 +324,29 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     expect(rows[0]).toMatchObject({ cancelled_at: expect.any(Date) });
   });
 
+  it('cancelling an invoiced order issues a credit note for it, and the register shows the invoice cancelled by it', async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    await h.run(new CancelOrderCommand({ sellerId, orderId, reason: 'Out of stock' }, asSeller(sellerId)));
+
+    const order = await detail(sellerId, orderId);
+    expect(order.status).toBe('cancelled');
+    expect(order.invoice!.creditNotes).toEqual([expect.objectContaining({ creditNoteNumber: 'CN/00001', originalInvoiceNumber: 'INV/00001', reason: 'Order cancelled: Out of stock' })]);
+    expect(types(order)).toEqual(['OrderReceived', 'InvoiceGenerated', 'CreditNoteIssued', 'OrderCancelled']);
+
+    const register = await h.queries.invoiceRegister(sellerId, { from: '2026-01-01T00:00:00Z', to: '2027-04-01T00:00:00Z' });
+    const invoice = register.find((r) => r.documentType === 'invoice')!;
+    const creditNote = register.find((r) => r.documentType === 'credit_note')!;
+    expect(invoice).toMatchObject({ documentNumber: 'INV/00001', status: 'cancelled', cancelledByCreditNote: 'CN/00001' });
+    expect(creditNote).toMatchObject({ documentNumber: 'CN/00001', status: 'issued', originalInvoiceNumber: 'INV/00001', reason: 'Order cancelled: Out of stock' });
+    // The credit note reverses the invoice to the paisa.
+    for (const amount of ['taxablePaise', 'cgstPaise', 'sgstPaise', 'utgstPaise', 'igstPaise', 'grandTotalPaise'] as const) expect(creditNote[amount]).toBe(invoice[amount]);
+
+    // Cancelling again changes nothing and takes no second number.
+    await h.run(new CancelOrderCommand({ sellerId, orderId, reason: 'Again' }, asSeller(sellerId)));
+    expect((await detail(sellerId, orderId)).invoice!.creditNotes).toHaveLength(1);
+  });
+
   it('pages a seller’s orders newest first with a stable cursor and filters by status, mode and date', async () => {
     const sellerId = await h.newSeller();
     const ids: string[] = [];

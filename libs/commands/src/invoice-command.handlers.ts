@@ -6,6 +6,7 @@ import {
   assertInvoiceCanBeGenerated,
   creditNotePrefix,
   financialYearOf,
+  orderNeedsCancelling,
   orderStream,
   planInvoiceCorrection,
   requireOrder,
@@ -17,7 +18,7 @@ import type { CommandOutcome } from './command-outcome';
 import { isRepeatOf, loadStream } from './handle-command';
 import { InvoiceNumberAllocator, NumberRequest } from './invoice-number-allocator';
 import { OrderCommandExecutor, orderDecider } from './order-command.handler';
-import { GenerateInvoiceCommand, RegenerateInvoiceCommand } from './order-command-messages';
+import { CancelOrderCommand, GenerateInvoiceCommand, RegenerateInvoiceCommand } from './order-command-messages';
 import { SellerReader } from './seller-reader';
 import { CLOCK, Clock, EVENT_STORE } from './tokens';
 
@@ -113,5 +114,34 @@ export class RegenerateInvoiceHandler implements ICommandHandler<RegenerateInvoi
       };
     }
     return this.executor.execute({ type: 'RegenerateInvoice', ...command, ...numbers }, { meta }, now);
+  }
+}
+
+/**
+ * Cancelling an invoiced order issues a credit note for the invoice, so its number is taken from
+ * the seller's credit-note series first (after the checks, so a refused cancellation takes none).
+ */
+@CommandHandler(CancelOrderCommand)
+export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand, CommandOutcome<OrderState>> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sellers: SellerReader,
+    private readonly numbers: InvoiceNumberAllocator,
+    private readonly executor: OrderCommandExecutor,
+  ) {}
+
+  async execute({ command, meta }: CancelOrderCommand): Promise<CommandOutcome<OrderState>> {
+    const { order, repeat } = await loadOrder(this.store, command.sellerId, command.orderId, meta);
+    const cancel = { type: 'CancelOrder' as const, ...command };
+    if (repeat || !order.invoice || !orderNeedsCancelling(order, command.reason)) return this.executor.execute(cancel, { meta });
+    const seller = await this.sellers.get(command.sellerId);
+    const now = this.clock.now();
+    const creditNoteNumber = await this.numbers.nextCreditNoteNumber({
+      ...numberRequest(command, seller, now, meta, []),
+      prefix: creditNotePrefix(seller.settings.invoicePrefix),
+      held: order.invoice.creditNotes.map((c) => c.creditNoteNumber),
+    });
+    return this.executor.execute({ ...cancel, creditNoteNumber }, { meta }, now);
   }
 }

@@ -21,7 +21,6 @@ import type { CommandOutcome } from './command-outcome';
 import { handleCommand } from './handle-command';
 import {
   AssignLogisticsPartnerCommand,
-  CancelOrderCommand,
   CancelShipmentCommand,
   CreateShipmentCommand,
   MarkShipmentReadyToShipCommand,
@@ -146,8 +145,6 @@ export class RecordPartnerReportHandler extends OrderUseCaseHandler<'RecordPartn
 export class CancelShipmentHandler extends OrderUseCaseHandler<'CancelShipment'> {}
 @CommandHandler(ReshipOrderCommand)
 export class ReshipOrderHandler extends OrderUseCaseHandler<'ReshipOrder'> {}
-@CommandHandler(CancelOrderCommand)
-export class CancelOrderHandler extends OrderUseCaseHandler<'CancelOrder'> {}
 
 export const ORDER_USE_CASE_HANDLERS = [
   ReceiveOrderHandler,
@@ -163,5 +160,4 @@ export const ORDER_USE_CASE_HANDLERS = [
   RecordPartnerReportHandler,
   CancelShipmentHandler,
   ReshipOrderHandler,
-  CancelOrderHandler,
 ];

@@ -152,6 +152,40 @@ export function planInvoiceCorrection(order: ActiveOrder, given: InvoiceCorrecti
   return { snapshot, taxRelevant };
 }
 
+/** A credit note for the whole of the order's current invoice, cancelling it (CGST Act s. 34). */
+export function creditNoteForCurrentInvoice(order: ActiveOrder, creditNoteNumber: string, reason: string, now: Date): OrderEventOf<'CreditNoteIssued'> {
+  const current = order.invoice!.current;
+  return {
+    type: 'CreditNoteIssued',
+    data: {
+      orderId: order.orderId,
+      sellerId: order.sellerId,
+      creditNoteNumber,
+      financialYear: financialYearOf(now),
+      issuedAt: now.toISOString(),
+      reason,
+      originalInvoiceNumber: current.invoiceNumber,
+      originalInvoiceDate: current.invoiceDate,
+      originalRevision: current.revision,
+      totals: current.totals,
+    },
+  };
+}
+
+/**
+ * Cancelling an invoiced order reverses the supply that will not happen: a credit note for the
+ * whole invoice, so the register (and GSTR-1) no longer counts its tax. The number is allocated
+ * before the decision, like an invoice's.
+ */
+export function creditNoteOnCancellation(order: ActiveOrder, command: OrderCommandOf<'CancelOrder'>, now: Date): OrderEvent[] {
+  if (!order.invoice) return [];
+  if (!command.creditNoteNumber) {
+    throw new IllegalStepError('CREDIT_NOTE_NUMBER_REQUIRED', `Order ${order.orderId} is invoiced (${order.invoice.current.invoiceNumber}): cancelling it needs a credit note number`);
+  }
+  checkNumbers({ creditNoteNumber: command.creditNoteNumber });
+  return [creditNoteForCurrentInvoice(order, command.creditNoteNumber, `Order cancelled: ${command.reason}`, now)];
+}
+
 export function decideRegenerateInvoice(order: ActiveOrder, command: OrderCommandOf<'RegenerateInvoice'>, seller: RegisteredSeller, now: Date): OrderEvent[] {
   const { snapshot, taxRelevant } = planInvoiceCorrection(order, command.corrections, seller, command.reason, now);
   const current = order.invoice!.current;
@@ -177,21 +211,7 @@ export function decideRegenerateInvoice(order: ActiveOrder, command: OrderComman
   }
   checkNumbers({ newInvoiceNumber: command.newInvoiceNumber, creditNoteNumber: command.creditNoteNumber });
   return [
-    {
-      type: 'CreditNoteIssued',
-      data: {
-        orderId: order.orderId,
-        sellerId: order.sellerId,
-        creditNoteNumber: command.creditNoteNumber,
-        financialYear: financialYearOf(now),
-        issuedAt: regeneratedAt,
-        reason: command.reason,
-        originalInvoiceNumber: current.invoiceNumber,
-        originalInvoiceDate: current.invoiceDate,
-        originalRevision: current.revision,
-        totals: current.totals,
-      },
-    },
+    creditNoteForCurrentInvoice(order, command.creditNoteNumber, command.reason, now),
     {
       type: 'InvoiceRegenerated',
       data: {
