@@ -45,12 +45,26 @@ describe('document routes serve real PDFs rendered from the order events', () =>
     expect(pdfText(customer.body as Buffer)).toMatch(/ORIGINAL FOR RECIPIENT/i);
   });
 
+  it('serves the transporter copy of the invoice, and a label carrying the invoice number, value and seller GSTIN', async () => {
+    const orderId = await newOrder();
+    const invoiced = await post(`/v1/orders/${orderId}/invoice`).expect(201);
+    const transporter = await pdf(`/v1/orders/${orderId}/transporter-invoice.pdf`).expect(200);
+    expect(transporter.headers['content-disposition']).toContain(`transporter-invoice-${(invoiced.body.invoiceNumber as string).replace('/', '_')}-r1.pdf`);
+    expect(pdfText(transporter.body as Buffer)).toMatch(/TAX INVOICE\s+DUPLICATE FOR TRANSPORTER/);
+
+    const shipmentId = (await post(`/v1/orders/${orderId}/shipments`, { mode: 'off-network' }).expect(201)).body.shipmentId as string;
+    const labelText = pdfText((await pdf(`/v1/orders/${orderId}/shipments/${shipmentId}/label.pdf`).expect(200)).body as Buffer);
+    const total = (invoiced.body.totals as { grandTotalPaise: number }).grandTotalPaise;
+    expect(labelText).toContain(`Invoice: ${invoiced.body.invoiceNumber as string}, value Rs. ${(total / 100).toLocaleString('en-IN', { minimumFractionDigits: 2 })}`);
+    expect(labelText).toContain('Seller GSTIN: 29ABCDE1234F1ZW');
+  });
+
   it('serves the credit note that cancelling an invoiced order issued, citing the invoice', async () => {
     const orderId = await newOrder();
     const invoiceNumber = (await post(`/v1/orders/${orderId}/invoice`).expect(201)).body.invoiceNumber as string;
     const cancelled = await post(`/v1/orders/${orderId}/cancel`, { reason: 'Out of stock' }).expect(200);
     const [creditNote] = cancelled.body.creditNotes as string[];
-    expect(creditNote).toBe('CN/00001');
+    expect(creditNote).toMatch(/^CN\/\d{5}$/);
 
     const text = pdfText((await pdf(`/v1/orders/${orderId}/credit-notes/${encodeURIComponent(creditNote!)}.pdf`).expect(200)).body as Buffer);
     expect(text).toContain('CREDIT NOTE');

@@ -57,6 +57,20 @@ describe('renderTaxInvoice', () => {
     });
   });
 
+  describe('given the three copies of GST rule 48', () => {
+    it.each([
+      ['recipient', 'ORIGINAL FOR RECIPIENT'],
+      ['transporter', 'DUPLICATE FOR TRANSPORTER'],
+      ['supplier', 'TRIPLICATE FOR SUPPLIER'],
+    ] as const)('when the %s copy is rendered, then it is marked %s and no other copy', async (copy, marking) => {
+      const text = pdfText(await renderTaxInvoice(invoice(), copy));
+
+      expect(text).toMatch(new RegExp(`TAX INVOICE\\s+${marking}`));
+      expect(text.match(/ORIGINAL FOR RECIPIENT|DUPLICATE FOR TRANSPORTER|TRIPLICATE FOR SUPPLIER/g)).toEqual([marking, marking]);
+      expect(text).toMatch(row('Invoice No.', 'KH/26-27/000123'));
+    });
+  });
+
   describe('given a corrected copy under the same number (an address typo fixed, no tax fact changed)', () => {
     it('when rendered, then it is marked revised, with the date and reason of the revision, and keeps the number and invoice date', async () => {
       const text = pdfText(await renderTaxInvoice(invoice({ revision: 2, revised: { at: '2026-05-20T11:00:00+05:30', reason: 'Flat number corrected' } }), 'recipient'));

@@ -44,7 +44,8 @@ export interface TaxInvoiceDocument {
   paymentMethod: InvoicePaymentMethod;
 }
 
-export type InvoiceCopy = 'supplier' | 'recipient';
+/** The three copies of GST rule 48(1): original for recipient, duplicate for transporter, triplicate for supplier. */
+export type InvoiceCopy = 'recipient' | 'transporter' | 'supplier';
 
 export interface CreditNoteDocument {
   supplier: SupplierDetails;
@@ -93,6 +94,10 @@ export interface ShippingLabelDocument {
   carrierName?: string;
   /** Airway bill (tracking) number; absent on-network until a partner is assigned. */
   awb?: string;
+  /** The tax invoice the goods travel under and its value, which couriers and hubs ask for. */
+  invoice?: { number: string; valuePaise: number };
+  /** The seller's GSTIN. */
+  sellerGstin?: string;
 }
 
 export type LabelLayout = 'thermal-4x6' | 'a4-4up';

@@ -1,5 +1,5 @@
 import type { ActiveOrder, Address, CreditNote, InvoiceRevision, InvoiceSnapshot, OrderEvent, ShipmentState } from '@fulfil/domain';
-import type { BuyerDetails, LabelAddress, ShippingLabelDocument, SupplierDetails, TaxableCharge, TaxableLine } from './document-inputs';
+import type { BuyerDetails, InvoiceCopy, LabelAddress, ShippingLabelDocument, SupplierDetails, TaxableCharge, TaxableLine } from './document-inputs';
 import { DocumentInputError } from './document-input-error';
 import { renderCreditNote } from './credit-note';
 import { contentHash } from './pdf-renderer';
@@ -60,7 +60,7 @@ function invoiceRevision(order: ActiveOrder, revision?: number): InvoiceRevision
 }
 
 /** Renders an order's documents from its events alone, so the same events always give the same bytes. */
-export async function renderInvoiceOf(order: ActiveOrder, options: { revision?: number; copy: 'supplier' | 'recipient' }): Promise<RenderedDocument> {
+export async function renderInvoiceOf(order: ActiveOrder, options: { revision?: number; copy: InvoiceCopy }): Promise<RenderedDocument> {
   const r = invoiceRevision(order, options.revision);
   const pdf = await renderTaxInvoice(
     {
@@ -77,7 +77,7 @@ export async function renderInvoiceOf(order: ActiveOrder, options: { revision?: 
     },
     options.copy,
   );
-  const kind = options.copy === 'recipient' ? 'tax-invoice' : 'invoice';
+  const kind = { recipient: 'tax-invoice', transporter: 'transporter-invoice', supplier: 'invoice' }[options.copy];
   return { pdf, sha256: contentHash(pdf), filename: `${kind}-${safeName(r.invoiceNumber)}-r${r.revision}.pdf` };
 }
 
@@ -110,6 +110,12 @@ export function labelDocumentOf(order: ActiveOrder, shipment: ShipmentState): Sh
     payment: shipment.codAmountPaise > 0 ? { method: 'cod', amountToCollectPaise: shipment.codAmountPaise } : { method: 'prepaid' },
     ...(shipment.label?.carrierName ? { carrierName: shipment.label.carrierName } : {}),
     ...(shipment.label?.awb ? { awb: shipment.label.awb } : {}),
+    ...(order.invoice
+      ? {
+          invoice: { number: order.invoice.current.invoiceNumber, valuePaise: order.invoice.current.totals.grandTotalPaise },
+          sellerGstin: order.invoice.current.snapshot.supplier.gstin,
+        }
+      : {}),
   };
 }
 

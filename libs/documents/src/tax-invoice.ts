@@ -4,12 +4,12 @@ import { closingSection, documentTax, gstA4Document, headingRow, lineTable, part
 import { renderPdf } from './pdf-renderer';
 
 /**
- * GST rule 48 marks the copies of an invoice for goods: the original for the recipient (the
- * customer tax invoice), the duplicate for the transporter, the triplicate for the supplier. We
- * issue no transporter copy, so the supplier's keeps its legal name "triplicate".
+ * GST rule 48(1) marks the three copies of an invoice for goods: the original for the recipient
+ * (the customer tax invoice), the duplicate for the transporter, the triplicate for the supplier.
  */
 const COPY_MARKINGS: Record<InvoiceCopy, string> = {
   recipient: 'ORIGINAL FOR RECIPIENT',
+  transporter: 'DUPLICATE FOR TRANSPORTER',
   supplier: 'TRIPLICATE FOR SUPPLIER',
 };
 
