@@ -59,6 +59,20 @@ describe('document routes serve real PDFs rendered from the order events', () =>
     expect(labelText).toContain('Seller GSTIN: 29ABCDE1234F1ZW');
   });
 
+  it('prints a B2B order billed at the buyer\'s registered address with Bill to and Ship to, the bill-to state as the place of supply', async () => {
+    const { sellerId: _s, orderId: _o, ...body } = orderInput('ignored');
+    const billingAddress = { name: 'Deshmukh Textiles LLP', phone: '9820012345', line1: '12 Shivaji Park Road', city: 'Mumbai', stateCode: '27', pincode: '400028' };
+    const deliveryAddress = { ...body.deliveryAddress, city: 'Bengaluru', stateCode: '29', pincode: '560038' };
+    const orderId = (await post('/v1/orders', { ...body, deliveryAddress, buyer: { ...body.buyer, gstin: '27aapfu0939f1zv', billingAddress } }).expect(201)).body.orderId as string;
+    const invoiced = await post(`/v1/orders/${orderId}/invoice`).expect(201);
+    expect(invoiced.body.totals).toMatchObject({ intraState: false, cgstPaise: 0 });
+
+    const text = pdfText((await pdf(`/v1/orders/${orderId}/tax-invoice.pdf`).expect(200)).body as Buffer);
+    expect(text).toMatch(/Bill to\s+Ship to/);
+    expect(text).toContain('GSTIN: 27AAPFU0939F1ZV');
+    expect(text).toMatch(/Place of Supply\s+Maharashtra \(27\)/);
+  });
+
   it('serves the credit note that cancelling an invoiced order issued, citing the invoice', async () => {
     const orderId = await newOrder();
     const invoiceNumber = (await post(`/v1/orders/${orderId}/invoice`).expect(201)).body.invoiceNumber as string;

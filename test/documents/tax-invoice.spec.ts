@@ -1,6 +1,6 @@
 import { contentHash, DocumentInputError, renderTaxInvoice } from '@fulfil/documents';
 import { GstInputError } from '../../libs/domain/src/gst';
-import { BUYER_IN_CHANDIGARH, BUYER_IN_MAHARASHTRA, invoice, KURTA, SAREE, SHIPPING, STOLE, SUPPLIER, SUPPLIER_IN_CHANDIGARH } from './fixtures';
+import { BUYER_IN_CHANDIGARH, BUYER_IN_KARNATAKA, BUYER_IN_MAHARASHTRA, invoice, KURTA, SAREE, SHIPPING, STOLE, SUPPLIER, SUPPLIER_IN_CHANDIGARH } from './fixtures';
 import { assertDocumentToolsInstalled, flattened, pageSizes, pdfInfo, pdfText, row } from './pdf-tools';
 
 beforeAll(assertDocumentToolsInstalled);
@@ -54,6 +54,29 @@ describe('renderTaxInvoice', () => {
       expect(text).toContain('Whether tax is payable under reverse charge: No');
       expect(text).toContain(`For ${SUPPLIER.legalName}`);
       expect(text).toContain('Authorised Signatory');
+    });
+  });
+
+  describe('given a registered buyer billed at its Mumbai office and shipped to its Bengaluru branch', () => {
+    it('when rendered, then it has a Bill to block with the GSTIN, a Ship to block, and Maharashtra as the place of supply (IGST)', async () => {
+      const buyer = {
+        ...BUYER_IN_KARNATAKA,
+        name: 'Deshmukh Textiles LLP',
+        gstin: '27AAPFU0939F1ZV',
+        placeOfSupplyStateCode: '27',
+        billTo: { name: 'Deshmukh Textiles LLP', addressLines: ['12 Shivaji Park Road', 'Dadar West'], city: 'Mumbai', pincode: '400028', stateCode: '27' },
+      };
+      const text = pdfText(await renderTaxInvoice(invoice({ buyer }), 'recipient'));
+
+      expect(text).toMatch(/Bill to\s+Ship to/);
+      expect(text).toMatch(row('Deshmukh Textiles LLP', 'Deshmukh Textiles LLP'));
+      expect(text).toMatch(row('12 Shivaji Park Road', 'Flat 4B, Lakeview Residency'));
+      expect(text).toMatch(row('Mumbai - 400028', 'Bengaluru - 560038'));
+      expect(text).toMatch(row('State: Maharashtra, Code: 27', 'State: Karnataka, Code: 29'));
+      expect(text).toContain('GSTIN: 27AAPFU0939F1ZV');
+      expect(text).toMatch(row('Place of Supply', 'Maharashtra (27)'));
+      expect(text).toMatch(row('Taxable Value', 'Tax Rate', 'IGST', 'Total'));
+      expect(text).not.toContain('Bill to / Ship to');
     });
   });
 

@@ -11,17 +11,29 @@ export interface SupplierDetails {
   gstin: string;
 }
 
-/** The buyer, at the delivery address: for goods shipped to a buyer that is the place of supply. */
+/** The buyer, at the delivery address (ship-to); billed there too unless `billTo` says otherwise. */
 export interface BuyerDetails {
   name: string;
   addressLines: string[];
   city: string;
   pincode: string;
-  /** GST state code of the delivery address; it is the invoice's place of supply. */
+  /** GST state code of the delivery address. */
   stateCode: string;
+  /** The invoice's place of supply; the delivery state when absent. */
+  placeOfSupplyStateCode?: string;
   /** Only for a registered (B2B) buyer. */
   gstin?: string;
   phone?: string;
+  /** The address the invoice is made out to, when it is not the delivery address. */
+  billTo?: BillToDetails;
+}
+
+export interface BillToDetails {
+  name: string;
+  addressLines: string[];
+  city: string;
+  pincode: string;
+  stateCode: string;
 }
 
 /** Same values as the order's payment method in the domain. */

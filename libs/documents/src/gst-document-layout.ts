@@ -1,6 +1,6 @@
 import type { Content, ContentTable, CustomTableLayout, DynamicContent, StyleDictionary, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
 import { computeTaxInvoice, gstStateName, rupeesInWords, type ComputedCharge, type ComputedLine, type TaxableSupply, type TaxComputation } from '../../domain/src/gst';
-import type { BuyerDetails, SupplierDetails } from './document-inputs';
+import type { BillToDetails, BuyerDetails, SupplierDetails } from './document-inputs';
 import { formatPaise, formatPercent, formatRupees } from './formatting';
 import { DEFAULT_FONT } from './pdf-renderer';
 
@@ -33,10 +33,10 @@ export function gstA4Document(footerLabel: string, content: Content[]): TDocumen
 }
 
 /** The tax of a document computed from its own lines, so that its figures cannot disagree with them. */
-export function documentTax(input: Pick<TaxableSupply, 'lines' | 'charges'> & { supplier: { stateCode: string }; buyer: { stateCode: string } }): TaxComputation {
+export function documentTax(input: Pick<TaxableSupply, 'lines' | 'charges'> & { supplier: { stateCode: string }; buyer: Pick<BuyerDetails, 'stateCode' | 'placeOfSupplyStateCode'> }): TaxComputation {
   return computeTaxInvoice({
     supplierStateCode: input.supplier.stateCode,
-    placeOfSupplyStateCode: input.buyer.stateCode,
+    placeOfSupplyStateCode: placeOfSupply(input.buyer),
     lines: input.lines,
     charges: input.charges,
   });
@@ -70,21 +70,51 @@ export function stateWithCode(stateCode: string): string {
   return `${gstStateName(stateCode)} (${stateCode})`;
 }
 
+const placeOfSupply = (buyer: Pick<BuyerDetails, 'stateCode' | 'placeOfSupplyStateCode'>): string => buyer.placeOfSupplyStateCode ?? buyer.stateCode;
+
 /**
- * Supplier and document details side by side, then the buyer (who is billed and shipped to at
- * the same address) beside the place of supply.
+ * Supplier and document details side by side, then the buyer beside the place of supply. A buyer
+ * billed elsewhere than the goods go gets a "Bill to" block and a "Ship to" block, the place of
+ * supply under both.
  */
 export function partiesTable(supplier: SupplierDetails, buyer: BuyerDetails, details: readonly DetailRow[]): Content {
+  const placeOfSupplyRow = detailsBlock([['Place of Supply', stateWithCode(placeOfSupply(buyer))]]);
+  const buyerRows: TableCell[][] = buyer.billTo
+    ? [[billToBlock(buyer, buyer.billTo), shipToBlock(buyer)], [placeOfSupplyRow, '']]
+    : [[buyerBlock(buyer), placeOfSupplyRow]];
   return {
     table: {
       widths: ['*', '*'],
-      body: [
-        [supplierBlock(supplier), detailsBlock(details)],
-        [buyerBlock(buyer), detailsBlock([['Place of Supply', stateWithCode(buyer.stateCode)]])],
-      ],
+      body: [[supplierBlock(supplier), detailsBlock(details)], ...buyerRows],
     },
     layout: GRID,
     fontSize: 8,
+  };
+}
+
+function billToBlock(buyer: BuyerDetails, billTo: BillToDetails): Content {
+  return {
+    stack: [
+      { text: 'Bill to', style: 'blockLabel' },
+      { text: billTo.name, style: 'partyName' },
+      ...billTo.addressLines,
+      `${billTo.city} - ${billTo.pincode}`,
+      `State: ${gstStateName(billTo.stateCode)}, Code: ${billTo.stateCode}`,
+      ...(buyer.gstin ? [{ text: `GSTIN: ${buyer.gstin}`, bold: true }] : []),
+    ],
+  };
+}
+
+function shipToBlock(buyer: BuyerDetails): Content {
+  return {
+    stack: [
+      { text: 'Ship to', style: 'blockLabel' },
+      { text: buyer.name, style: 'partyName' },
+      ...buyer.addressLines,
+      `${buyer.city} - ${buyer.pincode}`,
+      `State: ${gstStateName(buyer.stateCode)}, Code: ${buyer.stateCode}`,
+      ...(buyer.phone ? [`Phone: ${buyer.phone}`] : []),
+    ],
   };
 }
 

@@ -22,16 +22,21 @@ const supplierOf = (s: InvoiceSnapshot): SupplierDetails => ({
   gstin: s.supplier.gstin,
 });
 
-/** The buyer at the delivery address; its state is the place of supply. */
-const buyerOf = (s: InvoiceSnapshot): BuyerDetails => ({
-  name: s.buyer.name,
-  addressLines: addressLines(s.deliveryAddress),
-  city: s.deliveryAddress.city,
-  pincode: s.deliveryAddress.pincode,
-  stateCode: s.placeOfSupplyStateCode,
-  ...(s.buyer.gstin ? { gstin: s.buyer.gstin } : {}),
-  phone: s.buyer.phone,
-});
+/** The buyer at the delivery address, billed at its billing address when it gave one. */
+const buyerOf = (s: InvoiceSnapshot): BuyerDetails => {
+  const billing = s.buyer.billingAddress;
+  return {
+    name: s.buyer.name,
+    addressLines: addressLines(s.deliveryAddress),
+    city: s.deliveryAddress.city,
+    pincode: s.deliveryAddress.pincode,
+    stateCode: s.deliveryAddress.stateCode,
+    placeOfSupplyStateCode: s.placeOfSupplyStateCode,
+    ...(s.buyer.gstin ? { gstin: s.buyer.gstin } : {}),
+    phone: s.buyer.phone,
+    ...(billing ? { billTo: { name: billing.name, addressLines: addressLines(billing), city: billing.city, pincode: billing.pincode, stateCode: billing.stateCode } } : {}),
+  };
+};
 
 const linesOf = (s: InvoiceSnapshot): TaxableLine[] =>
   s.items.map((i) => ({

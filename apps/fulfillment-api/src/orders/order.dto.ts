@@ -63,11 +63,15 @@ export class OrderChargeDto {
   @ApiProperty({ example: 18 }) @IsNumber() taxRatePercent!: number;
 }
 
+const BILLING_ADDRESS =
+  "Bill-to, when the invoice is made out to another address than the delivery one. For a B2B buyer: its registered address, in its GSTIN's state, which is then the place of supply (IGST Act s. 10(1)(b))";
+
 export class BuyerDto {
   @ApiProperty({ example: 'Asha Kulkarni' }) @IsString() @Length(1, 120) name!: string;
   @ApiProperty({ example: '9123456780' }) @IsString() @Length(10, 13) phone!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(3, 254) email?: string;
   @OptionalGstinField() gstin?: string;
+  @ApiPropertyOptional({ type: AddressDto, description: BILLING_ADDRESS }) @IsOptional() @ValidateNested() @Type(() => AddressDto) billingAddress?: AddressDto;
 }
 
 export class ReceiveOrderDto {
@@ -111,6 +115,7 @@ class BuyerCorrectionDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(10, 13) phone?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(3, 254) email?: string;
   @OptionalGstinField() gstin?: string;
+  @ApiPropertyOptional({ type: AddressDto, description: BILLING_ADDRESS }) @IsOptional() @ValidateNested() @Type(() => AddressDto) billingAddress?: AddressDto;
 }
 
 class AddressCorrectionDto {

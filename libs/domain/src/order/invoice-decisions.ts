@@ -6,7 +6,7 @@ import type { RegisteredSeller } from './order-context';
 import type { InvoiceCorrections, OrderCommandOf } from './order-commands';
 import type { InvoiceSnapshot, InvoiceTotals, OrderEvent, OrderEventOf } from './order-events';
 import type { ActiveOrder } from './order-state';
-import { assertRatesInForce, validateBuyer, validateCharges, validateItems, withNormalBuyerGstin } from './order-validation';
+import { assertRatesInForce, placeOfSupplyOf, validateBuyer, validateCharges, validateItems, withNormalBuyerGstin } from './order-validation';
 import { documentNumberFault } from '../invoicing/invoice-numbering';
 
 export function invoiceTotals(snapshot: Pick<InvoiceSnapshot, 'supplier' | 'placeOfSupplyStateCode' | 'items' | 'charges'>): InvoiceTotals {
@@ -50,7 +50,7 @@ export function buildInvoiceSnapshot(order: ActiveOrder, seller: RegisteredSelle
     },
     buyer: order.buyer,
     deliveryAddress: order.deliveryAddress,
-    placeOfSupplyStateCode: order.deliveryAddress.stateCode,
+    placeOfSupplyStateCode: placeOfSupplyOf(order.buyer, order.deliveryAddress),
     items: order.items,
     charges: order.charges,
     paymentMethod: order.paymentMethod,
@@ -138,12 +138,16 @@ export function planInvoiceCorrection(order: ActiveOrder, given: InvoiceCorrecti
   const deliveryAddress = { ...previous.deliveryAddress, ...corrections.deliveryAddress };
   if (corrections.deliveryAddress !== undefined) validateAddress(v, deliveryAddress, 'corrections.deliveryAddress');
   v.throwIfInvalid();
+  const buyer = { ...previous.buyer, ...corrections.buyer };
+  // The bill-to is judged with the GSTIN it ends up with, even when only one of them changes.
+  if (corrections.buyer !== undefined && buyer.billingAddress !== undefined) validateBuyer(v, buyer, 'corrections.buyer', true);
+  v.throwIfInvalid();
   const snapshot: InvoiceSnapshot = {
     ...previous,
     supplier: { legalName: seller.profile.legalName, gstin: seller.profile.gstin, stateCode: seller.profile.stateCode, address: seller.profile.pickupAddress },
-    buyer: { ...previous.buyer, ...corrections.buyer },
+    buyer,
     deliveryAddress,
-    placeOfSupplyStateCode: deliveryAddress.stateCode,
+    placeOfSupplyStateCode: placeOfSupplyOf(buyer, deliveryAddress),
     items: corrections.items ?? previous.items,
     charges: corrections.charges ?? previous.charges,
   };

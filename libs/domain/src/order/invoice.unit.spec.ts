@@ -354,3 +354,36 @@ describe('Rates in force on the invoice date', () => {
     });
   });
 });
+
+describe('Bill-to and ship-to', () => {
+  const MUMBAI_BUYER_GSTIN = '27AAPFU0939F1ZV';
+  const mumbaiOffice = { name: 'Rohan Textiles LLP', phone: '9820012345', line1: '12 Shivaji Park Road', city: 'Mumbai', stateCode: '27', pincode: '400028' };
+
+  it('a registered buyer billed at its registered address in another state than the delivery is invoiced with that state as the place of supply', () => {
+    const ids = freshOrderIds();
+    const received = orderReceived(ids, { buyer: { name: 'Rohan Textiles LLP', phone: '9820012345', gstin: MUMBAI_BUYER_GSTIN, billingAddress: mumbaiOffice }, deliveryAddress: mysuruDelivery });
+
+    spec.given([received]).when(generateInvoice(ids)).thenMatches([
+      { type: 'InvoiceGenerated', data: { snapshot: { placeOfSupplyStateCode: '27', deliveryAddress: { stateCode: '29' }, buyer: { billingAddress: { stateCode: '27' } } }, totals: { intraState: false } } },
+    ]);
+  });
+
+  it('a consumer billed in another state is invoiced with the delivery state as the place of supply', () => {
+    const ids = freshOrderIds();
+    const received = orderReceived(ids, { buyer: { name: 'Asha Kulkarni', phone: '9123456780', billingAddress: { ...mumbaiOffice, name: 'Asha Kulkarni' } }, deliveryAddress: mysuruDelivery });
+
+    spec.given([received]).when(generateInvoice(ids)).thenMatches([{ type: 'InvoiceGenerated', data: { snapshot: { placeOfSupplyStateCode: '29' }, totals: { intraState: true } } }]);
+  });
+
+  it('a registered buyer billed outside its GSTIN state is refused, naming the field', () => {
+    const ids = freshOrderIds();
+
+    const error = spec
+      .given([])
+      .when(receiveOrder(ids, { buyer: { name: 'Rohan Textiles LLP', phone: '9820012345', gstin: MUMBAI_BUYER_GSTIN, billingAddress: { ...mumbaiOffice, stateCode: '29', city: 'Mysuru', pincode: '570001' } } }))
+      .thenThrows<ValidationError>(ValidationError);
+    expect(error.issues).toEqual([
+      { field: 'buyer.billingAddress.stateCode', message: "must be the state of the buyer's GSTIN (27): a registered buyer is billed at its registered address" },
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import {
 } from '../shared/values';
 import type { OrderCommandOf } from './order-commands';
 import type { Buyer, OrderCharge, OrderItem } from './order-events';
+import type { Address } from '../shared/values';
 
 const MAX_ITEMS = 100;
 const MAX_LINE_PAISE = 10_000_000_00; // ₹1 crore per line keeps totals far inside safe integers
@@ -88,6 +89,26 @@ export function validateBuyer(v: Validator, buyer: Partial<Buyer> | undefined, f
   if (!partial || buyer.phone !== undefined) v.matches(buyer.phone, INDIAN_PHONE, `${field}.phone`, 'must be an Indian mobile number');
   if (buyer.email !== undefined) v.matches(buyer.email, /^[^\s@]{1,64}@[^\s@]{1,190}$/, `${field}.email`, 'must be an e-mail address');
   if (buyer.gstin !== undefined) validateGstin(v, buyer.gstin, `${field}.gstin`);
+  if (buyer.billingAddress !== undefined) validateBillingAddress(v, buyer, `${field}.billingAddress`);
+}
+
+/** A registered buyer is billed at its registered address, which lies in the state its GSTIN was issued in. */
+function validateBillingAddress(v: Validator, buyer: Partial<Buyer>, field: string): void {
+  validateAddress(v, buyer.billingAddress, field);
+  const gstinState = typeof buyer.gstin === 'string' ? buyer.gstin.slice(0, 2) : undefined;
+  const billingState = buyer.billingAddress?.stateCode;
+  if (gstinState !== undefined && typeof billingState === 'string') {
+    v.check(billingState === gstinState, `${field}.stateCode`, `must be the state of the buyer's GSTIN (${gstinState}): a registered buyer is billed at its registered address`);
+  }
+}
+
+/**
+ * The place of supply of goods shipped to a buyer: the delivery state (IGST Act s. 10(1)(a), and
+ * s. 10(1)(ca) with Circular 209/3/2024-GST for consumers), except when a registered buyer is
+ * billed at another state than the goods go to: then the bill-to state (s. 10(1)(b)).
+ */
+export function placeOfSupplyOf(buyer: Buyer, deliveryAddress: Address): string {
+  return buyer.gstin !== undefined && buyer.billingAddress !== undefined ? buyer.billingAddress.stateCode : deliveryAddress.stateCode;
 }
 
 /** Rates are those in force on receipt, so an order that could never be invoiced is refused at once. */
