@@ -245,7 +245,8 @@ function steps(factory: CommandFactory): Record<ScenarioName, Step[]> {
         shipmentId: current(o).shipmentId,
         image: { sha256: 'a'.repeat(63) + (o.variant % 10), contentType: 'image/jpeg', sizeBytes: 2048 },
       }),
-      (o) => ({ type: 'CancelOrder', ...base(o), reason: 'Buyer changed their mind' }),
+      // An invoiced order is cancelled with a credit note for its invoice, as the command side numbers it.
+      (o) => ({ type: 'CancelOrder', ...base(o), reason: 'Buyer changed their mind', creditNoteNumber: factory.nextNumber(o.sellerId, `${factory.numberPrefix}CN/`) }),
     ],
     corrected_invoice_otp_locked: [
       receive,
