@@ -79,7 +79,7 @@ export async function runCommandSideBench(opts: { events: number; orders: number
         {
           type: 'RegisterSeller',
           sellerId,
-          profile: { legalName: 'Bench Traders', gstin: '29ABCDE1234F1Z5', stateCode: '29', pickupAddress: { ...address, stateCode: '29', city: 'Bengaluru', pincode: '560001' } },
+          profile: { legalName: 'Bench Traders', gstin: '29ABCDE1234F1ZW', stateCode: '29', pickupAddress: { ...address, stateCode: '29', city: 'Bengaluru', pincode: '560001' } },
           settings: {},
         },
         seller,

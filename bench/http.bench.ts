@@ -105,7 +105,7 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
         method: 'POST',
         headers: { authorization: `Bearer ${platformApiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({
-          profile: { legalName: 'Bench Traders', gstin: '29ABCDE1234F1Z5', stateCode: '29', pickupAddress: { ...ORDER.deliveryAddress, stateCode: '29', city: 'Bengaluru', pincode: '560001' } },
+          profile: { legalName: 'Bench Traders', gstin: '29ABCDE1234F1ZW', stateCode: '29', pickupAddress: { ...ORDER.deliveryAddress, stateCode: '29', city: 'Bengaluru', pincode: '560001' } },
         }),
       }).then((r) => r.json() as Promise<{ apiKey: string }>);
       const auth = { authorization: `Bearer ${seller.apiKey}`, 'content-type': 'application/json' };

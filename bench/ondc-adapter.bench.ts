@@ -93,7 +93,7 @@ export async function runOndcAdapterBench(opts: { shipments: number; callbacks: 
     const seller = await fetch(`${base}/v1/sellers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${platformApiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ profile: { legalName: 'Bench Traders', gstin: '29ABCDE1234F1Z5', stateCode: '29', pickupAddress: PICKUP } }),
+      body: JSON.stringify({ profile: { legalName: 'Bench Traders', gstin: '29ABCDE1234F1ZW', stateCode: '29', pickupAddress: PICKUP } }),
     }).then((r) => r.json() as Promise<{ sellerId: string }>);
     const meta: CommandMeta = { actor: { type: 'seller', id: seller.sellerId }, channel: 'api' };
 

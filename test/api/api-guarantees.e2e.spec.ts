@@ -100,7 +100,7 @@ describe('seller HTTP API guarantees', () => {
           .post('/v1/sellers')
           .set('authorization', `Bearer ${api.platformKey}`)
           .set('idempotency-key', key)
-          .send({ profile: { legalName: 'Replay Traders', gstin: '29ABCDE1234F1Z5', stateCode: '29', pickupAddress: { ...orderInput('x').deliveryAddress, city: 'Bengaluru', stateCode: '29', pincode: '560001' } } });
+          .send({ profile: { legalName: 'Replay Traders', gstin: '29ABCDE1234F1ZW', stateCode: '29', pickupAddress: { ...orderInput('x').deliveryAddress, city: 'Bengaluru', stateCode: '29', pincode: '560001' } } });
       const lost = await create().expect(201);
       const again = await create().expect(201);
       expect(again.headers['idempotent-replayed']).toBe('true');

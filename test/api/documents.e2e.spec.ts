@@ -1,7 +1,7 @@
 import { orderInput } from '../support/fixtures';
 import { ApiHarness, startApi } from '../support/api-harness';
 import { binaryBody } from '../support/binary-body';
-import { assertDocumentToolsInstalled, decodeBarcodes, pageSizes, pdfText } from '../documents/pdf-tools';
+import { assertDocumentToolsInstalled, decodeBarcodes, flattened, pageSizes, pdfText } from '../documents/pdf-tools';
 
 describe('document routes serve real PDFs rendered from the order events', () => {
   let api: ApiHarness;
@@ -38,11 +38,53 @@ describe('document routes serve real PDFs rendered from the order events', () =>
     expect(response.headers['etag']).toBe(`"${recorded}"`);
     const text = pdfText(response.body as Buffer);
     expect(text).toContain(invoiced.body.invoiceNumber);
-    expect(text).toContain('29ABCDE1234F1Z5');
+    expect(text).toContain('29ABCDE1234F1ZW');
     await pdf(`/v1/orders/${orderId}/invoice.pdf`, { 'if-none-match': response.headers['etag'] as string }).expect(304);
 
     const customer = await pdf(`/v1/orders/${orderId}/tax-invoice.pdf`).expect(200);
     expect(pdfText(customer.body as Buffer)).toMatch(/ORIGINAL FOR RECIPIENT/i);
+  });
+
+  it('serves the transporter copy of the invoice, and a label carrying the invoice number, value and seller GSTIN', async () => {
+    const orderId = await newOrder();
+    const invoiced = await post(`/v1/orders/${orderId}/invoice`).expect(201);
+    const transporter = await pdf(`/v1/orders/${orderId}/transporter-invoice.pdf`).expect(200);
+    expect(transporter.headers['content-disposition']).toContain(`transporter-invoice-${(invoiced.body.invoiceNumber as string).replace('/', '_')}-r1.pdf`);
+    expect(pdfText(transporter.body as Buffer)).toMatch(/TAX INVOICE\s+DUPLICATE FOR TRANSPORTER/);
+
+    const shipmentId = (await post(`/v1/orders/${orderId}/shipments`, { mode: 'off-network' }).expect(201)).body.shipmentId as string;
+    const labelText = pdfText((await pdf(`/v1/orders/${orderId}/shipments/${shipmentId}/label.pdf`).expect(200)).body as Buffer);
+    const total = (invoiced.body.totals as { grandTotalPaise: number }).grandTotalPaise;
+    expect(labelText).toContain(`Invoice: ${invoiced.body.invoiceNumber as string}, value Rs. ${(total / 100).toLocaleString('en-IN', { minimumFractionDigits: 2 })}`);
+    expect(labelText).toContain('Seller GSTIN: 29ABCDE1234F1ZW');
+  });
+
+  it('prints a B2B order billed at the buyer\'s registered address with Bill to and Ship to, the bill-to state as the place of supply', async () => {
+    const { sellerId: _s, orderId: _o, ...body } = orderInput('ignored');
+    const billingAddress = { name: 'Deshmukh Textiles LLP', phone: '9820012345', line1: '12 Shivaji Park Road', city: 'Mumbai', stateCode: '27', pincode: '400028' };
+    const deliveryAddress = { ...body.deliveryAddress, city: 'Bengaluru', stateCode: '29', pincode: '560038' };
+    const orderId = (await post('/v1/orders', { ...body, deliveryAddress, buyer: { ...body.buyer, gstin: '27aapfu0939f1zv', billingAddress } }).expect(201)).body.orderId as string;
+    const invoiced = await post(`/v1/orders/${orderId}/invoice`).expect(201);
+    expect(invoiced.body.totals).toMatchObject({ intraState: false, cgstPaise: 0 });
+
+    const text = pdfText((await pdf(`/v1/orders/${orderId}/tax-invoice.pdf`).expect(200)).body as Buffer);
+    expect(text).toMatch(/Bill to\s+Ship to/);
+    expect(text).toContain('GSTIN: 27AAPFU0939F1ZV');
+    expect(text).toMatch(/Place of Supply\s+Maharashtra \(27\)/);
+  });
+
+  it('serves the credit note that cancelling an invoiced order issued, citing the invoice', async () => {
+    const orderId = await newOrder();
+    const invoiceNumber = (await post(`/v1/orders/${orderId}/invoice`).expect(201)).body.invoiceNumber as string;
+    const cancelled = await post(`/v1/orders/${orderId}/cancel`, { reason: 'Out of stock' }).expect(200);
+    const [creditNote] = cancelled.body.creditNotes as string[];
+    expect(creditNote).toMatch(/^CN\/\d{5}$/);
+
+    const text = pdfText((await pdf(`/v1/orders/${orderId}/credit-notes/${encodeURIComponent(creditNote!)}.pdf`).expect(200)).body as Buffer);
+    expect(text).toContain('CREDIT NOTE');
+    expect(text).toContain(creditNote!);
+    expect(text).toContain(invoiceNumber);
+    expect(flattened(text)).toContain('Order cancelled: Out of stock');
   });
 
   it('keeps earlier revisions downloadable and serves the credit note of a tax-relevant correction', async () => {
@@ -50,7 +92,7 @@ describe('document routes serve real PDFs rendered from the order events', () =>
     const original = (await post(`/v1/orders/${orderId}/invoice`).expect(201)).body.invoiceNumber as string;
     const corrected = await post(`/v1/orders/${orderId}/invoice/regenerate`, {
       reason: 'Wrong rate',
-      corrections: { items: [{ sku: 'SAREE-SILK-01', name: 'Mysore silk saree', hsnCode: '5007', quantity: 1, unitPricePaise: 450000, taxRatePercent: 12 }] },
+      corrections: { items: [{ sku: 'SAREE-SILK-01', name: 'Mysore silk saree', hsnCode: '5007', quantity: 1, unitPricePaise: 450000, taxRatePercent: 18 }] },
     }).expect(201);
     const [creditNote] = corrected.body.creditNotes as string[];
     const first = await pdf(`/v1/orders/${orderId}/invoice.pdf?revision=1`).expect(200);

@@ -236,6 +236,22 @@ describe.each(storesUnderTest())('limits over HTTP on %s', (_name, storeConfig) 
       expect(accepted.body.profile).toMatchObject({ gstin: sellerProfile().gstin, pickupAddress: { stateCode: '27' }, additionalPlacesOfBusiness: ['27'] });
     });
 
+    it('takes a GSTIN typed in lower case and keeps it in capitals', async () => {
+      const accepted = await register({ ...sellerProfile(), gstin: sellerProfile().gstin.toLowerCase() }).expect(201);
+      expect(accepted.body.profile.gstin).toBe(sellerProfile().gstin);
+    });
+
+    it('refuses a seller GSTIN or a B2B buyer GSTIN that fails its check character, naming the fault', async () => {
+      const mistyped = await register({ ...sellerProfile(), gstin: '29ABCDE1234F1Z5' }).expect(400);
+      expect(mistyped.body.issues).toEqual([{ field: 'profile.gstin', message: 'fails its check character (the 15th): a character is mistyped' }]);
+
+      const { sellerId: _ignored, orderId: _generated, ...order } = orderInput('ignored');
+      const b2b = await post('/v1/orders', { ...order, buyer: { ...order.buyer, gstin: '27AAPFU0939F1ZX' } }).expect(400);
+      expect(b2b.body.issues).toEqual([{ field: 'buyer.gstin', message: 'fails its check character (the 15th): a character is mistyped' }]);
+      const wrongState = await post('/v1/orders', { ...order, buyer: { ...order.buyer, gstin: '99AAPFU0939F1ZV' } }).expect(400);
+      expect(wrongState.body.issues).toEqual([{ field: 'buyer.gstin', message: 'must start with a GST state code; "99" is not one' }]);
+    });
+
     it('refuses a profile update that moves the pickup to an undeclared state, changing nothing', async () => {
       const { apiKey } = await api.newSeller();
       const patch = (body: object) => api.http().patch('/v1/seller').set('authorization', `Bearer ${apiKey}`).send(body);

@@ -171,7 +171,7 @@ describe.each(stores)('command side on %s', (_name, openStore) => {
     const { orderId } = await invoicedOrder(sellerId, 'on-network');
     const outcome = await run(
       new RegenerateInvoiceCommand(
-        { sellerId, orderId, reason: 'Wrong GST rate on the stole', corrections: { items: orderInput(sellerId).items.map((i) => ({ ...i, taxRatePercent: 5 })) } },
+        { sellerId, orderId, reason: 'Wrong GST rate on the stole', corrections: { items: orderInput(sellerId).items.map((i) => ({ ...i, taxRatePercent: 18 })) } },
         seller(sellerId),
       ),
     );

@@ -312,7 +312,7 @@ function runScenarios(): void {
   c.receive({ paymentMethod: 'prepaid' }, { withoutPackage: true });
   c.invoice(numbers);
   c.onNetworkShipment('shp-c1');
-  c.run({ type: 'CancelOrder', reason: 'Buyer cancelled' }, ['ShipmentCancelled', 'OrderCancelled']);
+  c.run({ type: 'CancelOrder', reason: 'Buyer cancelled', creditNoteNumber: numbers.next('credit-note', c.orderId) }, ['CreditNoteIssued', 'ShipmentCancelled', 'OrderCancelled']);
 
   scenario = 'return to origin delivered, reship';
   const d = new OrderWorld(seller, 'ord-d');

@@ -1,10 +1,21 @@
 import { contentHash, renderCreditNote } from '@fulfil/documents';
-import { BUYER_IN_KARNATAKA, creditNote, SUPPLIER } from './fixtures';
+import { BUYER_IN_CHANDIGARH, BUYER_IN_KARNATAKA, creditNote, SUPPLIER, SUPPLIER_IN_CHANDIGARH } from './fixtures';
 import { assertDocumentToolsInstalled, flattened, pdfInfo, pdfText, row } from './pdf-tools';
 
 beforeAll(assertDocumentToolsInstalled);
 
 describe('renderCreditNote', () => {
+  describe('given a credit note cancelling an intra-UT invoice in Chandigarh', () => {
+    it('when rendered, then the amounts reversed are split into CGST and UTGST, with no SGST', async () => {
+      const text = pdfText(await renderCreditNote(creditNote({ supplier: SUPPLIER_IN_CHANDIGARH, buyer: BUYER_IN_CHANDIGARH })));
+
+      expect(text).toMatch(row('Taxable Value', 'Tax Rate', 'CGST', 'UTGST', 'Total'));
+      expect(text).toMatch(row('1', 'Cotton kurta', '62114210', '3 PCS', '850.00', '150.00', '2,400.00', '6% + 6%', '144.00', '144.00', '2,688.00'));
+      expect(text).toMatch(row('UTGST', '149.40'));
+      expect(text).not.toMatch(/SGST|IGST/);
+    });
+  });
+
   describe('given a credit note cancelling an inter-state invoice', () => {
     let text: string;
     beforeAll(async () => {

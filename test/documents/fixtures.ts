@@ -8,6 +8,23 @@ export const SUPPLIER: SupplierDetails = {
   gstin: '29AABCT1332L1ZA',
 };
 
+/** A seller in Chandigarh, a union territory without a legislature: intra-UT supplies bear UTGST. */
+export const SUPPLIER_IN_CHANDIGARH: SupplierDetails = {
+  legalName: 'Sukhna Crafts LLP',
+  addressLines: ['SCO 42, Sector 17-C', 'Chandigarh 160017'],
+  stateCode: '04',
+  gstin: '04AAACC1206D1ZO',
+};
+
+export const BUYER_IN_CHANDIGARH: BuyerDetails = {
+  name: 'Harpreet Kaur',
+  addressLines: ['House 1120, Sector 21-B'],
+  city: 'Chandigarh',
+  pincode: '160022',
+  stateCode: '04',
+  phone: '9876012345',
+};
+
 export const BUYER_IN_KARNATAKA: BuyerDetails = {
   name: 'Ananya Rao',
   addressLines: ['Flat 4B, Lakeview Residency', '80 Feet Road, Indiranagar'],

@@ -45,6 +45,17 @@ describe('renderShippingLabels', () => {
     });
   });
 
+  describe('given a shipment travelling under an invoice', () => {
+    it('when rendered, then the label carries the invoice number, the invoice value and the seller GSTIN, on one 4x6 page', async () => {
+      const pdf = await renderShippingLabels([label({ invoice: { number: 'KH/26-27/000123', valuePaise: 1_177_64 }, sellerGstin: '29AABCT1332L1ZA' })], 'thermal-4x6');
+      const text = pdfText(pdf);
+
+      expect(text).toContain('Invoice: KH/26-27/000123, value Rs. 1,177.64');
+      expect(text).toContain('Seller GSTIN: 29AABCT1332L1ZA');
+      expect(pageSizes(pdf)).toEqual([THERMAL_4X6]);
+    });
+  });
+
   describe('given a cash-on-delivery shipment', () => {
     it('when rendered, then the label says COD and the amount to collect', async () => {
       const text = pdfText(await renderShippingLabels([label({ payment: { method: 'cod', amountToCollectPaise: 1_234_50 } })], 'thermal-4x6'));

@@ -1,6 +1,6 @@
 import { contentHash, DocumentInputError, renderTaxInvoice } from '@fulfil/documents';
 import { GstInputError } from '../../libs/domain/src/gst';
-import { BUYER_IN_MAHARASHTRA, invoice, KURTA, SAREE, SHIPPING, STOLE, SUPPLIER } from './fixtures';
+import { BUYER_IN_CHANDIGARH, BUYER_IN_KARNATAKA, BUYER_IN_MAHARASHTRA, invoice, KURTA, SAREE, SHIPPING, STOLE, SUPPLIER, SUPPLIER_IN_CHANDIGARH } from './fixtures';
 import { assertDocumentToolsInstalled, flattened, pageSizes, pdfInfo, pdfText, row } from './pdf-tools';
 
 beforeAll(assertDocumentToolsInstalled);
@@ -54,6 +54,78 @@ describe('renderTaxInvoice', () => {
       expect(text).toContain('Whether tax is payable under reverse charge: No');
       expect(text).toContain(`For ${SUPPLIER.legalName}`);
       expect(text).toContain('Authorised Signatory');
+    });
+  });
+
+  describe('given a registered buyer billed at its Mumbai office and shipped to its Bengaluru branch', () => {
+    it('when rendered, then it has a Bill to block with the GSTIN, a Ship to block, and Maharashtra as the place of supply (IGST)', async () => {
+      const buyer = {
+        ...BUYER_IN_KARNATAKA,
+        name: 'Deshmukh Textiles LLP',
+        gstin: '27AAPFU0939F1ZV',
+        placeOfSupplyStateCode: '27',
+        billTo: { name: 'Deshmukh Textiles LLP', addressLines: ['12 Shivaji Park Road', 'Dadar West'], city: 'Mumbai', pincode: '400028', stateCode: '27' },
+      };
+      const text = pdfText(await renderTaxInvoice(invoice({ buyer }), 'recipient'));
+
+      expect(text).toMatch(/Bill to\s+Ship to/);
+      expect(text).toMatch(row('Deshmukh Textiles LLP', 'Deshmukh Textiles LLP'));
+      expect(text).toMatch(row('12 Shivaji Park Road', 'Flat 4B, Lakeview Residency'));
+      expect(text).toMatch(row('Mumbai - 400028', 'Bengaluru - 560038'));
+      expect(text).toMatch(row('State: Maharashtra, Code: 27', 'State: Karnataka, Code: 29'));
+      expect(text).toContain('GSTIN: 27AAPFU0939F1ZV');
+      expect(text).toMatch(row('Place of Supply', 'Maharashtra (27)'));
+      expect(text).toMatch(row('Taxable Value', 'Tax Rate', 'IGST', 'Total'));
+      expect(text).not.toContain('Bill to / Ship to');
+    });
+  });
+
+  describe('given the three copies of GST rule 48', () => {
+    it.each([
+      ['recipient', 'ORIGINAL FOR RECIPIENT'],
+      ['transporter', 'DUPLICATE FOR TRANSPORTER'],
+      ['supplier', 'TRIPLICATE FOR SUPPLIER'],
+    ] as const)('when the %s copy is rendered, then it is marked %s and no other copy', async (copy, marking) => {
+      const text = pdfText(await renderTaxInvoice(invoice(), copy));
+
+      expect(text).toMatch(new RegExp(`TAX INVOICE\\s+${marking}`));
+      expect(text.match(/ORIGINAL FOR RECIPIENT|DUPLICATE FOR TRANSPORTER|TRIPLICATE FOR SUPPLIER/g)).toEqual([marking, marking]);
+      expect(text).toMatch(row('Invoice No.', 'KH/26-27/000123'));
+    });
+  });
+
+  describe('given a corrected copy under the same number (an address typo fixed, no tax fact changed)', () => {
+    it('when rendered, then it is marked revised, with the date and reason of the revision, and keeps the number and invoice date', async () => {
+      const text = pdfText(await renderTaxInvoice(invoice({ revision: 2, revised: { at: '2026-05-20T11:00:00+05:30', reason: 'Flat number corrected' } }), 'recipient'));
+
+      expect(text).toMatch(/TAX INVOICE - REVISED\s+ORIGINAL FOR RECIPIENT/);
+      expect(text).toMatch(row('Invoice No.', 'KH/26-27/000123'));
+      expect(text).toMatch(row('Invoice Date', '14 May 2026'));
+      expect(text).toMatch(row('Revised On', '20 May 2026'));
+      expect(text).toMatch(row('Revised Because', 'Flat number corrected'));
+    });
+
+    it('when the first issue is rendered, then it carries no revised marking', async () => {
+      expect(pdfText(await renderTaxInvoice(invoice(), 'recipient'))).not.toContain('REVISED');
+    });
+  });
+
+  describe('given an intra-UT order in Chandigarh, a union territory without a legislature', () => {
+    let text: string;
+    beforeAll(async () => {
+      text = pdfText(await renderTaxInvoice(invoice({ supplier: SUPPLIER_IN_CHANDIGARH, buyer: BUYER_IN_CHANDIGARH, charges: [{ ...SHIPPING, amountPaise: 50_00 }] }), 'recipient'));
+    });
+
+    it('when rendered, then each row, the rate summary and the totals split the tax into CGST and UTGST, with no SGST', () => {
+      expect(text).toMatch(row('Place of Supply', 'Chandigarh (04)'));
+      expect(text).toMatch(row('Description', 'HSN/SAC', 'Qty', 'Unit Price', 'Discount', 'Taxable Value', 'Tax Rate', 'CGST', 'UTGST', 'Total'));
+      expect(text).toMatch(row('1', 'Printed stole', '62149090', '2 PCS', '499.00', '0.00', '998.00', '9% + 9%', '89.82', '89.82', '1,177.64'));
+      expect(text).toMatch(row('Shipping charges', '996812', '-', '50.00', '-', '50.00', '9% + 9%', '4.50', '4.50', '59.00'));
+      expect(text).toMatch(row('GST Rate', 'Taxable Value', 'CGST', 'UTGST', 'Total Tax'));
+      expect(text).toMatch(row('18%', '1,048.00', '94.32', '94.32', '188.64'));
+      expect(text).toMatch(row('UTGST', '94.32'));
+      expect(text).toMatch(row('Invoice Total', 'Rs. 1,236.64'));
+      expect(text).not.toMatch(/SGST|IGST/);
     });
   });
 

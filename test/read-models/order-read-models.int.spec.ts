@@ -23,7 +23,7 @@ import {
 } from '@fulfil/commands';
 import { DEFAULT_DELIVERY_OTP_POLICY, DOMAIN_EVENT_TYPES, type PartnerReport } from '@fulfil/domain';
 import { qualifiedName, type OrderDetail as OrderDetailView } from '@fulfil/read-models';
-import { freshId, orderInput } from '../support/fixtures';
+import { chandigarhAddress, chandigarhSellerProfile, freshId, orderInput } from '../support/fixtures';
 import { asPartner, asSeller, startCommandHarness, type CommandHarness } from './support/command-harness';
 import { environments, type ReadModelEnvironment } from './support/read-model-environments';
 
@@ -213,10 +213,49 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     expect(row('invoice', 'INV/00001', 2)).toMatchObject({ status: 'cancelled', cancelledByCreditNote: 'CN/00001' });
     expect(row('credit_note', 'CN/00001', 2)).toMatchObject({ status: 'issued', originalInvoiceNumber: 'INV/00001', placeOfSupplyStateCode: '27', intraState: false, buyerName: 'Asha Kulkarni' });
     const current = row('invoice', 'INV/00002', 3)!;
-    expect(current).toMatchObject({ status: 'current', supplierGstin: '29ABCDE1234F1Z5', placeOfSupplyStateCode: '27' });
+    expect(current).toMatchObject({ status: 'current', supplierGstin: '29ABCDE1234F1ZW', placeOfSupplyStateCode: '27' });
     expect(current.igstPaise).toBe(current.taxPaise);
     expect(current.rateSummary.reduce((sum, r) => sum + r.taxablePaise, 0)).toBe(current.taxablePaise);
     expect(register).toHaveLength(4);
+  });
+
+  it('carries UTGST, not SGST, for an intra-UT supply in Chandigarh, through the register, its credit note and the analytics views', async () => {
+    const sellerId = await h.newSeller(chandigarhSellerProfile());
+    const input = { ...orderInput(sellerId), deliveryAddress: chandigarhAddress };
+    await h.run(new ReceiveOrderCommand(input, asSeller(sellerId)));
+    await h.run(new GenerateInvoiceCommand({ sellerId, orderId: input.orderId }, asSeller(sellerId)));
+    const items = input.items.map((item) => ({ ...item, unitPricePaise: item.unitPricePaise - 10_000 }));
+    await h.run(new RegenerateInvoiceCommand({ sellerId, orderId: input.orderId, reason: 'Price corrected', corrections: { items } }, asSeller(sellerId)));
+
+    const order = await detail(sellerId, input.orderId);
+    const first = order.invoice!.revisions[0]!.totals;
+    expect(first).toMatchObject({ intraState: true, sgstPaise: 0, igstPaise: 0 });
+    expect(first.utgstPaise).toBeGreaterThan(0);
+    expect(first.cgstPaise + first.utgstPaise!).toBe(first.grandTotalPaise - first.taxablePaise);
+
+    const register = await h.queries.invoiceRegister(sellerId, { from: '2026-01-01T00:00:00Z', to: '2027-04-01T00:00:00Z' });
+    for (const entry of register) {
+      expect(entry).toMatchObject({ placeOfSupplyStateCode: '04', intraState: true, sgstPaise: 0, igstPaise: 0 });
+      expect(entry.utgstPaise).toBeGreaterThan(0);
+      expect(entry.taxPaise).toBe(entry.cgstPaise + entry.utgstPaise);
+      expect(entry.taxPaise).toBe(entry.grandTotalPaise - entry.taxablePaise);
+      expect(entry.rateSummary.reduce((sum, r) => sum + r.utgstPaise, 0)).toBe(entry.utgstPaise);
+    }
+    const creditNote = register.find((r) => r.documentType === 'credit_note')!;
+    expect(creditNote).toMatchObject({ utgstPaise: first.utgstPaise, cgstPaise: first.cgstPaise });
+
+    const { rows } = await h.readModels.db.query<{ document_type: string; sgst_paise: unknown; utgst_paise: unknown; tax_paise: unknown; cgst_paise: unknown }>(
+      `SELECT document_type, sgst_paise, utgst_paise, tax_paise, cgst_paise FROM ${analytics('invoice_register_v1')} WHERE seller_id = $1`,
+      [sellerId],
+    );
+    expect(rows).toHaveLength(3);
+    for (const r of rows) {
+      expect(Number(r.sgst_paise)).toBe(0);
+      expect(Number(r.tax_paise)).toBe(Number(r.cgst_paise) + Number(r.utgst_paise));
+    }
+    const ordersView = await h.readModels.db.query<{ invoice_tax_paise: unknown }>(`SELECT invoice_tax_paise FROM ${analytics('orders_v1')} WHERE seller_id = $1`, [sellerId]);
+    const current = order.invoice!.current.totals;
+    expect(Number(ordersView.rows[0]!.invoice_tax_paise)).toBe(current.grandTotalPaise - current.taxablePaise);
   });
 
   it('switches a shipment no partner took to the seller’s courier', async () => {
@@ -283,6 +322,29 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).ordersByStatus.cancelled).toBe(1);
     const { rows } = await h.readModels.db.query(`SELECT cancelled_at FROM ${analytics('fulfilment_sla_v1')} WHERE seller_id = $1`, [sellerId]);
     expect(rows[0]).toMatchObject({ cancelled_at: expect.any(Date) });
+  });
+
+  it('cancelling an invoiced order issues a credit note for it, and the register shows the invoice cancelled by it', async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    await h.run(new CancelOrderCommand({ sellerId, orderId, reason: 'Out of stock' }, asSeller(sellerId)));
+
+    const order = await detail(sellerId, orderId);
+    expect(order.status).toBe('cancelled');
+    expect(order.invoice!.creditNotes).toEqual([expect.objectContaining({ creditNoteNumber: 'CN/00001', originalInvoiceNumber: 'INV/00001', reason: 'Order cancelled: Out of stock' })]);
+    expect(types(order)).toEqual(['OrderReceived', 'InvoiceGenerated', 'CreditNoteIssued', 'OrderCancelled']);
+
+    const register = await h.queries.invoiceRegister(sellerId, { from: '2026-01-01T00:00:00Z', to: '2027-04-01T00:00:00Z' });
+    const invoice = register.find((r) => r.documentType === 'invoice')!;
+    const creditNote = register.find((r) => r.documentType === 'credit_note')!;
+    expect(invoice).toMatchObject({ documentNumber: 'INV/00001', status: 'cancelled', cancelledByCreditNote: 'CN/00001' });
+    expect(creditNote).toMatchObject({ documentNumber: 'CN/00001', status: 'issued', originalInvoiceNumber: 'INV/00001', reason: 'Order cancelled: Out of stock' });
+    // The credit note reverses the invoice to the paisa.
+    for (const amount of ['taxablePaise', 'cgstPaise', 'sgstPaise', 'utgstPaise', 'igstPaise', 'grandTotalPaise'] as const) expect(creditNote[amount]).toBe(invoice[amount]);
+
+    // Cancelling again changes nothing and takes no second number.
+    await h.run(new CancelOrderCommand({ sellerId, orderId, reason: 'Again' }, asSeller(sellerId)));
+    expect((await detail(sellerId, orderId)).invoice!.creditNotes).toHaveLength(1);
   });
 
   it('pages a seller’s orders newest first with a stable cursor and filters by status, mode and date', async () => {

@@ -25,7 +25,7 @@ describe.each(environments())('order rows keyed by seller and order id on %s', (
     await db.query(insert, row('seller-a'));
     await expect(db.query(insert, row('seller-b'))).rejects.toThrow();
 
-    expect((await migrate(db, schemas)).applied).toEqual([7]);
+    expect((await migrate(db, schemas)).applied).toEqual(MIGRATIONS.filter((m) => m.version >= 7).map((m) => m.version));
 
     await db.query(insert, row('seller-b'));
     await expect(db.query(insert, row('seller-a'))).rejects.toThrow();

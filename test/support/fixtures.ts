@@ -23,9 +23,26 @@ export const puneBuyerAddress: Address = {
   pincode: '411045',
 };
 
+/** A seller and a buyer in Chandigarh, a union territory without a legislature: supplies between them bear UTGST. */
+export const chandigarhAddress: Address = {
+  name: 'Harpreet Kaur',
+  phone: '9876012345',
+  line1: 'House 1120, Sector 21-B',
+  city: 'Chandigarh',
+  stateCode: '04',
+  pincode: '160022',
+};
+
+export const chandigarhSellerProfile = (): SellerProfile => ({
+  legalName: 'Sukhna Crafts LLP',
+  gstin: '04AAACC1206D1ZO',
+  stateCode: '04',
+  pickupAddress: { ...chandigarhAddress, name: 'Sukhna Crafts Dispatch', line1: 'SCO 42, Sector 17-C', pincode: '160017' },
+});
+
 export const sellerProfile = (): SellerProfile => ({
   legalName: 'Kaveri Handlooms Private Limited',
-  gstin: '29ABCDE1234F1Z5',
+  gstin: '29ABCDE1234F1ZW',
   stateCode: '29',
   pickupAddress: bengaluruPickup,
 });
@@ -37,7 +54,7 @@ export function orderInput(sellerId: string, orderId = freshId('ord')): Omit<Ord
     salesChannel: 'storefront',
     items: [
       { sku: 'SAREE-SILK-01', name: 'Mysore silk saree', hsnCode: '5007', quantity: 1, unit: 'NOS', unitPricePaise: 450000, discountPaise: 50000, taxRatePercent: 5 },
-      { sku: 'STOLE-02', name: 'Cotton stole', hsnCode: '6214', quantity: 2, unit: 'NOS', unitPricePaise: 60000, discountPaise: 0, taxRatePercent: 12 },
+      { sku: 'STOLE-02', name: 'Cotton stole', hsnCode: '6214', quantity: 2, unit: 'NOS', unitPricePaise: 60000, discountPaise: 0, taxRatePercent: 5 },
     ],
     charges: [{ description: 'Shipping', sacCode: '9965', amountPaise: 5000, taxRatePercent: 18 }],
     buyer: { name: 'Asha Kulkarni', phone: '9123456780' },

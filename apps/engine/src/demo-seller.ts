@@ -45,7 +45,7 @@ export async function ensureDemoSeller(app: INestApplication, dataDir: string): 
         sellerId: DEMO_SELLER_ID,
         profile: {
           legalName: 'Demo Handlooms Private Limited',
-          gstin: '29ABCDE1234F1Z5',
+          gstin: '29ABCDE1234F1ZW',
           stateCode: '29',
           pickupAddress: { name: 'Demo Handlooms', phone: '9876543210', line1: '12 MG Road', city: 'Bengaluru', stateCode: '29', pincode: '560001', gps: { lat: 12.9756, lng: 77.6066 } },
         },

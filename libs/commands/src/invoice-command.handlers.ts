@@ -6,6 +6,7 @@ import {
   assertInvoiceCanBeGenerated,
   creditNotePrefix,
   financialYearOf,
+  orderNeedsCancelling,
   orderStream,
   planInvoiceCorrection,
   requireOrder,
@@ -17,7 +18,7 @@ import type { CommandOutcome } from './command-outcome';
 import { isRepeatOf, loadStream } from './handle-command';
 import { InvoiceNumberAllocator, NumberRequest } from './invoice-number-allocator';
 import { OrderCommandExecutor, orderDecider } from './order-command.handler';
-import { GenerateInvoiceCommand, RegenerateInvoiceCommand } from './order-command-messages';
+import { CancelOrderCommand, GenerateInvoiceCommand, RegenerateInvoiceCommand } from './order-command-messages';
 import { SellerReader } from './seller-reader';
 import { CLOCK, Clock, EVENT_STORE } from './tokens';
 
@@ -58,9 +59,11 @@ export class GenerateInvoiceHandler implements ICommandHandler<GenerateInvoiceCo
       const { sellerId, orderId } = command;
       return this.executor.execute({ type: 'GenerateInvoice', sellerId, orderId, invoiceNumber: order.invoice?.current.invoiceNumber ?? '', numberSource: 'sequence', auto: command.auto ?? false }, { meta });
     }
-    assertInvoiceCanBeGenerated(order);
+    // One reading of the clock dates the invoice, picks its financial year and checks its rates.
+    const now = this.clock.now();
+    assertInvoiceCanBeGenerated(order, now);
     const seller = await this.sellers.get(command.sellerId);
-    const request = numberRequest(command, seller, this.clock.now(), meta, []);
+    const request = numberRequest(command, seller, now, meta, []);
     const invoiceNumber =
       command.customInvoiceNumber !== undefined
         ? await this.numbers.reserveCustom({ ...request, invoiceNumber: command.customInvoiceNumber })
@@ -75,6 +78,7 @@ export class GenerateInvoiceHandler implements ICommandHandler<GenerateInvoiceCo
         auto: command.auto ?? false,
       },
       { meta },
+      now,
     );
   }
 }
@@ -95,10 +99,11 @@ export class RegenerateInvoiceHandler implements ICommandHandler<RegenerateInvoi
     // As for a first invoice: a repeat replays what the first attempt wrote, without planning or numbering again.
     if (repeat) return this.executor.execute({ type: 'RegenerateInvoice', ...command }, { meta });
     const seller = await this.sellers.get(command.sellerId);
-    const plan = planInvoiceCorrection(order, command.corrections, seller, command.reason);
+    const now = this.clock.now();
+    const plan = planInvoiceCorrection(order, command.corrections, seller, command.reason, now);
     let numbers: { newInvoiceNumber: string; creditNoteNumber: string } | undefined;
     if (plan.taxRelevant) {
-      const request = numberRequest(command, seller, this.clock.now(), meta, order.invoice?.revisions.map((r) => r.invoiceNumber) ?? []);
+      const request = numberRequest(command, seller, now, meta, order.invoice?.revisions.map((r) => r.invoiceNumber) ?? []);
       numbers = {
         creditNoteNumber: await this.numbers.nextCreditNoteNumber({
           ...request,
@@ -108,6 +113,35 @@ export class RegenerateInvoiceHandler implements ICommandHandler<RegenerateInvoi
         newInvoiceNumber: await this.numbers.nextInvoiceNumber(request),
       };
     }
-    return this.executor.execute({ type: 'RegenerateInvoice', ...command, ...numbers }, { meta });
+    return this.executor.execute({ type: 'RegenerateInvoice', ...command, ...numbers }, { meta }, now);
+  }
+}
+
+/**
+ * Cancelling an invoiced order issues a credit note for the invoice, so its number is taken from
+ * the seller's credit-note series first (after the checks, so a refused cancellation takes none).
+ */
+@CommandHandler(CancelOrderCommand)
+export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand, CommandOutcome<OrderState>> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sellers: SellerReader,
+    private readonly numbers: InvoiceNumberAllocator,
+    private readonly executor: OrderCommandExecutor,
+  ) {}
+
+  async execute({ command, meta }: CancelOrderCommand): Promise<CommandOutcome<OrderState>> {
+    const { order, repeat } = await loadOrder(this.store, command.sellerId, command.orderId, meta);
+    const cancel = { type: 'CancelOrder' as const, ...command };
+    if (repeat || !order.invoice || !orderNeedsCancelling(order, command.reason)) return this.executor.execute(cancel, { meta });
+    const seller = await this.sellers.get(command.sellerId);
+    const now = this.clock.now();
+    const creditNoteNumber = await this.numbers.nextCreditNoteNumber({
+      ...numberRequest(command, seller, now, meta, []),
+      prefix: creditNotePrefix(seller.settings.invoicePrefix),
+      held: order.invoice.creditNotes.map((c) => c.creditNoteNumber),
+    });
+    return this.executor.execute({ ...cancel, creditNoteNumber }, { meta }, now);
   }
 }

@@ -21,7 +21,6 @@ import type { CommandOutcome } from './command-outcome';
 import { handleCommand } from './handle-command';
 import {
   AssignLogisticsPartnerCommand,
-  CancelOrderCommand,
   CancelShipmentCommand,
   CreateShipmentCommand,
   MarkShipmentReadyToShipCommand,
@@ -57,17 +56,22 @@ export class OrderCommandExecutor {
     @Inject(DOCUMENT_HASHES) private readonly documents: DocumentHashes,
   ) {}
 
-  execute(command: OrderCommand, message: Pick<OrderCommandMessage<OrderCommandType>, 'meta'>): Promise<CommandOutcome<OrderState>> {
-    return observed(this.observer, command.type, () => this.decideAndAppend(command, message));
+  /**
+   * `now`: the clock reading a handler already took for this command (to number an invoice in the
+   * financial year it dates). Reading the clock again could cross midnight of 31 March and date the
+   * invoice in another year than its number.
+   */
+  execute(command: OrderCommand, message: Pick<OrderCommandMessage<OrderCommandType>, 'meta'>, now?: Date): Promise<CommandOutcome<OrderState>> {
+    return observed(this.observer, command.type, () => this.decideAndAppend(command, message, now ?? this.clock.now()));
   }
 
-  private async decideAndAppend(command: OrderCommand, message: Pick<OrderCommandMessage<OrderCommandType>, 'meta'>): Promise<CommandOutcome<OrderState>> {
+  private async decideAndAppend(command: OrderCommand, message: Pick<OrderCommandMessage<OrderCommandType>, 'meta'>, now: Date): Promise<CommandOutcome<OrderState>> {
     const seller = NEEDS_SELLER.has(command.type) ? await this.sellers.get(command.sellerId) : undefined;
     const result = await handleCommand<OrderState, OrderEvent>(
       this.store,
       orderStream(command.sellerId, command.orderId),
       orderDecider,
-      (state) => decideOrder(command, state, this.context(seller)),
+      (state) => decideOrder(command, state, this.context(seller, now)),
       {
         metadata: eventMetadata(message.meta),
         // Receiving twice is never a retry: the second is a duplicate order id.
@@ -98,8 +102,8 @@ export class OrderCommandExecutor {
     );
   }
 
-  private context(seller: OrderContext['seller']): OrderContext {
-    return { now: this.clock.now(), ...(seller ? { seller } : {}), otp: this.otp, otpPolicy: this.otpPolicy };
+  private context(seller: OrderContext['seller'], now: Date): OrderContext {
+    return { now, ...(seller ? { seller } : {}), otp: this.otp, otpPolicy: this.otpPolicy };
   }
 }
 
@@ -141,8 +145,6 @@ export class RecordPartnerReportHandler extends OrderUseCaseHandler<'RecordPartn
 export class CancelShipmentHandler extends OrderUseCaseHandler<'CancelShipment'> {}
 @CommandHandler(ReshipOrderCommand)
 export class ReshipOrderHandler extends OrderUseCaseHandler<'ReshipOrder'> {}
-@CommandHandler(CancelOrderCommand)
-export class CancelOrderHandler extends OrderUseCaseHandler<'CancelOrder'> {}
 
 export const ORDER_USE_CASE_HANDLERS = [
   ReceiveOrderHandler,
@@ -158,5 +160,4 @@ export const ORDER_USE_CASE_HANDLERS = [
   RecordPartnerReportHandler,
   CancelShipmentHandler,
   ReshipOrderHandler,
-  CancelOrderHandler,
 ];

@@ -11,17 +11,29 @@ export interface SupplierDetails {
   gstin: string;
 }
 
-/** The buyer, at the delivery address: for goods shipped to a buyer that is the place of supply. */
+/** The buyer, at the delivery address (ship-to); billed there too unless `billTo` says otherwise. */
 export interface BuyerDetails {
   name: string;
   addressLines: string[];
   city: string;
   pincode: string;
-  /** GST state code of the delivery address; it is the invoice's place of supply. */
+  /** GST state code of the delivery address. */
   stateCode: string;
+  /** The invoice's place of supply; the delivery state when absent. */
+  placeOfSupplyStateCode?: string;
   /** Only for a registered (B2B) buyer. */
   gstin?: string;
   phone?: string;
+  /** The address the invoice is made out to, when it is not the delivery address. */
+  billTo?: BillToDetails;
+}
+
+export interface BillToDetails {
+  name: string;
+  addressLines: string[];
+  city: string;
+  pincode: string;
+  stateCode: string;
 }
 
 /** Same values as the order's payment method in the domain. */
@@ -36,13 +48,16 @@ export interface TaxInvoiceDocument {
   invoiceDate: string;
   /** 1 for the first issue; a re-rendered correction with the same number counts up. */
   revision: number;
+  /** A corrected copy under the same number (no tax fact changed): it is marked "Revised" with its date and reason. */
+  revised?: { at: string; reason: string };
   orderId: string;
   lines: TaxableLine[];
   charges: TaxableCharge[];
   paymentMethod: InvoicePaymentMethod;
 }
 
-export type InvoiceCopy = 'supplier' | 'recipient';
+/** The three copies of GST rule 48(1): original for recipient, duplicate for transporter, triplicate for supplier. */
+export type InvoiceCopy = 'recipient' | 'transporter' | 'supplier';
 
 export interface CreditNoteDocument {
   supplier: SupplierDetails;
@@ -91,6 +106,10 @@ export interface ShippingLabelDocument {
   carrierName?: string;
   /** Airway bill (tracking) number; absent on-network until a partner is assigned. */
   awb?: string;
+  /** The tax invoice the goods travel under and its value, which couriers and hubs ask for. */
+  invoice?: { number: string; valuePaise: number };
+  /** The seller's GSTIN. */
+  sellerGstin?: string;
 }
 
 export type LabelLayout = 'thermal-4x6' | 'a4-4up';

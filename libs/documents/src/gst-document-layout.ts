@@ -1,6 +1,6 @@
 import type { Content, ContentTable, CustomTableLayout, DynamicContent, StyleDictionary, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
 import { computeTaxInvoice, gstStateName, rupeesInWords, type ComputedCharge, type ComputedLine, type TaxableSupply, type TaxComputation } from '@fulfil/domain';
-import type { BuyerDetails, SupplierDetails } from './document-inputs';
+import type { BillToDetails, BuyerDetails, SupplierDetails } from './document-inputs';
 import { formatPaise, formatPercent, formatRupees } from './formatting';
 import { DEFAULT_FONT } from './pdf-renderer';
 
@@ -33,10 +33,10 @@ export function gstA4Document(footerLabel: string, content: Content[]): TDocumen
 }
 
 /** The tax of a document computed from its own lines, so that its figures cannot disagree with them. */
-export function documentTax(input: Pick<TaxableSupply, 'lines' | 'charges'> & { supplier: { stateCode: string }; buyer: { stateCode: string } }): TaxComputation {
+export function documentTax(input: Pick<TaxableSupply, 'lines' | 'charges'> & { supplier: { stateCode: string }; buyer: Pick<BuyerDetails, 'stateCode' | 'placeOfSupplyStateCode'> }): TaxComputation {
   return computeTaxInvoice({
     supplierStateCode: input.supplier.stateCode,
-    placeOfSupplyStateCode: input.buyer.stateCode,
+    placeOfSupplyStateCode: placeOfSupply(input.buyer),
     lines: input.lines,
     charges: input.charges,
   });
@@ -70,21 +70,51 @@ export function stateWithCode(stateCode: string): string {
   return `${gstStateName(stateCode)} (${stateCode})`;
 }
 
+const placeOfSupply = (buyer: Pick<BuyerDetails, 'stateCode' | 'placeOfSupplyStateCode'>): string => buyer.placeOfSupplyStateCode ?? buyer.stateCode;
+
 /**
- * Supplier and document details side by side, then the buyer (who is billed and shipped to at
- * the same address) beside the place of supply.
+ * Supplier and document details side by side, then the buyer beside the place of supply. A buyer
+ * billed elsewhere than the goods go gets a "Bill to" block and a "Ship to" block, the place of
+ * supply under both.
  */
 export function partiesTable(supplier: SupplierDetails, buyer: BuyerDetails, details: readonly DetailRow[]): Content {
+  const placeOfSupplyRow = detailsBlock([['Place of Supply', stateWithCode(placeOfSupply(buyer))]]);
+  const buyerRows: TableCell[][] = buyer.billTo
+    ? [[billToBlock(buyer, buyer.billTo), shipToBlock(buyer)], [placeOfSupplyRow, '']]
+    : [[buyerBlock(buyer), placeOfSupplyRow]];
   return {
     table: {
       widths: ['*', '*'],
-      body: [
-        [supplierBlock(supplier), detailsBlock(details)],
-        [buyerBlock(buyer), detailsBlock([['Place of Supply', stateWithCode(buyer.stateCode)]])],
-      ],
+      body: [[supplierBlock(supplier), detailsBlock(details)], ...buyerRows],
     },
     layout: GRID,
     fontSize: 8,
+  };
+}
+
+function billToBlock(buyer: BuyerDetails, billTo: BillToDetails): Content {
+  return {
+    stack: [
+      { text: 'Bill to', style: 'blockLabel' },
+      { text: billTo.name, style: 'partyName' },
+      ...billTo.addressLines,
+      `${billTo.city} - ${billTo.pincode}`,
+      `State: ${gstStateName(billTo.stateCode)}, Code: ${billTo.stateCode}`,
+      ...(buyer.gstin ? [{ text: `GSTIN: ${buyer.gstin}`, bold: true }] : []),
+    ],
+  };
+}
+
+function shipToBlock(buyer: BuyerDetails): Content {
+  return {
+    stack: [
+      { text: 'Ship to', style: 'blockLabel' },
+      { text: buyer.name, style: 'partyName' },
+      ...buyer.addressLines,
+      `${buyer.city} - ${buyer.pincode}`,
+      `State: ${gstStateName(buyer.stateCode)}, Code: ${buyer.stateCode}`,
+      ...(buyer.phone ? [`Phone: ${buyer.phone}`] : []),
+    ],
   };
 }
 
@@ -121,17 +151,27 @@ function detailsBlock(rows: readonly DetailRow[]): Content {
   };
 }
 
+/** The tax columns: CGST and SGST (UTGST in a union territory without a legislature) intra-state, IGST otherwise. */
+function taxHeadersOf(tax: TaxComputation): string[] {
+  return tax.intraState ? ['CGST', tax.stateTax] : ['IGST'];
+}
+
+function taxAmounts(item: Pick<ComputedLine, 'cgstPaise' | 'sgstPaise' | 'utgstPaise' | 'igstPaise'>, tax: TaxComputation): number[] {
+  if (!tax.intraState) return [item.igstPaise];
+  return [item.cgstPaise, tax.stateTax === 'UTGST' ? item.utgstPaise : item.sgstPaise];
+}
+
 /**
- * One row per line and charge. Intra-state rows carry CGST and SGST columns and print the rate
- * as its two halves ("9% + 9%"), as GST rule 46 asks for the rate of each tax; inter-state rows
- * carry IGST alone.
+ * One row per line and charge. Intra-state rows carry CGST and SGST (or UTGST) columns and print
+ * the rate as its two halves ("9% + 9%"), as GST rule 46 asks for the rate of each tax;
+ * inter-state rows carry IGST alone.
  */
 export function lineTable(tax: TaxComputation): ContentTable {
-  const taxHeaders = tax.intraState ? ['CGST', 'SGST'] : ['IGST'];
+  const taxHeaders = taxHeadersOf(tax);
   const header = ['#', 'Description', 'HSN/SAC', 'Qty', 'Unit Price', 'Discount', 'Taxable Value', 'Tax Rate', ...taxHeaders, 'Total'];
   const rows = [
-    ...tax.lines.map((line, i) => lineRow(line, i + 1, tax.intraState)),
-    ...tax.charges.map((charge) => chargeRow(charge, tax.intraState)),
+    ...tax.lines.map((line, i) => lineRow(line, i + 1, tax)),
+    ...tax.charges.map((charge) => chargeRow(charge, tax)),
   ];
   return {
     table: {
@@ -151,7 +191,7 @@ function headerCell(text: string, numeric: boolean): TableCell {
   return { text, style: 'tableHeader', alignment: numeric ? 'right' : 'left' };
 }
 
-function lineRow(line: ComputedLine, position: number, intraState: boolean): TableCell[] {
+function lineRow(line: ComputedLine, position: number, tax: TaxComputation): TableCell[] {
   return [
     String(position),
     line.description,
@@ -159,12 +199,12 @@ function lineRow(line: ComputedLine, position: number, intraState: boolean): Tab
     amountCell(`${line.quantity} ${line.unit}`),
     amountCell(formatPaise(line.unitPricePaise)),
     amountCell(formatPaise(line.discountPaise)),
-    ...taxCells(line, intraState),
+    ...taxCells(line, tax),
   ];
 }
 
 /** A charge is a single amount: it has no quantity or discount. */
-function chargeRow(charge: ComputedCharge, intraState: boolean): TableCell[] {
+function chargeRow(charge: ComputedCharge, tax: TaxComputation): TableCell[] {
   return [
     '',
     charge.description,
@@ -172,16 +212,15 @@ function chargeRow(charge: ComputedCharge, intraState: boolean): TableCell[] {
     amountCell('-'),
     amountCell(formatPaise(charge.amountPaise)),
     amountCell('-'),
-    ...taxCells(charge, intraState),
+    ...taxCells(charge, tax),
   ];
 }
 
-function taxCells(item: ComputedLine | ComputedCharge, intraState: boolean): TableCell[] {
-  const amounts = intraState ? [item.cgstPaise, item.sgstPaise] : [item.igstPaise];
+function taxCells(item: ComputedLine | ComputedCharge, tax: TaxComputation): TableCell[] {
   return [
     amountCell(formatPaise(item.taxablePaise)),
-    amountCell(rateText(item.taxRatePercent, intraState)),
-    ...amounts.map((paise) => amountCell(formatPaise(paise))),
+    amountCell(rateText(item.taxRatePercent, tax.intraState)),
+    ...taxAmounts(item, tax).map((paise) => amountCell(formatPaise(paise))),
     amountCell(formatPaise(item.totalPaise)),
   ];
 }
@@ -211,12 +250,11 @@ export function totalsSection(tax: TaxComputation, totalLabel: string): Content 
 }
 
 function rateSummaryTable(tax: TaxComputation): Content {
-  const taxHeaders = tax.intraState ? ['CGST', 'SGST'] : ['IGST'];
-  const header = ['GST Rate', 'Taxable Value', ...taxHeaders, 'Total Tax'];
+  const header = ['GST Rate', 'Taxable Value', ...taxHeadersOf(tax), 'Total Tax'];
   const rows = tax.rateSummary.map((row) => [
     formatPercent(row.taxRatePercent),
     formatPaise(row.taxablePaise),
-    ...(tax.intraState ? [row.cgstPaise, row.sgstPaise] : [row.igstPaise]).map(formatPaise),
+    ...taxAmounts(row, tax).map(formatPaise),
     formatPaise(row.taxPaise),
   ]);
   return {
@@ -240,9 +278,8 @@ function amountInWords(grandTotalPaise: number): Content {
 
 function totalsTable(tax: TaxComputation, totalLabel: string): Content {
   const { totals } = tax;
-  const taxRows: Array<[string, number]> = tax.intraState
-    ? [['CGST', totals.cgstPaise], ['SGST', totals.sgstPaise]]
-    : [['IGST', totals.igstPaise]];
+  const amounts = taxAmounts(totals, tax);
+  const taxRows = taxHeadersOf(tax).map((label, i): [string, number] => [label, amounts[i]!]);
   const rows: Array<[string, number]> = [
     ['Gross Value', totals.grossPaise],
     ['Less: Discount', totals.discountPaise],

@@ -1,5 +1,5 @@
 import type { ActiveOrder, Address, CreditNote, InvoiceRevision, InvoiceSnapshot, OrderEvent, ShipmentState } from '@fulfil/domain';
-import type { BuyerDetails, LabelAddress, ShippingLabelDocument, SupplierDetails, TaxableCharge, TaxableLine } from './document-inputs';
+import type { BuyerDetails, InvoiceCopy, LabelAddress, ShippingLabelDocument, SupplierDetails, TaxableCharge, TaxableLine } from './document-inputs';
 import { DocumentInputError } from './document-input-error';
 import { renderCreditNote } from './credit-note';
 import { contentHash } from './pdf-renderer';
@@ -22,16 +22,21 @@ const supplierOf = (s: InvoiceSnapshot): SupplierDetails => ({
   gstin: s.supplier.gstin,
 });
 
-/** The buyer at the delivery address; its state is the place of supply. */
-const buyerOf = (s: InvoiceSnapshot): BuyerDetails => ({
-  name: s.buyer.name,
-  addressLines: addressLines(s.deliveryAddress),
-  city: s.deliveryAddress.city,
-  pincode: s.deliveryAddress.pincode,
-  stateCode: s.placeOfSupplyStateCode,
-  ...(s.buyer.gstin ? { gstin: s.buyer.gstin } : {}),
-  phone: s.buyer.phone,
-});
+/** The buyer at the delivery address, billed at its billing address when it gave one. */
+const buyerOf = (s: InvoiceSnapshot): BuyerDetails => {
+  const billing = s.buyer.billingAddress;
+  return {
+    name: s.buyer.name,
+    addressLines: addressLines(s.deliveryAddress),
+    city: s.deliveryAddress.city,
+    pincode: s.deliveryAddress.pincode,
+    stateCode: s.deliveryAddress.stateCode,
+    placeOfSupplyStateCode: s.placeOfSupplyStateCode,
+    ...(s.buyer.gstin ? { gstin: s.buyer.gstin } : {}),
+    phone: s.buyer.phone,
+    ...(billing ? { billTo: { name: billing.name, addressLines: addressLines(billing), city: billing.city, pincode: billing.pincode, stateCode: billing.stateCode } } : {}),
+  };
+};
 
 const linesOf = (s: InvoiceSnapshot): TaxableLine[] =>
   s.items.map((i) => ({
@@ -60,7 +65,7 @@ function invoiceRevision(order: ActiveOrder, revision?: number): InvoiceRevision
 }
 
 /** Renders an order's documents from its events alone, so the same events always give the same bytes. */
-export async function renderInvoiceOf(order: ActiveOrder, options: { revision?: number; copy: 'supplier' | 'recipient' }): Promise<RenderedDocument> {
+export async function renderInvoiceOf(order: ActiveOrder, options: { revision?: number; copy: InvoiceCopy }): Promise<RenderedDocument> {
   const r = invoiceRevision(order, options.revision);
   const pdf = await renderTaxInvoice(
     {
@@ -69,6 +74,7 @@ export async function renderInvoiceOf(order: ActiveOrder, options: { revision?: 
       invoiceNumber: r.invoiceNumber,
       invoiceDate: r.invoiceDate,
       revision: r.revision,
+      ...(r.revisedAt ? { revised: { at: r.revisedAt, reason: r.reason ?? '' } } : {}),
       orderId: order.orderId,
       lines: linesOf(r.snapshot),
       charges: chargesOf(r.snapshot),
@@ -76,7 +82,7 @@ export async function renderInvoiceOf(order: ActiveOrder, options: { revision?: 
     },
     options.copy,
   );
-  const kind = options.copy === 'recipient' ? 'tax-invoice' : 'invoice';
+  const kind = { recipient: 'tax-invoice', transporter: 'transporter-invoice', supplier: 'invoice' }[options.copy];
   return { pdf, sha256: contentHash(pdf), filename: `${kind}-${safeName(r.invoiceNumber)}-r${r.revision}.pdf` };
 }
 
@@ -109,6 +115,12 @@ export function labelDocumentOf(order: ActiveOrder, shipment: ShipmentState): Sh
     payment: shipment.codAmountPaise > 0 ? { method: 'cod', amountToCollectPaise: shipment.codAmountPaise } : { method: 'prepaid' },
     ...(shipment.label?.carrierName ? { carrierName: shipment.label.carrierName } : {}),
     ...(shipment.label?.awb ? { awb: shipment.label.awb } : {}),
+    ...(order.invoice
+      ? {
+          invoice: { number: order.invoice.current.invoiceNumber, valuePaise: order.invoice.current.totals.grandTotalPaise },
+          sellerGstin: order.invoice.current.snapshot.supplier.gstin,
+        }
+      : {}),
   };
 }
 

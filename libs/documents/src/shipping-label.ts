@@ -164,6 +164,8 @@ function shipmentDetails(label: ShippingLabelDocument, qr: BarcodeImage): Conten
         stack: [
           `Order ID: ${label.orderId}`,
           `Shipment ID: ${label.shipmentId}`,
+          ...(label.invoice ? [`Invoice: ${label.invoice.number}, value ${formatRupees(label.invoice.valuePaise)}`] : []),
+          ...(label.sellerGstin ? [`Seller GSTIN: ${label.sellerGstin}`] : []),
           `Weight: ${(weightGrams / 1000).toFixed(3)} kg`,
           `Dimensions: ${lengthCm} x ${widthCm} x ${heightCm} cm`,
           `Date: ${formatIndianDate(parseDocumentDate(label.labelDate, 'labelDate'))}`,

@@ -4,12 +4,12 @@ import { closingSection, documentTax, gstA4Document, headingRow, lineTable, part
 import { renderPdf } from './pdf-renderer';
 
 /**
- * GST rule 48 marks the copies of an invoice for goods: the original for the recipient (the
- * customer tax invoice), the duplicate for the transporter, the triplicate for the supplier. We
- * issue no transporter copy, so the supplier's keeps its legal name "triplicate".
+ * GST rule 48(1) marks the three copies of an invoice for goods: the original for the recipient
+ * (the customer tax invoice), the duplicate for the transporter, the triplicate for the supplier.
  */
 const COPY_MARKINGS: Record<InvoiceCopy, string> = {
   recipient: 'ORIGINAL FOR RECIPIENT',
+  transporter: 'DUPLICATE FOR TRANSPORTER',
   supplier: 'TRIPLICATE FOR SUPPLIER',
 };
 
@@ -21,15 +21,19 @@ const PAYMENT_LABELS: Record<InvoicePaymentMethod, string> = {
 /** A GST tax invoice on A4, its tax computed here from the lines so that it cannot disagree with them. */
 export async function renderTaxInvoice(input: TaxInvoiceDocument, copy: InvoiceCopy): Promise<Buffer> {
   const invoiceDate = parseDocumentDate(input.invoiceDate, 'invoiceDate');
+  const revisedOn = input.revised ? formatIndianDate(parseDocumentDate(input.revised.at, 'revised.at')) : undefined;
   const tax = documentTax(input);
   const label = `Tax Invoice ${input.invoiceNumber}`;
+  // A corrected copy keeps the number and the invoice date (the supply did not change) and says so on its face (ADR 0019).
+  const revisedRows: Array<[string, string]> = input.revised && revisedOn ? [['Revised On', revisedOn], ['Revised Because', input.revised.reason]] : [];
   return renderPdf(
-    gstA4Document(`${label} (revision ${input.revision}) - ${COPY_MARKINGS[copy]}`, [
-      headingRow('TAX INVOICE', COPY_MARKINGS[copy]),
+    gstA4Document(`${label} (revision ${input.revision}${revisedOn ? `, revised ${revisedOn}` : ''}) - ${COPY_MARKINGS[copy]}`, [
+      headingRow(input.revised ? 'TAX INVOICE - REVISED' : 'TAX INVOICE', COPY_MARKINGS[copy]),
       partiesTable(input.supplier, input.buyer, [
         ['Invoice No.', input.invoiceNumber],
         ['Invoice Date', formatIndianDate(invoiceDate)],
         ['Revision', String(input.revision)],
+        ...revisedRows,
         ['Order ID', input.orderId],
         ['Payment', PAYMENT_LABELS[input.paymentMethod]],
       ]),

@@ -12,6 +12,7 @@ export * from './order/order-status';
 export * from './order/order-decider';
 export * from './order/decision-outcome';
 export { assertInvoiceCanBeGenerated, planInvoiceCorrection, invoiceTotals } from './order/invoice-decisions';
+export { orderNeedsCancelling } from './order/shipment-decisions';
 export * from './invoicing/invoice-numbering';
 export * from './otp/hotp';
 export * from './domain-events';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { CommandSideModule, DELIVERY_OTP, SellerCommandMessage, type CommandMeta, type CommandOutcome } from '@fulfil/commands';
-import type { DeliveryOtpGenerator } from '@fulfil/domain';
+import type { DeliveryOtpGenerator, SellerProfile } from '@fulfil/domain';
 import type { EventStore } from '@fulfil/event-store';
 import { OrderQueries, ProjectionStatus, READ_MODELS, ReadModelsModule, type ReadModels } from '@fulfil/read-models';
 import { freshId, sellerProfile } from '../../support/fixtures';
@@ -36,7 +36,8 @@ export interface CommandHarness {
   run(command: object): Promise<CommandOutcome>;
   /** Runs a command the domain refuses after recording the refusal (a wrong OTP), and waits for the read models. */
   refused(command: object): Promise<unknown>;
-  newSeller(): Promise<string>;
+  /** Registers a seller, by default the Karnataka one of the fixtures. */
+  newSeller(profile?: SellerProfile): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -95,11 +96,11 @@ export async function startCommandHarness(env: ReadModelEnvironment): Promise<Co
       await settle();
       return error;
     },
-    async newSeller() {
+    async newSeller(profile = sellerProfile()) {
       const sellerId = freshId('slr');
       await bus.execute(
         new SellerCommandMessage(
-          { type: 'RegisterSeller', sellerId, profile: sellerProfile(), settings: { invoicePrefix: 'INV/' } },
+          { type: 'RegisterSeller', sellerId, profile, settings: { invoicePrefix: 'INV/' } },
           { actor: { type: 'platform', id: 'test' }, channel: 'api' },
         ),
       );

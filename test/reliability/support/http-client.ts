@@ -68,7 +68,7 @@ export function orderBody(): Record<string, unknown> {
     salesChannel: 'storefront',
     items: [
       { sku: 'SAREE-SILK-01', name: 'Mysore silk saree', hsnCode: '5007', quantity: 1, unitPricePaise: 450000, discountPaise: 50000, taxRatePercent: 5 },
-      { sku: 'STOLE-02', name: 'Cotton stole', hsnCode: '6214', quantity: 2, unitPricePaise: 60000, taxRatePercent: 12 },
+      { sku: 'STOLE-02', name: 'Cotton stole', hsnCode: '6214', quantity: 2, unitPricePaise: 60000, taxRatePercent: 5 },
     ],
     charges: [{ description: 'Shipping', sacCode: '9965', amountPaise: 5000, taxRatePercent: 18 }],
     buyer: { name: 'Asha Kulkarni', phone: '9123456780' },

@@ -98,6 +98,14 @@ export class DocumentsController {
     sendPdf(request, reply, document, query.revision !== undefined);
   }
 
+  @Get('transporter-invoice.pdf')
+  @ApiOperation({ summary: 'The tax invoice copy that travels with the goods (duplicate for transporter, GST rule 48)' })
+  async transporterInvoice(@Param() { orderId }: OrderIdParam, @Query() query: InvoiceQueryDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ConditionalRequest, @Res() reply: DocumentReply) {
+    const { order } = await this.orders.load(seller.sellerId, orderId);
+    const document = await rendered(() => renderInvoiceOf(order, { copy: 'transporter', ...(query.revision ? { revision: query.revision } : {}) }));
+    sendPdf(request, reply, document, query.revision !== undefined);
+  }
+
   @Get('credit-notes/:number.pdf')
   @ApiOperation({ summary: 'A credit note that cancelled an earlier invoice' })
   async creditNote(@Param() { orderId, number }: CreditNoteParams, @CurrentSeller() seller: SellerIdentity, @Req() request: ConditionalRequest, @Res() reply: DocumentReply) {

@@ -20,6 +20,7 @@ import {
 import type { OrderStatus, ShippingMode } from '@fulfil/domain';
 import { MAX_PAGE_SIZE, ORDER_STATUSES } from '@fulfil/read-models';
 import { FreshReadQueryDto } from './read-your-writes';
+import { OptionalGstinField } from './gstin-field';
 
 export class GeoPointDto {
   @ApiProperty({ example: 12.9716 }) @IsNumber() @Min(-90) @Max(90) lat!: number;
@@ -62,11 +63,15 @@ export class OrderChargeDto {
   @ApiProperty({ example: 18 }) @IsNumber() taxRatePercent!: number;
 }
 
+const BILLING_ADDRESS =
+  "Bill-to, when the invoice is made out to another address than the delivery one. For a B2B buyer: its registered address, in its GSTIN's state, which is then the place of supply (IGST Act s. 10(1)(b))";
+
 export class BuyerDto {
   @ApiProperty({ example: 'Asha Kulkarni' }) @IsString() @Length(1, 120) name!: string;
   @ApiProperty({ example: '9123456780' }) @IsString() @Length(10, 13) phone!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(3, 254) email?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(15, 15) gstin?: string;
+  @OptionalGstinField() gstin?: string;
+  @ApiPropertyOptional({ type: AddressDto, description: BILLING_ADDRESS }) @IsOptional() @ValidateNested() @Type(() => AddressDto) billingAddress?: AddressDto;
 }
 
 export class ReceiveOrderDto {
@@ -109,7 +114,8 @@ class BuyerCorrectionDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 120) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(10, 13) phone?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(3, 254) email?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(15, 15) gstin?: string;
+  @OptionalGstinField() gstin?: string;
+  @ApiPropertyOptional({ type: AddressDto, description: BILLING_ADDRESS }) @IsOptional() @ValidateNested() @Type(() => AddressDto) billingAddress?: AddressDto;
 }
 
 class AddressCorrectionDto {

@@ -144,11 +144,12 @@ export class OrdersController {
 
   @Post(':orderId/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel the order before pickup' })
+  @ApiOperation({ summary: 'Cancel the order before pickup; an invoiced order gets a credit note cancelling its invoice' })
   async cancel(@Param() { orderId }: OrderIdParam, @Body() body: CancelOrderDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
     const outcome = await this.commands.execute<CancelOrderCommand, CommandOutcome<OrderState>>(
       new CancelOrderCommand({ sellerId: seller.sellerId, orderId, reason: body.reason }, sellerMeta(request, seller)),
     );
-    return orderSummary(outcome);
+    const invoice = outcome.state.status === 'active' ? outcome.state.invoice : undefined;
+    return { ...orderSummary(outcome), creditNotes: invoice?.creditNotes.map((c) => c.creditNoteNumber) ?? [] };
   }
 }

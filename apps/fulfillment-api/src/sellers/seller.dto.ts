@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { AddressDto, PackageDto } from '../orders/order.dto';
+import { GstinField, OptionalGstinField } from '../orders/gstin-field';
 
 /** The same field on a registration and on a profile patch. */
 const AdditionalPlacesOfBusiness = () =>
@@ -19,7 +20,7 @@ const AdditionalPlacesOfBusiness = () =>
 
 export class SellerProfileDto {
   @ApiProperty({ example: 'Kaveri Handlooms Private Limited' }) @IsString() @Length(1, 200) legalName!: string;
-  @ApiProperty({ example: '29ABCDE1234F1Z5' }) @IsString() @Length(15, 15) gstin!: string;
+  @GstinField() gstin!: string;
   @ApiProperty({ example: '29' }) @IsString() @Matches(/^[0-9]{2}$/) stateCode!: string;
   @ApiProperty({ type: AddressDto, description: "In the GSTIN's state or a declared additional place of business" })
   @IsDefined()
@@ -31,7 +32,7 @@ export class SellerProfileDto {
 
 export class SellerProfilePatchDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) legalName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(15, 15) gstin?: string;
+  @OptionalGstinField() gstin?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[0-9]{2}$/) stateCode?: string;
   @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) pickupAddress?: AddressDto;
   @AdditionalPlacesOfBusiness() additionalPlacesOfBusiness?: string[];
@@ -40,7 +41,7 @@ export class SellerProfilePatchDto {
 export class SellerSettingsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() autoInvoice?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() autoManifest?: boolean;
-  @ApiPropertyOptional({ example: 'INV/' }) @IsOptional() @IsString() @Length(0, 11) invoicePrefix?: string;
+  @ApiPropertyOptional({ example: 'INV/' }) @IsOptional() @IsString() @Length(1, 11) invoicePrefix?: string;
   @ApiPropertyOptional({ enum: ['on-network', 'off-network'] })
   @IsOptional()
   @IsIn(['on-network', 'off-network'])

@@ -7,7 +7,9 @@ import { isGstStateCode } from './indian-states';
  * character. Special registrations (tax deductors, UN bodies, foreign online services) use other
  * shapes and are not sellers or buyers here.
  */
-const GSTIN_SHAPE = /^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$/;
+const PAN = /^[A-Z]{5}[0-9]{4}[A-Z]$/;
+const ENTITY_NUMBER = /^[1-9A-Z]$/;
+const CHECK_CHARACTER = /^[0-9A-Z]$/;
 
 const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -25,16 +27,42 @@ export function gstinCheckCharacter(first14: string): string {
   return BASE36.charAt((36 - (sum % 36)) % 36);
 }
 
+/**
+ * GSTINs are written in capitals; the GST portal takes them in either case. A GSTIN typed in lower
+ * case or with surrounding spaces is the same GSTIN, so it is stored the way the portal prints it.
+ * Anything that is not a string is returned as it is, for the validator to name.
+ */
+export function normalizeGstin<T>(value: T): T | string {
+  return typeof value === 'string' ? value.trim().toUpperCase() : value;
+}
+
+/**
+ * The first fault of a GSTIN, as one sentence a seller can act on; undefined for a valid one.
+ * Faults are checked from the outside in (type, length, characters, each part, check character),
+ * so the message names what is wrong rather than just "invalid". Give it a normalised GSTIN.
+ */
+export function gstinFault(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be a GSTIN (15 characters, e.g. 29AAICA3918J1ZE)';
+  if (value.length !== 15) return `must be 15 characters, not ${value.length} (e.g. 29AAICA3918J1ZE)`;
+  if (!/^[0-9A-Z]+$/.test(value)) return 'must have only letters and digits';
+  const state = value.slice(0, 2);
+  if (!isGstStateCode(state)) return `must start with a GST state code; "${state}" is not one`;
+  if (!PAN.test(value.slice(2, 12))) return `characters 3 to 12 must be the holder's PAN (5 letters, 4 digits, 1 letter); "${value.slice(2, 12)}" is not`;
+  if (!ENTITY_NUMBER.test(value.charAt(12))) return 'character 13 (the registration number within the PAN) must be 1-9 or A-Z';
+  if (value.charAt(13) !== 'Z') return 'character 14 must be "Z"';
+  if (!CHECK_CHARACTER.test(value.charAt(14)) || gstinCheckCharacter(value.slice(0, 14)) !== value.charAt(14)) {
+    return 'fails its check character (the 15th): a character is mistyped';
+  }
+  return undefined;
+}
+
 export function isValidGstin(gstin: string): boolean {
-  return (
-    GSTIN_SHAPE.test(gstin) &&
-    isGstStateCode(gstin.slice(0, 2)) &&
-    gstinCheckCharacter(gstin.slice(0, 14)) === gstin.charAt(14)
-  );
+  return gstinFault(gstin) === undefined;
 }
 
 /** The state a GSTIN is registered in; throws GstInputError for an invalid GSTIN. */
 export function gstinStateCode(gstin: string): string {
-  if (!isValidGstin(gstin)) throw new GstInputError([{ field: 'gstin', message: `"${gstin}" is not a valid GSTIN` }]);
+  const fault = gstinFault(gstin);
+  if (fault !== undefined) throw new GstInputError([{ field: 'gstin', message: `"${gstin}" ${fault}` }]);
   return gstin.slice(0, 2);
 }

@@ -4,3 +4,4 @@ export * from './gstin';
 export * from './tax-computation';
 export * from './amount-in-words';
 export * from './financial-year';
+export * from './gst-rates-in-force';

@@ -55,6 +55,19 @@ export const GST_STATES: readonly GstState[] = [
 
 const STATE_NAMES: ReadonlyMap<string, string> = new Map(GST_STATES.map((state) => [state.code, state.name]));
 
+/**
+ * Union territories without a legislature, where an intra-territory supply bears UTGST (Union
+ * Territory Goods and Services Tax Act, 2017, s. 7) instead of SGST: the "Union territory" of
+ * CGST Act s. 2(114), which lists Andaman and Nicobar Islands, Lakshadweep, Dadra and Nagar Haveli
+ * and Daman and Diu, Ladakh, Chandigarh and other territory. 25 is the old Daman and Diu code.
+ * Delhi, Puducherry and Jammu and Kashmir have legislatures and levy SGST like states.
+ */
+const UTGST_TERRITORIES: ReadonlySet<string> = new Set(['04', '25', '26', '31', '35', '38', '97']);
+
+export function leviesUtgst(code: string): boolean {
+  return UTGST_TERRITORIES.has(code);
+}
+
 export function isGstStateCode(code: string): boolean {
   return STATE_NAMES.has(code);
 }

@@ -1,10 +1,12 @@
 import type { FieldIssue } from '../shared/domain-error';
 import { GstInputError } from './gst-input-error';
-import { isGstStateCode } from './indian-states';
+import { isGstStateCode, leviesUtgst } from './indian-states';
 
 /**
- * GST rates in percent and the same rates in basis points (hundredths of a percent). Tax is
- * computed from the basis points so that fractional rates (0.1, 0.25, 1.5) stay integer maths.
+ * Every GST rate the law has levied, in percent and in basis points (hundredths of a percent), so
+ * that an invoice of any date can be computed again. Which of them may be charged on a given date
+ * is gst-rates-in-force.ts's concern. Tax is computed from the basis points so that fractional
+ * rates (0.1, 0.25, 1.5) stay integer maths.
  */
 const RATE_BASIS_POINTS: ReadonlyMap<number, number> = new Map([
   [0, 0],
@@ -17,7 +19,6 @@ const RATE_BASIS_POINTS: ReadonlyMap<number, number> = new Map([
   [12, 1200],
   [18, 1800],
   [28, 2800],
-  // GST 2.0 (September 2025) added a 40% rate for luxury and sin goods; 12% and 28% stay for older invoices.
   [40, 4000],
 ]);
 
@@ -54,16 +55,22 @@ export interface TaxableSupply {
   charges: TaxableCharge[];
 }
 
-/** Tax of one line or charge. Exactly one of (cgst + sgst) and igst is non-zero. */
+/**
+ * Tax of one line or charge. Intra-state it is CGST + SGST, intra-UT (a union territory without a
+ * legislature) CGST + UTGST, otherwise IGST; the others are 0.
+ */
 export interface LineTax {
   grossPaise: number;
   taxablePaise: number;
   cgstPaise: number;
   sgstPaise: number;
+  utgstPaise: number;
   igstPaise: number;
   /** Taxable value plus tax. */
   totalPaise: number;
 }
+
+export type StateTax = 'SGST' | 'UTGST';
 
 export type ComputedLine = TaxableLine & LineTax;
 export type ComputedCharge = TaxableCharge & LineTax;
@@ -73,6 +80,7 @@ export interface RateSummary {
   taxablePaise: number;
   cgstPaise: number;
   sgstPaise: number;
+  utgstPaise: number;
   igstPaise: number;
   taxPaise: number;
 }
@@ -83,14 +91,17 @@ export interface TaxTotals {
   taxablePaise: number;
   cgstPaise: number;
   sgstPaise: number;
+  utgstPaise: number;
   igstPaise: number;
   taxPaise: number;
   grandTotalPaise: number;
 }
 
 export interface TaxComputation {
-  /** Supplier and place of supply in the same state: CGST + SGST; otherwise IGST. */
+  /** Supplier and place of supply in the same state or union territory: CGST + SGST (or UTGST); otherwise IGST. */
   intraState: boolean;
+  /** The state tax half of an intra-state supply: UTGST in a union territory without a legislature, else SGST. */
+  stateTax: StateTax;
   lines: ComputedLine[];
   charges: ComputedCharge[];
   /** One row per rate used, lowest rate first. */
@@ -104,32 +115,37 @@ export interface TaxComputation {
  * Rounding rule: each line's tax is rounded on its own, never the invoice total. The tax of a
  * line is taxable value x rate, rounded half up to the paisa. An intra-state line splits that
  * same amount into CGST and SGST, the odd paisa (if any) going to CGST; so CGST + SGST always
- * equals the IGST the line would bear inter-state, and totals are plain sums of the lines.
+ * equals the IGST the line would bear inter-state, and totals are plain sums of the lines. In a
+ * union territory without a legislature the SGST half is UTGST, computed the same way.
  *
  * Throws GstInputError naming every offending field.
  */
 export function computeTaxInvoice(supply: TaxableSupply): TaxComputation {
   assertValidSupply(supply);
   const intraState = supply.supplierStateCode === supply.placeOfSupplyStateCode;
+  const stateTax: StateTax = intraState && leviesUtgst(supply.placeOfSupplyStateCode) ? 'UTGST' : 'SGST';
+  const split = { intraState, stateTax };
   const lines = supply.lines.map((line) => ({
     ...line,
-    ...lineTax(line.quantity * line.unitPricePaise, line.discountPaise, line.taxRatePercent, intraState),
+    ...lineTax(line.quantity * line.unitPricePaise, line.discountPaise, line.taxRatePercent, split),
   }));
   const charges = supply.charges.map((charge) => ({
     ...charge,
-    ...lineTax(charge.amountPaise, 0, charge.taxRatePercent, intraState),
+    ...lineTax(charge.amountPaise, 0, charge.taxRatePercent, split),
   }));
   const all = [...lines, ...charges];
-  return { intraState, lines, charges, rateSummary: summariseByRate(all), totals: sumTotals(all) };
+  return { intraState, stateTax, lines, charges, rateSummary: summariseByRate(all), totals: sumTotals(all) };
 }
 
-function lineTax(grossPaise: number, discountPaise: number, taxRatePercent: number, intraState: boolean): LineTax {
+function lineTax(grossPaise: number, discountPaise: number, taxRatePercent: number, split: { intraState: boolean; stateTax: StateTax }): LineTax {
   const taxablePaise = grossPaise - discountPaise;
   const taxPaise = percentOfPaise(taxablePaise, basisPoints(taxRatePercent));
-  const sgstPaise = intraState ? Math.floor(taxPaise / 2) : 0;
-  const cgstPaise = intraState ? taxPaise - sgstPaise : 0;
-  const igstPaise = intraState ? 0 : taxPaise;
-  return { grossPaise, taxablePaise, cgstPaise, sgstPaise, igstPaise, totalPaise: taxablePaise + taxPaise };
+  const stateHalf = split.intraState ? Math.floor(taxPaise / 2) : 0;
+  const cgstPaise = split.intraState ? taxPaise - stateHalf : 0;
+  const sgstPaise = split.stateTax === 'SGST' ? stateHalf : 0;
+  const utgstPaise = split.stateTax === 'UTGST' ? stateHalf : 0;
+  const igstPaise = split.intraState ? 0 : taxPaise;
+  return { grossPaise, taxablePaise, cgstPaise, sgstPaise, utgstPaise, igstPaise, totalPaise: taxablePaise + taxPaise };
 }
 
 /** amount x basisPoints / 10000, half up; BigInt because amount x 2800 can pass 2^53. */
@@ -151,20 +167,21 @@ function summariseByRate(items: ReadonlyArray<LineTax & { taxRatePercent: number
     row.taxablePaise += item.taxablePaise;
     row.cgstPaise += item.cgstPaise;
     row.sgstPaise += item.sgstPaise;
+    row.utgstPaise += item.utgstPaise;
     row.igstPaise += item.igstPaise;
-    row.taxPaise += item.cgstPaise + item.sgstPaise + item.igstPaise;
+    row.taxPaise += item.cgstPaise + item.sgstPaise + item.utgstPaise + item.igstPaise;
     byRate.set(item.taxRatePercent, row);
   }
   return [...byRate.values()].sort((a, b) => a.taxRatePercent - b.taxRatePercent);
 }
 
 function emptyRateSummary(taxRatePercent: number): RateSummary {
-  return { taxRatePercent, taxablePaise: 0, cgstPaise: 0, sgstPaise: 0, igstPaise: 0, taxPaise: 0 };
+  return { taxRatePercent, taxablePaise: 0, cgstPaise: 0, sgstPaise: 0, utgstPaise: 0, igstPaise: 0, taxPaise: 0 };
 }
 
 function sumTotals(items: readonly LineTax[]): TaxTotals {
   const totals: TaxTotals = {
-    grossPaise: 0, discountPaise: 0, taxablePaise: 0, cgstPaise: 0, sgstPaise: 0, igstPaise: 0, taxPaise: 0, grandTotalPaise: 0,
+    grossPaise: 0, discountPaise: 0, taxablePaise: 0, cgstPaise: 0, sgstPaise: 0, utgstPaise: 0, igstPaise: 0, taxPaise: 0, grandTotalPaise: 0,
   };
   for (const item of items) {
     totals.grossPaise += item.grossPaise;
@@ -172,8 +189,9 @@ function sumTotals(items: readonly LineTax[]): TaxTotals {
     totals.taxablePaise += item.taxablePaise;
     totals.cgstPaise += item.cgstPaise;
     totals.sgstPaise += item.sgstPaise;
+    totals.utgstPaise += item.utgstPaise;
     totals.igstPaise += item.igstPaise;
-    totals.taxPaise += item.cgstPaise + item.sgstPaise + item.igstPaise;
+    totals.taxPaise += item.cgstPaise + item.sgstPaise + item.utgstPaise + item.igstPaise;
     totals.grandTotalPaise += item.totalPaise;
   }
   return totals;

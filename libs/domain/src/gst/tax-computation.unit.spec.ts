@@ -62,6 +62,45 @@ describe('computeTaxInvoice', () => {
     });
   });
 
+  describe.each([
+    ['Chandigarh', '04'],
+    ['Dadra and Nagar Haveli and Daman and Diu', '26'],
+    ['Lakshadweep', '31'],
+    ['Andaman and Nicobar Islands', '35'],
+    ['Ladakh', '38'],
+  ])('given a supply within %s, a union territory without a legislature', (_, ut) => {
+    const input = supply({ supplierStateCode: ut, placeOfSupplyStateCode: ut, lines: [line({ quantity: 2, unitPricePaise: 499_00, discountPaise: 10_00 })] });
+
+    it('when computed, then the state half is UTGST, not SGST', () => {
+      const result = computeTaxInvoice(input);
+
+      expect(result).toMatchObject({ intraState: true, stateTax: 'UTGST' });
+      expect(result.lines[0]).toMatchObject({ cgstPaise: 88_92, sgstPaise: 0, utgstPaise: 88_92, igstPaise: 0, totalPaise: 1165_84 });
+      expect(result.rateSummary).toEqual([{ taxRatePercent: 18, taxablePaise: 988_00, cgstPaise: 88_92, sgstPaise: 0, utgstPaise: 88_92, igstPaise: 0, taxPaise: 177_84 }]);
+      expect(result.totals).toMatchObject({ cgstPaise: 88_92, sgstPaise: 0, utgstPaise: 88_92, taxPaise: 177_84, grandTotalPaise: 1165_84 });
+    });
+
+    it('when supplied to a state, then it is IGST as any inter-state supply', () => {
+      const result = computeTaxInvoice({ ...input, placeOfSupplyStateCode: KARNATAKA });
+
+      expect(result).toMatchObject({ intraState: false, stateTax: 'SGST' });
+      expect(result.totals).toMatchObject({ cgstPaise: 0, sgstPaise: 0, utgstPaise: 0, igstPaise: 177_84 });
+    });
+  });
+
+  describe.each([
+    ['Delhi', '07'],
+    ['Puducherry', '34'],
+    ['Jammu and Kashmir', '01'],
+  ])('given a supply within %s, a union territory with a legislature', (_, ut) => {
+    it('when computed, then it is CGST + SGST like a state', () => {
+      const result = computeTaxInvoice(supply({ supplierStateCode: ut, placeOfSupplyStateCode: ut }));
+
+      expect(result).toMatchObject({ intraState: true, stateTax: 'SGST' });
+      expect(result.totals).toMatchObject({ cgstPaise: 9_00, sgstPaise: 9_00, utgstPaise: 0 });
+    });
+  });
+
   describe('given a line whose tax is an odd number of paise', () => {
     // 5% of Rs. 10.10 is 50.5 paise: rounded half up to 51, which cannot be halved evenly.
     const oddLine = line({ unitPricePaise: 10_10, taxRatePercent: 5 });
@@ -122,9 +161,9 @@ describe('computeTaxInvoice', () => {
 
       expect(result.charges[0]).toMatchObject({ grossPaise: 60_00, taxablePaise: 60_00, cgstPaise: 5_40, sgstPaise: 5_40, totalPaise: 70_80 });
       expect(result.rateSummary).toEqual([
-        { taxRatePercent: 5, taxablePaise: 1200_00, cgstPaise: 30_00, sgstPaise: 30_00, igstPaise: 0, taxPaise: 60_00 },
-        { taxRatePercent: 12, taxablePaise: 700_00, cgstPaise: 42_00, sgstPaise: 42_00, igstPaise: 0, taxPaise: 84_00 },
-        { taxRatePercent: 18, taxablePaise: 159_00, cgstPaise: 14_31, sgstPaise: 14_31, igstPaise: 0, taxPaise: 28_62 },
+        { taxRatePercent: 5, taxablePaise: 1200_00, cgstPaise: 30_00, sgstPaise: 30_00, utgstPaise: 0, igstPaise: 0, taxPaise: 60_00 },
+        { taxRatePercent: 12, taxablePaise: 700_00, cgstPaise: 42_00, sgstPaise: 42_00, utgstPaise: 0, igstPaise: 0, taxPaise: 84_00 },
+        { taxRatePercent: 18, taxablePaise: 159_00, cgstPaise: 14_31, sgstPaise: 14_31, utgstPaise: 0, igstPaise: 0, taxPaise: 28_62 },
       ]);
     });
 
@@ -137,6 +176,7 @@ describe('computeTaxInvoice', () => {
         taxablePaise: 2059_00,
         cgstPaise: 86_31,
         sgstPaise: 86_31,
+        utgstPaise: 0,
         igstPaise: 0,
         taxPaise: 172_62,
         grandTotalPaise: 2231_62,

@@ -1,14 +1,41 @@
 import { ConflictError } from '../shared/domain-error';
 import { Validator } from '../shared/validation';
 
-/** GST rule 46: at most 16 characters of letters, digits, "/" and "-", unique within a financial year. */
-export const INVOICE_NUMBER = /^[A-Za-z0-9/-]{1,16}$/;
+/**
+ * GST rule 46(b): at most 16 characters of letters, digits, "/" and "-", unique within a financial
+ * year; a number of separators alone is no serial number. What every invoice and credit note obeys.
+ */
+export const INVOICE_NUMBER = /^(?=.*[A-Za-z0-9])[A-Za-z0-9/-]{1,16}$/;
+
+/**
+ * The e-invoice portal (IRP schema, DocDtls.No `^([a-zA-Z1-9]{1}[a-zA-Z0-9/-]{0,15})$`) also
+ * refuses a number starting with "0", "/" or "-". It binds sellers who must e-invoice; the engine
+ * does not know a seller's turnover, so numbers a seller chooses (custom numbers, prefixes) obey it.
+ */
+const E_INVOICE_FIRST_CHARACTER = /^[A-Za-z1-9]/;
+
+/**
+ * The one fault of a document number, as a sentence; undefined when it is good. `chosen`: typed by
+ * the seller, so the e-invoice portal's first-character rule applies too.
+ */
+export function documentNumberFault(value: unknown, chosen: boolean): string | undefined {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9/-]{1,16}$/.test(value)) return 'must be 1 to 16 characters of letters, digits, "/" and "-"';
+  if (!INVOICE_NUMBER.test(value)) return 'must contain a letter or a digit';
+  if (chosen && !E_INVOICE_FIRST_CHARACTER.test(value)) return 'must not start with "0", "/" or "-" (the e-invoice portal refuses such numbers)';
+  return undefined;
+}
+
+/**
+ * Numbers are unique per seller and year regardless of case: the GST portal treats "INV/1" and
+ * "inv/1" as one invoice, so the engine reserves them as one.
+ */
+export const documentNumberKey = (number: string): string => number.toUpperCase();
 const SEQUENCE_DIGITS = 5;
 
 export const invoiceSeriesStream = (sellerId: string, financialYear: string): string => `invoice-series-${sellerId}-${financialYear}`;
 export const creditNoteSeriesStream = (sellerId: string, financialYear: string): string => `credit-note-series-${sellerId}-${financialYear}`;
 export const invoiceNumberReservationStream = (sellerId: string, financialYear: string, invoiceNumber: string): string =>
-  `invoice-number-${sellerId}-${financialYear}-${invoiceNumber}`;
+  `invoice-number-${sellerId}-${financialYear}-${documentNumberKey(invoiceNumber)}`;
 
 export type NumberSeriesKind = 'invoice' | 'credit-note';
 
@@ -84,9 +111,8 @@ export function decideNextNumber(
 }
 
 export function validateCustomInvoiceNumber(invoiceNumber: unknown): asserts invoiceNumber is string {
-  new Validator()
-    .matches(invoiceNumber, INVOICE_NUMBER, 'invoiceNumber', 'must be 1 to 16 characters of letters, digits, "/" and "-"')
-    .throwIfInvalid();
+  const fault = documentNumberFault(invoiceNumber, true);
+  new Validator().check(fault === undefined, 'invoiceNumber', fault ?? '').throwIfInvalid();
 }
 
 export function invoiceNumberTaken(invoiceNumber: string, financialYear: string): ConflictError {

@@ -2,6 +2,7 @@ import { ConflictError, ValidationError } from '../shared/domain-error';
 import { NOW, NOW_ISO, freshId } from '../testing/decider-specification';
 import {
   INVOICE_NUMBER,
+  documentNumberFault,
   NumberSeriesEvent,
   creditNotePrefix,
   creditNoteSeriesStream,
@@ -109,6 +110,10 @@ describe('Invoice numbering', () => {
     expect(invoiceSeriesStream('kaveri', '2027-28')).not.toBe(invoiceSeriesStream('kaveri', '2026-27'));
     expect(invoiceNumberReservationStream('kaveri', '2026-27', 'INV/00001')).toBe('invoice-number-kaveri-2026-27-INV/00001');
   });
+
+  it('reserves numbers differing only in case as one number, as the GST portal counts them', () => {
+    expect(invoiceNumberReservationStream('kaveri', '2026-27', 'inv/00001')).toBe(invoiceNumberReservationStream('kaveri', '2026-27', 'INV/00001'));
+  });
 });
 
 describe('Invoice number format (GST rule 46)', () => {
@@ -124,6 +129,8 @@ describe('Invoice number format (GST rule 46)', () => {
     ['a hash', 'INV#0001'],
     ['a Devanagari digit', 'INV/०१'],
     ['nothing', ''],
+    ['only slashes', '///'],
+    ['only hyphens', '--'],
   ])('a number with %s is refused', (_, number) => {
     expect(INVOICE_NUMBER.test(number)).toBe(false);
     let error: unknown;
@@ -134,6 +141,20 @@ describe('Invoice number format (GST rule 46)', () => {
     }
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((i) => i.field)).toEqual(['invoiceNumber']);
+  });
+
+  it.each([
+    ['/', '/INV/00001', 'must not start with "0", "/" or "-" (the e-invoice portal refuses such numbers)'],
+    ['-', '-2026-0001', 'must not start with "0", "/" or "-" (the e-invoice portal refuses such numbers)'],
+    ['0', '00042', 'must not start with "0", "/" or "-" (the e-invoice portal refuses such numbers)'],
+    ['only separators', '/-/', 'must contain a letter or a digit'],
+  ])('a custom number starting with %s is refused, naming the rule', (_, number, message) => {
+    expect(documentNumberFault(number, true)).toBe(message);
+    expect(() => validateCustomInvoiceNumber(number)).toThrow(ValidationError);
+  });
+
+  it('a number the engine allocated from an older, empty prefix still passes rule 46', () => {
+    expect(documentNumberFault('00042', false)).toBeUndefined();
   });
 
   it('a custom number that is not a string is refused', () => {

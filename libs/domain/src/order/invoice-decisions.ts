@@ -6,8 +6,8 @@ import type { RegisteredSeller } from './order-context';
 import type { InvoiceCorrections, OrderCommandOf } from './order-commands';
 import type { InvoiceSnapshot, InvoiceTotals, OrderEvent, OrderEventOf } from './order-events';
 import type { ActiveOrder } from './order-state';
-import { validateBuyer, validateCharges, validateItems } from './order-validation';
-import { INVOICE_NUMBER } from '../invoicing/invoice-numbering';
+import { assertRatesInForce, placeOfSupplyOf, validateBuyer, validateCharges, validateItems, withNormalBuyerGstin } from './order-validation';
+import { documentNumberFault } from '../invoicing/invoice-numbering';
 
 export function invoiceTotals(snapshot: Pick<InvoiceSnapshot, 'supplier' | 'placeOfSupplyStateCode' | 'items' | 'charges'>): InvoiceTotals {
   const computed = computeTaxInvoice({
@@ -34,6 +34,7 @@ export function invoiceTotals(snapshot: Pick<InvoiceSnapshot, 'supplier' | 'plac
     taxablePaise: computed.totals.taxablePaise,
     cgstPaise: computed.totals.cgstPaise,
     sgstPaise: computed.totals.sgstPaise,
+    utgstPaise: computed.totals.utgstPaise,
     igstPaise: computed.totals.igstPaise,
     grandTotalPaise: computed.totals.grandTotalPaise,
   };
@@ -49,26 +50,30 @@ export function buildInvoiceSnapshot(order: ActiveOrder, seller: RegisteredSelle
     },
     buyer: order.buyer,
     deliveryAddress: order.deliveryAddress,
-    placeOfSupplyStateCode: order.deliveryAddress.stateCode,
+    placeOfSupplyStateCode: placeOfSupplyOf(order.buyer, order.deliveryAddress),
     items: order.items,
     charges: order.charges,
     paymentMethod: order.paymentMethod,
   };
 }
 
-/** Checked before a number is allocated, so a refused invoice never consumes one. */
-export function assertInvoiceCanBeGenerated(order: ActiveOrder): void {
+/**
+ * Checked before a number is allocated, so a refused invoice never consumes one. `now` is the
+ * invoice date: every line must bear a rate in force on it.
+ */
+export function assertInvoiceCanBeGenerated(order: ActiveOrder, now: Date): void {
   if (order.cancelled) throw new IllegalStepError('ORDER_CANCELLED', `Order ${order.orderId} is cancelled`);
   if (order.invoice) {
     throw new IllegalStepError('INVOICE_ALREADY_GENERATED', `Order ${order.orderId} already has invoice ${order.invoice.current.invoiceNumber}; regenerate it instead`, {
       invoiceNumber: order.invoice.current.invoiceNumber,
     });
   }
+  assertRatesInForce(order.items, order.charges, now);
 }
 
 export function decideGenerateInvoice(order: ActiveOrder, command: OrderCommandOf<'GenerateInvoice'>, seller: RegisteredSeller, now: Date): OrderEvent[] {
-  assertInvoiceCanBeGenerated(order);
-  new Validator().matches(command.invoiceNumber, INVOICE_NUMBER, 'invoiceNumber', 'must be 1 to 16 characters of letters, digits, "/" and "-"').throwIfInvalid();
+  assertInvoiceCanBeGenerated(order, now);
+  checkNumbers({ invoiceNumber: command.invoiceNumber });
   const snapshot = buildInvoiceSnapshot(order, seller);
   return [
     {
@@ -89,6 +94,16 @@ export function decideGenerateInvoice(order: ActiveOrder, command: OrderCommandO
   ];
 }
 
+/** Rule 46 for numbers the engine allocated or reserved (custom ones were checked harder before reservation). */
+function checkNumbers(numbers: Record<string, string>): void {
+  const v = new Validator();
+  for (const [field, number] of Object.entries(numbers)) {
+    const fault = documentNumberFault(number, false);
+    v.check(fault === undefined, field, fault ?? '');
+  }
+  v.throwIfInvalid();
+}
+
 export interface InvoiceCorrectionPlan {
   snapshot: InvoiceSnapshot;
   /** Amounts, rates, HSN codes, GSTINs or place of supply changed: GST law needs a credit note and a new number. */
@@ -105,32 +120,78 @@ const taxFacts = (s: InvoiceSnapshot): string =>
     charges: s.charges.map((c) => [c.sacCode ?? null, c.amountPaise, c.taxRatePercent]),
   });
 
-/** Works out the corrected invoice and whether it is tax-relevant, before any number is allocated. */
-export function planInvoiceCorrection(order: ActiveOrder, corrections: InvoiceCorrections, seller: RegisteredSeller, reason: string): InvoiceCorrectionPlan {
+/**
+ * Works out the corrected invoice and whether it is tax-relevant, before any number is allocated.
+ * A tax-relevant correction is a new invoice dated `now`, so its lines must bear rates in force
+ * then; any other keeps the date and the rates of the invoice it corrects.
+ */
+export function planInvoiceCorrection(order: ActiveOrder, given: InvoiceCorrections, seller: RegisteredSeller, reason: string, now: Date): InvoiceCorrectionPlan {
+  const corrections = { ...given, buyer: withNormalBuyerGstin(given.buyer) };
   if (order.cancelled) throw new IllegalStepError('ORDER_CANCELLED', `Order ${order.orderId} is cancelled`);
   if (!order.invoice) throw new IllegalStepError('INVOICE_REQUIRED', `Order ${order.orderId} has no invoice to regenerate`);
   const v = new Validator().nonEmptyString(reason, 'reason', 500);
   if (corrections.buyer !== undefined) validateBuyer(v, corrections.buyer, 'corrections.buyer', true);
-  if (corrections.items !== undefined) validateItems(v, corrections.items, 'corrections.items');
-  if (corrections.charges !== undefined) validateCharges(v, corrections.charges, 'corrections.charges');
+  // Whether the corrected invoice is dated now is known only below, so rates in force are checked there.
+  if (corrections.items !== undefined) validateItems(v, corrections.items, 'corrections.items', undefined);
+  if (corrections.charges !== undefined) validateCharges(v, corrections.charges, 'corrections.charges', undefined);
   const previous = order.invoice.current.snapshot;
   const deliveryAddress = { ...previous.deliveryAddress, ...corrections.deliveryAddress };
   if (corrections.deliveryAddress !== undefined) validateAddress(v, deliveryAddress, 'corrections.deliveryAddress');
   v.throwIfInvalid();
+  const buyer = { ...previous.buyer, ...corrections.buyer };
+  // The bill-to is judged with the GSTIN it ends up with, even when only one of them changes.
+  if (corrections.buyer !== undefined && buyer.billingAddress !== undefined) validateBuyer(v, buyer, 'corrections.buyer', true);
+  v.throwIfInvalid();
   const snapshot: InvoiceSnapshot = {
     ...previous,
     supplier: { legalName: seller.profile.legalName, gstin: seller.profile.gstin, stateCode: seller.profile.stateCode, address: seller.profile.pickupAddress },
-    buyer: { ...previous.buyer, ...corrections.buyer },
+    buyer,
     deliveryAddress,
-    placeOfSupplyStateCode: deliveryAddress.stateCode,
+    placeOfSupplyStateCode: placeOfSupplyOf(buyer, deliveryAddress),
     items: corrections.items ?? previous.items,
     charges: corrections.charges ?? previous.charges,
   };
-  return { snapshot, taxRelevant: taxFacts(snapshot) !== taxFacts(previous) };
+  const taxRelevant = taxFacts(snapshot) !== taxFacts(previous);
+  if (taxRelevant) assertRatesInForce(snapshot.items, snapshot.charges, now, { items: 'corrections.items', charges: 'corrections.charges' });
+  return { snapshot, taxRelevant };
+}
+
+/** A credit note for the whole of the order's current invoice, cancelling it (CGST Act s. 34). */
+export function creditNoteForCurrentInvoice(order: ActiveOrder, creditNoteNumber: string, reason: string, now: Date): OrderEventOf<'CreditNoteIssued'> {
+  const current = order.invoice!.current;
+  return {
+    type: 'CreditNoteIssued',
+    data: {
+      orderId: order.orderId,
+      sellerId: order.sellerId,
+      creditNoteNumber,
+      financialYear: financialYearOf(now),
+      issuedAt: now.toISOString(),
+      reason,
+      originalInvoiceNumber: current.invoiceNumber,
+      originalInvoiceDate: current.invoiceDate,
+      originalRevision: current.revision,
+      totals: current.totals,
+    },
+  };
+}
+
+/**
+ * Cancelling an invoiced order reverses the supply that will not happen: a credit note for the
+ * whole invoice, so the register (and GSTR-1) no longer counts its tax. The number is allocated
+ * before the decision, like an invoice's.
+ */
+export function creditNoteOnCancellation(order: ActiveOrder, command: OrderCommandOf<'CancelOrder'>, now: Date): OrderEvent[] {
+  if (!order.invoice) return [];
+  if (!command.creditNoteNumber) {
+    throw new IllegalStepError('CREDIT_NOTE_NUMBER_REQUIRED', `Order ${order.orderId} is invoiced (${order.invoice.current.invoiceNumber}): cancelling it needs a credit note number`);
+  }
+  checkNumbers({ creditNoteNumber: command.creditNoteNumber });
+  return [creditNoteForCurrentInvoice(order, command.creditNoteNumber, `Order cancelled: ${command.reason}`, now)];
 }
 
 export function decideRegenerateInvoice(order: ActiveOrder, command: OrderCommandOf<'RegenerateInvoice'>, seller: RegisteredSeller, now: Date): OrderEvent[] {
-  const { snapshot, taxRelevant } = planInvoiceCorrection(order, command.corrections, seller, command.reason);
+  const { snapshot, taxRelevant } = planInvoiceCorrection(order, command.corrections, seller, command.reason, now);
   const current = order.invoice!.current;
   const totals = invoiceTotals(snapshot);
   const regeneratedAt = now.toISOString();
@@ -152,26 +213,9 @@ export function decideRegenerateInvoice(order: ActiveOrder, command: OrderComman
   if (!command.newInvoiceNumber || !command.creditNoteNumber) {
     throw new IllegalStepError('INVOICE_NUMBER_REQUIRED', 'A tax-relevant correction needs a new invoice number and a credit note number');
   }
-  new Validator()
-    .matches(command.newInvoiceNumber, INVOICE_NUMBER, 'newInvoiceNumber', 'must be 1 to 16 characters of letters, digits, "/" and "-"')
-    .matches(command.creditNoteNumber, INVOICE_NUMBER, 'creditNoteNumber', 'must be 1 to 16 characters of letters, digits, "/" and "-"')
-    .throwIfInvalid();
+  checkNumbers({ newInvoiceNumber: command.newInvoiceNumber, creditNoteNumber: command.creditNoteNumber });
   return [
-    {
-      type: 'CreditNoteIssued',
-      data: {
-        orderId: order.orderId,
-        sellerId: order.sellerId,
-        creditNoteNumber: command.creditNoteNumber,
-        financialYear: financialYearOf(now),
-        issuedAt: regeneratedAt,
-        reason: command.reason,
-        originalInvoiceNumber: current.invoiceNumber,
-        originalInvoiceDate: current.invoiceDate,
-        originalRevision: current.revision,
-        totals: current.totals,
-      },
-    },
+    creditNoteForCurrentInvoice(order, command.creditNoteNumber, command.reason, now),
     {
       type: 'InvoiceRegenerated',
       data: {

@@ -172,7 +172,7 @@ describe('Invoice regenerated', () => {
 
   it.each<[string, InvoiceCorrections]>([
     ['an amount', { items: [{ ...items[0]!, unitPricePaise: 400_000 }] }],
-    ['a tax rate', { items: [{ ...items[0]!, taxRatePercent: 12 }] }],
+    ['a tax rate', { items: [{ ...items[0]!, taxRatePercent: 18 }] }],
     ['an HSN code', { items: [{ ...items[0]!, hsnCode: '5208' }] }],
     ['the buyer GSTIN', { buyer: { gstin: '27AAPFU0939F1ZV' } }],
     ['the place of supply', { deliveryAddress: { ...mysuruDelivery } }],
@@ -268,5 +268,122 @@ describe('Invoice regenerated', () => {
 
     const error = spec.given(invoicedOrder(ids)).when(command).thenThrows<ValidationError>(ValidationError);
     expect(error.issues.map((i) => i.field)).toEqual(['reason', 'corrections.buyer.phone', 'corrections.deliveryAddress.pincode']);
+  });
+});
+
+describe('Rates in force on the invoice date', () => {
+  const BEFORE_GST_2 = '2025-09-10T06:00:00.000Z';
+  const stoleAt12 = { sku: 'STOLE-02', name: 'Cotton stole', hsnCode: '6214', quantity: 2, unit: 'NOS', unitPricePaise: 60_000, discountPaise: 0, taxRatePercent: 12 };
+  const stole = (taxRatePercent: number) => ({ ...stoleAt12, taxRatePercent });
+  const REFUSAL = '12% is not a GST rate in force on 2026-05-04';
+
+  it('an order received after GST 2.0 with a line at 12% is refused, naming the line', () => {
+    const ids = freshOrderIds();
+
+    const error = spec.given([]).when(receiveOrder(ids, { items: [stole(5), stoleAt12] })).thenThrows<ValidationError>(ValidationError, 'VALIDATION_FAILED');
+    expect(error.issues).toEqual([{ field: 'items.1.taxRatePercent', message: expect.stringContaining(`line 2 ("Cotton stole", HSN 6214): ${REFUSAL}`) }]);
+  });
+
+  it('an order received after GST 2.0 with a charge at 28% is refused, naming the charge', () => {
+    const ids = freshOrderIds();
+
+    const error = spec
+      .given([])
+      .when(receiveOrder(ids, { charges: [{ description: 'Gift wrap', amountPaise: 5_000, taxRatePercent: 28 }] }))
+      .thenThrows<ValidationError>(ValidationError);
+    expect(error.issues).toEqual([{ field: 'charges.0.taxRatePercent', message: expect.stringContaining('charge 1 ("Gift wrap"): 28% is not a GST rate in force on 2026-05-04') }]);
+  });
+
+  it('bricks at 12% are still taxed at 12% after GST 2.0', () => {
+    const ids = freshOrderIds();
+    const bricks = { sku: 'BRICK-1', name: 'Building bricks', hsnCode: '69041000', quantity: 1_000, unit: 'NOS', unitPricePaise: 800, discountPaise: 0, taxRatePercent: 12 };
+
+    spec.given([]).when(receiveOrder(ids, { items: [bricks] })).thenMatches([{ type: 'OrderReceived', data: { items: [{ taxRatePercent: 12 }] } }]);
+  });
+
+  it('an order received at 12% before GST 2.0 and invoiced after it is refused its invoice, naming the line, and takes one once the rate is corrected', () => {
+    const ids = freshOrderIds();
+    const receivedBefore = orderReceived(ids, { items: [stoleAt12], receivedAt: BEFORE_GST_2 });
+
+    const error = spec.given([receivedBefore]).when(generateInvoice(ids)).thenThrows<ValidationError>(ValidationError);
+    expect(error.issues).toEqual([{ field: 'items.0.taxRatePercent', message: expect.stringContaining(`line 1 ("Cotton stole", HSN 6214): ${REFUSAL}`) }]);
+  });
+
+  it('an order received at 12% before GST 2.0 is invoiced at 12% on a date before it', () => {
+    const ids = freshOrderIds();
+    const receivedBefore = orderReceived(ids, { items: [stoleAt12], receivedAt: BEFORE_GST_2 });
+
+    spec
+      .given([receivedBefore])
+      .when(generateInvoice(ids), { now: new Date('2025-09-15T06:00:00.000Z') })
+      .thenMatches([{ type: 'InvoiceGenerated', data: { invoiceDate: '2025-09-15T06:00:00.000Z', snapshot: { items: [{ taxRatePercent: 12 }] } } }]);
+  });
+
+  describe('given an invoice at 12% dated before GST 2.0', () => {
+    const oldInvoice = (ids: OrderIds) => {
+      const generated = invoiceGenerated(ids, { received: { items: [stoleAt12], receivedAt: BEFORE_GST_2 } });
+      return [orderReceived(ids, { items: [stoleAt12], receivedAt: BEFORE_GST_2 }), { ...generated, data: { ...generated.data, invoiceDate: BEFORE_GST_2, financialYear: '2025-26' } }];
+    };
+
+    it('a correction with no tax change keeps the number, the date and the 12% it was issued at', () => {
+      const ids = freshOrderIds();
+
+      spec
+        .given(oldInvoice(ids))
+        .when(regenerate(ids, { items: [{ ...stoleAt12, name: 'Cotton stole, indigo' }] }))
+        .thenMatches([{ type: 'InvoiceRegenerated', data: { taxRelevantChange: false, invoiceDate: BEFORE_GST_2, snapshot: { items: [{ taxRatePercent: 12 }] } } }]);
+    });
+
+    it('a tax-relevant correction is a new invoice dated today, so a line left at 12% is refused, naming it', () => {
+      const ids = freshOrderIds();
+
+      const error = spec
+        .given(oldInvoice(ids))
+        .when(regenerate(ids, { items: [{ ...stoleAt12, unitPricePaise: 55_000 }] }, { newInvoiceNumber: 'INV/00002', creditNoteNumber: 'CN/00001' }))
+        .thenThrows<ValidationError>(ValidationError);
+      expect(error.issues).toEqual([{ field: 'corrections.items.0.taxRatePercent', message: expect.stringContaining(`line 1 ("Cotton stole", HSN 6214): ${REFUSAL}`) }]);
+    });
+
+    it('a correction to 5% is a new invoice at today’s rate', () => {
+      const ids = freshOrderIds();
+
+      spec
+        .given(oldInvoice(ids))
+        .when(regenerate(ids, { items: [stole(5)] }, { newInvoiceNumber: 'INV/00002', creditNoteNumber: 'CN/00001' }))
+        .thenMatches([{ type: 'CreditNoteIssued' }, { type: 'InvoiceRegenerated', data: { invoiceDate: NOW_ISO, snapshot: { items: [{ taxRatePercent: 5 }] } } }]);
+    });
+  });
+});
+
+describe('Bill-to and ship-to', () => {
+  const MUMBAI_BUYER_GSTIN = '27AAPFU0939F1ZV';
+  const mumbaiOffice = { name: 'Rohan Textiles LLP', phone: '9820012345', line1: '12 Shivaji Park Road', city: 'Mumbai', stateCode: '27', pincode: '400028' };
+
+  it('a registered buyer billed at its registered address in another state than the delivery is invoiced with that state as the place of supply', () => {
+    const ids = freshOrderIds();
+    const received = orderReceived(ids, { buyer: { name: 'Rohan Textiles LLP', phone: '9820012345', gstin: MUMBAI_BUYER_GSTIN, billingAddress: mumbaiOffice }, deliveryAddress: mysuruDelivery });
+
+    spec.given([received]).when(generateInvoice(ids)).thenMatches([
+      { type: 'InvoiceGenerated', data: { snapshot: { placeOfSupplyStateCode: '27', deliveryAddress: { stateCode: '29' }, buyer: { billingAddress: { stateCode: '27' } } }, totals: { intraState: false } } },
+    ]);
+  });
+
+  it('a consumer billed in another state is invoiced with the delivery state as the place of supply', () => {
+    const ids = freshOrderIds();
+    const received = orderReceived(ids, { buyer: { name: 'Asha Kulkarni', phone: '9123456780', billingAddress: { ...mumbaiOffice, name: 'Asha Kulkarni' } }, deliveryAddress: mysuruDelivery });
+
+    spec.given([received]).when(generateInvoice(ids)).thenMatches([{ type: 'InvoiceGenerated', data: { snapshot: { placeOfSupplyStateCode: '29' }, totals: { intraState: true } } }]);
+  });
+
+  it('a registered buyer billed outside its GSTIN state is refused, naming the field', () => {
+    const ids = freshOrderIds();
+
+    const error = spec
+      .given([])
+      .when(receiveOrder(ids, { buyer: { name: 'Rohan Textiles LLP', phone: '9820012345', gstin: MUMBAI_BUYER_GSTIN, billingAddress: { ...mumbaiOffice, stateCode: '29', city: 'Mysuru', pincode: '570001' } } }))
+      .thenThrows<ValidationError>(ValidationError);
+    expect(error.issues).toEqual([
+      { field: 'buyer.billingAddress.stateCode', message: "must be the state of the buyer's GSTIN (27): a registered buyer is billed at its registered address" },
+    ]);
   });
 });

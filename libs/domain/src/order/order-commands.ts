@@ -87,7 +87,12 @@ export type OrderCommand =
       mode?: ShippingMode;
       package?: PackageDetails;
     })
-  | (OrderCommandBase & { type: 'CancelOrder'; reason: string });
+  | (OrderCommandBase & {
+      type: 'CancelOrder';
+      reason: string;
+      /** Required when the order is invoiced: the credit note that cancels the invoice, from the seller's credit-note series. */
+      creditNoteNumber?: string;
+    });
 
 export type OrderCommandType = OrderCommand['type'];
 export type OrderCommandOf<T extends OrderCommandType> = Extract<OrderCommand, { type: T }>;

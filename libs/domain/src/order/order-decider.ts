@@ -4,7 +4,7 @@ import type { OrderContext, RegisteredSeller } from './order-context';
 import type { OrderCommand } from './order-commands';
 import type { OrderEvent } from './order-events';
 import type { ActiveOrder, OrderState } from './order-state';
-import { validateReceiveOrder } from './order-validation';
+import { validateReceiveOrder, withNormalBuyerGstin } from './order-validation';
 import { decideAssignPartner, decideNoPartnerFound, decidePartnerReport } from './partner-decisions';
 import {
   decideCancelOrder,
@@ -32,9 +32,10 @@ function requireSeller(ctx: OrderContext): RegisteredSeller {
   return ctx.seller;
 }
 
-export function decideOrder(command: OrderCommand, state: OrderState, ctx: OrderContext): OrderEvent[] {
-  if (command.type === 'ReceiveOrder') {
-    validateReceiveOrder(command);
+export function decideOrder(given: OrderCommand, state: OrderState, ctx: OrderContext): OrderEvent[] {
+  if (given.type === 'ReceiveOrder') {
+    const command = { ...given, buyer: withNormalBuyerGstin(given.buyer) };
+    validateReceiveOrder(command, ctx.now);
     if (state.status === 'active') {
       throw new ConflictError('ORDER_ALREADY_EXISTS', `Order ${command.orderId} already exists`, { orderId: command.orderId });
     }
@@ -64,6 +65,7 @@ export function decideOrder(command: OrderCommand, state: OrderState, ctx: Order
       },
     ];
   }
+  const command = given;
   const order = requireOrder(state, command.sellerId, command.orderId);
   switch (command.type) {
     case 'GenerateInvoice':

@@ -51,6 +51,13 @@ export interface Buyer {
   phone: string;
   email?: string;
   gstin?: string;
+  /**
+   * Bill-to: the address the invoice is made out to, when it is not where the goods go. For a
+   * registered buyer it is the registered address in the GSTIN's state, and the place of supply
+   * (IGST Act s. 10(1)(b), "bill to, ship to"); for a consumer the delivery state stays the place
+   * of supply (s. 10(1)(ca), Circular 209/3/2024-GST).
+   */
+  billingAddress?: Address;
 }
 
 export interface InvoiceParty {
@@ -76,6 +83,8 @@ export interface InvoiceTotals {
   taxablePaise: number;
   cgstPaise: number;
   sgstPaise: number;
+  /** The state half of an intra-UT supply in a union territory without a legislature; absent in events from before UTGST, read as 0. */
+  utgstPaise?: number;
   igstPaise: number;
   grandTotalPaise: number;
 }

@@ -7,6 +7,7 @@ import {
   image,
   invoicedOrder,
   orderCancelled,
+  invoiceGenerated,
   orderReceived,
   orderSpecification,
   packedOrder,
@@ -85,6 +86,7 @@ describe('Order received', () => {
       ['a discount above quantity × price', (ids) => receiveOrder(ids, { items: [saree({ quantity: 2, unitPricePaise: 1_000, discountPaise: 2_001 })] }), 'items.0.discountPaise'],
       ['a charge taxed at 7%', (ids) => receiveOrder(ids, { charges: [{ description: 'Shipping', amountPaise: 5_000, taxRatePercent: 7 }] }), 'charges.0.taxRatePercent'],
       ['a buyer phone that is not Indian', (ids) => receiveOrder(ids, { buyer: { name: 'Asha', phone: '12345' } }), 'buyer.phone'],
+      ['a buyer GSTIN whose check character fails', (ids) => receiveOrder(ids, { buyer: { name: 'Asha', phone: '9123456780', gstin: '27AAPFU0939F1ZX' } }), 'buyer.gstin'],
       ['a package of 60 kg', (ids) => receiveOrder(ids, { package: { ...sellerDefaultPackage, weightGrams: 60_000 } }), 'package.weightGrams'],
     ])('an order with %s is refused', (_, command, field) => {
       const error = spec.given([]).when(command(freshOrderIds())).thenThrows<ValidationError>(ValidationError, 'VALIDATION_FAILED');
@@ -101,6 +103,15 @@ describe('Order received', () => {
       const error = spec.given([]).when(command).thenThrows<ValidationError>(ValidationError);
       expect(fieldsOf(error)).toEqual(['items.0.hsnCode', 'items.0.taxRatePercent', 'deliveryAddress.stateCode', 'deliveryAddress.pincode']);
     });
+  });
+
+  it('records a B2B buyer GSTIN typed in lower case in capitals', () => {
+    const ids = freshOrderIds();
+
+    spec
+      .given([])
+      .when(receiveOrder(ids, { buyer: { name: 'Asha', phone: '9123456780', gstin: '27aapfu0939f1zv' } }))
+      .thenMatches([{ type: 'OrderReceived', data: { buyer: { gstin: '27AAPFU0939F1ZV' } } }]);
   });
 
   it('refuses a second order with the same id', () => {
@@ -136,18 +147,49 @@ describe('Seller isolation', () => {
 });
 
 describe('Cancel order', () => {
-  it('cancels an order that has not shipped yet', () => {
+  it('cancels an order that has not been invoiced yet, with no credit note', () => {
     const ids = freshOrderIds();
 
-    spec.given(invoicedOrder(ids)).when({ type: 'CancelOrder', ...ids, reason: 'Out of stock' }).then([
+    spec.given([orderReceived(ids)]).when({ type: 'CancelOrder', ...ids, reason: 'Out of stock' }).then([
       { type: 'OrderCancelled', data: { orderId: ids.orderId, sellerId: ids.sellerId, reason: 'Out of stock', cancelledAt: NOW_ISO } },
     ]);
+  });
+
+  it('cancels an invoiced order with a credit note for the whole invoice, citing it', () => {
+    const ids = freshOrderIds();
+    const invoice = invoiceGenerated(ids).data;
+
+    spec.given(invoicedOrder(ids)).when({ type: 'CancelOrder', ...ids, reason: 'Out of stock', creditNoteNumber: 'CN/00001' }).then([
+      {
+        type: 'CreditNoteIssued',
+        data: {
+          orderId: ids.orderId,
+          sellerId: ids.sellerId,
+          creditNoteNumber: 'CN/00001',
+          financialYear: '2026-27',
+          issuedAt: NOW_ISO,
+          reason: 'Order cancelled: Out of stock',
+          originalInvoiceNumber: invoice.invoiceNumber,
+          originalInvoiceDate: invoice.invoiceDate,
+          originalRevision: 1,
+          totals: invoice.totals,
+        },
+      },
+      { type: 'OrderCancelled', data: { orderId: ids.orderId, sellerId: ids.sellerId, reason: 'Out of stock', cancelledAt: NOW_ISO } },
+    ]);
+  });
+
+  it('refuses to cancel an invoiced order without a credit note number, changing nothing', () => {
+    const ids = freshOrderIds();
+
+    spec.given(invoicedOrder(ids)).when({ type: 'CancelOrder', ...ids, reason: 'Out of stock' }).thenThrows(IllegalStepError, 'CREDIT_NOTE_NUMBER_REQUIRED');
   });
 
   it('before pickup, also cancels the open shipment and tells whether a partner must be told', () => {
     const ids = freshOrderIds();
 
-    spec.given(partnerConfirmed(ids)).when({ type: 'CancelOrder', ...ids, reason: 'Out of stock' }).then([
+    spec.given(partnerConfirmed(ids)).when({ type: 'CancelOrder', ...ids, reason: 'Out of stock', creditNoteNumber: 'CN/00001' }).then([
+      expect.objectContaining({ type: 'CreditNoteIssued' }),
       { type: 'ShipmentCancelled', data: { orderId: ids.orderId, shipmentId: ids.shipmentId, reason: 'Out of stock', partnerAssigned: true, cancelledAt: NOW_ISO } },
       { type: 'OrderCancelled', data: { orderId: ids.orderId, sellerId: ids.sellerId, reason: 'Out of stock', cancelledAt: NOW_ISO } },
     ]);
@@ -168,7 +210,8 @@ describe('Cancel order', () => {
   it('after the parcel came back to the seller is allowed', () => {
     const ids = freshOrderIds();
 
-    spec.given(partnerJourney(ids, 'rto_delivered')).when({ type: 'CancelOrder', ...ids, reason: 'Buyer refused delivery' }).then([
+    spec.given(partnerJourney(ids, 'rto_delivered')).when({ type: 'CancelOrder', ...ids, reason: 'Buyer refused delivery', creditNoteNumber: 'CN/00001' }).then([
+      expect.objectContaining({ type: 'CreditNoteIssued', data: expect.objectContaining({ reason: 'Order cancelled: Buyer refused delivery' }) }),
       { type: 'OrderCancelled', data: { orderId: ids.orderId, sellerId: ids.sellerId, reason: 'Buyer refused delivery', cancelledAt: NOW_ISO } },
     ]);
   });
@@ -178,7 +221,8 @@ describe('Cancel order', () => {
     const next: OrderIds = { ...ids, shipmentId: freshId('shp') };
     const reshipped = [...partnerJourney(ids, 'rto_delivered'), shipmentCreated(next, { reshipOf: ids.shipmentId }), shippingLabelGenerated(next)];
 
-    spec.given(reshipped).when({ type: 'CancelOrder', ...ids, reason: 'Buyer no longer wants it' }).thenMatches([
+    spec.given(reshipped).when({ type: 'CancelOrder', ...ids, reason: 'Buyer no longer wants it', creditNoteNumber: 'CN/00001' }).thenMatches([
+      { type: 'CreditNoteIssued' },
       { type: 'ShipmentCancelled', data: { shipmentId: next.shipmentId, partnerAssigned: false } },
       { type: 'OrderCancelled' },
     ]);

@@ -33,6 +33,8 @@ export interface InvoiceRevision {
   snapshot: InvoiceSnapshot;
   totals: InvoiceTotals;
   reason?: string;
+  /** A corrected copy under the same number (no tax fact changed): when it was made. It prints as "Revised". */
+  revisedAt?: string;
 }
 
 export interface CreditNote {
@@ -176,6 +178,7 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
         snapshot: d.snapshot,
         totals: d.totals,
         reason: d.reason,
+        ...(d.taxRelevantChange ? {} : { revisedAt: d.regeneratedAt }),
       };
       return { ...order, invoice: { ...order.invoice, current: revision, revisions: [...order.invoice.revisions, revision] } };
     }

@@ -4,6 +4,7 @@ import { PackageDetails, SHIPPING_MODES, ShippingMode, validatePackage } from '.
 import type { OrderContext, RegisteredSeller } from './order-context';
 import { OrderCommandOf, RESHIP_REASONS } from './order-commands';
 import type { OrderEvent, StoredImage } from './order-events';
+import { creditNoteOnCancellation } from './invoice-decisions';
 import { ActiveOrder, DISPATCHED_SHIPMENT_STATUSES, ShipmentState, ShipmentStatus, currentShipment, isTerminal } from './order-state';
 
 const SHIPMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -290,9 +291,13 @@ export function decideCancelShipment(order: ActiveOrder, command: OrderCommandOf
   return [cancellation(order, shipment, command.reason, now)];
 }
 
-export function decideCancelOrder(order: ActiveOrder, command: OrderCommandOf<'CancelOrder'>, now: Date): OrderEvent[] {
-  new Validator().nonEmptyString(command.reason, 'reason', 500).throwIfInvalid();
-  if (order.cancelled) return [];
+/**
+ * Whether the order can be cancelled now; checked before a credit note number is allocated too, so
+ * a refused cancellation never consumes one. False when it is cancelled already (nothing to do).
+ */
+export function orderNeedsCancelling(order: ActiveOrder, reason: string): boolean {
+  new Validator().nonEmptyString(reason, 'reason', 500).throwIfInvalid();
+  if (order.cancelled) return false;
   // A parcel that came back (or was disposed of on its way back) is no longer out with the buyer.
   const dispatched = order.shipments.find((s) => DISPATCHED_SHIPMENT_STATUSES.includes(s.status) && !RETURNED.includes(s.status));
   if (dispatched) {
@@ -301,8 +306,14 @@ export function decideCancelOrder(order: ActiveOrder, command: OrderCommandOf<'C
       shipmentStatus: dispatched.status,
     });
   }
+  return true;
+}
+
+export function decideCancelOrder(order: ActiveOrder, command: OrderCommandOf<'CancelOrder'>, now: Date): OrderEvent[] {
+  if (!orderNeedsCancelling(order, command.reason)) return [];
   const open = order.shipments.filter((s) => CANCELLABLE.includes(s.status));
   return [
+    ...creditNoteOnCancellation(order, command, now),
     ...open.map((s) => cancellation(order, s, command.reason, now)),
     { type: 'OrderCancelled', data: { orderId: order.orderId, sellerId: order.sellerId, reason: command.reason, cancelledAt: now.toISOString() } },
   ];

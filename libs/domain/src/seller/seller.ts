@@ -1,13 +1,13 @@
 import { ConflictError, IllegalStepError, NotFoundError, RateLimitedError } from '../shared/domain-error';
 import { Validator } from '../shared/validation';
-import { isGstStateCode } from '../gst';
+import { isGstStateCode, normalizeGstin } from '../gst';
 import {
   Address,
-  GSTIN,
   PackageDetails,
   SHIPPING_MODES,
   ShippingMode,
   validateAddress,
+  validateGstin,
   validatePackage,
 } from '../shared/values';
 import { DEFAULT_WHATSAPP_NUMBER_POLICY, WhatsAppNumberCodes, WhatsAppNumberPolicy, whatsappNumberTaken } from './whatsapp-number';
@@ -99,8 +99,12 @@ export const DEFAULT_SELLER_SETTINGS: SellerSettings = {
   defaultShippingMode: 'on-network',
 };
 
-/** A prefix leaves room for a 5-digit sequence inside the 16-character invoice number limit. */
-const INVOICE_PREFIX = /^[A-Za-z0-9/-]{0,11}$/;
+/**
+ * A prefix leaves room for a 5-digit sequence inside the 16-character invoice number limit, and
+ * starts with a letter or 1-9, so that no number of the series starts with "0", "/" or "-", which
+ * the e-invoice portal refuses (ADR 0019).
+ */
+const INVOICE_PREFIX = /^[A-Za-z1-9][A-Za-z0-9/-]{0,10}$/;
 const WHATSAPP_NUMBER = /^[1-9][0-9]{9,14}$/;
 
 export const isWhatsAppNumber = (value: unknown): value is string => typeof value === 'string' && WHATSAPP_NUMBER.test(value);
@@ -108,7 +112,7 @@ export const isWhatsAppNumber = (value: unknown): value is string => typeof valu
 export function validateSellerProfile(v: Validator, profile: Partial<SellerProfile>, partial: boolean): void {
   const present = (value: unknown): boolean => !partial || value !== undefined;
   if (present(profile.legalName)) v.nonEmptyString(profile.legalName, 'profile.legalName', 200);
-  if (present(profile.gstin)) v.matches(profile.gstin, GSTIN, 'profile.gstin', 'must be a 15-character GSTIN');
+  if (present(profile.gstin)) validateGstin(v, profile.gstin, 'profile.gstin');
   if (present(profile.pickupAddress)) validateAddress(v, profile.pickupAddress, 'profile.pickupAddress');
   if (present(profile.stateCode)) {
     v.check(typeof profile.stateCode === 'string' && isGstStateCode(profile.stateCode), 'profile.stateCode', 'must be a GST state code such as "29"');
@@ -148,13 +152,23 @@ export function validateSellerSettings(v: Validator, settings: Partial<SellerSet
   if (settings.autoInvoice !== undefined) v.check(typeof settings.autoInvoice === 'boolean', 'settings.autoInvoice', 'must be true or false');
   if (settings.autoManifest !== undefined) v.check(typeof settings.autoManifest === 'boolean', 'settings.autoManifest', 'must be true or false');
   if (settings.invoicePrefix !== undefined) {
-    v.matches(settings.invoicePrefix, INVOICE_PREFIX, 'settings.invoicePrefix', 'must be at most 11 characters of letters, digits, "/" and "-"');
+    v.matches(
+      settings.invoicePrefix,
+      INVOICE_PREFIX,
+      'settings.invoicePrefix',
+      'must be 1 to 11 characters of letters, digits, "/" and "-", starting with a letter or 1-9 (the e-invoice portal refuses numbers starting with "0", "/" or "-")',
+    );
   }
   if (settings.defaultShippingMode !== undefined) v.oneOf(settings.defaultShippingMode, SHIPPING_MODES, 'settings.defaultShippingMode');
   if (settings.defaultPackage !== undefined) validatePackage(v, settings.defaultPackage, 'settings.defaultPackage');
   if (settings.whatsappNumber !== undefined) {
     v.matches(settings.whatsappNumber, WHATSAPP_NUMBER, 'settings.whatsappNumber', 'must be an international number in digits only, e.g. 919876543210');
   }
+}
+
+/** A profile or patch as given, its GSTIN (if any) in the capitals the portal prints. */
+function withNormalGstin<P extends Partial<SellerProfile>>(profile: P): P {
+  return profile && typeof profile === 'object' && profile.gstin !== undefined ? { ...profile, gstin: normalizeGstin(profile.gstin) } : profile;
 }
 
 export interface SellerContext {
@@ -226,14 +240,15 @@ export function decideSeller(command: SellerCommand, state: SellerState, ctx: Se
   const at = ctx.now.toISOString();
   if (command.type === 'RegisterSeller') {
     if (state.status === 'registered') throw new ConflictError('SELLER_ALREADY_REGISTERED', `Seller ${command.sellerId} is already registered`);
+    const profile = withNormalGstin(command.profile);
     const v = new Validator().matches(command.sellerId, /^[A-Za-z0-9_-]{3,64}$/, 'sellerId', 'must be 3 to 64 letters, digits, "_" or "-"');
-    validateSellerProfile(v, command.profile, false);
-    validatePickupState(v, command.profile);
+    validateSellerProfile(v, profile, false);
+    validatePickupState(v, profile);
     validateSellerSettings(v, command.settings);
     v.throwIfInvalid();
     const { whatsappNumber, ...given } = command.settings;
     const settings = { ...DEFAULT_SELLER_SETTINGS, ...given };
-    const registered: SellerEvent = { type: 'SellerRegistered', data: { sellerId: command.sellerId, profile: command.profile, settings, registeredAt: at } };
+    const registered: SellerEvent = { type: 'SellerRegistered', data: { sellerId: command.sellerId, profile, settings, registeredAt: at } };
     if (whatsappNumber === undefined) return [registered];
     return [registered, ...requestWhatsAppVerification({ sellerId: command.sellerId, whatsappCodeRequests: [] }, whatsappNumber, ctx)];
   }
@@ -241,13 +256,10 @@ export function decideSeller(command: SellerCommand, state: SellerState, ctx: Se
   switch (command.type) {
     case 'UpdateSellerProfile': {
       const v = new Validator();
+      const patch = withNormalGstin(command.profile);
       // GSTIN and state are checked together even when only one of them changes.
-      validateSellerProfile(
-        v,
-        { ...command.profile, gstin: command.profile.gstin ?? state.profile.gstin, stateCode: command.profile.stateCode ?? state.profile.stateCode },
-        true,
-      );
-      const profile = { ...state.profile, ...command.profile };
+      validateSellerProfile(v, { ...patch, gstin: patch.gstin ?? state.profile.gstin, stateCode: patch.stateCode ?? state.profile.stateCode }, true);
+      const profile = { ...state.profile, ...patch };
       validatePickupState(v, profile);
       v.throwIfInvalid();
       if (JSON.stringify(profile) === JSON.stringify(state.profile)) return [];

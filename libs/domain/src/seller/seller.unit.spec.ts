@@ -33,6 +33,22 @@ describe('Seller registered', () => {
     ]);
   });
 
+  it('with a GSTIN typed in lower case, records it in capitals', () => {
+    const sellerId = freshId('seller');
+
+    spec
+      .given([])
+      .when({ type: 'RegisterSeller', sellerId, profile: sellerProfile({ gstin: ` ${KARNATAKA_GSTIN.toLowerCase()}` }), settings: {} })
+      .thenMatches([{ type: 'SellerRegistered', data: { profile: { gstin: KARNATAKA_GSTIN } } }]);
+  });
+
+  it('with a mistyped GSTIN names the fault', () => {
+    const command: SellerCommand = { type: 'RegisterSeller', sellerId: freshId('seller'), profile: sellerProfile({ gstin: '29AAICA3918J1ZF' }), settings: {} };
+
+    const error = spec.given([]).when(command).thenThrows<ValidationError>(ValidationError, 'VALIDATION_FAILED');
+    expect(error.issues).toEqual([{ field: 'profile.gstin', message: 'fails its check character (the 15th): a character is mistyped' }]);
+  });
+
   it('twice is refused', () => {
     const sellerId = freshId('seller');
 
@@ -42,9 +58,9 @@ describe('Seller registered', () => {
   it.each<[string, Partial<ReturnType<typeof sellerProfile>>, string[]]>([
     ['a GSTIN of 14 characters', { gstin: '29AAICA3918J1Z' }, ['profile.gstin']],
     ['a GSTIN without the Z', { gstin: '29AAICA3918J1YE' }, ['profile.gstin']],
-    ['a lower-case GSTIN', { gstin: KARNATAKA_GSTIN.toLowerCase() }, ['profile.gstin']],
+    ['a GSTIN with a mistyped character (check character fails)', { gstin: '29AAICA3918J1ZF' }, ['profile.gstin']],
     ['a state that is not the GSTIN state', { stateCode: '27' }, ['profile.stateCode']],
-    ['an unknown state code', { stateCode: '99', gstin: '99AAICA3918J1ZE' }, ['profile.stateCode', 'profile.pickupAddress.stateCode']],
+    ['an unknown state code', { stateCode: '99', gstin: '99AAICA3918J1ZE' }, ['profile.gstin', 'profile.stateCode', 'profile.pickupAddress.stateCode']],
     ['a pickup in another state than the GSTIN', { pickupAddress: { ...sellerProfile().pickupAddress, stateCode: '27' } }, ['profile.pickupAddress.stateCode']],
     ['an additional place of business that is no state', { additionalPlacesOfBusiness: ['27', '99'] }, ['profile.additionalPlacesOfBusiness.1']],
     ['the same additional place of business twice', { additionalPlacesOfBusiness: ['27', '27'] }, ['profile.additionalPlacesOfBusiness']],
@@ -60,6 +76,9 @@ describe('Seller registered', () => {
   it.each<[string, Partial<SellerSettings>, string]>([
     ['an invoice prefix of 12 characters (no room for a 5-digit sequence in 16)', { invoicePrefix: 'KAVERI/26-27' }, 'settings.invoicePrefix'],
     ['an invoice prefix with a space', { invoicePrefix: 'INV ' }, 'settings.invoicePrefix'],
+    ['an empty invoice prefix (numbers would start with "0")', { invoicePrefix: '' }, 'settings.invoicePrefix'],
+    ['an invoice prefix starting with "/"', { invoicePrefix: '/INV' }, 'settings.invoicePrefix'],
+    ['an invoice prefix starting with "0"', { invoicePrefix: '0INV/' }, 'settings.invoicePrefix'],
     ['an invoice prefix with an underscore', { invoicePrefix: 'INV_' }, 'settings.invoicePrefix'],
     ['a WhatsApp number with a plus', { whatsappNumber: '+919876543210' }, 'settings.whatsappNumber'],
     ['a WhatsApp number of 9 digits', { whatsappNumber: '987654321' }, 'settings.whatsappNumber'],
@@ -78,9 +97,8 @@ describe('Seller registered', () => {
     spec.given([]).when({ type: 'RegisterSeller', sellerId: freshId('seller'), profile, settings: {} }).thenMatches([{ type: 'SellerRegistered', data: { profile } }]);
   });
 
-  it('accepts an invoice prefix of 11 characters and an empty one', () => {
+  it('accepts an invoice prefix of 11 characters', () => {
     spec.given([]).when(register(freshId('seller'), { invoicePrefix: 'KAVERI/26-' })).thenMatches([{ type: 'SellerRegistered', data: { settings: { invoicePrefix: 'KAVERI/26-' } } }]);
-    spec.given([]).when(register(freshId('seller'), { invoicePrefix: '' })).thenMatches([{ type: 'SellerRegistered', data: { settings: { invoicePrefix: '' } } }]);
   });
 
   it('with a malformed seller id is refused', () => {

@@ -1,4 +1,4 @@
-import { GST_RATE_PERCENTS, isGstStateCode } from '../gst';
+import { gstinFault, isGstStateCode } from '../gst';
 import { Validator } from './validation';
 
 export type ShippingMode = 'on-network' | 'off-network';
@@ -6,9 +6,6 @@ export const SHIPPING_MODES: readonly ShippingMode[] = ['on-network', 'off-netwo
 
 export type PaymentMethod = 'prepaid' | 'cod';
 export const PAYMENT_METHODS: readonly PaymentMethod[] = ['prepaid', 'cod'];
-
-/** GST rates in percent that Indian goods are taxed at. */
-export const GST_RATES: readonly number[] = GST_RATE_PERCENTS;
 
 export interface GeoPoint {
   lat: number;
@@ -36,8 +33,13 @@ export interface PackageDetails {
 
 export const PINCODE = /^[1-9][0-9]{5}$/;
 export const INDIAN_PHONE = /^(\+91)?[6-9][0-9]{9}$/;
-export const GSTIN = /^[0-9]{2}[A-Z0-9]{10}[0-9A-Z]Z[0-9A-Z]$/;
 export const HSN_CODE = /^([0-9]{4}|[0-9]{6}|[0-9]{8})$/;
+
+/** Format, state code and check character, with one message naming the fault; give it a normalised GSTIN. */
+export function validateGstin(v: Validator, value: unknown, field: string): void {
+  const fault = gstinFault(value);
+  v.check(fault === undefined, field, fault ?? '');
+}
 
 export function validateAddress(v: Validator, address: Address | undefined, field: string): void {
   if (!address || typeof address !== 'object') {

@@ -34,6 +34,7 @@ const COLUMNS: readonly ColumnSpec[] = [
   { name: 'cancelled_by_credit_note', type: 'text' },
   { name: 'superseded_by_revision', type: 'integer' },
   { name: 'recorded_at', type: 'timestamptz' },
+  { name: 'utgst_paise', type: 'bigint' },
 ];
 
 const KEY = ['seller_id', 'document_type', 'financial_year', 'document_number', 'revision'];
@@ -80,6 +81,7 @@ function invoiceRow(event: InvoiceEvent, recordedAt: Date): Row {
     igst_paise: d.totals.igstPaise,
     grand_total_paise: d.totals.grandTotalPaise,
     rate_summary: rateSummaryOf(d.snapshot),
+    utgst_paise: d.totals.utgstPaise ?? 0,
     original_invoice_number: null,
     original_invoice_date: null,
     cancelled_by_credit_note: null,
@@ -173,6 +175,7 @@ class InvoiceRegisterWriter {
       taxable_paise: d.totals.taxablePaise,
       cgst_paise: d.totals.cgstPaise,
       sgst_paise: d.totals.sgstPaise,
+      utgst_paise: d.totals.utgstPaise ?? 0,
       igst_paise: d.totals.igstPaise,
       grand_total_paise: d.totals.grandTotalPaise,
       original_invoice_number: d.originalInvoiceNumber,
@@ -186,7 +189,7 @@ class InvoiceRegisterWriter {
 
 /**
  * The GST invoice register: one row per invoice revision and per credit note, with parties,
- * place of supply, CGST/SGST/IGST and a per-rate summary, for the seller's GST returns. It reads
+ * place of supply, CGST/SGST/UTGST/IGST and a per-rate summary, for the seller's GST returns. It reads
  * only the three invoice event types, so it rebuilds in a fraction of the time of the others.
  */
 export const invoiceRegisterProjection: SqlProjection = {

@@ -213,7 +213,7 @@ class OrdersBatch {
       shipping_mode: shipment?.mode ?? null,
       order_total_paise: state.totalPaise,
       invoice_taxable_paise: invoice?.totals.taxablePaise ?? null,
-      invoice_tax_paise: invoice ? invoice.totals.cgstPaise + invoice.totals.sgstPaise + invoice.totals.igstPaise : null,
+      invoice_tax_paise: invoice ? invoice.totals.cgstPaise + invoice.totals.sgstPaise + (invoice.totals.utgstPaise ?? 0) + invoice.totals.igstPaise : null,
       invoice_total_paise: invoice?.totals.grandTotalPaise ?? null,
       buyer_name: buyer.name,
       delivery_city: address.city,

@@ -185,6 +185,8 @@ export interface InvoiceRegisterEntry {
   taxablePaise: number;
   cgstPaise: number;
   sgstPaise: number;
+  /** UTGST of an intra-UT supply in a union territory without a legislature. */
+  utgstPaise: number;
   igstPaise: number;
   taxPaise: number;
   grandTotalPaise: number;
@@ -309,8 +311,9 @@ function toRegisterEntry(row: DbRow): InvoiceRegisterEntry {
     taxablePaise: num(row['taxable_paise']),
     cgstPaise: num(row['cgst_paise']),
     sgstPaise: num(row['sgst_paise']),
+    utgstPaise: num(row['utgst_paise']),
     igstPaise: num(row['igst_paise']),
-    taxPaise: num(row['cgst_paise']) + num(row['sgst_paise']) + num(row['igst_paise']),
+    taxPaise: num(row['cgst_paise']) + num(row['sgst_paise']) + num(row['utgst_paise']) + num(row['igst_paise']),
     grandTotalPaise: num(row['grand_total_paise']),
     rateSummary: row['rate_summary'] as RateSummary[],
     originalInvoiceNumber: textOrNull(row['original_invoice_number']),

@@ -306,4 +306,25 @@ const sellerScopedOrderKeys: Migration = {
   ],
 };
 
-export const MIGRATIONS: readonly Migration[] = [checkpoints, orders, invoiceRegister, fulfilmentSla, sellerDashboard, analyticsViewsV1, sellerScopedOrderKeys];
+/**
+ * UTGST (intra-UT supplies in union territories without a legislature) gets its own column; rows
+ * from before it hold 0, as their events did. The view keeps its columns and appends the new one,
+ * and its tax_paise now counts UTGST too.
+ */
+const utgst: Migration = {
+  version: 8,
+  name: 'UTGST in the invoice register',
+  statements: ({ table, view }) => [
+    `ALTER TABLE ${table('invoice_register')} ADD COLUMN utgst_paise bigint NOT NULL DEFAULT 0`,
+    `CREATE OR REPLACE VIEW ${view('invoice_register_v1')} AS
+      SELECT seller_id, document_type, document_number, financial_year, document_date, revision, order_id,
+             status, reason, supplier_gstin, supplier_state_code, buyer_gstin, place_of_supply_state_code,
+             intra_state, taxable_paise, cgst_paise, sgst_paise, igst_paise,
+             cgst_paise + sgst_paise + utgst_paise + igst_paise AS tax_paise, grand_total_paise, rate_summary,
+             original_invoice_number, original_invoice_date, cancelled_by_credit_note, superseded_by_revision,
+             utgst_paise
+        FROM ${table('invoice_register')}`,
+  ],
+};
+
+export const MIGRATIONS: readonly Migration[] = [checkpoints, orders, invoiceRegister, fulfilmentSla, sellerDashboard, analyticsViewsV1, sellerScopedOrderKeys, utgst];

@@ -95,7 +95,7 @@ export const workloadSeller = (sellerId: string): RegisteredSeller => ({
   sellerId,
   profile: {
     legalName: `Seller ${sellerId}`,
-    gstin: '29ABCDE1234F1Z5',
+    gstin: '29ABCDE1234F1ZW',
     stateCode: '29',
     pickupAddress: { name: 'Dispatch', phone: '9876543210', line1: '12 MG Road', city: 'Bengaluru', stateCode: '29', pincode: '560001' },
   },
@@ -158,7 +158,7 @@ class CommandFactory {
       ...(order.variant % 3 === 0 ? { externalRef: `EXT-${order.orderId}` } : {}),
       items: [
         { sku: 'SAREE-01', name: 'Mysore silk saree', hsnCode: '5007', quantity: 1 + (order.variant % 2), unit: 'NOS', unitPricePaise: 450000, discountPaise: 50000, taxRatePercent: 5 },
-        { sku: 'STOLE-02', name: 'Cotton stole', hsnCode: '6214', quantity: 2, unit: 'NOS', unitPricePaise: 60000 + order.variant * 100, discountPaise: 0, taxRatePercent: 12 },
+        { sku: 'STOLE-02', name: 'Cotton stole', hsnCode: '6214', quantity: 2, unit: 'NOS', unitPricePaise: 60000 + order.variant * 100, discountPaise: 0, taxRatePercent: 5 },
       ],
       charges: [{ description: 'Shipping', sacCode: '9965', amountPaise: 5000, taxRatePercent: 18 }],
       buyer: { name: `Buyer ${order.variant}`, phone: '9123456780' },
@@ -245,7 +245,8 @@ function steps(factory: CommandFactory): Record<ScenarioName, Step[]> {
         shipmentId: current(o).shipmentId,
         image: { sha256: 'a'.repeat(63) + (o.variant % 10), contentType: 'image/jpeg', sizeBytes: 2048 },
       }),
-      (o) => ({ type: 'CancelOrder', ...base(o), reason: 'Buyer changed their mind' }),
+      // An invoiced order is cancelled with a credit note for its invoice, as the command side numbers it.
+      (o) => ({ type: 'CancelOrder', ...base(o), reason: 'Buyer changed their mind', creditNoteNumber: factory.nextNumber(o.sellerId, `${factory.numberPrefix}CN/`) }),
     ],
     corrected_invoice_otp_locked: [
       receive,
