@@ -47,8 +47,10 @@ async function bootstrap(): Promise<void> {
   dataDir = embeddedDataDir(config);
   // Before any PGlite database in it is opened: one process owns a data directory (ADR 0016).
   const lock = dataDir ? claimDataDir(dataDir, 'fulfilment engine') : undefined;
+  // Configuration is refused before waiting for any server: waiting would not mend it.
+  const root = EngineModule.forConfig(config);
   await waitForDependencies('Fulfilment engine', storeDependencies(config), { port: config.port, log: (line) => process.stdout.write(`${line}\n`) });
-  const app = await createHttpApp(EngineModule.forConfig(config), { trustProxy: config.trustProxy });
+  const app = await createHttpApp(root, { trustProxy: config.trustProxy });
   closeOnSignals(app, 'Fulfilment engine');
   const demo = config.eventStore.kind === 'embedded' ? await ensureDemoSeller(app, config.dataDir) : undefined;
   await app.listen(config.port, '0.0.0.0');

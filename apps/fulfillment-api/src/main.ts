@@ -10,8 +10,10 @@ async function bootstrap(): Promise<void> {
   const config = loadEngineConfig();
   dataDir = embeddedDataDir(config);
   const lock = dataDir ? claimDataDir(dataDir, 'fulfilment API') : undefined;
+  // Configuration is refused before waiting for any server: waiting would not mend it.
+  const root = ApiRootModule.forConfig(config);
   await waitForDependencies('Fulfilment API', storeDependencies(config), { port: config.port, log: (line) => process.stdout.write(`${line}\n`) });
-  const app = await createHttpApp(ApiRootModule.forConfig(config), { trustProxy: config.trustProxy });
+  const app = await createHttpApp(root, { trustProxy: config.trustProxy });
   closeOnSignals(app, 'Fulfilment API');
   await app.listen(config.port, '0.0.0.0');
   lock?.announce(config.port);

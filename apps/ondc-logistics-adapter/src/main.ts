@@ -14,8 +14,9 @@ import { OndcConfigError, loadOndcConfig } from './ondc-config';
 async function bootstrap(): Promise<void> {
   const engine = loadEngineConfig(process.env, { servesMetrics: false });
   const config = loadOndcConfig(process.env, { dataDir: engine.dataDir, port: engine.port, embedded: false });
+  const root = OndcAdapterAppModule.forConfig(engine, config, new Registry());
   await waitForDependencies('ONDC logistics adapter', storeDependencies(engine), { port: engine.port, log: (line) => process.stdout.write(`${line}\n`) });
-  const app = await NestFactory.create<NestFastifyApplication>(OndcAdapterAppModule.forConfig(engine, config, new Registry()), new FastifyAdapter(), { rawBody: true });
+  const app = await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter(), { rawBody: true });
   closeOnSignals(app, 'ONDC logistics adapter');
   await app.listen(engine.port, '0.0.0.0');
   process.stdout.write(`ONDC logistics adapter ready: ${config.identity.subscriberId}, callbacks at ${config.identity.bapUri}/on_*, registry ${config.registryUrl}\n`);

@@ -11,8 +11,9 @@ async function bootstrap(): Promise<void> {
   const config = loadStoresConfig();
   dataDir = embeddedDataDir(config);
   if (dataDir) claimDataDir(dataDir, 'projector');
+  const root = ProjectorModule.forConfig(config, loadLogLevel());
   await waitForDependencies('Projector', storeDependencies(config), { log: (line) => process.stdout.write(`${line}\n`) });
-  const app = await NestFactory.createApplicationContext(ProjectorModule.forConfig(config, loadLogLevel()), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(root, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // SIGTERM and SIGINT stop the runners first, each storing its checkpoint with the event in hand.
   closeOnSignals(app, 'Projector');
