@@ -2,7 +2,7 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { AutomaticStepsReaction, CommandSideModule, openEngineEventStore, type Clock } from '@fulfil/commands';
 import { documentHashFor } from '@fulfil/documents';
 import { EngineConfig, EngineMetrics } from '@fulfil/platform';
-import { ReadModelsModule, type Reaction, type Subscriber } from '@fulfil/read-models';
+import { ReadModelsModule, type Hosted, type Reaction } from '@fulfil/read-models';
 import { loadWhatsAppConfig, type WhatsAppConfig } from '@fulfil/whatsapp';
 import { FulfillmentApiModule } from './fulfillment-api.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
@@ -18,7 +18,7 @@ export const automaticStepsReaction = (steps: AutomaticStepsReaction): Reaction 
 
 export interface CoreModulesOptions {
   /** More reactions for the runner, built from providers of `reactionImports`. */
-  reactions?: { inject: unknown[]; useFactory: (...dependencies: never[]) => Subscriber[] };
+  reactions?: { inject: unknown[]; useFactory: (...dependencies: never[]) => Hosted[] };
   reactionImports?: DynamicModule[];
   /** WhatsApp settings; read from the environment (WHATSAPP_*) when absent. */
   whatsapp?: WhatsAppConfig;
@@ -43,7 +43,7 @@ export function coreModules(config: EngineConfig, metrics: EngineMetrics, option
       imports: [...(options.reactionImports ?? []), whatsapp],
       reactions: {
         inject: [AutomaticStepsReaction, WHATSAPP_REACTIONS, ...((extra?.inject ?? []) as never[])],
-        useFactory: (steps: AutomaticStepsReaction, whatsappReactions: Subscriber[], ...more: never[]) => [
+        useFactory: (steps: AutomaticStepsReaction, whatsappReactions: Hosted[], ...more: never[]) => [
           automaticStepsReaction(steps),
           ...whatsappReactions,
           ...(extra ? extra.useFactory(...more) : []),

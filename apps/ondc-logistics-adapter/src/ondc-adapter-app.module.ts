@@ -5,6 +5,7 @@ import { ReadModels } from '@fulfil/read-models';
 import type { EngineConfig } from '@fulfil/platform';
 import type { Registry } from 'prom-client';
 import type { OndcAdapterConfig } from './ondc-config';
+import { ConversationDriver } from './driver/conversation-driver';
 import { LogisticsReaction } from './reactions/logistics-reaction';
 import { OndcLogisticsAdapterModule } from './ondc-logistics-adapter.module';
 
@@ -44,9 +45,15 @@ export class OndcAdapterAppModule {
       providers: [
         {
           provide: ADAPTER_SUBSCRIPTION,
-          useFactory: (store: EventStore, reaction: LogisticsReaction) =>
-            ReadModels.open({ database: engine.readModels, store, subscribers: [reaction.subscriber()], logger: { log: (m) => logger.log(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) } }),
-          inject: [EVENT_STORE, LogisticsReaction],
+          useFactory: (store: EventStore, reaction: LogisticsReaction, driver: ConversationDriver) =>
+            ReadModels.open({
+              database: engine.readModels,
+              store,
+              subscribers: [reaction.subscriber()],
+              workers: [driver.worker()],
+              logger: { log: (m) => logger.log(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+            }),
+          inject: [EVENT_STORE, LogisticsReaction, ConversationDriver],
         },
         AdapterSubscription,
       ],

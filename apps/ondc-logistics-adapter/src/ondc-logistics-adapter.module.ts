@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import { EVENT_STORE } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
 import { RegistryClient } from '@fulfil/ondc';
-import type { Subscriber } from '@fulfil/read-models';
+import type { Hosted } from '@fulfil/read-models';
 import { CALLBACK_INTAKE, OndcCallbacksController } from './callbacks/ondc-callbacks.controller';
 import { CallbackIntake } from './callbacks/callback-intake';
 import { ConversationCache } from './driver/conversation-cache';
@@ -36,13 +36,11 @@ class AdapterLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(ONDC_ADAPTER_OPTIONS) private readonly options: OndcLogisticsAdapterOptions,
   ) {}
 
-  /** Conversations left open by the previous run carry on where their streams stop. */
-  async onApplicationBootstrap(): Promise<void> {
+  /** Conversations left open by the previous run carry on once this instance holds the driver's lease (the host's runner). */
+  onApplicationBootstrap(): void {
     const { identity, registryUrl, generatedKeysFile } = this.options.config;
     const keys = generatedKeysFile ? `, signing keys generated once and kept in ${generatedKeysFile}` : '';
     this.logger.log(`ONDC logistics buyer ${identity.subscriberId} (key ${identity.uniqueKeyId}), callbacks at ${identity.bapUri}, registry ${registryUrl}${keys}`);
-    const resumed = await this.driver.resumeAll();
-    if (resumed > 0) this.logger.log(`resumed ${resumed} open ONDC conversation(s)`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -74,7 +72,7 @@ export class OndcLogisticsAdapterModule {
         {
           provide: ConversationDriver,
           useFactory: (store: EventStore, conversations: ConversationCache, commands: CommandBus, outbound: OndcOutbound) =>
-            new ConversationDriver({ config, store, conversations, commands, outbound, nowMs: now }),
+            new ConversationDriver({ config, store, conversations, commands, outbound, nowMs: now, standby: true }),
           inject: [EVENT_STORE, ConversationCache, CommandBus, OndcOutbound],
         },
         {
@@ -108,10 +106,10 @@ export class OndcLogisticsAdapterModule {
  */
 export function ondcAdapterHosting(options: OndcLogisticsAdapterOptions): {
   module: DynamicModule;
-  reactions: { inject: unknown[]; useFactory: (...dependencies: never[]) => Subscriber[] };
+  reactions: { inject: unknown[]; useFactory: (...dependencies: never[]) => Hosted[] };
 } {
   return {
     module: OndcLogisticsAdapterModule.forRoot(options),
-    reactions: { inject: [LogisticsReaction], useFactory: (reaction: LogisticsReaction) => [reaction.subscriber()] },
+    reactions: { inject: [LogisticsReaction, ConversationDriver], useFactory: (reaction: LogisticsReaction, driver: ConversationDriver) => [reaction.subscriber(), driver.worker()] },
   };
 }

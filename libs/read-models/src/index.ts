@@ -12,3 +12,4 @@ export * from './queries/seller-scoped-reader';
 export * from './status/projection-status';
 export * from './read-models';
 export * from './read-models.module';
+export * from './leases/lease-keeper';

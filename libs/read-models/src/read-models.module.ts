@@ -6,6 +6,7 @@ import { READ_MODEL_PROJECTIONS } from './projections';
 import { OrderQueries } from './queries/order-queries';
 import { ReadModels } from './read-models';
 import type { Subscriber } from './runner/subscriber';
+import type { LeasedWorker } from './leases/lease-keeper';
 import type { RunnerTuning } from './runner/subscription-runner';
 import { ProjectionStatus } from './status/projection-status';
 
@@ -24,12 +25,23 @@ export interface ReadModelsModuleOptions {
    * Reactions with effects outside the database (auto invoice, WhatsApp, ONDC) run by the same
    * runner, their checkpoints kept beside the projections'. Built from providers of the host app.
    */
-  reactions?: { inject?: InjectionToken[]; useFactory: (...dependencies: never[]) => Subscriber[] };
+  reactions?: { inject?: InjectionToken[]; useFactory: (...dependencies: never[]) => Hosted[] };
   /** Modules whose providers the reactions are built from. */
   imports?: ModuleMetadata['imports'];
 }
 
 const REACTIONS = Symbol('READ_MODEL_REACTIONS');
+
+/** What a host hands the runner: subscribers of the store, and other single-owner workers. */
+export type Hosted = Subscriber | LeasedWorker;
+
+/** Splits hosted work into subscribers (run from checkpoints) and other workers; both run under leases. */
+export function splitHosted(hosted: readonly Hosted[]): { subscribers: Subscriber[]; workers: LeasedWorker[] } {
+  return {
+    subscribers: hosted.filter((h): h is Subscriber => h.kind !== 'worker'),
+    workers: hosted.filter((h): h is LeasedWorker => h.kind === 'worker'),
+  };
+}
 
 class ReadModelsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModels) {}
@@ -62,15 +74,18 @@ export class ReadModelsModule {
         { provide: REACTIONS, useFactory: options.reactions?.useFactory ?? (() => []), inject: options.reactions?.inject ?? [] },
         {
           provide: READ_MODELS,
-          useFactory: (store: EventStore, reactions: Subscriber[]) =>
-            ReadModels.open({
+          useFactory: (store: EventStore, hosted: Hosted[]) => {
+            const { subscribers, workers } = splitHosted(hosted);
+            return ReadModels.open({
               database: options.database,
               store,
               logger,
-              subscribers: [...READ_MODEL_PROJECTIONS, ...reactions],
+              subscribers: [...READ_MODEL_PROJECTIONS, ...subscribers],
+              workers,
               ...(options.tuning ? { tuning: options.tuning } : {}),
               ...(options.clock ? { clock: options.clock } : {}),
-            }),
+            });
+          },
           inject: [options.eventStoreToken ?? EVENT_STORE, REACTIONS],
         },
         { provide: OrderQueries, useFactory: (readModels: ReadModels) => readModels.queries, inject: [READ_MODELS] },

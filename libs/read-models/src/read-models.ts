@@ -11,6 +11,7 @@ import { DEFAULT_RUNNER_TUNING, SubscriptionRunner, type RunnerLogger, type Runn
 import { migrate } from './schema/migrate';
 import { schemaNames } from './schema/migrations';
 import { ProjectionStatus } from './status/projection-status';
+import { DEFAULT_LEASE_TUNING, LeaseKeeper, type LeasedWorker, type LeaseTuning } from './leases/lease-keeper';
 
 export interface ReadModelsOptions {
   database: ReadModelsDatabaseConfig;
@@ -18,7 +19,10 @@ export interface ReadModelsOptions {
   store: EventStore;
   /** Defaults to every read-model projection. */
   subscribers?: readonly Subscriber[];
+  /** Other single-owner work (the WhatsApp sender, the ONDC conversation driver), run under leases beside the subscribers. */
+  workers?: readonly LeasedWorker[];
   tuning?: Partial<RunnerTuning>;
+  leases?: Partial<LeaseTuning>;
   logger?: RunnerLogger;
   clock?: () => Date;
 }
@@ -38,6 +42,8 @@ export class ReadModels {
   readonly runners: readonly SubscriptionRunner[];
   readonly queries: OrderQueries;
   readonly status: ProjectionStatus;
+  /** Each subscriber and worker runs in the one instance that holds its lease. */
+  readonly leases: LeaseKeeper;
   private readonly rebuilder: ProjectionRebuilder;
 
   private constructor(
@@ -52,6 +58,12 @@ export class ReadModels {
     this.queries = new OrderQueries(new SellerScopedReader(db), schemaNames(schemas), options.clock);
     this.status = new ProjectionStatus(this.runners, options.store, options.clock);
     this.rebuilder = new ProjectionRebuilder({ db, store: options.store, schemas, checkpoints, batchSize: tuning.batchSize });
+    const logger = options.logger ?? stderrLogger;
+    this.leases = new LeaseKeeper(db, schemas, logger, { ...DEFAULT_LEASE_TUNING, ...options.leases });
+    for (const runner of this.runners) {
+      this.leases.add({ kind: 'worker', name: runner.name, start: () => runner.start(), stop: () => runner.stop('standby') });
+    }
+    for (const worker of options.workers ?? []) this.leases.add(worker);
   }
 
   /** Opens the database and brings its schema up to date; runners start with `start()`. */
@@ -71,12 +83,15 @@ export class ReadModels {
     return this.runners.flatMap((r) => (r.subscriber.kind === 'projection' ? [r.subscriber] : []));
   }
 
+  /** Each subscriber and worker starts once its lease is taken; until then it stands by. */
   start(): void {
-    for (const runner of this.runners) runner.start();
+    for (const runner of this.runners) runner.standBy();
+    this.leases.start();
   }
 
-  /** Each runner finishes the event in hand (its checkpoint is stored with it) and stops. */
+  /** Each runner finishes the event in hand (its checkpoint is stored with it) and stops; the leases are given up for another instance. */
   async stop(): Promise<void> {
+    await this.leases.stop();
     await Promise.all(this.runners.map((runner) => runner.stop()));
   }
 

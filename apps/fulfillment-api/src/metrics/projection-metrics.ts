@@ -4,7 +4,7 @@ import type { EngineMetrics } from '@fulfil/platform';
 import { ProjectionStatus } from '@fulfil/read-models';
 import { ENGINE_METRICS } from './metrics.controller';
 
-const STATES = ['catching_up', 'live', 'stopped', 'failed'] as const;
+const STATES = ['catching_up', 'live', 'stopped', 'standby', 'failed'] as const;
 
 /** Projection position and lag, read from the runners at scrape time so the figures are never stale. */
 @Injectable()

@@ -1,10 +1,10 @@
-import { DynamicModule, Inject, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap, type Provider } from '@nestjs/common';
+import { DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DELIVERY_OTP, EVENT_STORE, SellerReader } from '@fulfil/commands';
 import type { DeliveryOtpGenerator } from '@fulfil/domain';
 import type { EventStore } from '@fulfil/event-store';
 import type { EngineMetrics } from '@fulfil/platform';
-import type { Subscriber } from '@fulfil/read-models';
+import type { Hosted } from '@fulfil/read-models';
 import {
   CloudApiClient,
   MessageResolver,
@@ -36,19 +36,6 @@ function channelOf(channel: WhatsAppChannel): { api: WhatsAppApi; sink?: Sandbox
   if (channel.kind === 'cloud') return { api: new CloudApiClient(channel) };
   const sink = new SandboxSink(channel.directory, { redactSecrets: channel.redactSecrets });
   return { api: sink, sink };
-}
-
-/** Starts the sender once the app is up; stops it before the event store closes. */
-class WhatsAppSenderLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(WhatsAppSender) private readonly sender: WhatsAppSender) {}
-
-  onApplicationBootstrap(): void {
-    this.sender.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.sender.stop();
-  }
 }
 
 /**
@@ -90,13 +77,14 @@ export class WhatsAppModule {
       },
       {
         provide: WHATSAPP_REACTIONS,
-        inject: [EVENT_STORE, SellerReader],
-        useFactory: (store: EventStore, sellers: SellerReader): Subscriber[] => [
+        inject: [EVENT_STORE, SellerReader, WhatsAppSender],
+        useFactory: (store: EventStore, sellers: SellerReader, sender: WhatsAppSender): Hosted[] => [
           whatsAppNotificationsReaction(new WhatsAppNotifier({ store, findSeller: (sellerId) => sellers.find(sellerId), defaultCountryCode: config.defaultCountryCode })),
           whatsAppNumberCodesReaction(store),
+          // One sender across the instances: the outbox is sent from one place, in queue order.
+          { kind: 'worker', name: 'whatsapp-sender', start: () => sender.start(), stop: () => sender.stop() },
         ],
       },
-      WhatsAppSenderLifecycle,
       ...(sink ? [{ provide: SANDBOX_SINK, useValue: sink }] : []),
     ];
     return {

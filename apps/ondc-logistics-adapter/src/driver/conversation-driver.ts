@@ -5,7 +5,7 @@ import { AssignLogisticsPartnerCommand, CommandMeta, RecordNoPartnerFoundCommand
 import { DomainError } from '@fulfil/domain';
 import { ContextBuilder, newNetworkOrderId } from '@fulfil/ondc';
 import { StreamRevisionConflictError } from '@fulfil/event-store';
-import type { EventStore, JsonObject } from '@fulfil/event-store';
+import type { EventStore, JsonObject, Position, Subscription } from '@fulfil/event-store';
 import { CONVERSATION_STREAM_PREFIX, ConversationEvent, SENT_EVENT_TYPES, conversationStream, settlesConversation, shipmentIdOfStream } from '../conversation/conversation-events';
 import type { ConversationState } from '../conversation/conversation-state';
 import { planConversation } from '../conversation/plan-conversation';
@@ -38,7 +38,12 @@ export interface DriverOptions {
   commands: CommandBus;
   outbound: OndcOutbound;
   nowMs?: () => number;
+  /** Hosted under a lease: drives nothing until `takeOver()`. */
+  standby?: boolean;
 }
+
+/** What others record in a conversation (an RTS, a cancellation, a partner's callback): the lease holder drives it on. */
+const WAKING_EVENTS = new Set(['LogisticsSearchStarted', 'SellerCancelled', 'CatalogReceived', 'CallbackReceived']);
 
 /**
  * Drives each shipment's conversation: reads its stream, asks the planner for the next step, does
@@ -59,10 +64,12 @@ export class ConversationDriver {
   private readonly contexts: ContextBuilder;
   private readonly settings: PlanSettings;
   private readonly now: () => number;
-  private stopped = false;
+  private stopped: boolean;
+  private follower: Subscription | undefined;
 
   constructor(private readonly options: DriverOptions) {
     const { config } = options;
+    this.stopped = options.standby ?? false;
     this.now = options.nowMs ?? Date.now;
     this.contexts = new ContextBuilder({ bapId: config.identity.subscriberId, bapUri: config.identity.bapUri, nowMs: this.now });
     this.settings = {
@@ -104,8 +111,36 @@ export class ConversationDriver {
     while (this.running.size > 0 || (this.queued.size > 0 && !this.stopped)) await Promise.allSettled([...this.running.values()]);
   }
 
+  /** The conversations as a lease-held worker: one instance drives them all, another takes over when it dies. */
+  worker(): { kind: 'worker'; name: string; start: () => Promise<void>; stop: () => Promise<void> } {
+    return { kind: 'worker', name: 'ondc-conversation-driver', start: () => this.takeOver(), stop: () => this.stop() };
+  }
+
+  /**
+   * This instance now drives every conversation: the open ones from their streams, and each one
+   * another instance records news in (callbacks reach whichever instance the network picks).
+   */
+  async takeOver(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const { after } = await this.resumeOpen();
+    if (this.stopped) return;
+    this.follower = this.options.store.subscribe({
+      ...(after !== undefined ? { after } : {}),
+      filter: { kind: 'streamName', prefixes: [CONVERSATION_STREAM_PREFIX] },
+      onEvent: async (event) => {
+        if (WAKING_EVENTS.has(event.type)) this.nudge(shipmentIdOfStream(event.stream));
+      },
+      onError: (error) => this.logger.error(`Following the conversations ended: ${error.message}`),
+    });
+  }
+
   /** At start: every conversation whose stream does not end settled is driven again, so nothing started before a restart is lost. */
   async resumeAll(): Promise<number> {
+    return (await this.resumeOpen()).resumed;
+  }
+
+  private async resumeOpen(): Promise<{ resumed: number; after: Position | undefined }> {
     const open = new Map<string, boolean>();
     let after: bigint | undefined;
     for (;;) {
@@ -117,11 +152,15 @@ export class ConversationDriver {
     }
     const shipments = [...open].filter(([, unsettled]) => unsettled).map(([id]) => id);
     for (const id of shipments) this.nudge(id);
-    return shipments.length;
+    if (shipments.length > 0) this.logger.log(`resumed ${shipments.length} open ONDC conversation(s)`);
+    return { resumed: shipments.length, after };
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    const follower = this.follower;
+    this.follower = undefined;
+    await follower?.stop();
     this.queued.clear();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();

@@ -82,6 +82,12 @@ export class CheckpointStore {
     return toCheckpoint(rows[0]!);
   }
 
+  /** The stored checkpoint without creating it: what a standby instance reports. */
+  async peek(sql: SqlExecutor, name: string): Promise<Checkpoint | undefined> {
+    const { rows } = await sql.query<CheckpointRow>(`SELECT ${COLUMNS} FROM ${this.table} WHERE name = $1`, [name]);
+    return rows[0] ? toCheckpoint(rows[0]) : undefined;
+  }
+
   async all(sql: SqlExecutor): Promise<Checkpoint[]> {
     const { rows } = await sql.query<CheckpointRow>(`SELECT ${COLUMNS} FROM ${this.table} ORDER BY name`);
     return rows.map(toCheckpoint);

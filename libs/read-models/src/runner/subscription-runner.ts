@@ -7,7 +7,14 @@ import { eventPages } from './event-pages';
 import { liveTables, type TableResolver } from './projection-tables';
 import type { Reaction, SqlProjection, Subscriber } from './subscriber';
 
-export type RunnerState = 'catching_up' | 'live' | 'stopped' | 'failed';
+/** `standby`: another instance holds this subscriber's lease and runs it. */
+export type RunnerState = 'catching_up' | 'live' | 'stopped' | 'standby' | 'failed';
+
+/** Where a subscriber stands, whichever instance runs it. */
+export interface RunnerProgress {
+  position: Position;
+  failure?: SubscriberFailure;
+}
 
 export interface RunnerTuning {
   /** Events per transaction while catching up; live, each read's events are applied in one transaction. */
@@ -127,8 +134,23 @@ export class SubscriptionRunner {
     });
   }
 
-  /** Lets the event in hand finish (its checkpoint is stored with it), then stops. */
-  async stop(): Promise<void> {
+  /**
+   * Where it stands: in memory while this process runs it; from the stored checkpoint while
+   * another instance does (the one place both agree on).
+   */
+  async progress(): Promise<RunnerProgress> {
+    if (this.currentState !== 'standby') return { position: this.currentPosition, ...(this.currentFailure ? { failure: this.currentFailure } : {}) };
+    const stored = await this.deps.checkpoints.peek(this.deps.db, this.name);
+    return stored ? { position: stored.position, ...(stored.failure ? { failure: stored.failure } : {}) } : { position: 0n };
+  }
+
+  /** Waiting for another instance's lease; `progress()` reads the shared checkpoint meanwhile. */
+  standBy(): void {
+    if (!this.supervision) this.setState('standby');
+  }
+
+  /** Lets the event in hand finish (its checkpoint is stored with it), then stops; `then: 'standby'` when the lease went elsewhere. */
+  async stop(then: 'stopped' | 'standby' = 'stopped'): Promise<void> {
     this.stopping = true;
     this.interruptPause?.();
     const subscription = this.subscription;
@@ -141,7 +163,7 @@ export class SubscriptionRunner {
     if (this.currentState !== 'failed') {
       // Best effort: a restart redoes unstored skipping, so a database already gone must not fail the shutdown.
       await this.storeSkipped().catch((error: unknown) => this.deps.logger.warn(`Subscriber ${this.name} could not store its checkpoint on stop: ${describe(error)}`));
-      this.setState('stopped');
+      this.setState(then);
     }
   }
 

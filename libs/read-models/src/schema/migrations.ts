@@ -327,4 +327,19 @@ const utgst: Migration = {
   ],
 };
 
-export const MIGRATIONS: readonly Migration[] = [checkpoints, orders, invoiceRegister, fulfilmentSla, sellerDashboard, analyticsViewsV1, sellerScopedOrderKeys, utgst];
+/** Who runs each single-owner worker now; see `LeaseKeeper`. */
+const leases: Migration = {
+  version: 9,
+  name: 'leases for single-owner workers',
+  statements: ({ table }) => [
+    `CREATE TABLE ${table('leases')} (
+      name text PRIMARY KEY,
+      holder text NOT NULL,
+      epoch bigint NOT NULL,
+      acquired_at timestamptz NOT NULL,
+      expires_at timestamptz NOT NULL
+    )`,
+  ],
+};
+
+export const MIGRATIONS: readonly Migration[] = [checkpoints, orders, invoiceRegister, fulfilmentSla, sellerDashboard, analyticsViewsV1, sellerScopedOrderKeys, utgst, leases];

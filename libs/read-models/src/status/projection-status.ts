@@ -19,6 +19,8 @@ export interface ProjectionStatusEntry {
 export const LAG_COUNT_LIMIT = 1000;
 /** How often `waitForPosition` looks again when no runner reported progress (a store may skip events without telling). */
 const RECHECK_MS = 250;
+/** The same while another instance runs a projection: its progress shows only in the stored checkpoint. */
+const STANDBY_RECHECK_MS = 50;
 
 /**
  * Where each projection stands against the store's head, for `/metrics` and `/health/ready`, and
@@ -57,40 +59,43 @@ export class ProjectionStatus {
       if (reached && reached.every(Boolean)) return true;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return false;
-      await this.nextProgress(Math.min(remaining, RECHECK_MS));
+      const recheck = projections.some((runner) => runner.state === 'standby') ? STANDBY_RECHECK_MS : RECHECK_MS;
+      await this.nextProgress(Math.min(remaining, recheck));
     }
   }
 
   private async entry(runner: SubscriptionRunner, headPosition: Position): Promise<ProjectionStatusEntry> {
-    const failure = runner.failure;
+    const { position, failure } = await runner.progress();
     const base = {
       name: runner.name,
-      position: runner.position,
+      position,
       headPosition,
-      state: runner.state,
+      // A failure another instance recorded is this deployment's failure too.
+      state: failure ? ('failed' as const) : runner.state,
       ...(failure ? { error: `${failure.eventType} at position ${failure.position} of ${failure.stream}: ${failure.error}` } : {}),
     };
-    if (runner.position >= headPosition) return { ...base, lagEvents: 0, lagSeconds: 0 };
-    const pending = await this.pendingEvents(runner, LAG_COUNT_LIMIT);
+    if (position >= headPosition) return { ...base, lagEvents: 0, lagSeconds: 0 };
+    const pending = await this.pendingEvents(runner, position, LAG_COUNT_LIMIT);
     const oldest = pending[0];
     const lagSeconds = oldest ? Math.max(0, (this.now().getTime() - oldest.recordedAt.getTime()) / 1000) : 0;
     return { ...base, ...(pending.length < LAG_COUNT_LIMIT ? { lagEvents: pending.length } : {}), lagSeconds };
   }
 
   private async hasReached(runner: SubscriptionRunner, position: Position): Promise<boolean> {
-    if (runner.position >= position) return true;
+    const applied = (await runner.progress()).position;
+    if (applied >= position) return true;
     // A read stops below the oldest transaction still in flight anywhere on the server: until it
     // reaches `position`, an empty read proves nothing, and the projection may not have seen the write.
     const [stable] = await this.store.readAll({ after: position - 1n, maxCount: 1 });
     if (!stable) return false;
     // Events the projection does not read never move its position; what counts is that none it reads is pending up to `position`.
-    const [next] = await this.pendingEvents(runner, 1);
+    const [next] = await this.pendingEvents(runner, applied, 1);
     return next === undefined || next.position > position;
   }
 
-  private pendingEvents(runner: SubscriptionRunner, maxCount: number) {
+  private pendingEvents(runner: SubscriptionRunner, applied: Position, maxCount: number) {
     const filter = runner.subscriber.filter;
-    return this.store.readAll({ maxCount, ...(runner.position > 0n ? { after: runner.position } : {}), ...(filter ? { filter } : {}) });
+    return this.store.readAll({ maxCount, ...(applied > 0n ? { after: applied } : {}), ...(filter ? { filter } : {}) });
   }
 
   private nextProgress(timeoutMs: number): Promise<void> {

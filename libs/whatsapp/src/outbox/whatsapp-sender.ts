@@ -65,9 +65,14 @@ export class WhatsAppSender {
     this.tokensAt = this.clock().getTime();
   }
 
+  /** Starts (or, after a lease came back, starts again) from the outbox streams as stored: another instance may have sent meanwhile. */
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.tracked.clear();
+    this.pending.clear();
+    this.nextAllowed.clear();
+    this.caughtUp = false;
     this.subscription = this.deps.store.subscribe({
       filter: { kind: 'streamName', prefixes: [OUTBOX_STREAM_PREFIX] },
       onEvent: async (event) => {
