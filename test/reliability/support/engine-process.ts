@@ -38,6 +38,11 @@ export class EngineProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The running child's pid: what the `leases` table names its holder by. */
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
