@@ -43,12 +43,12 @@ async function rebuild(args: string[]): Promise<void> {
   try {
     const readModels = await ReadModels.open({ database: config.readModels, store });
     try {
-      for (const name of names) {
-        const bar = rebuildProgressBar(name);
-        const result = await readModels.rebuild(name, (report) => bar.update(report)).finally(() => bar.stop());
-        const seconds = result.durationMs / 1000;
-        process.stdout.write(`${name}: ${result.events} events in ${seconds.toFixed(1)} s (${Math.round(result.events / Math.max(seconds, 0.001))} events/s), now at position ${result.position}\n`);
-      }
+      // One pass over the store feeds every projection named.
+      const bar = rebuildProgressBar(names.length === 1 ? names[0]! : `${names.length} projections`);
+      const results = await readModels.rebuildAll(names, (report) => bar.update(report)).finally(() => bar.stop());
+      const seconds = results[0]!.durationMs / 1000;
+      process.stdout.write(`Rebuilt ${names.join(', ')} in one pass over the store: ${seconds.toFixed(1)} s\n`);
+      for (const result of results) process.stdout.write(`  ${result.projection}: ${result.events} events applied, now at position ${result.position}\n`);
     } finally {
       await readModels.close();
     }

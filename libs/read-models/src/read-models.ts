@@ -102,8 +102,18 @@ export class ReadModels {
 
   /** Rebuilds one projection from position zero while the live tables keep serving; see `ProjectionRebuilder`. */
   async rebuild(name: string, onProgress?: (report: RebuildReport) => void): Promise<RebuildResult> {
-    const projection = projectionNamed(name, this.projections);
-    if (!projection) throw new Error(`No projection named ${name}; known: ${this.projections.map((p) => p.name).join(', ')}`);
-    return this.rebuilder.rebuild(projection, onProgress);
+    const [result] = await this.rebuildAll([name], onProgress);
+    return result!;
+  }
+
+  /** Rebuilds several projections (all by default) in one pass over the store. */
+  async rebuildAll(names: readonly string[] = this.projections.map((p) => p.name), onProgress?: (report: RebuildReport) => void): Promise<RebuildResult[]> {
+    if (new Set(names).size !== names.length) throw new Error(`A projection is named twice in ${names.join(', ')}`);
+    const projections = names.map((name) => {
+      const projection = projectionNamed(name, this.projections);
+      if (!projection) throw new Error(`No projection named ${name}; known: ${this.projections.map((p) => p.name).join(', ')}`);
+      return projection;
+    });
+    return this.rebuilder.rebuild(projections, onProgress);
   }
 }

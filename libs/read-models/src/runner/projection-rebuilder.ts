@@ -2,13 +2,15 @@ import type { EventStore, Position } from '@fulfil/event-store';
 import { qualifiedName, type ReadModelSchemas } from '../database/read-models-database';
 import { quoteIdent, type SqlDatabase, type SqlExecutor } from '../database/sql-database';
 import type { CheckpointStore } from './checkpoint-store';
-import { eventPages } from './event-pages';
+import { eventPages, matchesFilter } from './event-pages';
 import { RETIRED_SUFFIX, liveTables, shadowTables } from './projection-tables';
 import type { SqlProjection } from './subscriber';
 
 export interface RebuildReport {
+  /** The projections rebuilt together, comma-separated. */
   projection: string;
   phase: 'copying' | 'swapping' | 'done';
+  /** Store events read so far (each one is offered to every projection rebuilt). */
   eventsDone: number;
   /** Position reached in the store. */
   position: Position;
@@ -18,6 +20,7 @@ export interface RebuildReport {
 
 export interface RebuildResult {
   projection: string;
+  /** Events this projection applied (those its filter passes). */
   events: number;
   position: Position;
   durationMs: number;
@@ -36,57 +39,83 @@ interface ViewDefinition {
   definition: string;
 }
 
+interface Progress {
+  eventsRead: number;
+  position: Position;
+  /** Events applied, by projection name. */
+  applied: Map<string, number>;
+}
+
 /**
- * Rebuilds a projection from position zero into shadow tables while the live tables keep serving
+ * Rebuilds projections from position zero into shadow tables while the live tables keep serving
  * queries, then swaps them in one transaction:
- *   1. copy: `<table>__rebuild` created `LIKE` the live table, filled batch by batch;
- *   2. swap: lock the live checkpoint row (the live runner's next transaction waits), apply what
+ *   1. copy: `<table>__rebuild` created `LIKE` each live table; the store is read once, in pages,
+ *      and every page goes to every projection being rebuilt, each in its own transaction (on
+ *      PostgreSQL they run side by side on the pool's connections);
+ *   2. swap: lock the live checkpoint rows (the live runners' next transactions wait), apply what
  *      arrived meanwhile, rename live -> retired and shadow -> live, re-point the analytics views
- *      (a view follows a renamed table, not its name), drop the retired tables, and set the
- *      checkpoint to where the shadow stands. A live runner elsewhere then finds its checkpoint
+ *      (a view follows a renamed table, not its name), drop the retired tables, and set each
+ *      checkpoint to where its shadow stands. A live runner elsewhere then finds its checkpoint
  *      moved and reloads it.
  */
 export class ProjectionRebuilder {
   constructor(private readonly deps: RebuilderDeps) {}
 
-  async rebuild(projection: SqlProjection, onProgress: (report: RebuildReport) => void = () => undefined): Promise<RebuildResult> {
+  async rebuild(projections: readonly SqlProjection[], onProgress: (report: RebuildReport) => void = () => undefined): Promise<RebuildResult[]> {
     const started = performance.now();
+    const names = projections.map((p) => p.name).join(', ');
     const headPosition = await this.deps.store.headPosition();
-    const progress = { eventsDone: 0, position: 0n };
-    const report = (phase: RebuildReport['phase']) => onProgress({ projection: projection.name, phase, headPosition, ...progress });
-    await this.createShadowTables(projection);
+    const progress: Progress = { eventsRead: 0, position: 0n, applied: new Map(projections.map((p) => [p.name, 0])) };
+    const report = (phase: RebuildReport['phase']) => onProgress({ projection: names, phase, eventsDone: progress.eventsRead, position: progress.position, headPosition });
+    const positions = new Map<string, Position>();
+    for (const projection of projections) await this.createShadowTables(projection);
     try {
-      await this.copy(projection, (work) => this.deps.db.transaction(work), progress, () => report('copying'));
+      await this.copy(projections, (work) => this.deps.db.transaction(work), true, progress, () => report('copying'));
       report('swapping');
       await this.deps.db.transaction(async (sql) => {
-        const livePosition = await this.deps.checkpoints.lockForSwap(sql, projection.name);
-        await this.copy(projection, (work) => work(sql), progress, () => report('swapping'));
-        await this.swapTables(sql, projection);
-        // Nothing the projection reads lies between the shadow's position and the live one, so the larger is true of both.
-        const position = progress.position > livePosition ? progress.position : livePosition;
-        await this.deps.checkpoints.resetAfterRebuild(sql, projection.name, position);
-        progress.position = position;
+        // One order for the row locks, whoever else swaps.
+        const byName = [...projections].sort((a, b) => a.name.localeCompare(b.name));
+        const livePositions = new Map<string, Position>();
+        for (const projection of byName) livePositions.set(projection.name, await this.deps.checkpoints.lockForSwap(sql, projection.name));
+        await this.copy(projections, (work) => work(sql), false, progress, () => report('swapping'));
+        for (const projection of byName) {
+          await this.swapTables(sql, projection);
+          // Nothing the projection reads lies between the shadow's position and the live one, so the larger is true of both.
+          const live = livePositions.get(projection.name)!;
+          const position = progress.position > live ? progress.position : live;
+          await this.deps.checkpoints.resetAfterRebuild(sql, projection.name, position);
+          positions.set(projection.name, position);
+        }
       });
     } catch (error) {
-      await this.dropShadowTables(projection).catch(() => undefined);
+      for (const projection of projections) await this.dropShadowTables(projection).catch(() => undefined);
       throw error;
     }
     report('done');
-    return { projection: projection.name, events: progress.eventsDone, position: progress.position, durationMs: performance.now() - started };
+    const durationMs = performance.now() - started;
+    return projections.map((p) => ({ projection: p.name, events: progress.applied.get(p.name)!, position: positions.get(p.name)!, durationMs }));
   }
 
-  /** Applies pages of events after `progress.position` into the shadow tables until the store has no more. */
+  /** Reads pages after `progress.position` until the store has no more, and applies each to every projection's shadow tables. */
   private async copy(
-    projection: SqlProjection,
+    projections: readonly SqlProjection[],
     inTransaction: (work: (sql: SqlExecutor) => Promise<void>) => Promise<void>,
-    progress: { eventsDone: number; position: Position },
+    sideBySide: boolean,
+    progress: Progress,
     onBatch: () => void,
   ): Promise<void> {
-    const table = shadowTables(this.deps.schemas, projection);
-    const pages = eventPages(this.deps.store, { after: progress.position, pageSize: this.deps.batchSize, ...(projection.filter ? { filter: projection.filter } : {}) });
+    const tables = new Map(projections.map((p) => [p.name, shadowTables(this.deps.schemas, p)]));
+    const pages = eventPages(this.deps.store, { after: progress.position, pageSize: this.deps.batchSize });
     for await (const page of pages) {
-      if (page.events.length > 0) await inTransaction((sql) => projection.apply({ sql, table }, page.events));
-      progress.eventsDone += page.events.length;
+      const work = projections.map((projection) => {
+        const events = projection.filter ? page.events.filter((event) => matchesFilter(projection.filter, event)) : page.events;
+        progress.applied.set(projection.name, progress.applied.get(projection.name)! + events.length);
+        return events.length === 0 ? undefined : () => inTransaction((sql) => projection.apply({ sql, table: tables.get(projection.name)! }, events));
+      });
+      const pending = work.filter((w) => w !== undefined);
+      if (sideBySide) await Promise.all(pending.map((w) => w()));
+      else for (const w of pending) await w();
+      progress.eventsRead += page.events.length;
       progress.position = page.through;
       onBatch();
     }
