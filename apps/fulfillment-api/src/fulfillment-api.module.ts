@@ -18,6 +18,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { OrderReader } from './orders/order-reader';
 import { OrdersController } from './orders/orders.controller';
 import { ReadYourWrites } from './orders/read-your-writes';
+import { GstReturnsController } from './reports/gst-returns.controller';
 import { ReportsController } from './reports/reports.controller';
 import { SellersController } from './sellers/sellers.controller';
 import { BulkReadyToShipController } from './shipments/bulk-ready-to-ship.controller';
@@ -50,6 +51,7 @@ export class FulfillmentApiModule {
         SellersController,
         OrdersController,
         ReportsController,
+        GstReturnsController,
         ShipmentsController,
         BulkReadyToShipController,
         HealthController,

@@ -5,3 +5,5 @@ export * from './tax-computation';
 export * from './amount-in-words';
 export * from './financial-year';
 export * from './gst-rates-in-force';
+export * from './hsn-summary';
+export * from './gstr1-return';

@@ -1,4 +1,4 @@
-import { computeTaxInvoice, type InvoiceSnapshot, type OrderEventOf } from '@fulfil/domain';
+import { computeTaxInvoice, summariseByHsn, type InvoiceSnapshot, type OrderEventOf } from '@fulfil/domain';
 import type { JsonObject, RecordedEvent } from '@fulfil/event-store';
 import type { SqlExecutor } from '../database/sql-database';
 import type { ProjectionTx, SqlProjection } from '../runner/subscriber';
@@ -35,21 +35,22 @@ const COLUMNS: readonly ColumnSpec[] = [
   { name: 'superseded_by_revision', type: 'integer' },
   { name: 'recorded_at', type: 'timestamptz' },
   { name: 'utgst_paise', type: 'bigint' },
+  { name: 'hsn_summary', type: 'jsonb' },
 ];
 
 const KEY = ['seller_id', 'document_type', 'financial_year', 'document_number', 'revision'];
 
 const INVOICE_EVENTS = ['InvoiceGenerated', 'InvoiceRegenerated', 'CreditNoteIssued'];
 
-/** Taxable value and tax per GST rate, as GSTR-1 reports them, computed with the domain's own GST maths. */
-function rateSummaryOf(snapshot: InvoiceSnapshot): JsonObject[] {
+/** Taxable value and tax per GST rate, and per HSN/SAC code, as GSTR-1 reports them, computed with the domain's own GST maths. */
+function summariesOf(snapshot: InvoiceSnapshot): { rate_summary: JsonObject[]; hsn_summary: JsonObject[] } {
   const computed = computeTaxInvoice({
     supplierStateCode: snapshot.supplier.stateCode,
     placeOfSupplyStateCode: snapshot.placeOfSupplyStateCode,
     lines: snapshot.items.map((item) => ({ ...item, description: item.name })),
     charges: snapshot.charges,
   });
-  return computed.rateSummary.map((rate) => ({ ...rate }));
+  return { rate_summary: computed.rateSummary.map((rate) => ({ ...rate })), hsn_summary: summariseByHsn(computed).map((line) => ({ ...line })) };
 }
 
 type InvoiceEvent = OrderEventOf<'InvoiceGenerated'> | OrderEventOf<'InvoiceRegenerated'>;
@@ -80,7 +81,7 @@ function invoiceRow(event: InvoiceEvent, recordedAt: Date): Row {
     sgst_paise: d.totals.sgstPaise,
     igst_paise: d.totals.igstPaise,
     grand_total_paise: d.totals.grandTotalPaise,
-    rate_summary: rateSummaryOf(d.snapshot),
+    ...summariesOf(d.snapshot),
     utgst_paise: d.totals.utgstPaise ?? 0,
     original_invoice_number: null,
     original_invoice_date: null,
@@ -151,7 +152,7 @@ class InvoiceRegisterWriter {
   private async creditNoteRow(event: OrderEventOf<'CreditNoteIssued'>, recordedAt: Date): Promise<Row> {
     const d = event.data;
     const { rows } = await this.sql.query<Row>(
-      `SELECT supplier_gstin, supplier_state_code, buyer_name, buyer_gstin, place_of_supply_state_code, rate_summary
+      `SELECT supplier_gstin, supplier_state_code, buyer_name, buyer_gstin, place_of_supply_state_code, rate_summary, hsn_summary
          FROM ${this.table}
         WHERE seller_id = $1 AND order_id = $2 AND document_type = 'invoice' AND document_number = $3 AND revision = $4`,
       [d.sellerId, d.orderId, d.originalInvoiceNumber, d.originalRevision],

@@ -4,6 +4,8 @@ import {
   type Address,
   type Buyer,
   type CreditNote,
+  type Gstr1Document,
+  type HsnSummaryLine,
   type InvoiceRevision,
   type InvoiceTotals,
   type OrderCharge,
@@ -157,6 +159,15 @@ export interface SellerDashboard {
   overdue: number;
   overdueHours: number;
   asOf: string;
+}
+
+export interface Gstr1DocumentsQuery {
+  /** Inclusive: the first instant of the return period. */
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+  /** GSTR-1 is filed per registration; only documents issued under this GSTIN count. */
+  supplierGstin: string;
 }
 
 export interface InvoiceRegisterQuery {
@@ -456,5 +467,46 @@ export class OrderQueries {
       [from, to],
     );
     return rows.map(toRegisterEntry);
+  }
+
+  /**
+   * The documents GSTR-1 reports for a month: the last revision of each invoice number (a revised
+   * copy keeps its number and date, so it replaces, never adds to, the invoice) and every credit
+   * note, with the value and date of the invoice a credit note cites.
+   */
+  async gstr1Documents(sellerId: string, query: Gstr1DocumentsQuery): Promise<Gstr1Document[]> {
+    const register = this.names.table('invoice_register');
+    const rows = await this.reader.select<DbRow>(
+      sellerId,
+      {
+        select: `t.document_type, t.document_number, t.document_date, t.buyer_name, t.buyer_gstin, t.place_of_supply_state_code, t.intra_state,
+                 t.grand_total_paise, t.rate_summary, t.hsn_summary, t.original_invoice_date,
+                 (SELECT o.grand_total_paise FROM ${register} o
+                   WHERE o.seller_id = t.seller_id AND o.document_type = 'invoice' AND o.document_number = t.original_invoice_number
+                     AND o.document_date = t.original_invoice_date AND o.revision = t.revision) AS original_invoice_value_paise`,
+        from: register,
+        where: `t.document_date >= $2 AND t.document_date < $3 AND t.supplier_gstin = $4
+                AND (t.document_type = 'credit_note' OR NOT EXISTS (
+                  SELECT 1 FROM ${register} later
+                   WHERE later.seller_id = t.seller_id AND later.document_type = 'invoice' AND later.financial_year = t.financial_year
+                     AND later.document_number = t.document_number AND later.revision > t.revision))`,
+        tail: 'ORDER BY t.document_date, t.document_type DESC, t.document_number',
+      },
+      [query.from.toISOString(), query.to.toISOString(), query.supplierGstin],
+    );
+    return rows.map((row) => ({
+      documentType: row['document_type'] as Gstr1Document['documentType'],
+      documentNumber: text(row['document_number']),
+      documentDate: iso(row['document_date']),
+      buyerName: text(row['buyer_name']),
+      buyerGstin: textOrNull(row['buyer_gstin']),
+      placeOfSupplyStateCode: text(row['place_of_supply_state_code']),
+      intraState: row['intra_state'] as boolean,
+      grandTotalPaise: num(row['grand_total_paise']),
+      rateSummary: row['rate_summary'] as RateSummary[],
+      hsnSummary: row['hsn_summary'] as HsnSummaryLine[],
+      originalInvoiceDate: isoOrNull(row['original_invoice_date']),
+      originalInvoiceValuePaise: numOrNull(row['original_invoice_value_paise']),
+    }));
   }
 }

@@ -342,4 +342,28 @@ const leases: Migration = {
   ],
 };
 
-export const MIGRATIONS: readonly Migration[] = [checkpoints, orders, invoiceRegister, fulfilmentSla, sellerDashboard, analyticsViewsV1, sellerScopedOrderKeys, utgst, leases];
+/**
+ * GSTR-1's HSN summary (Table 12) needs each document's quantities and values per HSN/SAC code,
+ * which the register did not keep. Its rows are cleared with its checkpoint, so the projection
+ * fills them again from the store (it reads only the three invoice event types) and no row is left
+ * without a summary. The view gains the column at its end.
+ */
+const hsnSummary: Migration = {
+  version: 10,
+  name: 'HSN summary in the invoice register',
+  statements: ({ table, view }) => [
+    `ALTER TABLE ${table('invoice_register')} ADD COLUMN hsn_summary jsonb NOT NULL DEFAULT '[]'::jsonb`,
+    `DELETE FROM ${table('invoice_register')}`,
+    `DELETE FROM ${table('projection_checkpoints')} WHERE name = 'invoice_register'`,
+    `CREATE OR REPLACE VIEW ${view('invoice_register_v1')} AS
+      SELECT seller_id, document_type, document_number, financial_year, document_date, revision, order_id,
+             status, reason, supplier_gstin, supplier_state_code, buyer_gstin, place_of_supply_state_code,
+             intra_state, taxable_paise, cgst_paise, sgst_paise, igst_paise,
+             cgst_paise + sgst_paise + utgst_paise + igst_paise AS tax_paise, grand_total_paise, rate_summary,
+             original_invoice_number, original_invoice_date, cancelled_by_credit_note, superseded_by_revision,
+             utgst_paise, hsn_summary
+        FROM ${table('invoice_register')}`,
+  ],
+};
+
+export const MIGRATIONS: readonly Migration[] = [checkpoints, orders, invoiceRegister, fulfilmentSla, sellerDashboard, analyticsViewsV1, sellerScopedOrderKeys, utgst, leases, hsnSummary];
