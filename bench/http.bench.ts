@@ -8,6 +8,7 @@ import { ApiRootModule, createHttpApp } from '@fulfil/fulfillment-api';
 import type { EventStoreConfig } from '@fulfil/platform';
 import type { ReadModelsDatabaseConfig } from '@fulfil/read-models';
 import type { BenchResult, BenchSection } from './bench-result';
+import { SqlStatementCounter } from './sql-statement-counter';
 
 const ORDER = {
   salesChannel: 'bench',
@@ -87,6 +88,7 @@ const p99 = (samples: number[]): number => {
 export async function runHttpBench(opts: { seconds: number; connections: number; stores: Array<[string, EventStoreConfig]> }): Promise<BenchSection> {
   const results: BenchResult[] = [];
   const figures: BenchSection['figures'] = {};
+  const statements = SqlStatementCounter.install();
   for (const [label, eventStore] of opts.stores) {
     const key = eventStore.kind === 'postgres' ? 'postgres' : 'embedded';
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-http-'));
@@ -113,6 +115,7 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
       await catchUpMs(url);
       const common = { url, connections: opts.connections, duration: opts.seconds };
       const health = await load({ ...common, url: `${url}/health/live` });
+      statements.take();
       const { result: command, lagSamplesMs } = await sampledLag(url, () =>
         load({
           ...common,
@@ -123,6 +126,9 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
         }),
       );
       const caughtUpMs = await catchUpMs(url);
+      const accepted = command.requests.total - command.non2xx;
+      // Counted from the start of the order load to the catch-up: everything the accepted orders cost, all subscribers included.
+      const statementsPerOrder = statements.take() / Math.max(accepted, 1);
       const query = await load({ ...common, url: `${url}/v1/orders/${created.orderId}`, headers: auth });
       const baseline = { name: 'GET /health/live', value: health.requests.average };
       const lagP99 = p99(lagSamplesMs);
@@ -137,6 +143,7 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
         },
         { name: `${label}: GET /v1/orders/{id} (query)`, unit: 'req/s', value: query.requests.average, baseline, notes: `p99 ${query.latency.p99} ms, non-2xx ${query.non2xx}` },
         { name: `${label}: POST /v1/orders p99 latency`, unit: 'ms', value: command.latency.p99 },
+        ...(key === 'postgres' ? [{ name: `${label}: SQL statements per received order`, unit: 'statements', value: statementsPerOrder, notes: `${accepted} orders, every subscriber caught up` }] : []),
         { name: `${label}: GET /v1/orders/{id} p99 latency`, unit: 'ms', value: query.latency.p99 },
       );
       Object.assign(figures, {
@@ -147,6 +154,8 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
         [`http.${key}.catch_up_ms`]: caughtUpMs,
         [`http.${key}.get_order_over_health`]: query.requests.average / health.requests.average,
         [`http.${key}.health_req_s`]: health.requests.average,
+        // Only the PostgreSQL store and read models speak through the pg client; PGlite runs in-process.
+        ...(key === 'postgres' ? { 'pipeline.sql_statements_per_order': statementsPerOrder } : {}),
       });
     } finally {
       await app.close();
