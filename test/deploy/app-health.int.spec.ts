@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { generateSigningKeyPair } from '@fulfil/ondc';
+import { spawn } from 'node:child_process';
 import { freePort } from '../support/free-port';
+import { until } from '../support/until';
 import { buildEngine, dropSchemas, productionEnv, runToExit, startBuilt, stopEngine, type RunningEngine } from '../engine/support/engine-process';
 
 /**
@@ -83,4 +85,28 @@ describe('the health routes the compose file probes', () => {
       expect.stringMatching(/^ {2}ONDC_SIGNING_PRIVATE_KEY is required outside the embedded default/),
     ]);
   });
+
+  it('the projector and the ONDC adapter wait for an unreachable PostgreSQL, one line per attempt, live but not ready meanwhile', async () => {
+    const nowhere = Object.assign(new URL(databaseUrl), { port: String(await freePort()) }).toString();
+    for (const [script, name, extra] of [
+      ['apps/projector/src/main.js', 'Projector', {}],
+      ['apps/ondc-logistics-adapter/src/main.js', 'ONDC logistics adapter', adapterEnv(sandboxPort, adapterPort)],
+    ] as const) {
+      const port = await freePort();
+      const child = spawn(process.execPath, [resolve(__dirname, '../../dist', script)], {
+        env: { PATH: process.env['PATH'], ...extra, ...env, DATABASE_URL: nowhere, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      try {
+        await until(`${name} logging two attempts`, () => /attempt 2:/.test(output), 30_000);
+        expect(output).toMatch(new RegExp(`^${name}: waiting for PostgreSQL \\(event store\\) \\(attempt 1: .+\\); trying again in \\d+ ms$`, 'm'));
+        expect(await probes(port)).toEqual({ live: 200, ready: 503 });
+        expect(child.exitCode).toBeNull();
+      } finally {
+        child.kill('SIGKILL');
+      }
+    }
+  }, 90_000);
 });
