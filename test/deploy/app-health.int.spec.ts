@@ -1,9 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateSigningKeyPair } from '@fulfil/ondc';
-import { spawn } from 'node:child_process';
 import { freePort } from '../support/free-port';
 import { until } from '../support/until';
 import { buildEngine, dropSchemas, productionEnv, runToExit, startBuilt, stopEngine, type RunningEngine } from '../engine/support/engine-process';
