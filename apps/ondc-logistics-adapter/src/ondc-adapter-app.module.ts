@@ -1,11 +1,13 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { CommandSideModule, EVENT_STORE, openEngineEventStore } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
-import { ReadModels } from '@fulfil/read-models';
+import { ProjectionStatus, ReadModels } from '@fulfil/read-models';
 import type { EngineConfig } from '@fulfil/platform';
 import type { Registry } from 'prom-client';
 import type { OndcAdapterConfig } from './ondc-config';
 import { ConversationDriver } from './driver/conversation-driver';
+import { AdapterHealthController } from './health/adapter-health.controller';
 import { LogisticsReaction } from './reactions/logistics-reaction';
 import { OndcLogisticsAdapterModule } from './ondc-logistics-adapter.module';
 
@@ -31,7 +33,7 @@ class AdapterSubscription implements OnApplicationBootstrap, BeforeApplicationSh
   }
 }
 
-/** The adapter on its own: the command side over the shared event store, its subscription, its callback endpoints. */
+/** The adapter on its own: the command side over the shared event store, its subscription, its callback endpoints, its health probes. */
 @Module({})
 export class OndcAdapterAppModule {
   static forConfig(engine: EngineConfig, config: OndcAdapterConfig, metricsRegistry: Registry): DynamicModule {
@@ -41,7 +43,9 @@ export class OndcAdapterAppModule {
       imports: [
         CommandSideModule.forRoot({ eventStore: () => openEngineEventStore(engine.eventStore, (report) => logger.log(`Renamed ${report.renamed} streams of the previous version to seller-scoped names`)), deliveryOtpSecret: engine.deliveryOtpSecret }),
         OndcLogisticsAdapterModule.forRoot({ config, metricsRegistry }),
+        TerminusModule.forRoot({ logger: false }),
       ],
+      controllers: [AdapterHealthController],
       providers: [
         {
           provide: ADAPTER_SUBSCRIPTION,
@@ -56,6 +60,7 @@ export class OndcAdapterAppModule {
           inject: [EVENT_STORE, LogisticsReaction, ConversationDriver],
         },
         AdapterSubscription,
+        { provide: ProjectionStatus, useFactory: (runner: ReadModels) => runner.status, inject: [ADAPTER_SUBSCRIPTION] },
       ],
     };
   }

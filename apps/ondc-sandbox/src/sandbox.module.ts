@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { GatewayController } from './gateway/gateway.controller';
+import { SandboxHealthController } from './health/sandbox-health.controller';
 import { SANDBOX_OPTIONS, SandboxNetwork } from './network';
 import { PartnerController } from './partners/partner.controller';
 import { PartnerDesk } from './partners/partner-desk';
@@ -22,7 +23,8 @@ export class SandboxModule {
     return {
       module: SandboxModule,
       imports: options.routePrefix ? [RouterModule.register([{ path: options.routePrefix, module: SandboxModule }])] : [],
-      controllers,
+      // Standalone it is a process of its own and answers probes; hosted, the host's /health speaks for it.
+      controllers: options.routePrefix ? controllers : [...controllers, SandboxHealthController],
       providers: [{ provide: SANDBOX_OPTIONS, useValue: options }, SandboxNetwork, SandboxClock, PartnerDesk],
       exports: [SandboxNetwork],
     };

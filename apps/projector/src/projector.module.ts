@@ -1,8 +1,10 @@
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { EVENT_STORE, EventStoreLifecycle, openEngineEventStore } from '@fulfil/commands';
 import { ReadModelsModule } from '@fulfil/read-models';
 import { loggerParams, type StoresConfig } from '@fulfil/platform';
+import { ProjectorHealthController } from './health/projector-health.controller';
 
 /** The event store alone, without the command side: the projector only reads. */
 @Global()
@@ -17,14 +19,20 @@ class ProjectorEventStoreModule {
   }
 }
 
-/** The projector worker: every projection, on its own, beside whatever serves the API. */
+/** The projector worker: every projection, on its own, beside whatever serves the API; its port answers health probes only. */
 @Module({})
 export class ProjectorModule {
   static forConfig(config: StoresConfig, logLevel: string): DynamicModule {
     return {
       module: ProjectorModule,
       // JSON logs like every other app's, for the same log pipeline.
-      imports: [LoggerModule.forRoot(loggerParams(logLevel)), ProjectorEventStoreModule.forConfig(config), ReadModelsModule.forRoot({ database: config.readModels })],
+      imports: [
+        LoggerModule.forRoot(loggerParams(logLevel)),
+        TerminusModule.forRoot({ logger: false }),
+        ProjectorEventStoreModule.forConfig(config),
+        ReadModelsModule.forRoot({ database: config.readModels }),
+      ],
+      controllers: [ProjectorHealthController],
     };
   }
 }

@@ -210,6 +210,11 @@ function metricsExposure(env: Env, embedded: boolean): { metrics?: MetricsExposu
   return { metrics: { ...(metricsPort !== undefined ? { port: metricsPort } : {}), ...(token !== undefined ? { token } : {}) } };
 }
 
+/** PORT, for an app that needs nothing else of the engine's configuration (the projector's health port). */
+export function loadPort(env: Env = process.env, fallback = 3000): number {
+  return port(env, 'PORT', fallback);
+}
+
 /** LOG_LEVEL: a pino level, `info` by default. */
 export function loadLogLevel(env: Env = process.env): string {
   return oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');

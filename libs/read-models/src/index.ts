@@ -10,6 +10,7 @@ export * from './projections';
 export * from './queries/order-queries';
 export * from './queries/seller-scoped-reader';
 export * from './status/projection-status';
+export * from './status/projection-readiness';
 export * from './read-models';
 export * from './read-models.module';
 export * from './leases/lease-keeper';

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { EVENT_STORE } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
-import { ProjectionStatus } from '@fulfil/read-models';
+import { ProjectionStatus, projectionHealthDetails, unreadyProjections } from '@fulfil/read-models';
 import { resourceFaults } from '@fulfil/platform';
 import { PublicRoute } from '../auth/auth.decorators';
 
@@ -11,9 +11,6 @@ interface HealthReply {
   status(code: number): HealthReply;
   send(body: unknown): void;
 }
-
-/** Behind by more than this, a projection still answers but reads as stuck for readiness. */
-export const STUCK_LAG_SECONDS = 60;
 
 @ApiExcludeController()
 @PublicRoute()
@@ -69,13 +66,8 @@ export class HealthController {
     } catch (error) {
       return check.down({ message: `status unavailable: ${error instanceof Error ? error.message : String(error)}` });
     }
-    const details = Object.fromEntries(
-      entries.map((p) => [
-        p.name,
-        { state: p.state, position: p.position.toString(), lagEvents: p.lagEvents ?? null, lagSeconds: Math.round(p.lagSeconds * 10) / 10, ...(p.error ? { error: p.error } : {}) },
-      ]),
-    );
-    const unhealthy = entries.filter((p) => p.state === 'failed' || p.lagSeconds > STUCK_LAG_SECONDS);
+    const details = projectionHealthDetails(entries);
+    const unhealthy = unreadyProjections(entries);
     return unhealthy.length === 0 ? check.up(details) : check.down({ ...details, message: `not ready: ${unhealthy.map((p) => p.name).join(', ')}` });
   }
 }
