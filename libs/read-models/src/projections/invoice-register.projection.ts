@@ -91,7 +91,12 @@ function invoiceRow(event: InvoiceEvent, recordedAt: Date): Row {
   };
 }
 
+const keyOf = (row: Row): string => KEY.map((column) => String(row[column])).join('|');
+
 class InvoiceRegisterWriter {
+  /** Rows to insert, in event order; written together before anything reads or updates the table, and at the end of the batch. */
+  private pending: Row[] = [];
+
   constructor(
     private readonly sql: SqlExecutor,
     private readonly table: string,
@@ -103,30 +108,45 @@ class InvoiceRegisterWriter {
       case 'InvoiceGenerated':
         return this.insert(invoiceRow(event, recorded.recordedAt));
       case 'InvoiceRegenerated':
-        await this.insert(invoiceRow(event, recorded.recordedAt));
+        this.insert(invoiceRow(event, recorded.recordedAt));
+        await this.flush();
         return this.supersedeEarlierRevisions(event);
       case 'CreditNoteIssued':
-        await this.insert(await this.creditNoteRow(event, recorded.recordedAt));
+        await this.flush();
+        this.insert(await this.creditNoteRow(event, recorded.recordedAt));
+        await this.flush();
         return this.cancelInvoice(event);
       default:
         return;
     }
   }
 
+  private insert(row: Row): void {
+    this.pending.push(row);
+  }
+
   /**
-   * Insert-if-absent: a redelivered event finds its row and changes nothing. A row of another
-   * order under the same number breaks the rule that numbers are unique per seller and year;
-   * it stops the projection rather than drop a document from the register.
+   * Insert-if-absent, many rows in one statement: a redelivered event finds its row and changes
+   * nothing. A row of another order under the same number breaks the rule that numbers are unique
+   * per seller and year; it stops the projection rather than drop a document from the register.
    */
-  private async insert(row: Row): Promise<void> {
-    const inserted = await upsertRows(this.sql, this.table, COLUMNS, [row], { key: KEY, onConflict: 'nothing' });
-    if (inserted > 0) return;
-    const { rows } = await this.sql.query<{ order_id: string }>(
-      `SELECT order_id FROM ${this.table} WHERE ${KEY.map((column, i) => `${column} = $${i + 1}`).join(' AND ')}`,
-      KEY.map((column) => row[column] as string | number),
+  async flush(): Promise<void> {
+    const rows = [...new Map(this.pending.map((row) => [keyOf(row), row])).values()];
+    this.pending = [];
+    const inserted = await upsertRows(this.sql, this.table, COLUMNS, rows, { key: KEY, onConflict: 'nothing' });
+    if (inserted === rows.length) return;
+    const { rows: stored } = await this.sql.query<Row>(
+      `SELECT t.${KEY.join(', t.')}, t.order_id FROM ${this.table} t
+         JOIN jsonb_to_recordset($1::jsonb) AS k(${KEY.map((column) => `${column} ${column === 'revision' ? 'integer' : 'text'}`).join(', ')})
+           USING (${KEY.join(', ')})`,
+      [JSON.stringify(rows.map((row) => Object.fromEntries(KEY.map((column) => [column, row[column]]))))],
     );
-    if (rows[0]?.order_id !== row['order_id']) {
-      throw new Error(`${String(row['document_type'])} ${String(row['document_number'])} of ${String(row['financial_year'])} is already in the register for order ${rows[0]?.order_id}`);
+    const owner = new Map(stored.map((row) => [keyOf(row), row['order_id']]));
+    for (const row of rows) {
+      const stored = owner.get(keyOf(row));
+      if (stored !== row['order_id']) {
+        throw new Error(`${String(row['document_type'])} ${String(row['document_number'])} of ${String(row['financial_year'])} is already in the register for order ${String(stored)}`);
+      }
     }
   }
 
@@ -200,7 +220,8 @@ export const invoiceRegisterProjection: SqlProjection = {
   tables: ['invoice_register'],
   async apply(tx: ProjectionTx, events) {
     const writer = new InvoiceRegisterWriter(tx.sql, tx.table('invoice_register'));
-    // Events build on one another (a credit note reads the invoice row), so they are written in order.
+    // Events build on one another (a credit note reads the invoice row): pending inserts are written before any read or update.
     for (const event of events) await writer.apply(event);
+    await writer.flush();
   },
 };
