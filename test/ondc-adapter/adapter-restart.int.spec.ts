@@ -64,7 +64,8 @@ describe('ONDC adapter: a restart in the middle of a conversation', () => {
 describe('ONDC adapter: two instances driving the same shipment', () => {
   let harness: AdapterHarness;
   beforeAll(async () => {
-    harness = await AdapterHarness.start({ participants: ['cheap-slow', 'fast-dear'], stepMs: 50 });
+    // Both quotes end the search; the long window keeps a loaded machine's late catalog from counting as none (which rightly searches again).
+    harness = await AdapterHarness.start({ participants: ['cheap-slow', 'fast-dear'], stepMs: 50, env: { ONDC_ENOUGH_QUOTES: '2', ONDC_SEARCH_WINDOW_MS: '10000' } });
   });
   afterAll(async () => harness.close());
 
