@@ -23,7 +23,7 @@ describe.each(environments())('invoice register numbers on %s', (_name, openEnvi
     await appendOrderWorkload(env.store, { sellerIds: ['seller-a'], orders: 20 });
     const invoices = (await env.store.readAll({ maxCount: 10_000, filter: { kind: 'eventType', prefixes: ['InvoiceGenerated'] } })).filter((e) => e.type === 'InvoiceGenerated');
     const taken = invoices[0]!;
-    const data = { ...(taken.data as JsonObject), orderId: 'intruder' };
+    const data: JsonObject = { ...(taken.data as JsonObject), orderId: 'intruder' };
     const poison = await env.store.append(orderStream('seller-a', 'intruder'), [{ type: 'InvoiceGenerated', data }], { expectedRevision: 'any' });
 
     readModels = await ReadModels.open({ database: env.database, store: env.store, logger: quiet, tuning: { batchSize: 500, attemptsPerEvent: 2, retryDelayMs: 5 } });

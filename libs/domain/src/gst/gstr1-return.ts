@@ -216,17 +216,16 @@ export function buildGstr1Return(input: { gstin: string; period: Gstr1Period; do
   const hsn = { hsnB2b: new Map<string, HsnSummaryLine>(), hsnB2c: new Map<string, HsnSummaryLine>() };
   const series = new Map<string, string[]>();
 
-  const invoices = [...input.documents].sort((a, b) => a.documentDate.localeCompare(b.documentDate) || a.documentNumber.localeCompare(b.documentNumber));
-  for (const doc of invoices) {
+  const documents = [...input.documents].sort((a, b) => a.documentDate.localeCompare(b.documentDate) || a.documentNumber.localeCompare(b.documentNumber));
+  for (const doc of documents) {
     const isCreditNote = doc.documentType === 'credit_note';
     const nature = isCreditNote ? 'Credit Note' : 'Invoices for outward supply';
     const seriesKey = `${nature}|${doc.documentNumber.replace(/\d+$/, '')}`;
     series.set(seriesKey, [...(series.get(seriesKey) ?? []), doc.documentNumber]);
 
-    const intraState = doc.intraState;
     const kind = isCreditNote
-      ? invoiceKind({ buyerGstin: doc.buyerGstin, intraState, valuePaise: doc.originalInvoiceValuePaise ?? doc.grandTotalPaise, date: doc.originalInvoiceDate ?? doc.documentDate })
-      : invoiceKind({ buyerGstin: doc.buyerGstin, intraState, valuePaise: doc.grandTotalPaise, date: doc.documentDate });
+      ? invoiceKind({ buyerGstin: doc.buyerGstin, intraState: doc.intraState, valuePaise: doc.originalInvoiceValuePaise ?? doc.grandTotalPaise, date: doc.originalInvoiceDate ?? doc.documentDate })
+      : invoiceKind({ buyerGstin: doc.buyerGstin, intraState: doc.intraState, valuePaise: doc.grandTotalPaise, date: doc.documentDate });
     const sign = isCreditNote ? -1 : 1;
     const pos = placeOfSupply(doc.placeOfSupplyStateCode);
 
