@@ -22,9 +22,11 @@ function filesUnder(dir: string): string[] {
 }
 
 /** The `@Controller('x')` + `@Get('y')` routes an app's source declares, as `/x/y`. */
+/** GET routes of the controllers in an app's source and in the libraries it uses (the projector and the adapter share theirs). */
 function routesOf(app: string): string[] {
   const routes: string[] = [];
-  for (const file of filesUnder(join(root, 'apps', app, 'src')).filter((f) => f.endsWith('.controller.ts'))) {
+  const folders = [join('apps', app, 'src'), ...librariesUsedBy(join('apps', app))];
+  for (const file of folders.flatMap((folder) => filesUnder(join(root, folder))).filter((f) => f.endsWith('.controller.ts'))) {
     const source = readFileSync(file, 'utf8');
     const prefix = /@Controller\('([^']*)'\)/.exec(source)?.[1];
     if (prefix === undefined) continue;

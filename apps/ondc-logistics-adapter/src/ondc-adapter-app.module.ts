@@ -2,12 +2,11 @@ import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApp
 import { TerminusModule } from '@nestjs/terminus';
 import { CommandSideModule, EVENT_STORE, openEngineEventStore } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
-import { ProjectionStatus, ReadModels } from '@fulfil/read-models';
+import { ProjectionStatus, ReadModels, ReadinessHealthController } from '@fulfil/read-models';
 import type { EngineConfig } from '@fulfil/platform';
 import type { Registry } from 'prom-client';
 import type { OndcAdapterConfig } from './ondc-config';
 import { ConversationDriver } from './driver/conversation-driver';
-import { AdapterHealthController } from './health/adapter-health.controller';
 import { LogisticsReaction } from './reactions/logistics-reaction';
 import { OndcLogisticsAdapterModule } from './ondc-logistics-adapter.module';
 
@@ -45,7 +44,7 @@ export class OndcAdapterAppModule {
         OndcLogisticsAdapterModule.forRoot({ config, metricsRegistry }),
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [AdapterHealthController],
+      controllers: [ReadinessHealthController],
       providers: [
         {
           provide: ADAPTER_SUBSCRIPTION,

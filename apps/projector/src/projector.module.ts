@@ -2,9 +2,8 @@ import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { EVENT_STORE, EventStoreLifecycle, openEngineEventStore } from '@fulfil/commands';
-import { ReadModelsModule } from '@fulfil/read-models';
+import { ReadModelsModule, ReadinessHealthController } from '@fulfil/read-models';
 import { loggerParams, type StoresConfig } from '@fulfil/platform';
-import { ProjectorHealthController } from './health/projector-health.controller';
 
 /** The event store alone, without the command side: the projector only reads. */
 @Global()
@@ -32,7 +31,7 @@ export class ProjectorModule {
         ProjectorEventStoreModule.forConfig(config),
         ReadModelsModule.forRoot({ database: config.readModels }),
       ],
-      controllers: [ProjectorHealthController],
+      controllers: [ReadinessHealthController],
     };
   }
 }

@@ -11,6 +11,7 @@ export * from './queries/order-queries';
 export * from './queries/seller-scoped-reader';
 export * from './status/projection-status';
 export * from './status/projection-readiness';
+export { ReadinessHealthController } from './status/readiness-health.controller';
 export * from './read-models';
 export * from './read-models.module';
 export * from './leases/lease-keeper';

@@ -2,16 +2,20 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { EVENT_STORE } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
-import { ProjectionStatus, projectionHealthDetails, unreadyProjections } from '@fulfil/read-models';
+import { ProjectionStatus } from './projection-status';
+import { projectionHealthDetails, unreadyProjections } from './projection-readiness';
 
 interface HealthReply {
   status(code: number): HealthReply;
   send(body: unknown): void;
 }
 
-/** The standalone adapter's probes: the store it shares, and its own subscription (the ONDC reaction) behind the lease. */
+/**
+ * The probes of an app whose port serves nothing else (the projector, the standalone ONDC adapter):
+ * its store, and the subscribers it hosts, answered as the API answers them.
+ */
 @Controller('health')
-export class AdapterHealthController {
+export class ReadinessHealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -24,7 +28,7 @@ export class AdapterHealthController {
     return { status: 'ok' };
   }
 
-  /** 200 when the store answers and its subscription has not failed or fallen far behind (whichever instance holds its lease); 503 otherwise. */
+  /** 200 when the store answers and no subscriber has failed or fallen far behind (whichever instance holds its lease); 503 otherwise. */
   @Get('ready')
   async ready(@Res() reply: HealthReply): Promise<void> {
     try {
