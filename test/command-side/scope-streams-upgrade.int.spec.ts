@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { STREAMS_SCOPED_TO_SELLERS, StreamUpgradeError, UPGRADES_STREAM, scopeStreamsToSellers, scopedConversationStream } from '@fulfil/commands';
 import { orderStream } from '@fulfil/domain';
 import { EsdbEventStore, createEventStore, type EventStore, type NewEvent } from '@fulfil/event-store';
@@ -82,6 +83,38 @@ describe.each(stores)('a store written before ids were scoped to sellers (%s)', 
     await expect(scopeStreamsToSellers(store)).rejects.toThrow(StreamUpgradeError);
     expect(await store.readStream('order-good')).toHaveLength(1);
     expect(await store.readStream(UPGRADES_STREAM)).toHaveLength(0);
+  });
+});
+
+// Only a PostgreSQL server has other clients' transactions; the suite exists where the server does, as the PostgreSQL store cases above.
+if (databaseUrl) describe('the upgrade on PostgreSQL beside a transaction another client holds open', () => {
+  let store: EventStore;
+  let other: Client;
+  beforeEach(async () => {
+    store = await createEventStore({ kind: 'postgres', databaseUrl: databaseUrl!, schema: `upgrade_${randomBytes(4).toString('hex')}` });
+    // An open transaction with an id anywhere on the server hides every later append from readAll, as one still committing might.
+    other = new Client({ connectionString: databaseUrl });
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query('SELECT txid_current()');
+    await store.append('order-good', [legacy('OrderReceived', { sellerId: 'seller-a', orderId: 'good' }, 'seller-a')], { expectedRevision: 'no_stream' });
+    await store.append('order-odd', [legacy('OrderTeleported', { orderId: 'odd' }, 'seller-a')], { expectedRevision: 'no_stream' });
+  });
+  afterEach(async () => {
+    await other.end();
+    await store.close();
+  });
+
+  it('refuses to record a scan that could not see up to the head, naming the reason', async () => {
+    await expect(scopeStreamsToSellers(store, () => new Date(), { heldBackLimitMs: 300 })).rejects.toThrow(/stay hidden behind a transaction open on the database server/);
+    expect(await store.readStream(UPGRADES_STREAM)).toHaveLength(0);
+  });
+
+  it('waits for the transaction to end, then sees every legacy stream', async () => {
+    const upgrade = scopeStreamsToSellers(store);
+    await other.query('ROLLBACK');
+    await expect(upgrade).rejects.toThrow('order-odd does not start with OrderReceived naming its seller');
+    expect(await store.readStream('order-good')).toHaveLength(1);
   });
 });
 

@@ -13,6 +13,7 @@ export const scopedConversationStream = (sellerId: string, orderId: string): str
 
 const PAGE = 1000;
 const RENAMES_PER_CALL = 500;
+const HELD_BACK_RECHECK_MS = 50;
 
 export class StreamUpgradeError extends Error {
   constructor(message: string) {
@@ -54,21 +55,33 @@ export interface StreamUpgradeReport {
  * Repeatable after a crash: a renamed stream no longer matches, and renaming is idempotent.
  * Undefined when the store had been upgraded already.
  */
-export async function scopeStreamsToSellers(store: EventStore, now: () => Date = () => new Date()): Promise<StreamUpgradeReport | undefined> {
+export async function scopeStreamsToSellers(
+  store: EventStore,
+  now: () => Date = () => new Date(),
+  options: { heldBackLimitMs: number } = { heldBackLimitMs: 60_000 },
+): Promise<StreamUpgradeReport | undefined> {
   const applied = await store.readStream(UPGRADES_STREAM);
   if (applied.some((e) => e.type === STREAMS_SCOPED_TO_SELLERS)) return undefined;
   const renames = new Map<string, string>();
-  let after: Position | undefined;
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: PAGE, filter: { kind: 'streamName', prefixes: [LEGACY_ORDER, LEGACY_CONVERSATION] } });
+  // A PostgreSQL store hides events behind any transaction still open on the server (they may yet
+  // be joined by lower positions), so a short page alone does not prove the scan complete: it is
+  // complete once it has read up to the head, read before it started. The pages are unfiltered
+  // because only the store's own order of every event can show that the head has been passed.
+  const head = await store.headPosition();
+  const deadline = Date.now() + options.heldBackLimitMs;
+  let after: Position = 0n;
+  while (after < head) {
+    const page = await store.readAll({ ...(after > 0n ? { after } : {}), maxCount: PAGE });
     for (const event of page) {
       if (renames.has(event.stream)) continue;
       const to = scopedNameOf(event);
       if (to) renames.set(event.stream, to);
     }
-    // No writer of the previous names runs, so a page that stops short has found them all.
-    if (page.length < PAGE) break;
-    after = page[page.length - 1]!.position;
+    if (page.length > 0) after = page[page.length - 1]!.position;
+    if (page.length < PAGE && after < head) {
+      if (Date.now() > deadline) throw new StreamUpgradeError(`Events up to position ${head} stay hidden behind a transaction open on the database server; end it, then start again`);
+      await new Promise((resolve) => setTimeout(resolve, HELD_BACK_RECHECK_MS));
+    }
   }
   const upgradeId = randomUUID();
   const all: StreamRename[] = [...renames].map(([from, to]) => ({ from, to }));
