@@ -20,8 +20,11 @@ const size = (name: string, fallback: number): number => Number(process.env[name
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const scratch = mkdtempSync(join(tmpdir(), 'fulfilment-bench-'));
-  const stores: Array<[string, EventStoreConfig]> = [['PGlite', { kind: 'embedded', dataDir: join(scratch, 'pglite') }]];
-  if (process.env['DATABASE_URL']) {
+  // BENCH_STORES=postgres (or embedded) measures one store only, to profile it.
+  const storeKinds = process.env['BENCH_STORES']?.split(',') ?? ['embedded', 'postgres'];
+  const stores: Array<[string, EventStoreConfig]> = [];
+  if (storeKinds.includes('embedded')) stores.push(['PGlite', { kind: 'embedded', dataDir: join(scratch, 'pglite') }]);
+  if (process.env['DATABASE_URL'] && storeKinds.includes('postgres')) {
     stores.push(['PostgreSQL', { kind: 'postgres', databaseUrl: process.env['DATABASE_URL'], schema: `bench_${randomBytes(4).toString('hex')}` }]);
   }
   const results: BenchResult[] = [];

@@ -6,4 +6,5 @@ export * from './create-event-store';
 export { SqlEventStore, isDatabaseUnreachable } from './sql/sql-event-store';
 export { openPostgres, type PostgresOptions } from './sql/sql-connection';
 export { inPgTransaction } from './sql/pg-transaction';
+export { PgliteInWorker, type WorkerSqlParam, type WorkerQueryResult, type WorkerTransaction } from './sql/pglite-in-worker';
 export * from './versioned-event-store';

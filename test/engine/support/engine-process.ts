@@ -25,7 +25,11 @@ export async function startBuilt(script: string, ready: string, env: NodeJS.Proc
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   await new Promise<void>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${script} did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      // A process that never became ready must not outlive the test that started it.
+      child.kill('SIGKILL');
+      fail(new Error(`${script} did not start within 60 s:\n${output}`));
+    }, 60_000);
     child.stdout!.on('data', () => {
       if (!output.includes(ready)) return;
       clearTimeout(timer);

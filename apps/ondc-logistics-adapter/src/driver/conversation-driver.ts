@@ -17,10 +17,11 @@ import { GatewayUnknownError, OndcOutbound } from './ondc-outbound';
 import { ADAPTER_ACTOR, ondcMetadata } from './adapter-metadata';
 
 /**
- * Conversations driven at once. Driving competes with the callback endpoints for the store; a bound
- * keeps ACKs quick under a burst of ready-to-ships (the rest wait their turn, in order).
+ * Conversations driven at once: a drive mostly waits on the store and on partners, so requests to
+ * different partners overlap. The bound keeps a burst of ready-to-ships from opening thousands of
+ * requests at once (the rest wait their turn, in order).
  */
-const MAX_CONCURRENT_DRIVES = 4;
+const MAX_CONCURRENT_DRIVES = 32;
 /** Steps one drive may take before it yields (a guard against a planner that never waits). */
 const MAX_STEPS_PER_DRIVE = 200;
 /** After an unexpected failure (store or registry down), the conversation is driven again this much later. */

@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { Client, Pool } from 'pg';
 import { inPgTransaction } from './pg-transaction';
+import { PgliteInWorker } from './pglite-in-worker';
 import { PostgresListener } from './postgres-listener';
 
 export type SqlValue = string | number | boolean | null | string[];
@@ -40,27 +39,20 @@ export interface NotificationChannel {
   stop(): Promise<void>;
 }
 
-type PgliteQueryable = Pick<PGlite | Transaction, 'query'>;
-
-const pgliteRunner = (target: PgliteQueryable): SqlRunner => ({
-  async query<R extends object>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    return (await target.query<R>(sql, [...params])).rows;
-  },
-});
-
-/** PGlite is one connection whose `transaction` excludes every other query: appends are serial by construction. */
+/**
+ * PGlite is one connection whose `transaction` excludes every other query: appends are serial by
+ * construction. It runs in a worker thread, so its engine does not hold up the caller's thread.
+ */
 export async function openPglite(dataDir?: string): Promise<SqlConnection> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  const db = await PgliteInWorker.open(dataDir);
+  const query = async <R extends object>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> => (await db.query<R>(sql, params)).rows;
   return {
     kind: 'pglite',
-    ...pgliteRunner(db),
+    query,
     // PGlite answers in-process: parsing is not where its time goes.
-    run: async <R extends object>(statement: PreparedStatement, params: readonly SqlValue[]) => (await db.query<R>(statement.text, [...params])).rows,
-    async exec(sql) {
-      await db.exec(sql);
-    },
-    transaction: (work) => db.transaction((tx) => work(pgliteRunner(tx))),
+    run: <R extends object>(statement: PreparedStatement, params: readonly SqlValue[]) => query<R>(statement.text, params),
+    exec: (sql) => db.exec(sql),
+    transaction: (work) => db.transaction((tx) => work({ query: async <R extends object>(sql: string, params: readonly SqlValue[] = []) => (await tx.query<R>(sql, params)).rows })),
     async listen(channel, onNotify) {
       const unlisten = await db.listen(channel, onNotify);
       return {

@@ -1,0 +1,102 @@
+// The PGlite side of `PgliteInWorker`: one database, opened in this worker thread, so its WebAssembly
+// engine never runs on the thread that answers HTTP requests. Plain CommonJS, so the same file runs
+// from the sources (tests) and from dist (the build copies it).
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const { mkdirSync } = require('node:fs');
+const { PGlite } = require('@electric-sql/pglite');
+
+/** The fields of a PostgreSQL error the callers read (SQLSTATE, constraint…); an Error's own properties do not survive postMessage. */
+const ERROR_FIELDS = ['code', 'severity', 'detail', 'hint', 'constraint', 'table', 'schema', 'column', 'position', 'where'];
+
+function describe(error) {
+  const described = { name: error && error.name ? String(error.name) : 'Error', message: error && error.message ? String(error.message) : String(error) };
+  for (const field of ERROR_FIELDS) if (error && error[field] !== undefined) described[field] = error[field];
+  return described;
+}
+
+const ROLLBACK = Symbol('rollback');
+
+async function main() {
+  const { dataDir } = workerData;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir || undefined);
+  /** Open transactions by id: the PGlite handle and how to end the callback that holds it. */
+  const transactions = new Map();
+  const listeners = new Map();
+  let nextTransaction = 1;
+
+  const reply = (id, result) => parentPort.postMessage({ id, ok: true, ...result });
+  const fail = (id, error) => parentPort.postMessage({ id, ok: false, error: describe(error) });
+
+  const handlers = {
+    async query({ sql, params, tx }) {
+      const target = tx === undefined ? db : transactions.get(tx)?.handle;
+      if (!target) throw new Error(`transaction ${tx} is not open`);
+      const result = await target.query(sql, params);
+      return { rows: result.rows, affectedRows: result.affectedRows };
+    },
+    async exec({ sql }) {
+      await db.exec(sql);
+      return {};
+    },
+    begin() {
+      const tx = nextTransaction++;
+      return new Promise((began, refused) => {
+        let end;
+        const ended = new Promise((resolve) => (end = resolve));
+        db.transaction(async (handle) => {
+          transactions.set(tx, { handle, end });
+          began({ tx });
+          const { commit, endId } = await ended;
+          transactions.get(tx).endId = endId;
+          if (!commit) throw ROLLBACK;
+        })
+          .then(
+            () => reply(transactions.get(tx).endId, {}),
+            (error) => {
+              const open = transactions.get(tx);
+              if (!open) return refused(error);
+              if (error === ROLLBACK) reply(open.endId, {});
+              else fail(open.endId, error);
+            },
+          )
+          .finally(() => transactions.delete(tx));
+      });
+    },
+    // Answered by the transaction's own callback once PGlite has committed or rolled back.
+    end({ tx, commit, id }) {
+      const open = transactions.get(tx);
+      if (!open) throw new Error(`transaction ${tx} is not open`);
+      open.end({ commit, endId: id });
+      return undefined;
+    },
+    async listen({ channel }) {
+      if (!listeners.has(channel)) listeners.set(channel, await db.listen(channel, (payload) => parentPort.postMessage({ notify: channel, payload })));
+      return {};
+    },
+    async unlisten({ channel }) {
+      const unlisten = listeners.get(channel);
+      listeners.delete(channel);
+      if (unlisten) await unlisten();
+      return {};
+    },
+    async close() {
+      await db.close();
+      return {};
+    },
+  };
+
+  parentPort.on('message', (message) => {
+    const handler = handlers[message.op];
+    Promise.resolve()
+      .then(() => handler(message))
+      .then(
+        (result) => result !== undefined && reply(message.id, result),
+        (error) => fail(message.id, error),
+      );
+  });
+  parentPort.postMessage({ ready: true });
+}
+
+main().catch((error) => parentPort.postMessage({ ready: false, error: describe(error) }));
