@@ -1,13 +1,13 @@
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { ApiRootModule, createHttpApp } from '@fulfil/fulfillment-api';
 import type { EventStoreConfig } from '@fulfil/platform';
 import type { ReadModelsDatabaseConfig } from '@fulfil/read-models';
 import type { BenchResult, BenchSection } from './bench-result';
+import { load } from './load-generator';
 import { SqlStatementCounter } from './sql-statement-counter';
 
 const ORDER = {
@@ -17,12 +17,6 @@ const ORDER = {
   deliveryAddress: { name: 'Asha', phone: '9123456780', line1: '4B Lotus Residency', city: 'Pune', stateCode: '27', pincode: '411045' },
   paymentMethod: 'prepaid',
 };
-
-function load(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-}
 
 interface ProjectionHealth {
   position: string;
@@ -114,22 +108,16 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
       const created = await fetch(`${url}/v1/orders`, { method: 'POST', headers: auth, body: JSON.stringify(ORDER) }).then((r) => r.json() as Promise<{ orderId: string }>);
       await catchUpMs(url);
       const common = { url, connections: opts.connections, duration: opts.seconds };
-      const health = await load({ ...common, url: `${url}/health/live` });
+      const health = await load({ options: { ...common, url: `${url}/health/live` } });
       statements.take();
       const { result: command, lagSamplesMs } = await sampledLag(url, () =>
-        load({
-          ...common,
-          method: 'POST',
-          headers: auth,
-          // Each request receives a new order: a fresh stream, as on a busy storefront.
-          requests: [{ method: 'POST', path: '/v1/orders', setupRequest: (request) => ({ ...request, body: JSON.stringify({ ...ORDER, orderId: `b${randomUUID().slice(0, 18)}` }) }) }],
-        }),
+        load({ options: { ...common, method: 'POST', headers: auth }, newOrders: { path: '/v1/orders', body: ORDER } }),
       );
       const caughtUpMs = await catchUpMs(url);
       const accepted = command.requests.total - command.non2xx;
       // Counted from the start of the order load to the catch-up: everything the accepted orders cost, all subscribers included.
       const statementsPerOrder = statements.take() / Math.max(accepted, 1);
-      const query = await load({ ...common, url: `${url}/v1/orders/${created.orderId}`, headers: auth });
+      const query = await load({ options: { ...common, url: `${url}/v1/orders/${created.orderId}`, headers: auth } });
       const baseline = { name: 'GET /health/live', value: health.requests.average };
       const lagP99 = p99(lagSamplesMs);
       const sustained = (command.requests.total / (opts.seconds * 1000 + caughtUpMs)) * 1000;

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+
+/** What the load thread is asked to do: autocannon's options, and optionally a fresh order id in every request's body. */
+export interface LoadSpec {
+  options: autocannon.Options;
+  /** Each request POSTs `body` to `path` with a new `orderId`: a fresh stream, as on a busy storefront. */
+  newOrders?: { path: string; body: Record<string, unknown> };
+}
+
+function run(spec: LoadSpec): Promise<autocannon.Result> {
+  const { newOrders } = spec;
+  const options: autocannon.Options = newOrders
+    ? {
+        ...spec.options,
+        requests: [{ method: 'POST', path: newOrders.path, setupRequest: (request) => ({ ...request, body: JSON.stringify({ ...newOrders.body, orderId: `b${randomUUID().slice(0, 18)}` }) }) }],
+      }
+    : spec.options;
+  return new Promise((resolve, reject) => autocannon(options, (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+/**
+ * Runs the load in a process of its own, as a load generator beside the engine would: its sockets,
+ * parsing and timing do not share the event loop of the app it measures. (A worker thread would
+ * not do: autocannon answers raw histograms when it finds itself in one.)
+ */
+export function load(spec: LoadSpec): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'load-generator.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    child.once('message', (message: { result?: autocannon.Result; error?: string }) => {
+      child.disconnect();
+      if (message.result) resolve(message.result);
+      else reject(new Error(message.error));
+    });
+    child.once('error', reject);
+    child.send(spec);
+  });
+}
+
+// Started by `load`: one load, its result sent back.
+if (require.main === module && process.send) {
+  process.once('message', (spec: LoadSpec) => {
+    run(spec).then(
+      (result) => process.send?.({ result }),
+      (error: unknown) => process.send?.({ error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+}
