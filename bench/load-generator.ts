@@ -8,16 +8,25 @@ export interface LoadSpec {
   options: autocannon.Options;
   /** Each request POSTs `body` to `path` with a new `orderId`: a fresh stream, as on a busy storefront. */
   newOrders?: { path: string; body: Record<string, unknown> };
+  /** Each of these requests is sent once, in order across the connections (signed callbacks, say); the load ends with the last. */
+  each?: Array<{ path: string; body: string; headers: Record<string, string> }>;
 }
 
 function run(spec: LoadSpec): Promise<autocannon.Result> {
-  const { newOrders } = spec;
+  const { newOrders, each } = spec;
+  let next = 0;
   const options: autocannon.Options = newOrders
     ? {
         ...spec.options,
         requests: [{ method: 'POST', path: newOrders.path, setupRequest: (request) => ({ ...request, body: JSON.stringify({ ...newOrders.body, orderId: `b${randomUUID().slice(0, 18)}` }) }) }],
       }
-    : spec.options;
+    : each
+      ? {
+          ...spec.options,
+          amount: each.length,
+          requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, ...each[next++ % each.length] }) }],
+        }
+      : spec.options;
   return new Promise((resolve, reject) => autocannon(options, (error, result) => (error ? reject(error) : resolve(result))));
 }
 
