@@ -157,7 +157,7 @@ function finalState(order: ActiveOrder): Final | undefined {
 }
 
 /** What a state looks like for the report: the order's status and each shipment's and return's. */
-const describe_ = (order: ActiveOrder): string =>
+const describeState = (order: ActiveOrder): string =>
   [
     activeOrderStatus(order),
     ...order.shipments.map((s) => `${s.shipmentId}:${s.mode}:${s.status}${s.otp?.locked ? ':otp-locked' : ''}`),
@@ -229,7 +229,7 @@ function explore(): Exploration {
         used.add(type);
         node.forward.add(key);
         if (!nodes.has(key)) {
-          if (nodes.size >= MAX_STATES) throw new Error(`More than ${MAX_STATES} states: some input repeats without end (last: ${describe_(next as ActiveOrder)})`);
+          if (nodes.size >= MAX_STATES) throw new Error(`More than ${MAX_STATES} states: some input repeats without end (last: ${describeState(next as ActiveOrder)})`);
           nodes.set(key, { order: next as ActiveOrder, forward: new Set() });
           queue.push(next);
         }
@@ -264,19 +264,19 @@ describe('No order is left without a way forward', () => {
   });
 
   it('gives every state that is not final an allowed command that moves it', () => {
-    const stuck = [...nodes.values()].filter((n) => finalState(n.order) === undefined && n.forward.size === 0).map((n) => describe_(n.order));
+    const stuck = [...nodes.values()].filter((n) => finalState(n.order) === undefined && n.forward.size === 0).map((n) => describeState(n.order));
     expect([...new Set(stuck)]).toEqual([]);
   });
 
   it('leads from every state to a final one (no trap of states that only lead to one another)', () => {
     const reach = reachingFinal(nodes);
-    const trapped = [...nodes].filter(([key]) => !reach.has(key)).map(([, n]) => describe_(n.order));
+    const trapped = [...nodes].filter(([key]) => !reach.has(key)).map(([, n]) => describeState(n.order));
     expect([...new Set(trapped)]).toEqual([]);
   });
 
   it('ends only in the intended final states, and reaches each of them', () => {
     const deadEnds = [...nodes.values()].filter((n) => n.forward.size === 0);
-    expect(deadEnds.filter((n) => finalState(n.order) === undefined).map((n) => describe_(n.order))).toEqual([]);
+    expect(deadEnds.filter((n) => finalState(n.order) === undefined).map((n) => describeState(n.order))).toEqual([]);
     const reached = new Set([...nodes.values()].map((n) => finalState(n.order)).filter((f) => f !== undefined));
     expect([...reached].sort()).toEqual(['cancelled', 'delivered, nothing pending', 'returned and credited']);
   });
