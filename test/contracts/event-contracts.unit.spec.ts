@@ -231,7 +231,7 @@ function runScenarios(): void {
     },
     ['SellerProfileUpdated'],
   );
-  seller.run({ type: 'ChangeSellerSettings', sellerId: seller.sellerId, settings: { autoInvoice: true, autoManifest: true } }, ['SellerSettingsChanged']);
+  seller.run({ type: 'ChangeSellerSettings', sellerId: seller.sellerId, settings: { autoInvoice: true, autoManifest: true, returnWindowDays: 10 } }, ['SellerSettingsChanged']);
   seller.run({ type: 'IssueSellerApiKey', sellerId: seller.sellerId, keyId: 'key0001abcd', secretSha256: sha256('the secret') }, ['SellerApiKeyIssued']);
   seller.run({ type: 'RotateSellerApiKey', sellerId: seller.sellerId, keyId: 'key0002abcd', secretSha256: sha256('the new secret') }, ['SellerApiKeyRevoked', 'SellerApiKeyIssued']);
   const numbers = new Numbering(seller);
@@ -274,6 +274,22 @@ function runScenarios(): void {
   a.report('shp-a1', 'delivered', ['ShipmentDelivered']);
   a.report('shp-a1', 'in_transit', ['LatePartnerReportRecorded']);
   a.run({ type: 'RegenerateInvoice', reason: 'Buyer asked for the invoice by e-mail', corrections: { buyer: { email: 'asha@example.in' } } }, ['InvoiceRegenerated']);
+
+  scenario = 'customer returns: one shipped back, inspected with units accepted (credit note) and refused; one withdrawn';
+  a.run({ type: 'RequestReturn', returnId: 'ret-a1', lines: [{ sku: 'STOLE-02', quantity: 2 }, { sku: 'SAREE-SILK-01', quantity: 1 }], reason: 'Colour not as shown' }, ['ReturnRequested']);
+  a.run({ type: 'MarkReturnShipped', returnId: 'ret-a1', courierName: 'Blue Dart', trackingNumber: 'BD998877', trackingUrl: 'https://bluedart.example/track/BD998877' }, ['ReturnShipped']);
+  a.run(
+    {
+      type: 'ReceiveReturn',
+      returnId: 'ret-a1',
+      accepted: [{ sku: 'STOLE-02', quantity: 2 }],
+      rejected: [{ sku: 'SAREE-SILK-01', quantity: 1, note: 'Worn, tag removed' }],
+      creditNoteNumber: numbers.next('credit-note', a.orderId),
+    },
+    ['ReturnReceived', 'CreditNoteIssued'],
+  );
+  a.run({ type: 'RequestReturn', returnId: 'ret-a2', lines: [{ sku: 'SAREE-SILK-01', quantity: 1 }], reason: 'Wrong size' }, ['ReturnRequested']);
+  a.run({ type: 'CancelReturn', returnId: 'ret-a2', reason: 'Buyer kept it' }, ['ReturnCancelled']);
 
   scenario = 'no partner found, own courier, delivery OTP rejected/locked/reissued/verified, reship, tax-relevant correction';
   const b = new OrderWorld(seller, 'ord-b');

@@ -20,6 +20,7 @@ import { OrdersController } from './orders/orders.controller';
 import { ReadYourWrites } from './orders/read-your-writes';
 import { GstReturnsController } from './reports/gst-returns.controller';
 import { ReportsController } from './reports/reports.controller';
+import { ReturnsController } from './returns/returns.controller';
 import { SellersController } from './sellers/sellers.controller';
 import { BulkReadyToShipController } from './shipments/bulk-ready-to-ship.controller';
 import { ShipmentsController } from './shipments/shipments.controller';
@@ -54,6 +55,7 @@ export class FulfillmentApiModule {
         GstReturnsController,
         ShipmentsController,
         BulkReadyToShipController,
+        ReturnsController,
         HealthController,
         ...(metricsPort === undefined ? [MetricsController] : []),
         DocumentsController,

@@ -4,7 +4,7 @@ import { DEFAULT_DELIVERY_OTP_POLICY, DeliveryOtpGenerator, DeliveryOtpPolicy } 
 import type { EventStore } from '@fulfil/event-store';
 import { COMMAND_OBSERVER, CommandObserver, ignoreCommands } from './command-observer';
 import { InvoiceNumberAllocator } from './invoice-number-allocator';
-import { CancelOrderHandler, GenerateInvoiceHandler, RegenerateInvoiceHandler } from './invoice-command.handlers';
+import { CancelOrderHandler, GenerateInvoiceHandler, ReceiveReturnHandler, RegenerateInvoiceHandler } from './invoice-command.handlers';
 import { ORDER_USE_CASE_HANDLERS, OrderCommandExecutor } from './order-command.handler';
 import { SellerCommandHandler } from './seller-command.handler';
 import { AutomaticStepsReaction } from './reactions/automatic-steps.reaction';
@@ -54,6 +54,7 @@ export class CommandSideModule {
         GenerateInvoiceHandler,
         RegenerateInvoiceHandler,
         CancelOrderHandler,
+        ReceiveReturnHandler,
         SellerCommandHandler,
         AutomaticStepsReaction,
       ],

@@ -9,6 +9,7 @@ import {
   orderNeedsCancelling,
   orderStream,
   planInvoiceCorrection,
+  planReturnReceipt,
   requireOrder,
   type RegisteredSeller,
 } from '@fulfil/domain';
@@ -18,7 +19,7 @@ import type { CommandOutcome } from './command-outcome';
 import { isRepeatOf, loadStream } from './handle-command';
 import { InvoiceNumberAllocator, NumberRequest } from './invoice-number-allocator';
 import { OrderCommandExecutor, orderDecider } from './order-command.handler';
-import { CancelOrderCommand, GenerateInvoiceCommand, RegenerateInvoiceCommand } from './order-command-messages';
+import { CancelOrderCommand, GenerateInvoiceCommand, ReceiveReturnCommand, RegenerateInvoiceCommand } from './order-command-messages';
 import { SellerReader } from './seller-reader';
 import { CLOCK, Clock, EVENT_STORE } from './tokens';
 
@@ -143,5 +144,34 @@ export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand, C
       held: order.invoice.creditNotes.map((c) => c.creditNoteNumber),
     });
     return this.executor.execute({ ...cancel, creditNoteNumber }, { meta }, now);
+  }
+}
+
+/**
+ * Accepting returned goods issues a credit note for them: its number is taken from the seller's
+ * credit-note series once the inspection is known to be valid, so a refused one takes none.
+ */
+@CommandHandler(ReceiveReturnCommand)
+export class ReceiveReturnHandler implements ICommandHandler<ReceiveReturnCommand, CommandOutcome<OrderState>> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sellers: SellerReader,
+    private readonly numbers: InvoiceNumberAllocator,
+    private readonly executor: OrderCommandExecutor,
+  ) {}
+
+  async execute({ command, meta }: ReceiveReturnCommand): Promise<CommandOutcome<OrderState>> {
+    const { order, repeat } = await loadOrder(this.store, command.sellerId, command.orderId, meta);
+    const receive = { type: 'ReceiveReturn' as const, ...command };
+    if (repeat || !order.invoice || !planReturnReceipt(order, command).creditDue) return this.executor.execute(receive, { meta });
+    const seller = await this.sellers.get(command.sellerId);
+    const now = this.clock.now();
+    const creditNoteNumber = await this.numbers.nextCreditNoteNumber({
+      ...numberRequest(command, seller, now, meta, []),
+      prefix: creditNotePrefix(seller.settings.invoicePrefix),
+      held: order.invoice.creditNotes.map((c) => c.creditNoteNumber),
+    });
+    return this.executor.execute({ ...receive, creditNoteNumber }, { meta }, now);
   }
 }

@@ -53,6 +53,24 @@ export class CancelOrderCommand extends OrderCommandMessage<'CancelOrder'> {
   readonly type = 'CancelOrder';
 }
 
+export class RequestReturnCommand extends OrderCommandMessage<'RequestReturn'> {
+  readonly type = 'RequestReturn';
+}
+export class MarkReturnShippedCommand extends OrderCommandMessage<'MarkReturnShipped'> {
+  readonly type = 'MarkReturnShipped';
+}
+export class CancelReturnCommand extends OrderCommandMessage<'CancelReturn'> {
+  readonly type = 'CancelReturn';
+}
+
+/** The credit note number for the accepted goods is the handler's to allocate, after the inspection is checked. */
+export class ReceiveReturnCommand {
+  constructor(
+    readonly command: Omit<OrderCommandOf<'ReceiveReturn'>, 'type' | 'creditNoteNumber'>,
+    readonly meta: CommandMeta,
+  ) {}
+}
+
 /** The invoice number is not the caller's to allocate: the handler reserves a custom one or takes the next of the series. */
 export class GenerateInvoiceCommand {
   constructor(

@@ -21,8 +21,10 @@ import type { CommandOutcome } from './command-outcome';
 import { handleCommand } from './handle-command';
 import {
   AssignLogisticsPartnerCommand,
+  CancelReturnCommand,
   CancelShipmentCommand,
   CreateShipmentCommand,
+  MarkReturnShippedCommand,
   MarkShipmentReadyToShipCommand,
   MarkShipmentShippedCommand,
   OrderCommandMessage,
@@ -31,6 +33,7 @@ import {
   RecordPackageImageCommand,
   RecordPartnerReportCommand,
   ReissueDeliveryOtpCommand,
+  RequestReturnCommand,
   ReshipOrderCommand,
   SwitchShipmentToOffNetworkCommand,
   VerifyDeliveryOtpCommand,
@@ -41,7 +44,7 @@ import { CLOCK, Clock, DELIVERY_OTP, DELIVERY_OTP_POLICY, DOCUMENT_HASHES, Docum
 export const orderDecider = { initialState: initialOrderState, evolve: evolveOrder };
 
 /** Commands whose decision copies the seller's profile or settings. */
-const NEEDS_SELLER: ReadonlySet<OrderCommandType> = new Set(['CreateShipment', 'ReshipOrder', 'GenerateInvoice', 'RegenerateInvoice']);
+const NEEDS_SELLER: ReadonlySet<OrderCommandType> = new Set(['CreateShipment', 'ReshipOrder', 'GenerateInvoice', 'RegenerateInvoice', 'RequestReturn']);
 
 /** Runs any order command against the order's stream; the use-case handlers below only route to it. */
 @Injectable()
@@ -145,6 +148,12 @@ export class RecordPartnerReportHandler extends OrderUseCaseHandler<'RecordPartn
 export class CancelShipmentHandler extends OrderUseCaseHandler<'CancelShipment'> {}
 @CommandHandler(ReshipOrderCommand)
 export class ReshipOrderHandler extends OrderUseCaseHandler<'ReshipOrder'> {}
+@CommandHandler(RequestReturnCommand)
+export class RequestReturnHandler extends OrderUseCaseHandler<'RequestReturn'> {}
+@CommandHandler(MarkReturnShippedCommand)
+export class MarkReturnShippedHandler extends OrderUseCaseHandler<'MarkReturnShipped'> {}
+@CommandHandler(CancelReturnCommand)
+export class CancelReturnHandler extends OrderUseCaseHandler<'CancelReturn'> {}
 
 export const ORDER_USE_CASE_HANDLERS = [
   ReceiveOrderHandler,
@@ -160,4 +169,7 @@ export const ORDER_USE_CASE_HANDLERS = [
   RecordPartnerReportHandler,
   CancelShipmentHandler,
   ReshipOrderHandler,
+  RequestReturnHandler,
+  MarkReturnShippedHandler,
+  CancelReturnHandler,
 ];

@@ -38,7 +38,7 @@ const buyerOf = (s: InvoiceSnapshot): BuyerDetails => {
   };
 };
 
-const linesOf = (s: InvoiceSnapshot): TaxableLine[] =>
+const linesOf = (s: Pick<InvoiceSnapshot, 'items'>): TaxableLine[] =>
   s.items.map((i) => ({
     description: i.name,
     hsnCode: i.hsnCode,
@@ -98,8 +98,9 @@ export async function renderCreditNoteOf(order: ActiveOrder, creditNoteNumber: s
     originalInvoice: { number: note.originalInvoiceNumber, date: note.originalInvoiceDate },
     reason: note.reason,
     orderId: order.orderId,
-    lines: linesOf(original.snapshot),
-    charges: chargesOf(original.snapshot),
+    // A return's credit note reverses only the lines that came back; any other, the whole invoice.
+    lines: linesOf(note.items ? { items: note.items } : original.snapshot),
+    charges: note.items ? [] : chargesOf(original.snapshot),
   });
   return { pdf, sha256: contentHash(pdf), filename: `credit-note-${safeName(note.creditNoteNumber)}.pdf` };
 }

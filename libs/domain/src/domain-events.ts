@@ -51,6 +51,10 @@ const EVENT_SCHEMA_VERSIONS: Record<DomainEventType, number> = {
   OrderReshipped: 1,
   ShipmentCancelled: 1,
   OrderCancelled: 1,
+  ReturnRequested: 1,
+  ReturnShipped: 1,
+  ReturnReceived: 1,
+  ReturnCancelled: 1,
 };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(EVENT_SCHEMA_VERSIONS) as DomainEventType[];

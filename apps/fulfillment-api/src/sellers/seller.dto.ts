@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { AddressDto, PackageDto } from '../orders/order.dto';
 import { GstinField, OptionalGstinField } from '../orders/gstin-field';
 
@@ -52,6 +52,12 @@ export class SellerSettingsDto {
   @IsString()
   @Length(10, 15)
   whatsappNumber?: string;
+  @ApiPropertyOptional({ example: 7, minimum: 0, maximum: 365, description: 'Days after delivery within which a customer return is accepted; 0 accepts none. 7 when never set' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  returnWindowDays?: number;
 }
 
 export class ConfirmWhatsAppNumberDto {

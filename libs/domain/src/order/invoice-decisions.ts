@@ -4,7 +4,7 @@ import { Validator } from '../shared/validation';
 import { validateAddress } from '../shared/values';
 import type { RegisteredSeller } from './order-context';
 import type { InvoiceCorrections, OrderCommandOf } from './order-commands';
-import type { InvoiceSnapshot, InvoiceTotals, OrderEvent, OrderEventOf } from './order-events';
+import type { InvoiceSnapshot, InvoiceTotals, OrderEvent, OrderEventOf, OrderItem } from './order-events';
 import type { ActiveOrder } from './order-state';
 import { assertRatesInForce, placeOfSupplyOf, validateBuyer, validateCharges, validateItems, withNormalBuyerGstin } from './order-validation';
 import { documentNumberFault } from '../invoicing/invoice-numbering';
@@ -172,6 +172,32 @@ export function creditNoteForCurrentInvoice(order: ActiveOrder, creditNoteNumber
       originalInvoiceDate: current.invoiceDate,
       originalRevision: current.revision,
       totals: current.totals,
+    },
+  };
+}
+
+/**
+ * A credit note for goods a customer returned (CGST Act s. 34(1)): only the accepted lines, at the
+ * current invoice's rates and place of supply, and no charges (shipping was supplied all the same).
+ */
+export function creditNoteForReturn(order: ActiveOrder, returnId: string, items: OrderItem[], creditNoteNumber: string, reason: string, now: Date): OrderEventOf<'CreditNoteIssued'> {
+  checkNumbers({ creditNoteNumber });
+  const current = order.invoice!.current;
+  return {
+    type: 'CreditNoteIssued',
+    data: {
+      orderId: order.orderId,
+      sellerId: order.sellerId,
+      creditNoteNumber,
+      financialYear: financialYearOf(now),
+      issuedAt: now.toISOString(),
+      reason,
+      originalInvoiceNumber: current.invoiceNumber,
+      originalInvoiceDate: current.invoiceDate,
+      originalRevision: current.revision,
+      totals: invoiceTotals({ ...current.snapshot, items, charges: [] }),
+      returnId,
+      items,
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Address, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
-import type { Buyer, OrderCharge, OrderItem, PartnerReport, ReshipReason, StoredImage } from './order-events';
+import type { Buyer, OrderCharge, OrderItem, PartnerReport, RejectedReturnLine, ReshipReason, ReturnLine, StoredImage } from './order-events';
 
 /** Every order command names the seller acting; an order of another seller is "not found". */
 interface OrderCommandBase {
@@ -92,7 +92,20 @@ export type OrderCommand =
       reason: string;
       /** Required when the order is invoiced: the credit note that cancels the invoice, from the seller's credit-note series. */
       creditNoteNumber?: string;
-    });
+    })
+  /** The seller records a customer return of delivered goods, on the buyer's behalf. */
+  | (OrderCommandBase & { type: 'RequestReturn'; returnId: string; lines: ReturnLine[]; reason: string })
+  | (OrderCommandBase & { type: 'MarkReturnShipped'; returnId: string; courierName: string; trackingNumber: string; trackingUrl?: string })
+  | (OrderCommandBase & {
+      type: 'ReceiveReturn';
+      returnId: string;
+      /** Together, accepted and rejected account for every unit the return named. */
+      accepted: ReturnLine[];
+      rejected: RejectedReturnLine[];
+      /** Required when any unit is accepted: the credit note for them, from the seller's credit-note series. */
+      creditNoteNumber?: string;
+    })
+  | (OrderCommandBase & { type: 'CancelReturn'; returnId: string; reason: string });
 
 export type OrderCommandType = OrderCommand['type'];
 export type OrderCommandOf<T extends OrderCommandType> = Extract<OrderCommand, { type: T }>;

@@ -6,6 +6,7 @@ import type { OrderEvent } from './order-events';
 import type { ActiveOrder, OrderState } from './order-state';
 import { validateReceiveOrder, withNormalBuyerGstin } from './order-validation';
 import { decideAssignPartner, decideNoPartnerFound, decidePartnerReport } from './partner-decisions';
+import { decideCancelReturn, decideMarkReturnShipped, decideReceiveReturn, decideRequestReturn } from './return-decisions';
 import {
   decideCancelOrder,
   decideCancelShipment,
@@ -98,5 +99,13 @@ export function decideOrder(given: OrderCommand, state: OrderState, ctx: OrderCo
       return decideReship(order, command, ctx);
     case 'CancelOrder':
       return decideCancelOrder(order, command, ctx.now);
+    case 'RequestReturn':
+      return decideRequestReturn(order, command, requireSeller(ctx), ctx.now);
+    case 'MarkReturnShipped':
+      return decideMarkReturnShipped(order, command, ctx.now);
+    case 'ReceiveReturn':
+      return decideReceiveReturn(order, command, ctx.now);
+    case 'CancelReturn':
+      return decideCancelReturn(order, command, ctx.now);
   }
 }

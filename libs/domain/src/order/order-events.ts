@@ -108,6 +108,17 @@ export type PartnerReport =
 
 export type ReshipReason = 'returned' | 'lost' | 'damaged' | 'cancelled' | 'other';
 
+/** Units of one order line (named by its SKU) in a customer return. */
+export interface ReturnLine {
+  sku: string;
+  quantity: number;
+}
+
+/** Units the seller refused on inspection, and why (they go back to the buyer, not into a credit note). */
+export interface RejectedReturnLine extends ReturnLine {
+  note: string;
+}
+
 interface ShipmentRef {
   orderId: string;
   shipmentId: string;
@@ -180,6 +191,10 @@ export type OrderEvent =
         originalInvoiceDate: string;
         originalRevision: number;
         totals: InvoiceTotals;
+        /** A credit note for goods returned: the return it settles. */
+        returnId?: string;
+        /** The lines credited when the note is for part of the invoice (their quantities and share of discount); absent: the whole invoice. */
+        items?: OrderItem[];
         documentSha256?: string;
       };
     }
@@ -238,7 +253,14 @@ export type OrderEvent =
   | { type: 'DeliveryOtpLocked'; data: ShipmentRef & { otpSequence: number; failedAttempts: number; lockedAt: string } }
   | { type: 'OrderReshipped'; data: ShipmentRef & { previousShipmentId: string; reason: ReshipReason; note?: string; reshippedAt: string } }
   | { type: 'ShipmentCancelled'; data: ShipmentRef & { reason: string; partnerAssigned: boolean; cancelledAt: string } }
-  | { type: 'OrderCancelled'; data: { orderId: string; sellerId: string; reason: string; cancelledAt: string } };
+  | { type: 'OrderCancelled'; data: { orderId: string; sellerId: string; reason: string; cancelledAt: string } }
+  | {
+      type: 'ReturnRequested';
+      data: { orderId: string; sellerId: string; returnId: string; shipmentId: string; lines: ReturnLine[]; reason: string; windowEndsAt: string; requestedAt: string };
+    }
+  | { type: 'ReturnShipped'; data: { orderId: string; returnId: string; courierName: string; trackingNumber: string; trackingUrl?: string; shippedAt: string } }
+  | { type: 'ReturnReceived'; data: { orderId: string; returnId: string; accepted: ReturnLine[]; rejected: RejectedReturnLine[]; receivedAt: string } }
+  | { type: 'ReturnCancelled'; data: { orderId: string; returnId: string; reason: string; cancelledAt: string } };
 
 export type OrderEventType = OrderEvent['type'];
 export type OrderEventOf<T extends OrderEventType> = Extract<OrderEvent, { type: T }>;

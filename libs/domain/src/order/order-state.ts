@@ -6,6 +6,8 @@ import type {
   OrderCharge,
   OrderEvent,
   OrderItem,
+  RejectedReturnLine,
+  ReturnLine,
   StoredImage,
 } from './order-events';
 
@@ -45,6 +47,25 @@ export interface CreditNote {
   originalInvoiceNumber: string;
   originalInvoiceDate: string;
   originalRevision: number;
+  /** A credit note for goods returned: the return, and the lines credited. */
+  returnId?: string;
+  items?: OrderItem[];
+}
+
+export type ReturnStatus = 'requested' | 'shipped' | 'received' | 'cancelled';
+
+export interface ReturnState {
+  returnId: string;
+  /** The delivered shipment the goods came in. */
+  shipmentId: string;
+  status: ReturnStatus;
+  lines: ReturnLine[];
+  reason: string;
+  requestedAt: string;
+  courier?: { name: string; trackingNumber: string; trackingUrl?: string };
+  accepted?: ReturnLine[];
+  rejected?: RejectedReturnLine[];
+  receivedAt?: string;
 }
 
 export interface InvoiceState {
@@ -81,6 +102,7 @@ export interface ShipmentState {
   courier?: { name: string; trackingNumber: string; trackingUrl?: string };
   images: StoredImage[];
   otp?: DeliveryOtpState;
+  deliveredAt?: string;
 }
 
 export interface ActiveOrder {
@@ -98,6 +120,8 @@ export interface ActiveOrder {
   invoice?: InvoiceState;
   shipments: ShipmentState[];
   cancelled: boolean;
+  /** Customer returns, oldest first; absent in folds stored before returns existed. */
+  returns?: ReturnState[];
 }
 
 export type OrderState = { status: 'none' } | ActiveOrder;
@@ -120,6 +144,15 @@ export const DISPATCHED_SHIPMENT_STATUSES: readonly ShipmentStatus[] = [
 ];
 
 export const isTerminal = (s: ShipmentState): boolean => TERMINAL_SHIPMENT_STATUSES.includes(s.status);
+
+export const returnsOf = (order: ActiveOrder): ReturnState[] => order.returns ?? [];
+
+/** Returns still under way: requested, or on their way back to the seller. */
+export const OPEN_RETURN_STATUSES: readonly ReturnStatus[] = ['requested', 'shipped'];
+
+function updateReturn(order: ActiveOrder, returnId: string, change: (r: ReturnState) => ReturnState): ActiveOrder {
+  return { ...order, returns: returnsOf(order).map((r) => (r.returnId === returnId ? change(r) : r)) };
+}
 
 /** The shipment the order's status follows: the newest one. */
 export const currentShipment = (order: ActiveOrder): ShipmentState | undefined => order.shipments[order.shipments.length - 1];
@@ -147,6 +180,7 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       receivedAt: d.receivedAt,
       shipments: [],
       cancelled: false,
+      returns: [],
     };
   }
   if (state.status !== 'active') return state;
@@ -193,6 +227,8 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
         originalInvoiceNumber: d.originalInvoiceNumber,
         originalInvoiceDate: d.originalInvoiceDate,
         originalRevision: d.originalRevision,
+        ...(d.returnId ? { returnId: d.returnId } : {}),
+        ...(d.items ? { items: d.items } : {}),
       };
       return { ...order, invoice: { ...order.invoice, creditNotes: [...order.invoice.creditNotes, note] } };
     }
@@ -247,7 +283,7 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
     case 'ShipmentOutForDelivery':
       return updateShipment(order, event.data.shipmentId, withStatus('out_for_delivery'));
     case 'ShipmentDelivered':
-      return updateShipment(order, event.data.shipmentId, withStatus('delivered'));
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'delivered', deliveredAt: event.data.deliveredAt }));
     case 'ShipmentCancelledByPartner':
     case 'ShipmentCancelled':
       return updateShipment(order, event.data.shipmentId, withStatus('cancelled'));
@@ -294,5 +330,21 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
       return order;
     case 'OrderCancelled':
       return { ...order, cancelled: true };
+    case 'ReturnRequested': {
+      const d = event.data;
+      const opened: ReturnState = { returnId: d.returnId, shipmentId: d.shipmentId, status: 'requested', lines: d.lines, reason: d.reason, requestedAt: d.requestedAt };
+      return { ...order, returns: [...returnsOf(order), opened] };
+    }
+    case 'ReturnShipped': {
+      const d = event.data;
+      const courier = { name: d.courierName, trackingNumber: d.trackingNumber, ...(d.trackingUrl ? { trackingUrl: d.trackingUrl } : {}) };
+      return updateReturn(order, d.returnId, (r) => ({ ...r, status: 'shipped', courier }));
+    }
+    case 'ReturnReceived': {
+      const d = event.data;
+      return updateReturn(order, d.returnId, (r) => ({ ...r, status: 'received', accepted: d.accepted, rejected: d.rejected, receivedAt: d.receivedAt }));
+    }
+    case 'ReturnCancelled':
+      return updateReturn(order, event.data.returnId, (r) => ({ ...r, status: 'cancelled' }));
   }
 }

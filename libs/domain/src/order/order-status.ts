@@ -1,4 +1,5 @@
 import { ActiveOrder, OrderState, ShipmentStatus, currentShipment } from './order-state';
+import { fullyReturned } from './return-decisions';
 
 export type OrderStatus =
   | 'received'
@@ -39,5 +40,8 @@ export function activeOrderStatus(order: ActiveOrder): OrderStatus {
   if (order.cancelled) return 'cancelled';
   if (!order.invoice) return 'received';
   const shipment = currentShipment(order);
-  return shipment ? ORDER_STATUS_BY_SHIPMENT_STATUS[shipment.status] : 'invoiced';
+  if (!shipment) return 'invoiced';
+  // Every unit delivered and then accepted back from the buyer: returned, as after a return to origin.
+  if (shipment.status === 'delivered' && fullyReturned(order)) return 'returned';
+  return ORDER_STATUS_BY_SHIPMENT_STATUS[shipment.status];
 }

@@ -37,7 +37,14 @@ export interface SellerSettings {
    * seller confirmed the code sent to it. Setting another one leaves this until that one is verified.
    */
   whatsappNumber?: string;
+  /** Days after delivery within which a customer return is accepted (0: no returns); absent: `DEFAULT_RETURN_WINDOW_DAYS`. */
+  returnWindowDays?: number;
 }
+
+export const DEFAULT_RETURN_WINDOW_DAYS = 7;
+export const MAX_RETURN_WINDOW_DAYS = 365;
+
+export const returnWindowDaysOf = (settings: SellerSettings): number => settings.returnWindowDays ?? DEFAULT_RETURN_WINDOW_DAYS;
 
 /** A number set but not yet confirmed with the code sent to it. */
 export interface PendingWhatsAppNumber {
@@ -161,6 +168,7 @@ export function validateSellerSettings(v: Validator, settings: Partial<SellerSet
   }
   if (settings.defaultShippingMode !== undefined) v.oneOf(settings.defaultShippingMode, SHIPPING_MODES, 'settings.defaultShippingMode');
   if (settings.defaultPackage !== undefined) validatePackage(v, settings.defaultPackage, 'settings.defaultPackage');
+  if (settings.returnWindowDays !== undefined) v.integer(settings.returnWindowDays, 'settings.returnWindowDays', 0, MAX_RETURN_WINDOW_DAYS);
   if (settings.whatsappNumber !== undefined) {
     v.matches(settings.whatsappNumber, WHATSAPP_NUMBER, 'settings.whatsappNumber', 'must be an international number in digits only, e.g. 919876543210');
   }

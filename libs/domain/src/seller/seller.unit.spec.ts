@@ -215,6 +215,18 @@ describe('Seller settings changed', () => {
     expect(fieldsOf(error)).toEqual(['settings.invoicePrefix', 'settings.whatsappNumber']);
   });
 
+  it('with a return window of 0 to 365 whole days is recorded, and any other is refused', () => {
+    const sellerId = freshId('seller');
+    for (const returnWindowDays of [0, 10, 365]) {
+      const state = spec.given([registered(sellerId)]).when({ type: 'ChangeSellerSettings', sellerId, settings: { returnWindowDays } }).thenState();
+      expect(state).toMatchObject({ settings: { returnWindowDays } });
+    }
+    for (const returnWindowDays of [-1, 366, 1.5]) {
+      const error = spec.given([registered(sellerId)]).when({ type: 'ChangeSellerSettings', sellerId, settings: { returnWindowDays } }).thenThrows<ValidationError>(ValidationError);
+      expect(fieldsOf(error)).toEqual(['settings.returnWindowDays']);
+    }
+  });
+
   it('of a seller who never registered is not found', () => {
     spec.given([]).when({ type: 'ChangeSellerSettings', sellerId: freshId('seller'), settings: { autoInvoice: true } }).thenThrows(NotFoundError, 'SELLER_NOT_FOUND');
   });

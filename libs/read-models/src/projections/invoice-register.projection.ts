@@ -43,7 +43,7 @@ const KEY = ['seller_id', 'document_type', 'financial_year', 'document_number', 
 const INVOICE_EVENTS = ['InvoiceGenerated', 'InvoiceRegenerated', 'CreditNoteIssued'];
 
 /** Taxable value and tax per GST rate, and per HSN/SAC code, as GSTR-1 reports them, computed with the domain's own GST maths. */
-function summariesOf(snapshot: InvoiceSnapshot): { rate_summary: JsonObject[]; hsn_summary: JsonObject[] } {
+function summariesOf(snapshot: Pick<InvoiceSnapshot, 'placeOfSupplyStateCode' | 'items' | 'charges'> & { supplier: { stateCode: string } }): { rate_summary: JsonObject[]; hsn_summary: JsonObject[] } {
   const computed = computeTaxInvoice({
     supplierStateCode: snapshot.supplier.stateCode,
     placeOfSupplyStateCode: snapshot.placeOfSupplyStateCode,
@@ -115,7 +115,8 @@ class InvoiceRegisterWriter {
         await this.flush();
         this.insert(await this.creditNoteRow(event, recorded.recordedAt));
         await this.flush();
-        return this.cancelInvoice(event);
+        // A return credits some lines; the invoice stands for the rest.
+        return event.data.items ? undefined : this.cancelInvoice(event);
       default:
         return;
     }
@@ -179,8 +180,12 @@ class InvoiceRegisterWriter {
     );
     const original = rows[0];
     if (!original) throw new Error(`Credit note ${d.creditNoteNumber} cites invoice ${d.originalInvoiceNumber} revision ${d.originalRevision}, which the register lacks`);
+    const credited = d.items
+      ? summariesOf({ supplier: { stateCode: String(original['supplier_state_code']) }, placeOfSupplyStateCode: String(original['place_of_supply_state_code']), items: d.items, charges: [] })
+      : {};
     return {
       ...original,
+      ...credited,
       seller_id: d.sellerId,
       document_type: 'credit_note',
       financial_year: d.financialYear,

@@ -35,6 +35,10 @@ const KNOWN_ORDER_EVENTS: Record<OrderEventType, true> = {
   OrderReshipped: true,
   ShipmentCancelled: true,
   OrderCancelled: true,
+  ReturnRequested: true,
+  ReturnShipped: true,
+  ReturnReceived: true,
+  ReturnCancelled: true,
 };
 
 /** An event on an order stream that this code does not know: a projection must not guess, so it fails loudly. */
@@ -70,6 +74,8 @@ export interface OrderEventFacts {
 const present = <T extends object>(value: T): JsonObject =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as JsonObject;
 
+const units = (lines: readonly { quantity: number }[]): number => lines.reduce((n, l) => n + l.quantity, 0);
+
 export function orderEventFacts(event: OrderEvent): OrderEventFacts {
   switch (event.type) {
     case 'OrderReceived': {
@@ -96,7 +102,7 @@ export function orderEventFacts(event: OrderEvent): OrderEventFacts {
     }
     case 'CreditNoteIssued': {
       const d = event.data;
-      return { occurredAt: d.issuedAt, detail: { creditNoteNumber: d.creditNoteNumber, originalInvoiceNumber: d.originalInvoiceNumber, reason: d.reason } };
+      return { occurredAt: d.issuedAt, detail: present({ creditNoteNumber: d.creditNoteNumber, originalInvoiceNumber: d.originalInvoiceNumber, reason: d.reason, returnId: d.returnId }) };
     }
     case 'ShipmentCreated':
       return { occurredAt: event.data.createdAt, detail: present({ mode: event.data.mode, reshipOf: event.data.reshipOf }) };
@@ -145,5 +151,13 @@ export function orderEventFacts(event: OrderEvent): OrderEventFacts {
       return { occurredAt: event.data.cancelledAt, detail: { reason: event.data.reason } };
     case 'OrderCancelled':
       return { occurredAt: event.data.cancelledAt, detail: { reason: event.data.reason } };
+    case 'ReturnRequested':
+      return { occurredAt: event.data.requestedAt, detail: { returnId: event.data.returnId, units: units(event.data.lines), reason: event.data.reason } };
+    case 'ReturnShipped':
+      return { occurredAt: event.data.shippedAt, detail: { returnId: event.data.returnId, courierName: event.data.courierName, trackingNumber: event.data.trackingNumber } };
+    case 'ReturnReceived':
+      return { occurredAt: event.data.receivedAt, detail: { returnId: event.data.returnId, accepted: units(event.data.accepted), rejected: units(event.data.rejected) } };
+    case 'ReturnCancelled':
+      return { occurredAt: event.data.cancelledAt, detail: { returnId: event.data.returnId, reason: event.data.reason } };
   }
 }
