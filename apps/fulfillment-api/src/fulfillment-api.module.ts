@@ -22,6 +22,7 @@ import { GstReturnsController } from './reports/gst-returns.controller';
 import { ReportsController } from './reports/reports.controller';
 import { SellersController } from './sellers/sellers.controller';
 import { BulkReadyToShipController } from './shipments/bulk-ready-to-ship.controller';
+import { FailedAttemptsController } from './shipments/failed-attempts.controller';
 import { ShipmentsController } from './shipments/shipments.controller';
 import { ImageStore, UPLOADS_DIR } from './uploads/image-store';
 
@@ -53,6 +54,7 @@ export class FulfillmentApiModule {
         ReportsController,
         GstReturnsController,
         ShipmentsController,
+        FailedAttemptsController,
         BulkReadyToShipController,
         HealthController,
         ...(metricsPort === undefined ? [MetricsController] : []),
