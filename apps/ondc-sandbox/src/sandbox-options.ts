@@ -17,8 +17,12 @@ export interface PartnerSetup {
    * buyer's /update: re-attempt delivers, rto returns it), or fail every delivery until the third
    * failure, after which it returns the parcel by itself.
    */
-  trouble?: 'cancel' | 'rto' | 'fail-pickup-once' | 'fail-delivery-once' | 'fail-delivery-until-rto';
+  trouble?: Trouble;
 }
+
+export const TROUBLES = ['cancel', 'rto', 'fail-pickup-once', 'fail-delivery-once', 'fail-delivery-until-rto'] as const;
+export type Trouble = (typeof TROUBLES)[number];
+export const isTrouble = (value: string): value is Trouble => (TROUBLES as readonly string[]).includes(value);
 
 /** The logistics buyer the sandbox serves (the engine, or a test's stand-in), as it would be registered. */
 export interface BuyerRegistration {
