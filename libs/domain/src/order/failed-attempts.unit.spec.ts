@@ -173,6 +173,21 @@ describe('Off-network failed attempts and returns, recorded by the seller', () =
   });
 });
 
+describe('Cancelling after a failed pickup', () => {
+  it('cancels the shipment, still with the seller, and tells the partner', () => {
+    const ids = freshOrderIds();
+    const pickupFailed: OrderEvent = {
+      type: 'ShipmentAttemptFailed',
+      data: { ...ref(ids), stage: 'pickup', attempt: 1, reason: 'Seller premises closed', by: 'partner', reportedAt: FIRST_TRY },
+    };
+    spec.given([...partnerJourney(ids, 'agent_assigned'), pickupFailed]).when({ type: 'CancelOrder', ...ids, reason: 'Out of stock', creditNoteNumber: 'CN/00002' }).thenMatches([
+      { type: 'CreditNoteIssued' },
+      { type: 'ShipmentCancelled', data: { shipmentId: ids.shipmentId, partnerAssigned: true } },
+      { type: 'OrderCancelled' },
+    ]);
+  });
+});
+
 describe('An order whose parcel came back', () => {
   it('is "returned" once closed with its credit note', () => {
     const ids = freshOrderIds();

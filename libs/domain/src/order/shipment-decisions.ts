@@ -274,7 +274,7 @@ export function decideReissueDeliveryOtp(order: ActiveOrder, command: OrderComma
 const RETURNED: readonly ShipmentStatus[] = ['rto_delivered', 'rto_disposed'];
 
 /** Statuses in which the parcel is still with the seller, so cancelling needs no return. */
-const CANCELLABLE: readonly ShipmentStatus[] = ['created', 'ready_to_ship', 'no_partner_found', 'partner_assigned', 'agent_assigned'];
+const CANCELLABLE: readonly ShipmentStatus[] = ['created', 'ready_to_ship', 'no_partner_found', 'partner_assigned', 'agent_assigned', 'pickup_failed'];
 
 function cancellation(order: ActiveOrder, shipment: ShipmentState, reason: string, now: Date): OrderEvent {
   return {
