@@ -191,6 +191,7 @@ const ONDC_ADAPTER_EVENT_TYPES = Object.keys({
   OrderConfirmed: 1,
   PartnerSearchExhausted: 1,
   SellerCancelled: 1,
+  SellerAnsweredAttempt: 1,
   CallbackProcessed: 1,
   DomainNotified: 1,
 } satisfies Record<OndcConversationEventType, 1>);
@@ -357,6 +358,34 @@ function runScenarios(): void {
   f.onNetworkShipment('shp-f1');
   f.report('shp-f1', 'cancelled', ['ShipmentCancelledByPartner'], { reason: 'Pickup address unreachable' });
   f.run({ type: 'ReshipOrder', shipmentId: 'shp-f2', reason: 'cancelled' }, ['OrderReshipped', 'ShipmentCreated', 'ShippingLabelGenerated']);
+
+  scenario = 'failed pickup, failed deliveries answered with a re-attempt and a return';
+  const g = new OrderWorld(seller, 'ord-g');
+  g.receive();
+  g.invoice(numbers);
+  g.onNetworkShipment('shp-g1');
+  const nextAttempt = () => new Date(tick().getTime() + 86_400_000).toISOString();
+  g.report('shp-g1', 'pickup_failed', ['ShipmentAttemptFailed'], { reasonCode: '004', nextAttemptAt: nextAttempt() });
+  g.run({ type: 'RequestReattempt', shipmentId: 'shp-g1', note: 'Parcel is packed now' }, ['ShipmentReattemptRequested']);
+  g.report('shp-g1', 'pickup_rescheduled', ['ShipmentAttemptRescheduled'], { reasonCode: '004', nextAttemptAt: nextAttempt() });
+  g.report('shp-g1', 'picked_up', ['ShipmentPickedUp']);
+  g.report('shp-g1', 'out_for_delivery', ['ShipmentOutForDelivery']);
+  g.report('shp-g1', 'delivery_failed', ['ShipmentAttemptFailed'], { reasonCode: '011', nextAttemptAt: nextAttempt() });
+  g.run({ type: 'RequestReattempt', shipmentId: 'shp-g1' }, ['ShipmentReattemptRequested']);
+  g.report('shp-g1', 'out_for_delivery', ['ShipmentOutForDelivery']);
+  g.report('shp-g1', 'delivery_failed', ['ShipmentAttemptFailed'], { reasonCode: '011' });
+  g.run({ type: 'RequestReturnToOrigin', shipmentId: 'shp-g1', note: 'Buyer unreachable' }, ['ShipmentReturnRequested']);
+  g.report('shp-g1', 'rto_initiated', ['ShipmentRtoInitiated']);
+
+  scenario = 'own courier: a failed attempt, a re-attempt, then the parcel brought back';
+  const h = new OrderWorld(seller, 'ord-h');
+  h.receive();
+  h.invoice(numbers);
+  h.run({ type: 'CreateShipment', shipmentId: 'shp-h1', mode: 'off-network' }, ['ShipmentCreated', 'ShippingLabelGenerated']);
+  h.run({ type: 'MarkShipmentShipped', shipmentId: 'shp-h1', courierName: 'DTDC', trackingNumber: 'D87654321' }, ['ShipmentMarkedShipped', 'ShippingLabelGenerated', 'DeliveryOtpIssued']);
+  h.run({ type: 'RecordFailedAttempt', shipmentId: 'shp-h1', reason: 'Door locked', nextAttemptAt: nextAttempt() }, ['ShipmentAttemptFailed']);
+  h.run({ type: 'RequestReattempt', shipmentId: 'shp-h1' }, ['ShipmentReattemptRequested']);
+  h.run({ type: 'RecordReturnToOrigin', shipmentId: 'shp-h1', reason: 'Buyer refused the parcel' }, ['ShipmentRtoInitiated', 'ShipmentRtoDelivered']);
 }
 
 /** Optional properties no decider fills yet (documents are rendered and stored later); checked separately below. */

@@ -134,3 +134,70 @@ describe('planning a shipment conversation', () => {
     expect(exhausted).toMatchObject({ kind: 'append', events: [{ type: 'PartnerSearchExhausted', data: { candidatesTried: 2 } }] });
   });
 });
+
+describe('failed attempts and the seller’s answer', () => {
+  const confirmed: ConversationEvent[] = [
+    ...searchedWith(CHEAP),
+    chosen(CHEAP, 1_100),
+    { type: 'OrderConfirmed', data: { transactionId: TX, bppId: 'cheap.lsp', partnerName: 'Cheap', networkOrderId: 'NETORDER1', callbackMessageId: 'confirm-1', confirmedAt: at(1_500) } },
+    { type: 'DomainNotified', data: { transactionId: TX, command: 'AssignLogisticsPartner', idempotencyKey: 'ondc-assign:cheap.lsp:NETORDER1', result: 'applied', notifiedAt: at(1_600) } },
+  ];
+  const failedBody = {
+    context: { domain: 'ONDC:LOG11', timestamp: at(2_000) },
+    message: {
+      order: {
+        id: 'NETORDER1',
+        state: 'In-progress',
+        fulfillments: [
+          {
+            id: '1',
+            type: 'Delivery',
+            state: { descriptor: { code: 'Delivery-failed' } },
+            end: { time: { range: { start: '2026-11-24T04:30:00.000Z', end: '2026-11-24T08:30:00.000Z' } } },
+            tags: [{ code: 'fulfillment_delay', list: [{ code: 'state', value: 'Order-delivered' }, { code: 'reason_id', value: '011' }, { code: 'timestamp', value: at(1_900) }, { code: 'attempt', value: 'yes' }] }],
+          },
+        ],
+      },
+    },
+  };
+  const failedCallback: ConversationEvent = {
+    type: 'CallbackReceived',
+    data: { transactionId: TX, action: 'on_status', bppId: 'cheap.lsp', bppUri: CHEAP.bppUri, messageId: 'status-9', timestamp: at(2_000), solicited: false, body: failedBody, receivedAt: at(2_000) },
+  };
+  const processed: ConversationEvent = {
+    type: 'CallbackProcessed',
+    data: { transactionId: TX, bppId: 'cheap.lsp', messageId: 'status-9', timestamp: at(2_000), result: 'reported', report: 'delivery_failed', processedAt: at(2_100) },
+  };
+  const answered: ConversationEvent = {
+    type: 'SellerAnsweredAttempt',
+    data: { answer: 'reattempt', stage: 'delivery', attempt: 1, answerEventId: 'domain-evt-7', messageId: 'answer-1', answeredAt: at(3_000) },
+  };
+
+  it('a Delivery-failed callback becomes the domain report with the delay reason and the next attempt', () => {
+    expect(plan([...confirmed, failedCallback], 2_050)).toMatchObject({
+      kind: 'command',
+      spec: { command: 'RecordPartnerReport', data: { report: 'delivery_failed', reasonCode: '011', nextAttemptAt: '2026-11-24T04:30:00.000Z', reportedAt: at(1_900) } },
+    });
+  });
+
+  it('the seller’s answer goes out once as /update under the message id chosen for it, with the ndr_action tag', () => {
+    const step = plan([...confirmed, failedCallback, processed, answered], 3_100);
+    expect(step).toMatchObject({
+      kind: 'send',
+      request: {
+        action: 'update',
+        bppId: 'cheap.lsp',
+        message: {
+          context: { message_id: 'answer-1', transaction_id: TX },
+          message: {
+            update_target: 'fulfillment',
+            order: { id: 'NETORDER1', fulfillments: [{ tags: [{ code: 'ndr_action', list: [{ code: 'state', value: 'Order-delivered' }, { code: 'action', value: 'reattempt' }] }] }] },
+          },
+        },
+      },
+    });
+    const updateSent: ConversationEvent = { type: 'UpdateSent', data: { transactionId: TX, messageId: 'answer-1', to: CHEAP.bppUri, bppId: 'cheap.lsp', message: {}, sentAt: at(3_100), sentBy: 'me' } };
+    const after = plan([...confirmed, failedCallback, processed, answered, updateSent], 3_200);
+    expect(after).not.toMatchObject({ kind: 'send', request: { action: 'update' } });
+  });
+});

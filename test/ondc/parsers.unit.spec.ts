@@ -166,6 +166,35 @@ describe('order callbacks → partner reports', () => {
     expect(update).toMatchObject({ fulfillmentState: 'Searching-for-Agent', pickupSlot: { start: '2026-03-02T11:00:00.000Z' } });
   });
 
+  it('on_status delivery rescheduled: the delivery stage’s delay reason and time, and the next window’s start', () => {
+    const update = readOrderCallback(fixture('on_status.delivery-rescheduled.json', 'on_status'));
+    expect(update).toMatchObject({
+      fulfillmentState: 'Delivery-rescheduled',
+      report: 'delivery_rescheduled',
+      reportedAt: '2026-03-04T14:00:00.000Z',
+      delay: { reasonId: '011', nextAttemptAt: '2026-03-05T04:30:00.000Z' },
+    });
+  });
+
+  it('a failed pickup reads the pickup stage’s delay and the new pickup window', () => {
+    const callback = fixture('on_status.delivery-rescheduled.json', 'on_status');
+    const forward = callback.message.order.fulfillments![0]!;
+    forward.state = { descriptor: { code: 'PICKUP_FAILED' } };
+    forward.start = { ...forward.start, time: { range: { start: '2026-03-03T05:00:00.000Z', end: '2026-03-03T07:00:00.000Z' } } };
+    expect(readOrderCallback(callback)).toMatchObject({
+      report: 'pickup_failed',
+      reportedAt: '2026-03-02T10:45:00.000Z',
+      delay: { reasonId: '004', nextAttemptAt: '2026-03-03T05:00:00.000Z' },
+    });
+  });
+
+  it('a failed delivery without a delay tag still reports, at the callback’s time', () => {
+    const callback = fixture('on_status.picked-up.json', 'on_status');
+    callback.message.order.fulfillments![0]!.state = { descriptor: { code: 'Delivery-failed' } };
+    const update = readOrderCallback(callback);
+    expect(update).toMatchObject({ report: 'delivery_failed', reportedAt: callback.context.timestamp, delay: {} });
+  });
+
   it('keeps a state it cannot read, verbatim, rather than guessing', () => {
     const odd = fixture('on_status.picked-up.json', 'on_status');
     odd.message.order.fulfillments![0]!.state = { descriptor: { code: 'Teleported' } };

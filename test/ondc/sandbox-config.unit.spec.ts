@@ -22,6 +22,12 @@ describe('standalone sandbox configuration from the environment', () => {
     });
   });
 
+  it('takes the troublemaker with the habit to show, and refuses a habit it does not have', () => {
+    expect(sandboxOptionsFromEnv({ SANDBOX_PARTNERS: 'cheap-slow,troublemaker:fail-delivery-once' }).participants).toEqual(['cheap-slow', { name: 'troublemaker', trouble: 'fail-delivery-once' }]);
+    expect(() => sandboxOptionsFromEnv({ SANDBOX_PARTNERS: 'troublemaker:teleport' })).toThrow(/troublemaker:teleport is no partner habit/);
+    expect(() => sandboxOptionsFromEnv({ SANDBOX_PARTNERS: 'nacker:fail-pickup-once' })).toThrow(/no partner habit/);
+  });
+
   it('reports every bad value at once', () => {
     let error: unknown;
     try {

@@ -17,6 +17,8 @@ import {
   RecordPartnerReportCommand,
   RegenerateInvoiceCommand,
   ReissueDeliveryOtpCommand,
+  RequestReattemptCommand,
+  RequestReturnToOriginCommand,
   ReshipOrderCommand,
   SwitchShipmentToOffNetworkCommand,
   VerifyDeliveryOtpCommand,
@@ -303,6 +305,41 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     await report(sellerId, other, disposed, 'rto_disposed');
     expect((await detail(sellerId, other)).status).toBe('returned');
     expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).ordersByStatus).toMatchObject({ returned: 1, invoiced: 1 });
+  });
+
+  it('shows failed attempts with their reason and next attempt, and counts unanswered ones as needing attention', async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    const shipmentId = await shipped(sellerId, orderId, 'on-network');
+    await h.run(new MarkShipmentReadyToShipCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
+    await h.run(new AssignLogisticsPartnerCommand({ sellerId, orderId, shipmentId, partnerId: 'lsp.swift', partnerName: 'Swift Couriers', networkOrderId: 'NOFAIL1' }, asPartner));
+    const attempt = (kind: PartnerReport, reasonCode: string) =>
+      h.run(
+        new RecordPartnerReportCommand(
+          { sellerId, orderId, shipmentId, partnerId: 'lsp.swift', report: kind, reasonCode, nextAttemptAt: new Date(h.clock.now().getTime() + 86_400_000).toISOString(), reportedAt: h.clock.now().toISOString() },
+          asPartner,
+        ),
+      );
+    await attempt('pickup_failed', '004');
+    let order = await detail(sellerId, orderId);
+    expect([order.status, shipment(order, shipmentId).status]).toEqual(['ready_for_pickup', 'pickup_failed']);
+    expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).needsAttention).toBe(1);
+    await h.run(new RequestReattemptCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
+    expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).needsAttention).toBe(0);
+    h.clock.advance(60);
+    await attempt('pickup_rescheduled', '004');
+    await report(sellerId, orderId, shipmentId, 'picked_up');
+    await report(sellerId, orderId, shipmentId, 'out_for_delivery');
+    h.clock.advance(60);
+    await attempt('delivery_failed', '005');
+    order = await detail(sellerId, orderId);
+    expect([order.status, shipment(order, shipmentId).status]).toEqual(['shipped', 'delivery_failed']);
+    expect(order.timeline.at(-1)).toMatchObject({ eventType: 'ShipmentAttemptFailed', detail: { stage: 'delivery', attempt: 1, reasonCode: '005', by: 'partner' } });
+    expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).needsAttention).toBe(1);
+    await h.run(new RequestReturnToOriginCommand({ sellerId, orderId, shipmentId, note: 'Buyer unreachable' }, asSeller(sellerId)));
+    order = await detail(sellerId, orderId);
+    expect(types(order).slice(-1)).toEqual(['ShipmentReturnRequested']);
+    expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).needsAttention).toBe(0);
   });
 
   it('cancels a shipment, then the whole order', async () => {

@@ -185,3 +185,42 @@ describe('seller conversation on WhatsApp', () => {
     expect(parseActionPayload('fulfil:ship:ord-1')).toBeUndefined();
   });
 });
+
+describe('seller conversation on WhatsApp: failed attempts', () => {
+  const failed = (mode: 'on-network' | 'off-network', status: 'delivery_failed' | 'pickup_failed' | 'shipped' = 'delivery_failed') => facts({ activeShipment: { shipmentId, mode, status } });
+
+  it('Re-attempt after a failed delivery asks the partner again', () => {
+    const then = given([]).when({ kind: 'action', action: 'reattempt' }, failed('on-network'));
+    expect(then.command).toEqual({ type: 'RequestReattempt', shipmentId });
+    expect(bodies(then)).toContain('we asked the delivery partner to try again');
+  });
+
+  it('Return to me after a failed delivery asks the partner for the parcel back; off-network it records the parcel back', () => {
+    expect(given([]).when({ kind: 'action', action: 'return_to_me' }, failed('on-network')).command).toEqual({ type: 'RequestReturnToOrigin', shipmentId });
+    expect(given([]).when({ kind: 'action', action: 'return_to_me' }, failed('off-network')).command).toMatchObject({ type: 'RecordReturnToOrigin', shipmentId });
+  });
+
+  it('Return to me after a failed pickup has nothing to bring back', () => {
+    const then = given([]).when({ kind: 'action', action: 'return_to_me' }, failed('on-network', 'pickup_failed'));
+    expect(then.command).toBeUndefined();
+    expect(bodies(then)).toContain('no failed delivery');
+  });
+
+  it('with their own courier, Delivery failed records the attempt and offers Re-attempt and Parcel came back', () => {
+    const then = given([shipped]).when({ kind: 'action', action: 'delivery_failed' }, failed('off-network', 'shipped'));
+    expect(then.command).toMatchObject({ type: 'RecordFailedAttempt', shipmentId });
+    expect(then.replies[0]?.buttons).toEqual(['reattempt', 'parcel_returned']);
+  });
+
+  it('Re-attempt with nothing failed sends no command', () => {
+    const then = given([]).when({ kind: 'action', action: 'reattempt' }, offNetwork('shipped'));
+    expect(then.command).toBeUndefined();
+    expect(bodies(then)).toContain('no failed pickup or delivery');
+  });
+
+  it('the new actions round-trip through their payloads', () => {
+    for (const action of ['reattempt', 'return_to_me', 'delivery_failed', 'parcel_returned'] as const) {
+      expect(parseActionPayload(actionPayload(action, { sellerId: 'seller-1', orderId }))).toEqual({ action, sellerId: 'seller-1', orderId });
+    }
+  });
+});

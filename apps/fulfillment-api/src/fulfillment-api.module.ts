@@ -23,6 +23,7 @@ import { ReportsController } from './reports/reports.controller';
 import { ReturnsController } from './returns/returns.controller';
 import { SellersController } from './sellers/sellers.controller';
 import { BulkReadyToShipController } from './shipments/bulk-ready-to-ship.controller';
+import { FailedAttemptsController } from './shipments/failed-attempts.controller';
 import { ShipmentsController } from './shipments/shipments.controller';
 import { ImageStore, UPLOADS_DIR } from './uploads/image-store';
 
@@ -54,6 +55,7 @@ export class FulfillmentApiModule {
         ReportsController,
         GstReturnsController,
         ShipmentsController,
+        FailedAttemptsController,
         BulkReadyToShipController,
         ReturnsController,
         HealthController,

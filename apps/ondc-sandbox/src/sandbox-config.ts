@@ -1,5 +1,5 @@
 import { KeyFormatError, signingPublicKeyFrom } from '@fulfil/ondc';
-import { BuyerRegistration, PARTNER_NAMES, PartnerName, isPartnerName } from './sandbox-options';
+import { BuyerRegistration, PARTNER_NAMES, PartnerName, PartnerSetup, TROUBLES, isPartnerName, isTrouble } from './sandbox-options';
 import type { StandaloneSandboxOptions } from './start-sandbox';
 
 export class SandboxConfigError extends Error {
@@ -20,13 +20,21 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function partners(env: Env, problems: string[]): PartnerName[] | undefined {
+/** `name`, or `troublemaker:<trouble>` to pick the troublemaker's habit (see the README's sandbox partner behaviours). */
+function partners(env: Env, problems: string[]): Array<PartnerName | PartnerSetup> | undefined {
   const raw = env['SANDBOX_PARTNERS'];
   if (!raw) return undefined;
-  const names = raw.split(',').map((n) => n.trim()).filter(Boolean);
+  const entries = raw.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = entries.map((e) => e.split(':')[0]!);
   const unknown = names.filter((n) => !isPartnerName(n));
   if (unknown.length > 0) problems.push(`SANDBOX_PARTNERS has unknown partners ${unknown.join(', ')}; known: ${PARTNER_NAMES.join(', ')}`);
-  return names.filter(isPartnerName);
+  const badTrouble = entries.filter((e) => e.includes(':') && !(e.startsWith('troublemaker:') && isTrouble(e.slice('troublemaker:'.length))));
+  if (badTrouble.length > 0) problems.push(`SANDBOX_PARTNERS: ${badTrouble.join(', ')} is no partner habit; troublemaker takes one of ${TROUBLES.join(', ')}`);
+  return entries.flatMap((entry): Array<PartnerName | PartnerSetup> => {
+    const [name, trouble] = entry.split(':');
+    if (!name || !isPartnerName(name)) return [];
+    return trouble !== undefined && isTrouble(trouble) ? [{ name, trouble }] : [name];
+  });
 }
 
 function engine(env: Env, problems: string[]): BuyerRegistration[] {
@@ -49,7 +57,7 @@ function engine(env: Env, problems: string[]): BuyerRegistration[] {
 }
 
 /**
- * The standalone sandbox's settings: PORT, SANDBOX_STEP_MS, SANDBOX_PARTNERS (comma-separated),
+ * The standalone sandbox's settings: PORT, SANDBOX_STEP_MS, SANDBOX_PARTNERS (comma-separated, the troublemaker as `troublemaker:<trouble>` when wanted),
  * SANDBOX_BASE_URL, and the engine's registration (ENGINE_SUBSCRIBER_ID, ENGINE_UNIQUE_KEY_ID,
  * ENGINE_SIGNING_PUBLIC_KEY, ENGINE_BAP_URI). Every bad value is reported, not just the first.
  */

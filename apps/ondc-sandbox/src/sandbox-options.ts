@@ -11,9 +11,18 @@ export interface PartnerSetup {
   nackAt?: 'init' | 'confirm';
   /** silent: the first request it leaves unanswered (default search: it is never heard from; init: it offers, then falls silent). */
   silentFrom?: 'search' | 'init';
-  /** troublemaker: cancel after an agent is assigned, or return to origin after pickup (default rto). */
-  trouble?: 'cancel' | 'rto';
+  /**
+   * troublemaker: cancel after an agent is assigned, or return to origin after pickup (default rto);
+   * or fail the pickup once (then pick up and deliver), fail the delivery once (then wait for the
+   * buyer's /update: re-attempt delivers, rto returns it), or fail every delivery until the third
+   * failure, after which it returns the parcel by itself.
+   */
+  trouble?: Trouble;
 }
+
+export const TROUBLES = ['cancel', 'rto', 'fail-pickup-once', 'fail-delivery-once', 'fail-delivery-until-rto'] as const;
+export type Trouble = (typeof TROUBLES)[number];
+export const isTrouble = (value: string): value is Trouble => (TROUBLES as readonly string[]).includes(value);
 
 /** The logistics buyer the sandbox serves (the engine, or a test's stand-in), as it would be registered. */
 export interface BuyerRegistration {

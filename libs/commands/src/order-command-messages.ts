@@ -43,6 +43,18 @@ export class RecordNoPartnerFoundCommand extends OrderCommandMessage<'RecordNoPa
 export class RecordPartnerReportCommand extends OrderCommandMessage<'RecordPartnerReport'> {
   readonly type = 'RecordPartnerReport';
 }
+export class RequestReattemptCommand extends OrderCommandMessage<'RequestReattempt'> {
+  readonly type = 'RequestReattempt';
+}
+export class RequestReturnToOriginCommand extends OrderCommandMessage<'RequestReturnToOrigin'> {
+  readonly type = 'RequestReturnToOrigin';
+}
+export class RecordFailedAttemptCommand extends OrderCommandMessage<'RecordFailedAttempt'> {
+  readonly type = 'RecordFailedAttempt';
+}
+export class RecordReturnToOriginCommand extends OrderCommandMessage<'RecordReturnToOrigin'> {
+  readonly type = 'RecordReturnToOrigin';
+}
 export class CancelShipmentCommand extends OrderCommandMessage<'CancelShipment'> {
   readonly type = 'CancelShipment';
 }

@@ -31,9 +31,13 @@ import {
   ReceiveOrderCommand,
   RecordNoPartnerFoundCommand,
   RecordPackageImageCommand,
+  RecordFailedAttemptCommand,
   RecordPartnerReportCommand,
+  RecordReturnToOriginCommand,
   ReissueDeliveryOtpCommand,
   RequestReturnCommand,
+  RequestReattemptCommand,
+  RequestReturnToOriginCommand,
   ReshipOrderCommand,
   SwitchShipmentToOffNetworkCommand,
   VerifyDeliveryOtpCommand,
@@ -144,6 +148,14 @@ export class AssignLogisticsPartnerHandler extends OrderUseCaseHandler<'AssignLo
 export class RecordNoPartnerFoundHandler extends OrderUseCaseHandler<'RecordNoPartnerFound'> {}
 @CommandHandler(RecordPartnerReportCommand)
 export class RecordPartnerReportHandler extends OrderUseCaseHandler<'RecordPartnerReport'> {}
+@CommandHandler(RequestReattemptCommand)
+export class RequestReattemptHandler extends OrderUseCaseHandler<'RequestReattempt'> {}
+@CommandHandler(RequestReturnToOriginCommand)
+export class RequestReturnToOriginHandler extends OrderUseCaseHandler<'RequestReturnToOrigin'> {}
+@CommandHandler(RecordFailedAttemptCommand)
+export class RecordFailedAttemptHandler extends OrderUseCaseHandler<'RecordFailedAttempt'> {}
+@CommandHandler(RecordReturnToOriginCommand)
+export class RecordReturnToOriginHandler extends OrderUseCaseHandler<'RecordReturnToOrigin'> {}
 @CommandHandler(CancelShipmentCommand)
 export class CancelShipmentHandler extends OrderUseCaseHandler<'CancelShipment'> {}
 @CommandHandler(ReshipOrderCommand)
@@ -167,6 +179,10 @@ export const ORDER_USE_CASE_HANDLERS = [
   AssignLogisticsPartnerHandler,
   RecordNoPartnerFoundHandler,
   RecordPartnerReportHandler,
+  RequestReattemptHandler,
+  RequestReturnToOriginHandler,
+  RecordFailedAttemptHandler,
+  RecordReturnToOriginHandler,
   CancelShipmentHandler,
   ReshipOrderHandler,
   RequestReturnHandler,

@@ -292,6 +292,45 @@ export function buildReadyToShipUpdate(
   };
 }
 
+/**
+ * The seller's answer to a failed pickup or delivery, as an `/update` of the fulfillment. 1.2.5
+ * has no message of its own for it (ADR 0027): the answer rides in an `ndr_action` tag, naming the
+ * stage by the state it delays (as `fulfillment_delay` does) and the action, `reattempt` or `rto`.
+ */
+export function buildAttemptAnswerUpdate(
+  context: ContextOf<'update'>,
+  input: { offer: CatalogOffer; networkOrderId: string; answer: 'reattempt' | 'return'; stage: 'pickup' | 'delivery' },
+): OndcMessage<'update'> {
+  const tag: TagGroup = {
+    code: NDR_ACTION_TAG,
+    list: [
+      { code: 'state', value: input.stage === 'pickup' ? 'Order-picked-up' : 'Order-delivered' },
+      { code: 'action', value: input.answer === 'reattempt' ? 'reattempt' : 'rto' },
+    ],
+  };
+  return {
+    context,
+    message: {
+      update_target: 'fulfillment',
+      order: {
+        id: input.networkOrderId,
+        items: [orderItemOf(input.offer, false)],
+        fulfillments: [{ id: input.offer.fulfillmentId, type: 'Delivery', tags: [tag] }],
+        updated_at: context.timestamp,
+      },
+    },
+  };
+}
+
+export const NDR_ACTION_TAG = 'ndr_action';
+
+/** What an `/update` says about a failed attempt: the seller's answer, or nothing. */
+export function readAttemptAnswer(update: OndcMessage<'update'>): 'reattempt' | 'rto' | undefined {
+  const list = update.message.order.fulfillments?.[0]?.tags?.find((t) => t.code === NDR_ACTION_TAG)?.list ?? [];
+  const action = list.find((i) => i.code === 'action')?.value;
+  return action === 'reattempt' || action === 'rto' ? action : undefined;
+}
+
 export const buildStatus = (context: ContextOf<'status'>, networkOrderId: string): OndcMessage<'status'> => ({ context, message: { order_id: networkOrderId } });
 
 export const buildTrack = (context: ContextOf<'track'>, networkOrderId: string): OndcMessage<'track'> => ({ context, message: { order_id: networkOrderId } });

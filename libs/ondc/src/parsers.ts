@@ -147,7 +147,7 @@ export interface PartnerUpdate {
   fulfillmentState?: FulfillmentState;
   /** State of the return-to-origin fulfillment, once there is one. */
   rtoState?: FulfillmentState;
-  /** The report for RecordPartnerReport; undefined when the states say nothing the domain records (Pending, a failed attempt). */
+  /** The report for RecordPartnerReport; undefined when the states say nothing the domain records (Pending, say). */
   report?: PartnerReport;
   /** When it happened: the state's own time when the partner gives one, else the callback's. */
   reportedAt: string;
@@ -158,6 +158,11 @@ export interface PartnerUpdate {
   agent?: { name?: string; phone?: string };
   pickupSlot?: { start: string; end: string };
   cancellation?: { reasonId: string; cancelledBy: string };
+  /**
+   * For a failed or rescheduled pickup or delivery: the `fulfillment_delay` tag's reason id for that
+   * stage, and the start of the next attempt's window (`start.time.range` for pickup, `end.time.range` for delivery).
+   */
+  delay?: { reasonId?: string; nextAttemptAt?: string };
   /** State codes we could not read, verbatim. */
   unreadableStates: string[];
   /** An error the partner sent with the callback (e.g. an on_confirm that refuses the order). */
@@ -174,6 +179,10 @@ const REPORT_BY_STATE: Partial<Record<FulfillmentState, PartnerReport>> = {
   'Out-for-delivery': 'out_for_delivery',
   'At-delivery': 'out_for_delivery',
   'Order-delivered': 'delivered',
+  'Pickup-failed': 'pickup_failed',
+  'Pickup-rescheduled': 'pickup_rescheduled',
+  'Delivery-failed': 'delivery_failed',
+  'Delivery-rescheduled': 'delivery_rescheduled',
   Cancelled: 'cancelled',
   'RTO-Initiated': 'rto_initiated',
   'RTO-Delivered': 'rto_delivered',
@@ -187,9 +196,32 @@ function reportOf(forward: FulfillmentState | undefined, rto: FulfillmentState |
   return order === 'Cancelled' ? 'cancelled' : undefined;
 }
 
+const PICKUP_ATTEMPT_STATES: ReadonlySet<FulfillmentState> = new Set(['Pickup-failed', 'Pickup-rescheduled']);
+const DELIVERY_ATTEMPT_STATES: ReadonlySet<FulfillmentState> = new Set(['Delivery-failed', 'Delivery-rescheduled']);
+
+/**
+ * The `fulfillment_delay` tag of the stage a failed or rescheduled state is about. 1.2.5 names the
+ * stage by the state it delays (`Order-picked-up`, `Order-delivered`); a Delivery-rescheduled
+ * carries both stages' tags.
+ */
+function delayTagOf(fulfillment: Fulfillment, state: FulfillmentState): Map<string, string> | undefined {
+  const delayed = PICKUP_ATTEMPT_STATES.has(state) ? 'Order-picked-up' : 'Order-delivered';
+  const tags = (fulfillment.tags ?? []).filter((t) => t.code === 'fulfillment_delay').map((t) => new Map(t.list.map((i) => [i.code, i.value] as const)));
+  return tags.find((t) => t.get('state') !== undefined && normaliseFulfillmentState(t.get('state') ?? '') === delayed) ?? (tags.length === 1 ? tags[0] : undefined);
+}
+
+function delayOf(fulfillment: Fulfillment | undefined, state: FulfillmentState | undefined): PartnerUpdate['delay'] {
+  if (!fulfillment || !state || !(PICKUP_ATTEMPT_STATES.has(state) || DELIVERY_ATTEMPT_STATES.has(state))) return undefined;
+  const delay: NonNullable<PartnerUpdate['delay']> = {};
+  assign(delay, 'reasonId', delayTagOf(fulfillment, state)?.get('reason_id'));
+  assign(delay, 'nextAttemptAt', (PICKUP_ATTEMPT_STATES.has(state) ? fulfillment.start : fulfillment.end)?.time?.range?.start);
+  return delay;
+}
+
 /** The time a state change happened, as the contract asks partners to give it. */
 function stateTime(fulfillment: Fulfillment | undefined, state: FulfillmentState | undefined): string | undefined {
   if (!fulfillment || !state) return undefined;
+  if (PICKUP_ATTEMPT_STATES.has(state) || DELIVERY_ATTEMPT_STATES.has(state)) return delayTagOf(fulfillment, state)?.get('timestamp');
   if (state === 'Order-picked-up') return fulfillment.start?.time?.timestamp;
   if (state === 'Order-delivered' || state === 'RTO-Delivered') return fulfillment.end?.time?.timestamp;
   if (state.startsWith('RTO-')) return fulfillment.start?.time?.timestamp;
@@ -243,6 +275,7 @@ export function readOrderCallback(callback: OndcMessage<OrderCallbackAction>): P
   if (forward?.agent && (forward.agent.name || forward.agent.phone)) update.agent = { ...forward.agent };
   assign(update, 'pickupSlot', forward?.start?.time?.range);
   if (order.cancellation) update.cancellation = { reasonId: order.cancellation.reason.id, cancelledBy: order.cancellation.cancelled_by };
+  assign(update, 'delay', rtoState ? undefined : delayOf(forward, fulfillmentState));
   assign(update, 'error', callback.error);
   return update;
 }

@@ -25,6 +25,10 @@ export interface WhatsAppTemplates {
   deliveryOtp: string;
   /** Authentication template that carries a seller's WhatsApp number verification code: body {{1}} code. */
   numberCode: string;
+  /** Utility template for a failed pickup or delivery: body {{1}} order, {{2}} what failed, {{3}} reason, {{4}} next attempt; quick replies Re-attempt (and Return to me after a delivery). */
+  attemptFailed: string;
+  /** Utility template telling the buyer of the next delivery attempt: body {{1}} order, {{2}} when. */
+  deliveryAttempt: string;
   language: string;
 }
 
@@ -143,11 +147,15 @@ export function loadWhatsAppConfig(env: Env, dataDir: string): WhatsAppConfig {
   if (!templateName.test(deliveryOtp)) throw new ConfigError('WHATSAPP_OTP_TEMPLATE', 'must be a template name of lowercase letters, digits and "_"');
   const numberCode = env['WHATSAPP_NUMBER_CODE_TEMPLATE'] || 'seller_number_code';
   if (!templateName.test(numberCode)) throw new ConfigError('WHATSAPP_NUMBER_CODE_TEMPLATE', 'must be a template name of lowercase letters, digits and "_"');
+  const attemptFailed = env['WHATSAPP_ATTEMPT_FAILED_TEMPLATE'] || 'attempt_failed_alert';
+  if (!templateName.test(attemptFailed)) throw new ConfigError('WHATSAPP_ATTEMPT_FAILED_TEMPLATE', 'must be a template name of lowercase letters, digits and "_"');
+  const deliveryAttempt = env['WHATSAPP_DELIVERY_ATTEMPT_TEMPLATE'] || 'delivery_attempt_notice';
+  if (!templateName.test(deliveryAttempt)) throw new ConfigError('WHATSAPP_DELIVERY_ATTEMPT_TEMPLATE', 'must be a template name of lowercase letters, digits and "_"');
   return {
     channel,
     appSecret,
     verifyToken,
-    templates: { newOrder, deliveryOtp, numberCode, language },
+    templates: { newOrder, deliveryOtp, numberCode, attemptFailed, deliveryAttempt, language },
     sender: {
       messagesPerSecond: positiveInt(env, 'WHATSAPP_MESSAGES_PER_SECOND', DEFAULT_SENDER_TUNING.messagesPerSecond),
       // The sandbox has no pair limit to respect; a real number does.

@@ -1,4 +1,4 @@
-import type { PartnerReport } from '@fulfil/domain';
+import type { AttemptStage, FailedAttemptAnswer, PartnerReport } from '@fulfil/domain';
 import type { BuyerBilling, CallbackAction, CatalogOffer, OndcError, Quote, RequestAction, ShipmentDescription, SkippedCatalogItem } from '@fulfil/ondc';
 
 /**
@@ -123,6 +123,19 @@ export type ConversationEvent =
     }
   | { type: 'PartnerSearchExhausted'; data: { transactionId: string; candidatesTried: number; reason: string; exhaustedAt: string } }
   | { type: 'SellerCancelled'; data: { reason: string; cancelEventId: string; cancelledAt: string } }
+  | {
+      type: 'SellerAnsweredAttempt';
+      data: {
+        answer: FailedAttemptAnswer;
+        stage: AttemptStage;
+        attempt: number;
+        /** The domain event of the seller's answer: a redelivered one records nothing twice. */
+        answerEventId: string;
+        /** The message id of the /update that carries the answer to the partner, chosen here so the planner sends it once. */
+        messageId: string;
+        answeredAt: string;
+      };
+    }
   | {
       type: 'CallbackProcessed';
       data: {

@@ -87,6 +87,8 @@ export interface ConversationState {
   callbacks: RecordedCallback[];
   partnerOrder?: PartnerOrder;
   sellerCancel?: { reason: string; atMs: number };
+  /** The seller's answers to failed attempts, each to be sent to the partner as one /update. */
+  answers: Array<ConversationEventOf<'SellerAnsweredAttempt'>['data']>;
   /** Domain commands already sent, by idempotency key. */
   notified: Record<string, 'applied' | 'refused'>;
 }
@@ -261,6 +263,9 @@ function apply(state: ConversationState, { id, event }: StoredConversationEvent)
     case 'SellerCancelled':
       state.sellerCancel ??= { reason: event.data.reason, atMs: ms(event.data.cancelledAt) };
       return;
+    case 'SellerAnsweredAttempt':
+      if (!state.answers.some((a) => a.answerEventId === event.data.answerEventId)) state.answers.push(event.data);
+      return;
     case 'CallbackProcessed':
       return markProcessed(state, event.data);
     case 'DomainNotified':
@@ -269,7 +274,7 @@ function apply(state: ConversationState, { id, event }: StoredConversationEvent)
   }
 }
 
-export const emptyConversation = (): ConversationState => ({ shipmentId: '', orderId: '', sellerId: '', attempts: [], requests: [], callbacks: [], notified: {} });
+export const emptyConversation = (): ConversationState => ({ shipmentId: '', orderId: '', sellerId: '', attempts: [], requests: [], callbacks: [], answers: [], notified: {} });
 
 /** Folds more events into a state (it is edited in place): how a cached conversation catches up with its stream. */
 export function foldConversationInto(state: ConversationState, events: readonly StoredConversationEvent[]): ConversationState {

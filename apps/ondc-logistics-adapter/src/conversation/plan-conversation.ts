@@ -1,4 +1,4 @@
-import { CANCELLATION_REASONS, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus, checkInitQuote } from '@fulfil/ondc';
+import { CANCELLATION_REASONS, buildAttemptAnswerUpdate, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus, checkInitQuote } from '@fulfil/ondc';
 import type { CatalogOffer, ContextInput, ContextOf, LogisticsDomain, OndcMessage, RequestAction, ShipmentDescription } from '@fulfil/ondc';
 
 import { choosePartner, eligibleOfferCount } from './choose-partner';
@@ -46,9 +46,22 @@ const fail = (attempt: Attempt, candidate: Candidate, step: FailedStep, why: Fai
 const send = (request: OutboundRequest, decisions: ConversationEvent[] = []): Step => ({ kind: 'send', decisions, request });
 
 /** A request to the partner of an offer, in the attempt's transaction. */
-function toPartner<A extends PartnerAction>(action: A, attempt: Attempt, offer: Pick<CatalogOffer, 'bppId' | 'bppUri'>, message: (context: ContextOf<A>) => OndcMessage<A>, ctx: PlanContext): OutboundRequest {
+function toPartner<A extends PartnerAction>(
+  action: A,
+  attempt: Attempt,
+  offer: Pick<CatalogOffer, 'bppId' | 'bppUri'>,
+  message: (context: ContextOf<A>) => OndcMessage<A>,
+  ctx: PlanContext,
+  messageId?: string,
+): OutboundRequest {
   // ContextInput's bpp is required for every action but search; TypeScript cannot resolve that conditional for a generic action.
-  const input = { domain: attempt.domain as LogisticsDomain, city: attempt.city, transactionId: attempt.transactionId, bpp: { id: offer.bppId, uri: offer.bppUri } } as ContextInput<A>;
+  const input = {
+    domain: attempt.domain as LogisticsDomain,
+    city: attempt.city,
+    transactionId: attempt.transactionId,
+    bpp: { id: offer.bppId, uri: offer.bppUri },
+    ...(messageId ? { messageId } : {}),
+  } as ContextInput<A>;
   const context = ctx.contexts.build(action, input);
   return { action, transactionId: attempt.transactionId, target: { url: offer.bppUri }, bppId: offer.bppId, message: message(context) as OndcMessage<RequestAction> };
 }
@@ -169,7 +182,10 @@ function quoteStep(state: ConversationState, attempt: Attempt, candidate: Candid
   return waitUntil(deadline);
 }
 
-/** A confirmed order: ready to ship sent later when confirmed early, and a /status when the partner has been quiet too long. */
+/**
+ * A confirmed order: ready to ship sent later when confirmed early, the seller's answers to failed
+ * attempts, and a /status when the partner has been quiet too long.
+ */
 function orderStep(state: ConversationState, attempt: Attempt, shipment: ShipmentDescription, order: PartnerOrder, ctx: PlanContext): Step {
   if (order.settled) return waitUntil();
   if (!shipment.readyToShip && !lastRequest(state, 'update', order.transactionId)) {
@@ -177,10 +193,26 @@ function orderStep(state: ConversationState, attempt: Attempt, shipment: Shipmen
       buildReadyToShipUpdate(context, { shipment, offer: order.offer, networkOrderId: order.networkOrderId });
     return send(toPartner('update', attempt, order.offer, message, ctx));
   }
+  const answerStep = attemptAnswerStep(state, attempt, order, ctx);
+  if (answerStep) return answerStep;
   const lastPoll = lastRequest(state, 'status', order.transactionId);
   const pollAt = Math.max(order.lastHeardAtMs, lastPoll?.sentAtMs ?? 0) + ctx.settings.statusPollMs;
   if (ctx.nowMs < pollAt) return waitUntil(pollAt);
   return send(toPartner('status', attempt, order.offer, (context) => buildStatus(context, order.networkOrderId), ctx));
+}
+
+/** Each answer of the seller goes out once as an /update under the message id chosen for it; a lost one is sent again. */
+function attemptAnswerStep(state: ConversationState, attempt: Attempt, order: PartnerOrder, ctx: PlanContext): Step | undefined {
+  for (const answer of state.answers) {
+    const sent = requestOf(state, answer.messageId);
+    if (!sent) {
+      const message = (context: ContextOf<'update'>) =>
+        buildAttemptAnswerUpdate(context, { offer: order.offer, networkOrderId: order.networkOrderId, answer: answer.answer, stage: answer.stage });
+      return send(toPartner('update', attempt, order.offer, message, ctx, answer.messageId));
+    }
+    if (progressOf(sent, ctx).state === 'orphaned') return send(resendOf(sent, ctx));
+  }
+  return undefined;
 }
 
 /**

@@ -115,6 +115,8 @@ function reportStep(callback: RecordedCallback, update: PartnerUpdate, ctx: Plan
         ...(update.agent?.name ? { agentName: update.agent.name } : {}),
         ...(update.agent?.phone ? { agentPhone: update.agent.phone } : {}),
         ...(reason ? { reason } : {}),
+        ...(update.delay?.reasonId ? { reasonCode: update.delay.reasonId } : {}),
+        ...(update.delay?.nextAttemptAt ? { nextAttemptAt: update.delay.nextAttemptAt } : {}),
       },
     },
   };

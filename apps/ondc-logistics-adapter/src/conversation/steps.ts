@@ -56,7 +56,16 @@ export type DomainCommandSpec =
       idempotencyKey: string;
       transactionId: string;
       callback: RecordedCallback;
-      data: { partnerId: string; report: PartnerReport; reportedAt: string; agentName?: string; agentPhone?: string; reason?: string };
+      data: {
+        partnerId: string;
+        report: PartnerReport;
+        reportedAt: string;
+        agentName?: string;
+        agentPhone?: string;
+        reason?: string;
+        reasonCode?: string;
+        nextAttemptAt?: string;
+      };
     };
 
 export type CommandResult = { result: 'applied' } | { result: 'refused'; detail: string };

@@ -43,8 +43,8 @@ export interface DriverOptions {
   standby?: boolean;
 }
 
-/** What others record in a conversation (an RTS, a cancellation, a partner's callback): the lease holder drives it on. */
-const WAKING_EVENTS = new Set(['LogisticsSearchStarted', 'SellerCancelled', 'CatalogReceived', 'CallbackReceived']);
+/** What others record in a conversation (an RTS, a cancellation, a seller's answer, a partner's callback): the lease holder drives it on. */
+const WAKING_EVENTS = new Set(['LogisticsSearchStarted', 'SellerCancelled', 'SellerAnsweredAttempt', 'CatalogReceived', 'CallbackReceived']);
 
 /**
  * Drives each shipment's conversation: reads its stream, asks the planner for the next step, does

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { evolveOrder, initialOrderState, orderRefOfStream, orderStream, type OrderRef , OrderEvent, OrderState } from '@fulfil/domain';
 import { StreamRevisionConflictError } from '@fulfil/event-store';
@@ -14,6 +15,8 @@ import type { OndcAdapterConfig } from '../ondc-config';
 
 const RTS = 'ShipmentMarkedReadyToShip';
 const CANCELLED = 'ShipmentCancelled';
+const REATTEMPT = 'ShipmentReattemptRequested';
+const RETURN = 'ShipmentReturnRequested';
 /** A conflicting append is retried from a fresh read this many times (another instance handling the same event). */
 const CONFLICT_RETRIES = 3;
 
@@ -22,7 +25,8 @@ const asJson = (data: object): JsonObject => data as unknown as JsonObject;
 /**
  * The adapter's store subscription: an on-network shipment marked ready to ship opens a
  * conversation (one search per RTS event, so a redelivered event opens nothing), and a cancelled
- * shipment that has one records the seller's cancellation for the driver to act on.
+ * shipment that has one records the seller's cancellation for the driver to act on, as it records
+ * the seller's answers to failed attempts.
  */
 export class LogisticsReaction {
   private readonly logger = new Logger('OndcLogisticsReaction');
@@ -43,7 +47,7 @@ export class LogisticsReaction {
     return {
       kind: 'reaction',
       name: 'ondc-logistics-adapter',
-      filter: { kind: 'eventType', prefixes: [RTS, CANCELLED] },
+      filter: { kind: 'eventType', prefixes: [RTS, CANCELLED, REATTEMPT, RETURN] },
       handle: (event) => this.handle(event),
     };
   }
@@ -55,6 +59,7 @@ export class LogisticsReaction {
     // The prefix filter also lets ShipmentCancelledByPartner through: that one is the partner's own news.
     if (event.type === RTS && event.data['mode'] === 'on-network') await this.withRetries(() => this.startSearch(event, order, shipmentId));
     if (event.type === CANCELLED) await this.withRetries(() => this.recordCancellation(event, shipmentId));
+    if (event.type === REATTEMPT || event.type === RETURN) await this.withRetries(() => this.recordAnswer(event, shipmentId));
   }
 
   private async withRetries(attempt: () => Promise<void>): Promise<void> {
@@ -106,6 +111,28 @@ export class LogisticsReaction {
     // The index first: a callback can only name the transaction once the search went out, after this.
     await this.transactions.open(transactionId, shipmentId, reactionMetadata(event));
     await this.store.append(conversationStream(shipmentId), [{ type: started.type, data: asJson(started.data), metadata: reactionMetadata(event) }], {
+      expectedRevision: conversation.revision,
+    });
+    this.driver.nudge(shipmentId);
+  }
+
+  /** The seller's answer to a failed attempt, for the driver to send to the partner (off-network shipments have no conversation). */
+  private async recordAnswer(event: RecordedEvent, shipmentId: string): Promise<void> {
+    const conversation = await this.conversations.load(shipmentId);
+    if (conversation.revision === 'no_stream' || conversation.state.answers.some((a) => a.answerEventId === event.id)) return;
+    const stage = event.data['stage'] === 'pickup' ? 'pickup' : 'delivery';
+    const answered: ConversationEvent = {
+      type: 'SellerAnsweredAttempt',
+      data: {
+        answer: event.type === REATTEMPT ? 'reattempt' : 'return',
+        stage,
+        attempt: Number(event.data['attempt']),
+        answerEventId: event.id,
+        messageId: randomUUID(),
+        answeredAt: rfc3339(this.nowMs()),
+      },
+    };
+    await this.store.append(conversationStream(shipmentId), [{ type: answered.type, data: asJson(answered.data), metadata: reactionMetadata(event) }], {
       expectedRevision: conversation.revision,
     });
     this.driver.nudge(shipmentId);

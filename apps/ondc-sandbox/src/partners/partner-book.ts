@@ -34,6 +34,11 @@ export interface SandboxOrder {
   pickedUpAt?: string;
   deliveredAt?: string;
   rto?: { state: FulfillmentState; at: string; endedAt?: string };
+  /** Failed or rescheduled attempts, by stage, as the `fulfillment_delay` tags report them. */
+  delays?: Partial<Record<'pickup' | 'delivery', { reasonId: string; at: string }>>;
+  deliveryFailures?: number;
+  /** The next delivery attempt's window, after a failed one. */
+  deliveryWindow?: TimeRange;
   cancellation?: { reasonId: string; cancelledBy: string };
   /** Cancels the next scheduled step, if any. */
   cancelNextStep?: () => void;

@@ -11,6 +11,7 @@ import type {
   OrderItem,
   Quote,
   QuoteBreakupLine,
+  TagGroup,
 } from '@fulfil/ondc';
 import { FORWARD_FULFILLMENT_ID, PROVIDER_ID, QuotedOption, RTO_FULFILLMENT_ID } from './partner-catalog';
 import type { SandboxOrder } from './partner-book';
@@ -94,12 +95,27 @@ function quoteOf(order: SandboxOrder): Quote {
   return { price: inr(totalPaise), breakup: [...order.quote.breakup, ...chargeLines(order.option.rtoItemId, order.option.rtoPricePaise, 'rto')] };
 }
 
+/** 1.2.5's trail of failed or rescheduled attempts: one `fulfillment_delay` tag per stage, named by the state it delays. */
+function delayTags(order: SandboxOrder): TagGroup[] {
+  const tag = (state: 'Order-picked-up' | 'Order-delivered', delay: { reasonId: string; at: string }): TagGroup => ({
+    code: 'fulfillment_delay',
+    list: [
+      { code: 'state', value: state },
+      { code: 'reason_id', value: delay.reasonId },
+      { code: 'timestamp', value: delay.at },
+      { code: 'attempt', value: 'yes' },
+    ],
+  });
+  return [...(order.delays?.pickup ? [tag('Order-picked-up', order.delays.pickup)] : []), ...(order.delays?.delivery ? [tag('Order-delivered', order.delays.delivery)] : [])];
+}
+
 function forwardFulfillment(order: SandboxOrder): Fulfillment {
   const confirmed = order.confirmed.fulfillments[0];
   const start: NonNullable<Fulfillment['start']> = { ...confirmed?.start };
   start.time = { ...(order.pickupSlot ? { range: order.pickupSlot } : {}), ...(order.pickedUpAt ? { timestamp: order.pickedUpAt } : {}) };
   if (order.labelUrl) start.instructions = { ...start.instructions, images: [order.labelUrl] };
   const end: NonNullable<Fulfillment['end']> = { ...confirmed?.end };
+  if (order.deliveryWindow) end.time = { range: order.deliveryWindow };
   if (order.deliveredAt) end.time = { timestamp: order.deliveredAt };
   const fulfillment: Fulfillment = {
     id: FORWARD_FULFILLMENT_ID,
@@ -108,7 +124,7 @@ function forwardFulfillment(order: SandboxOrder): Fulfillment {
     tracking: false,
     start,
     end,
-    tags: [{ code: 'tracking', list: [{ code: 'url_enabled', value: 'yes' }, { code: 'url', value: order.trackingUrl }] }],
+    tags: [{ code: 'tracking', list: [{ code: 'url_enabled', value: 'yes' }, { code: 'url', value: order.trackingUrl }] }, ...delayTags(order)],
   };
   if (order.awb) fulfillment['@ondc/org/awb_no'] = order.awb;
   if (order.agent) fulfillment.agent = order.agent;

@@ -19,6 +19,7 @@ import {
   isoDurationToMinutes,
   nack,
   parseGps,
+  readAttemptAnswer,
   rfc3339,
 } from '@fulfil/ondc';
 import { Refusal, refusal } from '../inbound';
@@ -35,8 +36,27 @@ export interface DeskAnswer {
   body: AckOrNack;
 }
 
-/** Steps of a shipment after ready to ship; RTO and partner cancellation are the troublemaker's. */
-type Step = 'Agent-assigned' | 'Order-picked-up' | 'In-transit' | 'Out-for-delivery' | 'Order-delivered' | 'RTO-Initiated' | 'RTO-Delivered' | 'Partner-cancelled';
+/** Steps of a shipment after ready to ship; RTO, failed attempts and partner cancellation are the troublemaker's. */
+type Step =
+  | 'Agent-assigned'
+  | 'Pickup-failed'
+  | 'Pickup-rescheduled'
+  | 'Order-picked-up'
+  | 'In-transit'
+  | 'Out-for-delivery'
+  | 'Delivery-failed'
+  | 'Delivery-rescheduled'
+  | 'Order-delivered'
+  | 'RTO-Initiated'
+  | 'RTO-Delivered'
+  | 'Partner-cancelled';
+
+/** A troublemaker failing every delivery tries this many times, then returns the parcel. */
+const MAX_DELIVERY_ATTEMPTS = 3;
+/** `fulfillment_delay` reason ids the troublemaker gives, as in the contract's examples. */
+const PICKUP_DELAY_REASON = '004';
+const DELIVERY_DELAY_REASON = '005';
+const HOUR_MS = 3_600_000;
 
 const AGENTS = [
   { name: 'Ravi Kumar', phone: '9876543210' },
@@ -54,6 +74,11 @@ function journeyOf(order: SandboxOrder): Step[] {
   const { setup } = order.partner;
   const transit: Step[] = order.option.type === 'P2H2P' ? ['In-transit'] : [];
   if (setup.name === 'troublemaker' && setup.trouble === 'cancel') return ['Agent-assigned', 'Partner-cancelled'];
+  if (setup.name === 'troublemaker' && setup.trouble === 'fail-pickup-once') {
+    return ['Agent-assigned', 'Pickup-failed', 'Pickup-rescheduled', 'Order-picked-up', ...transit, 'Out-for-delivery', 'Order-delivered'];
+  }
+  // Then it waits for the buyer's word (an /update with the seller's answer).
+  if (setup.name === 'troublemaker' && setup.trouble?.startsWith('fail-delivery')) return ['Agent-assigned', 'Order-picked-up', ...transit, 'Out-for-delivery', 'Delivery-failed'];
   if (setup.name === 'troublemaker') return ['Agent-assigned', 'Order-picked-up', ...transit, 'Out-for-delivery', 'RTO-Initiated', 'RTO-Delivered'];
   return ['Agent-assigned', 'Order-picked-up', ...transit, 'Out-for-delivery', 'Order-delivered'];
 }
@@ -200,6 +225,8 @@ export class PartnerDesk {
       this.readyForPickup(order);
       this.startJourney(order);
     }
+    const answer = readAttemptAnswer(update);
+    if (answer && order.fulfillmentState === 'Delivery-failed' && !this.journeys.has(order)) this.resumeAfterFailure(order, answer);
     this.reply(partner, update.context, 'on_update', update.context.message_id, orderMessage(order, Date.now()));
     return accepted();
   }
@@ -260,6 +287,16 @@ export class PartnerDesk {
     this.journeys.delete(order);
   }
 
+  /** The buyer's answer to a failed delivery: another attempt (failing again, for some), or the parcel back. */
+  private resumeAfterFailure(order: SandboxOrder, answer: 'reattempt' | 'rto'): void {
+    const returnIt: Step[] = ['RTO-Initiated', 'RTO-Delivered'];
+    const untilRto = order.partner.setup.trouble === 'fail-delivery-until-rto';
+    const last = (order.deliveryFailures ?? 0) + 1 >= MAX_DELIVERY_ATTEMPTS;
+    const next: Step[] = answer === 'rto' ? returnIt : ['Delivery-rescheduled', 'Out-for-delivery', ...(!untilRto ? ['Order-delivered' as const] : last ? ['Delivery-failed' as const, ...returnIt] : ['Delivery-failed' as const])];
+    this.journeys.set(order, next);
+    this.scheduleNextStep(order);
+  }
+
   private scheduleNextStep(order: SandboxOrder): void {
     const steps = this.journeys.get(order);
     const step = steps?.shift();
@@ -289,10 +326,26 @@ export class PartnerDesk {
         order.deliveredAt = now;
         order.orderState = 'Completed';
         break;
+      case 'Pickup-failed':
+      case 'Pickup-rescheduled':
+        order.delays = { ...order.delays, pickup: order.delays?.pickup ?? { reasonId: PICKUP_DELAY_REASON, at: now } };
+        order.pickupSlot = { start: rfc3339(Date.now() + HOUR_MS), end: rfc3339(Date.now() + 3 * HOUR_MS) };
+        break;
+      case 'Delivery-failed':
+        order.deliveryFailures = (order.deliveryFailures ?? 0) + 1;
+        order.delays = { ...order.delays, delivery: { reasonId: DELIVERY_DELAY_REASON, at: now } };
+        order.deliveryWindow = { start: rfc3339(Date.now() + 24 * HOUR_MS), end: rfc3339(Date.now() + 28 * HOUR_MS) };
+        break;
+      case 'Delivery-rescheduled':
+        order.deliveryWindow = { start: rfc3339(Date.now() + 20 * HOUR_MS), end: rfc3339(Date.now() + 24 * HOUR_MS) };
+        break;
       case 'RTO-Initiated':
         order.rto = { state: 'RTO-Initiated', at: now };
         order.orderState = 'Cancelled';
-        order.cancellation = { reasonId: CANCELLATION_REASONS.BUYER_REFUSED, cancelledBy: order.partner.subscriberId };
+        order.cancellation = {
+          reasonId: order.deliveryFailures ? CANCELLATION_REASONS.BUYER_NOT_FOUND : CANCELLATION_REASONS.BUYER_REFUSED,
+          cancelledBy: order.partner.subscriberId,
+        };
         return 'on_cancel';
       case 'RTO-Delivered':
         order.rto = { state: 'RTO-Delivered', at: order.rto?.at ?? now, endedAt: now };

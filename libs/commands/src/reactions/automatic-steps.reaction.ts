@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DomainError } from '@fulfil/domain';
+import { DomainError, orderRefOfStream } from '@fulfil/domain';
 import type { RecordedEvent } from '@fulfil/event-store';
 import type { CommandMeta } from '../command-meta';
-import { CreateShipmentCommand, GenerateInvoiceCommand } from '../order-command-messages';
+import { CancelOrderCommand, CreateShipmentCommand, GenerateInvoiceCommand } from '../order-command-messages';
 import { SellerReader } from '../seller-reader';
 
 /** Refusals that only mean the step already happened or no longer applies. */
 const ALREADY_SETTLED = new Set(['INVOICE_ALREADY_GENERATED', 'ORDER_CANCELLED', 'SHIPMENT_ALREADY_ACTIVE', 'ORDER_ALREADY_DELIVERED']);
+
+/** The reason an order closed by its parcel's return carries, on its credit note too. */
+const RETURNED_TO_ORIGIN_REASON = 'Returned to origin';
 
 function systemMeta(cause: RecordedEvent, step: string): CommandMeta {
   const correlation = cause.metadata['correlationId'];
@@ -24,12 +27,13 @@ function systemMeta(cause: RecordedEvent, step: string): CommandMeta {
 
 /**
  * The seller's automatic steps: invoice on receipt when *auto invoice* is on, and an on-network
- * shipment once invoiced when *auto manifest* is on. Driven by a store subscription, so a crash
- * between an order's receipt and its invoice only delays the invoice.
+ * shipment once invoiced when *auto manifest* is on. And for every seller, an order whose parcel
+ * came back to origin is closed with a credit note for its whole invoice (ADR 0027). Driven by a
+ * store subscription, so a crash between an order's receipt and its invoice only delays the invoice.
  */
 @Injectable()
 export class AutomaticStepsReaction {
-  static readonly eventTypes = ['OrderReceived', 'InvoiceGenerated'];
+  static readonly eventTypes = ['OrderReceived', 'InvoiceGenerated', 'ShipmentRtoDelivered'];
   private readonly logger = new Logger(AutomaticStepsReaction.name);
 
   constructor(
@@ -38,6 +42,7 @@ export class AutomaticStepsReaction {
   ) {}
 
   async handle(event: RecordedEvent): Promise<void> {
+    if (event.type === 'ShipmentRtoDelivered') return this.closeReturnedOrder(event);
     const sellerId = event.data['sellerId'];
     const orderId = event.data['orderId'];
     if (typeof sellerId !== 'string' || typeof orderId !== 'string') return;
@@ -50,6 +55,12 @@ export class AutomaticStepsReaction {
       const shipmentId = `shp_${createHash('sha256').update(`auto-manifest:${sellerId}:${orderId}`).digest('hex').slice(0, 20)}`;
       await this.settle(new CreateShipmentCommand({ sellerId, orderId, shipmentId, mode: 'on-network' }, systemMeta(event, 'auto-manifest')));
     }
+  }
+
+  private async closeReturnedOrder(event: RecordedEvent): Promise<void> {
+    const ref = orderRefOfStream(event.stream);
+    if (!ref) return;
+    await this.settle(new CancelOrderCommand({ ...ref, reason: RETURNED_TO_ORIGIN_REASON }, systemMeta(event, 'close-returned-order')));
   }
 
   /**

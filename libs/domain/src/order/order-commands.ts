@@ -76,7 +76,14 @@ export type OrderCommand =
       agentName?: string;
       agentPhone?: string;
       reason?: string;
+      /** Failed or rescheduled attempts: the partner's `fulfillment_delay` reason id and the next attempt's start. */
+      reasonCode?: string;
+      nextAttemptAt?: string;
     })
+  | (ShipmentCommandBase & { type: 'RequestReattempt'; note?: string })
+  | (ShipmentCommandBase & { type: 'RequestReturnToOrigin'; note?: string })
+  | (ShipmentCommandBase & { type: 'RecordFailedAttempt'; reason: string; nextAttemptAt?: string })
+  | (ShipmentCommandBase & { type: 'RecordReturnToOrigin'; reason: string })
   | (ShipmentCommandBase & { type: 'CancelShipment'; reason: string })
   | (OrderCommandBase & {
       type: 'ReshipOrder';
@@ -121,4 +128,8 @@ export const PARTNER_REPORTS: readonly PartnerReport[] = [
   'rto_initiated',
   'rto_delivered',
   'rto_disposed',
+  'pickup_failed',
+  'pickup_rescheduled',
+  'delivery_failed',
+  'delivery_rescheduled',
 ];

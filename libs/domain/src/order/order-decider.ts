@@ -5,6 +5,7 @@ import type { OrderCommand } from './order-commands';
 import type { OrderEvent } from './order-events';
 import type { ActiveOrder, OrderState } from './order-state';
 import { validateReceiveOrder, withNormalBuyerGstin } from './order-validation';
+import { decideRecordFailedAttempt, decideRecordReturnToOrigin, decideRequestReattempt, decideRequestReturnToOrigin } from './failed-attempt-decisions';
 import { decideAssignPartner, decideNoPartnerFound, decidePartnerReport } from './partner-decisions';
 import { decideCancelReturn, decideMarkReturnShipped, decideReceiveReturn, decideRequestReturn } from './return-decisions';
 import {
@@ -93,6 +94,14 @@ export function decideOrder(given: OrderCommand, state: OrderState, ctx: OrderCo
       return decideNoPartnerFound(order, command, ctx.now);
     case 'RecordPartnerReport':
       return decidePartnerReport(order, command);
+    case 'RequestReattempt':
+      return decideRequestReattempt(order, command, ctx.now);
+    case 'RequestReturnToOrigin':
+      return decideRequestReturnToOrigin(order, command, ctx.now);
+    case 'RecordFailedAttempt':
+      return decideRecordFailedAttempt(order, command, ctx.now);
+    case 'RecordReturnToOrigin':
+      return decideRecordReturnToOrigin(order, command, ctx.now);
     case 'CancelShipment':
       return decideCancelShipment(order, command, ctx.now);
     case 'ReshipOrder':

@@ -104,7 +104,17 @@ export type PartnerReport =
   | 'cancelled'
   | 'rto_initiated'
   | 'rto_delivered'
-  | 'rto_disposed';
+  | 'rto_disposed'
+  | 'pickup_failed'
+  | 'pickup_rescheduled'
+  | 'delivery_failed'
+  | 'delivery_rescheduled';
+
+/** Which leg of the journey an attempt was for: collecting the parcel from the seller, or handing it to the buyer. */
+export type AttemptStage = 'pickup' | 'delivery';
+
+/** The seller's answer to a failed delivery: try again, or bring the parcel back. */
+export type FailedAttemptAnswer = 'reattempt' | 'return';
 
 export type ReshipReason = 'returned' | 'lost' | 'damaged' | 'cancelled' | 'other';
 
@@ -241,6 +251,23 @@ export type OrderEvent =
   | { type: 'ShipmentRtoInitiated'; data: ShipmentRef & { reason?: string; reportedAt: string } }
   | { type: 'ShipmentRtoDelivered'; data: ShipmentRef & { reportedAt: string } }
   | { type: 'ShipmentRtoDisposed'; data: ShipmentRef & { reportedAt: string } }
+  | {
+      type: 'ShipmentAttemptFailed';
+      data: ShipmentRef & {
+        stage: AttemptStage;
+        /** 1 for the first failed attempt of this stage, 2 for the next, and so on. */
+        attempt: number;
+        reason: string;
+        /** The partner's ONDC `fulfillment_delay` reason id, when it gave one. */
+        reasonCode?: string;
+        nextAttemptAt?: string;
+        by: 'partner' | 'seller';
+        reportedAt: string;
+      };
+    }
+  | { type: 'ShipmentAttemptRescheduled'; data: ShipmentRef & { stage: AttemptStage; nextAttemptAt?: string; reasonCode?: string; reportedAt: string } }
+  | { type: 'ShipmentReattemptRequested'; data: ShipmentRef & { stage: AttemptStage; attempt: number; note?: string; requestedAt: string } }
+  | { type: 'ShipmentReturnRequested'; data: ShipmentRef & { attempt: number; note?: string; requestedAt: string } }
   | { type: 'LatePartnerReportRecorded'; data: ShipmentRef & { report: PartnerReport; statusWhenReceived: ShipmentStatus; reportedAt: string } }
   | {
       type: 'ShipmentMarkedShipped';

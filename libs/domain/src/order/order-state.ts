@@ -1,6 +1,8 @@
 import type { Address, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
 import type {
+  AttemptStage,
   Buyer,
+  FailedAttemptAnswer,
   InvoiceSnapshot,
   InvoiceTotals,
   OrderCharge,
@@ -17,9 +19,11 @@ export type ShipmentStatus =
   | 'no_partner_found'
   | 'partner_assigned'
   | 'agent_assigned'
+  | 'pickup_failed'
   | 'picked_up'
   | 'in_transit'
   | 'out_for_delivery'
+  | 'delivery_failed'
   | 'shipped'
   | 'delivered'
   | 'rto_initiated'
@@ -85,6 +89,17 @@ export interface DeliveryOtpState {
   reissuedAt: string[];
 }
 
+/** The latest failed attempt of a shipment, and the seller's answer to it once given. */
+export interface FailedAttempt {
+  stage: AttemptStage;
+  attempt: number;
+  reason: string;
+  reasonCode?: string;
+  nextAttemptAt?: string;
+  reportedAt: string;
+  answer?: FailedAttemptAnswer;
+}
+
 export interface ShipmentState {
   shipmentId: string;
   mode: ShippingMode;
@@ -103,6 +118,9 @@ export interface ShipmentState {
   images: StoredImage[];
   otp?: DeliveryOtpState;
   deliveredAt?: string;
+  /** Failed attempts so far, by stage; absent until the first one. */
+  failedAttempts?: Record<AttemptStage, number>;
+  lastFailure?: FailedAttempt;
 }
 
 export interface ActiveOrder {
@@ -136,6 +154,7 @@ export const DISPATCHED_SHIPMENT_STATUSES: readonly ShipmentStatus[] = [
   'picked_up',
   'in_transit',
   'out_for_delivery',
+  'delivery_failed',
   'shipped',
   'delivered',
   'rto_initiated',
@@ -153,6 +172,10 @@ export const OPEN_RETURN_STATUSES: readonly ReturnStatus[] = ['requested', 'ship
 function updateReturn(order: ActiveOrder, returnId: string, change: (r: ReturnState) => ReturnState): ActiveOrder {
   return { ...order, returns: returnsOf(order).map((r) => (r.returnId === returnId ? change(r) : r)) };
 }
+
+/** A failed attempt the seller has not answered yet: the shipment waits on the seller's word (or the partner's next try). */
+export const needsAttention = (s: ShipmentState): boolean =>
+  (s.status === 'pickup_failed' || s.status === 'delivery_failed') && s.lastFailure !== undefined && s.lastFailure.answer === undefined;
 
 /** The shipment the order's status follows: the newest one. */
 export const currentShipment = (order: ActiveOrder): ShipmentState | undefined => order.shipments[order.shipments.length - 1];
@@ -293,6 +316,37 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
       return updateShipment(order, event.data.shipmentId, withStatus('rto_delivered'));
     case 'ShipmentRtoDisposed':
       return updateShipment(order, event.data.shipmentId, withStatus('rto_disposed'));
+    case 'ShipmentAttemptFailed': {
+      const d = event.data;
+      return updateShipment(order, d.shipmentId, (s) => ({
+        ...s,
+        status: d.stage === 'pickup' ? 'pickup_failed' : 'delivery_failed',
+        failedAttempts: { ...(s.failedAttempts ?? { pickup: 0, delivery: 0 }), [d.stage]: d.attempt },
+        lastFailure: {
+          stage: d.stage,
+          attempt: d.attempt,
+          reason: d.reason,
+          ...(d.reasonCode ? { reasonCode: d.reasonCode } : {}),
+          ...(d.nextAttemptAt ? { nextAttemptAt: d.nextAttemptAt } : {}),
+          reportedAt: d.reportedAt,
+        },
+      }));
+    }
+    case 'ShipmentAttemptRescheduled':
+      return updateShipment(order, event.data.shipmentId, (s) =>
+        s.lastFailure && s.lastFailure.stage === event.data.stage && event.data.nextAttemptAt
+          ? { ...s, lastFailure: { ...s.lastFailure, nextAttemptAt: event.data.nextAttemptAt } }
+          : s,
+      );
+    case 'ShipmentReattemptRequested':
+      // Off-network the seller's courier simply goes again: the parcel is out as shipped, its OTP still good.
+      return updateShipment(order, event.data.shipmentId, (s) => ({
+        ...s,
+        ...(s.mode === 'off-network' ? { status: 'shipped' as const } : {}),
+        ...(s.lastFailure ? { lastFailure: { ...s.lastFailure, answer: 'reattempt' as const } } : {}),
+      }));
+    case 'ShipmentReturnRequested':
+      return updateShipment(order, event.data.shipmentId, (s) => (s.lastFailure ? { ...s, lastFailure: { ...s.lastFailure, answer: 'return' } } : s));
     case 'LatePartnerReportRecorded':
       return order;
     case 'ShipmentMarkedShipped': {

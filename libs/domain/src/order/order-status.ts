@@ -19,10 +19,12 @@ const ORDER_STATUS_BY_SHIPMENT_STATUS: Record<ShipmentStatus, OrderStatus> = {
   ready_to_ship: 'ready_for_pickup',
   partner_assigned: 'ready_for_pickup',
   agent_assigned: 'ready_for_pickup',
+  pickup_failed: 'ready_for_pickup',
   picked_up: 'shipped',
   in_transit: 'shipped',
   shipped: 'shipped',
   out_for_delivery: 'out_for_delivery',
+  delivery_failed: 'shipped',
   delivered: 'delivered',
   rto_initiated: 'rto_initiated',
   rto_delivered: 'returned',
@@ -37,9 +39,10 @@ export function orderStatus(state: OrderState): OrderStatus | undefined {
 }
 
 export function activeOrderStatus(order: ActiveOrder): OrderStatus {
-  if (order.cancelled) return 'cancelled';
-  if (!order.invoice) return 'received';
   const shipment = currentShipment(order);
+  // An order closed because its parcel came back is "returned", not cancelled by anyone.
+  if (order.cancelled) return shipment?.status === 'rto_delivered' || shipment?.status === 'rto_disposed' ? 'returned' : 'cancelled';
+  if (!order.invoice) return 'received';
   if (!shipment) return 'invoiced';
   // Every unit delivered and then accepted back from the buyer: returned, as after a return to origin.
   if (shipment.status === 'delivered' && fullyReturned(order)) return 'returned';

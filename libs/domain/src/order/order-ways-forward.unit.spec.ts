@@ -119,6 +119,14 @@ const WAYS: Ways = {
       PARTNER_REPORTS.map((report) => ({ type: 'RecordPartnerReport' as const, ...base, shipmentId, partnerId: 'lsp.example.in', report, reportedAt: NOW.toISOString() })),
     ),
   CancelShipment: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'CancelShipment', ...base, shipmentId, reason: 'Buyer asked' })),
+  RequestReattempt: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'RequestReattempt', ...base, shipmentId })),
+  RequestReturnToOrigin: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'RequestReturnToOrigin', ...base, shipmentId })),
+  // Two failed attempts per stage are enough to explore the repeats; each one adds to a counter in the state.
+  RecordFailedAttempt: (order) =>
+    currentShipments(order)
+      .filter((s) => (s.failedAttempts?.pickup ?? 0) + (s.failedAttempts?.delivery ?? 0) < 2)
+      .map((s) => ({ type: 'RecordFailedAttempt', ...base, shipmentId: s.shipmentId, reason: 'Buyer not at home' })),
+  RecordReturnToOrigin: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'RecordReturnToOrigin', ...base, shipmentId, reason: 'Buyer refused the parcel' })),
   // Returns are explored on the order's last shipment; a reship beside them would multiply the two.
   ReshipOrder: (order) =>
     returnsOf(order).length === 0 ? (['returned', 'lost'] as const).map((reason) => ({ type: 'ReshipOrder' as const, ...base, shipmentId: nextShipmentId(order), reason })) : [],

@@ -1,7 +1,7 @@
 import { IllegalStepError } from '../shared/domain-error';
 import { Validator } from '../shared/validation';
 import { OrderCommandOf, PARTNER_REPORTS } from './order-commands';
-import type { OrderEvent, PartnerReport } from './order-events';
+import type { AttemptStage, OrderEvent, PartnerReport } from './order-events';
 import { ActiveOrder, ShipmentState, ShipmentStatus, isTerminal } from './order-state';
 import { requireShipment } from './shipment-decisions';
 
@@ -10,9 +10,12 @@ const RANK: Partial<Record<ShipmentStatus, number>> = {
   ready_to_ship: 1,
   partner_assigned: 2,
   agent_assigned: 3,
+  // A failed pickup sits between the agent's arrival and the pickup it failed to make; likewise below.
+  pickup_failed: 3.5,
   picked_up: 4,
   in_transit: 5,
   out_for_delivery: 6,
+  delivery_failed: 6.5,
   delivered: 7,
   rto_initiated: 8,
   rto_delivered: 9,
@@ -20,7 +23,10 @@ const RANK: Partial<Record<ShipmentStatus, number>> = {
   cancelled: 10,
 };
 
-const STATUS_OF_REPORT: Record<PartnerReport, ShipmentStatus> = {
+type AttemptReport = 'pickup_failed' | 'pickup_rescheduled' | 'delivery_failed' | 'delivery_rescheduled';
+type StatusReport = Exclude<PartnerReport, AttemptReport>;
+
+const STATUS_OF_REPORT: Record<StatusReport, ShipmentStatus> = {
   agent_assigned: 'agent_assigned',
   picked_up: 'picked_up',
   in_transit: 'in_transit',
@@ -108,7 +114,7 @@ export function decideNoPartnerFound(order: ActiveOrder, command: OrderCommandOf
   ];
 }
 
-function reportEvent(order: ActiveOrder, shipment: ShipmentState, command: OrderCommandOf<'RecordPartnerReport'>): OrderEvent {
+function reportEvent(order: ActiveOrder, shipment: ShipmentState, command: OrderCommandOf<'RecordPartnerReport'> & { report: StatusReport }): OrderEvent {
   const ref = { orderId: order.orderId, shipmentId: shipment.shipmentId };
   // Partners send assorted timestamp spellings; events keep one.
   const reportedAt = new Date(command.reportedAt).toISOString();
@@ -138,15 +144,68 @@ function reportEvent(order: ActiveOrder, shipment: ShipmentState, command: Order
 }
 
 /** Does a report move the shipment forward from where it stands? */
-function advances(current: ShipmentStatus, report: PartnerReport): boolean {
+function advances(shipment: ShipmentState, report: StatusReport, reportedAt: string): boolean {
+  const current = shipment.status;
   const target = STATUS_OF_REPORT[report];
   const from = RANK[current] ?? 0;
   const to = RANK[target] ?? 0;
   if (current === 'rto_initiated') return target === 'rto_delivered' || target === 'rto_disposed';
   if (report === 'cancelled') return from < RANK.picked_up!;
-  if (report === 'rto_initiated') return from >= RANK.partner_assigned! && from <= RANK.out_for_delivery!;
+  if (report === 'rto_initiated') return from >= RANK.partner_assigned! && from <= RANK.delivery_failed!;
+  // After a failed delivery the next attempt goes out for delivery again; an older report does not.
+  if (current === 'delivery_failed' && report === 'out_for_delivery') return Date.parse(reportedAt) > Date.parse(shipment.lastFailure?.reportedAt ?? '');
   return to > from;
 }
+
+/** Where a failed or rescheduled attempt of each stage may be reported: from assignment until the stage is done. */
+const STAGE_OPEN: Record<AttemptStage, readonly ShipmentStatus[]> = {
+  pickup: ['partner_assigned', 'agent_assigned', 'pickup_failed'],
+  delivery: ['picked_up', 'in_transit', 'out_for_delivery', 'delivery_failed'],
+};
+
+const ONDC_DELAY_REASON = (code: string | undefined): string => (code ? `ONDC delay reason ${code}` : 'No reason given by the logistics partner');
+
+/**
+ * A failed or rescheduled pickup or delivery attempt. A failure later than the last one of its
+ * stage is a new attempt; the same failure again (or an older one) changes nothing but the timeline.
+ */
+function attemptEvents(order: ActiveOrder, shipment: ShipmentState, command: OrderCommandOf<'RecordPartnerReport'> & { report: AttemptReport }): OrderEvent[] {
+  const stage: AttemptStage = command.report.startsWith('pickup') ? 'pickup' : 'delivery';
+  const ref = { orderId: order.orderId, shipmentId: shipment.shipmentId };
+  const reportedAt = new Date(command.reportedAt).toISOString();
+  const nextAttemptAt = command.nextAttemptAt ? new Date(command.nextAttemptAt).toISOString() : undefined;
+  const late: OrderEvent = { type: 'LatePartnerReportRecorded', data: { ...ref, report: command.report, statusWhenReceived: shipment.status, reportedAt } };
+  if (!STAGE_OPEN[stage].includes(shipment.status)) return [late];
+  const last = shipment.lastFailure?.stage === stage ? shipment.lastFailure : undefined;
+  if (command.report.endsWith('rescheduled')) {
+    if (last && last.nextAttemptAt === nextAttemptAt) return [];
+    return [
+      {
+        type: 'ShipmentAttemptRescheduled',
+        data: { ...ref, stage, ...(nextAttemptAt ? { nextAttemptAt } : {}), ...(command.reasonCode ? { reasonCode: command.reasonCode } : {}), reportedAt },
+      },
+    ];
+  }
+  if (last && Date.parse(reportedAt) <= Date.parse(last.reportedAt)) return last.reportedAt === reportedAt ? [] : [late];
+  return [
+    {
+      type: 'ShipmentAttemptFailed',
+      data: {
+        ...ref,
+        stage,
+        attempt: (shipment.failedAttempts?.[stage] ?? 0) + 1,
+        reason: command.reason || ONDC_DELAY_REASON(command.reasonCode),
+        ...(command.reasonCode ? { reasonCode: command.reasonCode } : {}),
+        ...(nextAttemptAt ? { nextAttemptAt } : {}),
+        by: 'partner',
+        reportedAt,
+      },
+    },
+  ];
+}
+
+const isAttemptReport = (command: OrderCommandOf<'RecordPartnerReport'>): command is OrderCommandOf<'RecordPartnerReport'> & { report: AttemptReport } =>
+  !(command.report in STATUS_OF_REPORT);
 
 /**
  * Partner reports arrive late, twice and out of order. A report that moves the shipment forward
@@ -158,6 +217,9 @@ export function decidePartnerReport(order: ActiveOrder, command: OrderCommandOf<
     .nonEmptyString(command.partnerId, 'partnerId', 200)
     .oneOf(command.report, PARTNER_REPORTS, 'report')
     .check(isTimestamp(command.reportedAt), 'reportedAt', 'must be an ISO 8601 timestamp')
+    .check(command.nextAttemptAt === undefined || isTimestamp(command.nextAttemptAt), 'nextAttemptAt', 'must be an ISO 8601 timestamp')
+    .optionalString(command.reasonCode, 'reasonCode', 16)
+    .optionalString(command.reason, 'reason', 500)
     .throwIfInvalid();
   const shipment = requireShipment(order, command.shipmentId);
   requireOnNetwork(shipment);
@@ -166,8 +228,10 @@ export function decidePartnerReport(order: ActiveOrder, command: OrderCommandOf<
       partnerId: command.partnerId,
     });
   }
-  if (shipment.status === STATUS_OF_REPORT[command.report]) return [];
-  if (!isTerminal(shipment) && advances(shipment.status, command.report)) return [reportEvent(order, shipment, command)];
+  if (isAttemptReport(command)) return attemptEvents(order, shipment, command);
+  const report = command as OrderCommandOf<'RecordPartnerReport'> & { report: StatusReport };
+  if (shipment.status === STATUS_OF_REPORT[report.report]) return [];
+  if (!isTerminal(shipment) && advances(shipment, report.report, report.reportedAt)) return [reportEvent(order, shipment, report)];
   return [
     {
       type: 'LatePartnerReportRecorded',

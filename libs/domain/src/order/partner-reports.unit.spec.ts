@@ -18,6 +18,7 @@ import {
 } from '../testing/decider-specification';
 import type { OrderCommand, OrderCommandOf } from './order-commands';
 import type { OrderEvent, PartnerReport } from './order-events';
+import type { ShipmentStatus } from './order-state';
 
 const spec = orderSpecification();
 
@@ -239,7 +240,7 @@ describe('Late or repeated partner reports never move a status backwards', () =>
     const before = spec.stateAfter(history);
 
     spec.given(history).when(report(ids, late)).then([
-      { type: 'LatePartnerReportRecorded', data: { orderId: ids.orderId, shipmentId: ids.shipmentId, report: late, statusWhenReceived: last, reportedAt: REPORTED_AT_UTC } },
+      { type: 'LatePartnerReportRecorded', data: { orderId: ids.orderId, shipmentId: ids.shipmentId, report: late, statusWhenReceived: last as ShipmentStatus, reportedAt: REPORTED_AT_UTC } },
     ]);
     expect(spec.given(history).when(report(ids, late)).thenState()).toEqual(before);
   });

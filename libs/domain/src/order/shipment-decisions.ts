@@ -197,7 +197,7 @@ export function decideVerifyDeliveryOtp(order: ActiveOrder, command: OrderComman
   new Validator().matches(command.otp, /^[0-9]{4,8}$/, 'otp', 'must be the digits the buyer received').throwIfInvalid();
   const shipment = requireShipment(order, command.shipmentId);
   if (shipment.status === 'delivered') throw new IllegalStepError('SHIPMENT_ALREADY_DELIVERED', `Shipment ${shipment.shipmentId} is already delivered`);
-  requireStatus(shipment, ['shipped'], 'SHIPMENT_NOT_SHIPPED', 'verify the delivery OTP');
+  requireStatus(shipment, ['shipped', 'delivery_failed'], 'SHIPMENT_NOT_SHIPPED', 'verify the delivery OTP');
   const otp = shipment.otp;
   if (!otp) throw new IllegalStepError('DELIVERY_OTP_NOT_ISSUED', `No delivery OTP was issued for shipment ${shipment.shipmentId}`);
   if (otp.locked) throw new IllegalStepError('DELIVERY_OTP_LOCKED', 'Too many wrong OTPs: issue a fresh OTP to the buyer once the lockout ends', { shipmentId: shipment.shipmentId });
@@ -254,7 +254,7 @@ function requireReissueAllowed(shipment: ShipmentState, ctx: OrderContext): void
 
 export function decideReissueDeliveryOtp(order: ActiveOrder, command: OrderCommandOf<'ReissueDeliveryOtp'>, ctx: OrderContext): OrderEvent[] {
   const shipment = requireShipment(order, command.shipmentId);
-  requireStatus(shipment, ['shipped'], 'SHIPMENT_NOT_SHIPPED', 'issue a fresh delivery OTP');
+  requireStatus(shipment, ['shipped', 'delivery_failed'], 'SHIPMENT_NOT_SHIPPED', 'issue a fresh delivery OTP');
   requireReissueAllowed(shipment, ctx);
   const sequence = (shipment.otp?.sequence ?? 0) + 1;
   return [
@@ -274,7 +274,7 @@ export function decideReissueDeliveryOtp(order: ActiveOrder, command: OrderComma
 const RETURNED: readonly ShipmentStatus[] = ['rto_delivered', 'rto_disposed'];
 
 /** Statuses in which the parcel is still with the seller, so cancelling needs no return. */
-const CANCELLABLE: readonly ShipmentStatus[] = ['created', 'ready_to_ship', 'no_partner_found', 'partner_assigned', 'agent_assigned'];
+const CANCELLABLE: readonly ShipmentStatus[] = ['created', 'ready_to_ship', 'no_partner_found', 'partner_assigned', 'agent_assigned', 'pickup_failed'];
 
 function cancellation(order: ActiveOrder, shipment: ShipmentState, reason: string, now: Date): OrderEvent {
   return {

@@ -424,6 +424,15 @@ export function partnerReported(ids: OrderIds, report: PartnerReport, reportedAt
       return { type: 'ShipmentRtoDelivered', data: { ...r, reportedAt } };
     case 'rto_disposed':
       return { type: 'ShipmentRtoDisposed', data: { ...r, reportedAt } };
+    case 'pickup_failed':
+    case 'delivery_failed':
+      return {
+        type: 'ShipmentAttemptFailed',
+        data: { ...r, stage: report === 'pickup_failed' ? 'pickup' : 'delivery', attempt: 1, reason: 'ONDC delay reason 005', reasonCode: '005', by: 'partner', reportedAt },
+      };
+    case 'pickup_rescheduled':
+    case 'delivery_rescheduled':
+      return { type: 'ShipmentAttemptRescheduled', data: { ...r, stage: report === 'pickup_rescheduled' ? 'pickup' : 'delivery', reportedAt } };
   }
 }
 

@@ -26,6 +26,10 @@ const KNOWN_ORDER_EVENTS: Record<OrderEventType, true> = {
   ShipmentRtoDelivered: true,
   ShipmentRtoDisposed: true,
   LatePartnerReportRecorded: true,
+  ShipmentAttemptFailed: true,
+  ShipmentAttemptRescheduled: true,
+  ShipmentReattemptRequested: true,
+  ShipmentReturnRequested: true,
   ShipmentMarkedShipped: true,
   DeliveryOtpIssued: true,
   DeliveryOtpReissued: true,
@@ -132,6 +136,16 @@ export function orderEventFacts(event: OrderEvent): OrderEventFacts {
       return { occurredAt: event.data.reportedAt, detail: { reason: event.data.reason } };
     case 'ShipmentRtoInitiated':
       return { occurredAt: event.data.reportedAt, detail: present({ reason: event.data.reason }) };
+    case 'ShipmentAttemptFailed': {
+      const d = event.data;
+      return { occurredAt: d.reportedAt, detail: present({ stage: d.stage, attempt: d.attempt, reason: d.reason, reasonCode: d.reasonCode, nextAttemptAt: d.nextAttemptAt, by: d.by }) };
+    }
+    case 'ShipmentAttemptRescheduled':
+      return { occurredAt: event.data.reportedAt, detail: present({ stage: event.data.stage, nextAttemptAt: event.data.nextAttemptAt, reasonCode: event.data.reasonCode }) };
+    case 'ShipmentReattemptRequested':
+      return { occurredAt: event.data.requestedAt, detail: present({ stage: event.data.stage, attempt: event.data.attempt, note: event.data.note }) };
+    case 'ShipmentReturnRequested':
+      return { occurredAt: event.data.requestedAt, detail: present({ attempt: event.data.attempt, note: event.data.note }) };
     case 'LatePartnerReportRecorded':
       return { occurredAt: event.data.reportedAt, detail: { report: event.data.report, statusWhenReceived: event.data.statusWhenReceived } };
     case 'ShipmentMarkedShipped':

@@ -156,6 +156,8 @@ export interface SellerDashboard {
   ordersByStatus: Record<OrderStatus, number>;
   awaitingInvoice: number;
   awaitingReadyToShip: number;
+  /** Orders whose current shipment failed a pickup or delivery the seller has not answered yet (re-attempt or return). */
+  needsAttention: number;
   overdue: number;
   overdueHours: number;
   asOf: string;
@@ -427,7 +429,7 @@ export class OrderQueries {
     }
     const asOf = this.now();
     const cutoff = new Date(asOf.getTime() - query.overdueHours * 3_600_000).toISOString();
-    const [counters, overdue] = await Promise.all([
+    const [counters, overdue, attention] = await Promise.all([
       this.reader.select<{ status: OrderStatus; orders: number }>(sellerId, { select: 't.status, t.orders', from: this.names.table('dashboard_counters') }),
       this.reader.select<{ overdue: number }>(
         sellerId,
@@ -438,6 +440,13 @@ export class OrderQueries {
         },
         [cutoff],
       ),
+      // Read from each order's folded state (the same rule as the domain's needsAttention), so the count needs no column of its own.
+      this.reader.select<{ attention: number }>(sellerId, {
+        select: 'COUNT(*)::integer AS attention',
+        from: this.names.table('dashboard_orders'),
+        where: `t.status IN ('ready_for_pickup', 'shipped') AND t.state->'shipments'->-1->>'status' IN ('pickup_failed', 'delivery_failed')
+                AND t.state->'shipments'->-1->'lastFailure' IS NOT NULL AND t.state->'shipments'->-1->'lastFailure'->>'answer' IS NULL`,
+      }),
     ]);
     const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
     for (const c of counters) ordersByStatus[c.status] = num(c.orders);
@@ -446,6 +455,7 @@ export class OrderQueries {
       ordersByStatus,
       awaitingInvoice: ordersByStatus.received,
       awaitingReadyToShip: ordersByStatus.packed,
+      needsAttention: num(attention[0]?.attention ?? 0),
       overdue: num(overdue[0]?.overdue ?? 0),
       overdueHours: query.overdueHours,
       asOf: asOf.toISOString(),

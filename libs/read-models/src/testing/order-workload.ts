@@ -16,6 +16,7 @@ import {
   type OrderCommand,
   type OrderContext,
   type OrderState,
+  type PartnerReport,
   type RegisteredSeller,
 } from '@fulfil/domain';
 import type { EventStore, JsonObject, NewEvent, Position } from '@fulfil/event-store';
@@ -31,7 +32,8 @@ export type ScenarioName =
   | 'corrected_invoice_otp_locked'
   | 'partner_cancelled_reshipped'
   | 'rto_disposed'
-  | 'seller_cancelled_shipment';
+  | 'seller_cancelled_shipment'
+  | 'failed_attempts_returned';
 
 export const SCENARIOS: readonly ScenarioName[] = [
   'received',
@@ -45,6 +47,7 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'partner_cancelled_reshipped',
   'rto_disposed',
   'seller_cancelled_shipment',
+  'failed_attempts_returned',
 ];
 
 export interface WorkloadOptions {
@@ -191,8 +194,12 @@ function steps(factory: CommandFactory): Record<ScenarioName, Step[]> {
     awb: `AWB${o.variant}${active(o).shipments.length}`,
   });
   const report =
-    (kind: 'agent_assigned' | 'picked_up' | 'in_transit' | 'out_for_delivery' | 'delivered' | 'cancelled' | 'rto_initiated' | 'rto_delivered' | 'rto_disposed'): Step =>
+    (kind: PartnerReport): Step =>
     (o, now) => ({ type: 'RecordPartnerReport', ...base(o), shipmentId: current(o).shipmentId, partnerId, report: kind, reportedAt: now.toISOString(), agentName: 'Ravi' });
+  const attempt =
+    (kind: 'pickup_failed' | 'pickup_rescheduled' | 'delivery_failed' | 'delivery_rescheduled', reasonCode: string): Step =>
+    (o, now) => ({ ...(report(kind)(o, now) as Extract<OrderCommand, { type: 'RecordPartnerReport' }>), reasonCode, nextAttemptAt: new Date(now.getTime() + 86_400_000).toISOString() });
+  const reattempt: Step = (o) => ({ type: 'RequestReattempt', ...base(o), shipmentId: current(o).shipmentId });
   const shipped: Step = (o) => ({ type: 'MarkShipmentShipped', ...base(o), shipmentId: current(o).shipmentId, courierName: 'Blue Dart', trackingNumber: `BD${o.variant}000` });
   const verify =
     (valid: boolean): Step =>
@@ -268,6 +275,26 @@ function steps(factory: CommandFactory): Record<ScenarioName, Step[]> {
     ],
     partner_cancelled_reshipped: [receive, invoice, ship('on-network'), rts, assign, report('cancelled'), reship('cancelled', 2), rts],
     rto_disposed: [receive, invoice, ship('on-network'), rts, assign, report('picked_up'), report('rto_initiated'), report('rto_disposed')],
+    failed_attempts_returned: [
+      receive,
+      invoice,
+      ship('on-network'),
+      rts,
+      assign,
+      report('agent_assigned'),
+      attempt('pickup_failed', '004'),
+      reattempt,
+      attempt('pickup_rescheduled', '004'),
+      report('picked_up'),
+      report('out_for_delivery'),
+      attempt('delivery_failed', '005'),
+      reattempt,
+      report('out_for_delivery'),
+      attempt('delivery_failed', '005'),
+      (o) => ({ type: 'RequestReturnToOrigin', ...base(o), shipmentId: current(o).shipmentId, note: 'Buyer unreachable' }),
+      report('rto_initiated'),
+      report('rto_delivered'),
+    ],
     seller_cancelled_shipment: [
       receive,
       invoice,

@@ -2,7 +2,11 @@ import {
   CreateShipmentCommand,
   MarkShipmentReadyToShipCommand,
   MarkShipmentShippedCommand,
+  RecordFailedAttemptCommand,
+  RecordReturnToOriginCommand,
   ReissueDeliveryOtpCommand,
+  RequestReattemptCommand,
+  RequestReturnToOriginCommand,
   VerifyDeliveryOtpCommand,
   type CommandMeta,
 } from '@fulfil/commands';
@@ -22,5 +26,13 @@ export function commandMessageFor(command: ConversationCommand, scope: { sellerI
       return new VerifyDeliveryOtpCommand({ ...base, otp: command.otp }, meta);
     case 'ReissueDeliveryOtp':
       return new ReissueDeliveryOtpCommand(base, meta);
+    case 'RequestReattempt':
+      return new RequestReattemptCommand(base, meta);
+    case 'RequestReturnToOrigin':
+      return new RequestReturnToOriginCommand(base, meta);
+    case 'RecordFailedAttempt':
+      return new RecordFailedAttemptCommand({ ...base, reason: command.reason }, meta);
+    case 'RecordReturnToOrigin':
+      return new RecordReturnToOriginCommand({ ...base, reason: command.reason }, meta);
   }
 }

@@ -88,7 +88,11 @@ export type ConversationCommand =
   | { type: 'CreateShipment'; shipmentId: string; mode: 'off-network' }
   | { type: 'MarkShipmentShipped'; shipmentId: string; courierName: string; trackingNumber: string; images: StoredImage[] }
   | { type: 'VerifyDeliveryOtp'; shipmentId: string; otp: string }
-  | { type: 'ReissueDeliveryOtp'; shipmentId: string };
+  | { type: 'ReissueDeliveryOtp'; shipmentId: string }
+  | { type: 'RequestReattempt'; shipmentId: string }
+  | { type: 'RequestReturnToOrigin'; shipmentId: string }
+  | { type: 'RecordFailedAttempt'; shipmentId: string; reason: string }
+  | { type: 'RecordReturnToOrigin'; shipmentId: string; reason: string };
 
 /** How the order took the command: done, or refused with the domain's code. */
 export type CommandResult = { ok: true } | { ok: false; code: string; message: string; attemptsLeft?: number; retryAfterSeconds?: number };
@@ -121,6 +125,11 @@ const TRACKING_NUMBER = /^[A-Za-z0-9/-]{3,40}$/;
 const OTP = /^[0-9]{4,8}$/;
 
 const answer = (...replies: Reply[]): ConversationDecision => ({ events: [], replies });
+
+/** While the seller's own courier has the parcel: a fresh OTP, a failed attempt, or the parcel back. */
+const OFF_NETWORK_SHIPPED_BUTTONS: SellerAction[] = ['resend_otp', 'delivery_failed', 'parcel_returned'];
+const WHATSAPP_FAILED_ATTEMPT = 'The courier could not deliver (reported on WhatsApp)';
+const WHATSAPP_RETURN = 'The parcel came back to the seller (reported on WhatsApp)';
 
 /** The button whose id carries this order, as `Reply.buttons` names it. */
 export const replyButton = (action: SellerAction, order: OrderRef) => ({ id: actionPayload(action, order), title: ACTION_TITLES[action] });
@@ -158,7 +167,7 @@ function currentQuestion(order: OrderFacts, state: ConversationState): Reply {
     case 'photos':
       return { body: `Order ${order.orderId}: send photos of the shipment, then tap Done (${state.images.length} so far).`, buttons: ['photos_done'] };
     case 'otp':
-      return { body: `Order ${order.orderId} is shipped. After delivery, ask the buyer for their delivery OTP and send it here.`, buttons: ['resend_otp'] };
+      return { body: `Order ${order.orderId} is shipped. After delivery, ask the buyer for their delivery OTP and send it here.`, buttons: OFF_NETWORK_SHIPPED_BUTTONS };
     case 'idle':
       return { body: `Order ${order.orderId}: nothing is waiting for an answer. Tap Ready to Ship or Mark as Shipped on the order message to go on.` };
   }
@@ -276,6 +285,56 @@ function resendOtp(state: ConversationState, order: OrderFacts): ConversationDec
   };
 }
 
+const settledWith = (order: OrderFacts, reply: Reply) => (result: CommandResult): Outcome => (result.ok ? { events: [], replies: [reply] } : refused(order, result));
+
+function command(order: OrderFacts, cmd: ConversationCommand, reply: Reply): ConversationDecision {
+  return { events: [], replies: [], command: { command: cmd, settle: settledWith(order, reply) } };
+}
+
+/** After a failed pickup or delivery: try again (on-network the partner is asked; off-network the courier goes again). */
+function reattempt(order: OrderFacts): ConversationDecision {
+  const shipment = order.activeShipment;
+  if (!shipment || (shipment.status !== 'pickup_failed' && shipment.status !== 'delivery_failed')) {
+    return answer({ body: `Order ${order.orderId} has no failed pickup or delivery waiting for your answer.` });
+  }
+  const reply: Reply =
+    shipment.mode === 'on-network'
+      ? { body: `Order ${order.orderId}: we asked the delivery partner to try again. We will tell you how it goes.` }
+      : { body: `Order ${order.orderId}: noted, your courier tries again. After delivery, send the buyer's delivery OTP here.`, buttons: OFF_NETWORK_SHIPPED_BUTTONS };
+  return command(order, { type: 'RequestReattempt', shipmentId: shipment.shipmentId }, reply);
+}
+
+/** After a failed delivery: the parcel back to the seller (on-network asked of the partner, off-network recorded as back). */
+function returnToMe(order: OrderFacts): ConversationDecision {
+  const shipment = order.activeShipment;
+  if (!shipment || shipment.status !== 'delivery_failed') return answer({ body: `Order ${order.orderId} has no failed delivery waiting for your answer.` });
+  if (shipment.mode === 'off-network') return parcelReturned(order);
+  return command(order, { type: 'RequestReturnToOrigin', shipmentId: shipment.shipmentId }, {
+    body: `Order ${order.orderId}: we asked the delivery partner to bring the parcel back to you. Once it is back the order closes with a credit note.`,
+  });
+}
+
+function deliveryFailed(order: OrderFacts): ConversationDecision {
+  const shipment = order.activeShipment;
+  if (!shipment || shipment.mode !== 'off-network' || shipment.status !== 'shipped') {
+    return answer({ body: `Order ${order.orderId} has no parcel out with your own courier.` });
+  }
+  return command(order, { type: 'RecordFailedAttempt', shipmentId: shipment.shipmentId, reason: WHATSAPP_FAILED_ATTEMPT }, {
+    body: `Order ${order.orderId}: failed delivery recorded. Tap Re-attempt when your courier tries again, or Parcel came back if it returns to you.`,
+    buttons: ['reattempt', 'parcel_returned'],
+  });
+}
+
+function parcelReturned(order: OrderFacts): ConversationDecision {
+  const shipment = order.activeShipment;
+  if (!shipment || shipment.mode !== 'off-network' || (shipment.status !== 'shipped' && shipment.status !== 'delivery_failed')) {
+    return answer({ body: `Order ${order.orderId} has no parcel out with your own courier.` });
+  }
+  return command(order, { type: 'RecordReturnToOrigin', shipmentId: shipment.shipmentId, reason: WHATSAPP_RETURN }, {
+    body: `Order ${order.orderId}: the parcel is back with you. The order closes with a credit note for its invoice.`,
+  });
+}
+
 function onText(state: ConversationState, order: OrderFacts, raw: string, ctx: DecisionContext): ConversationDecision {
   const text = raw.trim();
   switch (state.step) {
@@ -324,6 +383,14 @@ export function decideConversation(state: ConversationState, input: SellerInput,
         return state.step === 'photos' ? finishPhotos(state, order, ctx) : answer(currentQuestion(order, state));
       case 'resend_otp':
         return resendOtp(state, order);
+      case 'reattempt':
+        return reattempt(order);
+      case 'return_to_me':
+        return returnToMe(order);
+      case 'delivery_failed':
+        return deliveryFailed(order);
+      case 'parcel_returned':
+        return parcelReturned(order);
     }
   }
   if (input.kind === 'image') {

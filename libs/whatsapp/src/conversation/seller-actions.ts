@@ -1,9 +1,18 @@
 import type { OrderRef } from '@fulfil/domain';
 
 /** What a seller can tap: in a new-order template (quick replies) or in a reply (interactive buttons). */
-export type SellerAction = 'ready_to_ship' | 'mark_shipped' | 'photos_done' | 'resend_otp';
+export type SellerAction = 'ready_to_ship' | 'mark_shipped' | 'photos_done' | 'resend_otp' | 'reattempt' | 'return_to_me' | 'delivery_failed' | 'parcel_returned';
 
-const CODES: Record<SellerAction, string> = { ready_to_ship: 'rts', mark_shipped: 'ship', photos_done: 'done', resend_otp: 'otp' };
+const CODES: Record<SellerAction, string> = {
+  ready_to_ship: 'rts',
+  mark_shipped: 'ship',
+  photos_done: 'done',
+  resend_otp: 'otp',
+  reattempt: 'again',
+  return_to_me: 'back',
+  delivery_failed: 'fail',
+  parcel_returned: 'rtn',
+};
 const ACTIONS = new Map(Object.entries(CODES).map(([action, code]) => [code, action as SellerAction]));
 
 /** Button titles: at most 20 characters each (Meta's limit). */
@@ -12,6 +21,10 @@ export const ACTION_TITLES: Record<SellerAction, string> = {
   mark_shipped: 'Mark as Shipped',
   photos_done: 'Done',
   resend_otp: 'Resend OTP',
+  reattempt: 'Re-attempt',
+  return_to_me: 'Return to me',
+  delivery_failed: 'Delivery failed',
+  parcel_returned: 'Parcel came back',
 };
 
 /**

@@ -25,7 +25,13 @@ export const NOTIFYING_EVENT_TYPES = [
   'ShipmentDelivered',
   'DeliveryOtpIssued',
   'DeliveryOtpReissued',
+  'ShipmentAttemptFailed',
+  'ShipmentAttemptRescheduled',
 ] as const;
+
+const indianTime = new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'medium', timeStyle: 'short' });
+/** A time as the seller and buyer read it: Indian time, e.g. "5 May 2026, 10:00 am". */
+export const formatWhen = (iso: string): string => indianTime.format(new Date(iso));
 
 const rupees = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' });
 export const formatAmount = (paise: number): string => rupees.format(paise / 100);
@@ -105,7 +111,36 @@ export function notificationsFor(eventId: string, event: OrderEvent, order: Acti
         },
       ];
     }
+    case 'ShipmentAttemptFailed': {
+      const d = event.data;
+      const shipment = order.shipments.find((s) => s.shipmentId === d.shipmentId);
+      const toBuyer = d.stage === 'delivery' && d.nextAttemptAt ? buyerNotice(eventId, order, d.nextAttemptAt, ctx) : [];
+      // A failure the seller recorded themselves needs no alert back to them.
+      if (d.by === 'seller' || !shipment) return toBuyer;
+      const quickReplies = [
+        { text: ACTION_TITLES.reattempt, payload: actionPayload('reattempt', order) },
+        ...(d.stage === 'delivery' ? [{ text: ACTION_TITLES.return_to_me, payload: actionPayload('return_to_me', order) }] : []),
+      ];
+      const alert: PlannedMessage = {
+        kind: 'attempt-failed-template',
+        orderId: order.orderId,
+        failed: `${d.stage === 'pickup' ? 'Pickup' : 'Delivery'} attempt ${d.attempt}`,
+        reason: d.reason,
+        nextAttempt: d.nextAttemptAt ? formatWhen(d.nextAttemptAt) : 'not set yet',
+        quickReplies,
+      };
+      return [...toSeller('attempt-failed', [alert]), ...toBuyer];
+    }
+    case 'ShipmentAttemptRescheduled':
+      return event.data.stage === 'delivery' && event.data.nextAttemptAt ? buyerNotice(eventId, order, event.data.nextAttemptAt, ctx) : [];
     default:
       return [];
   }
+}
+
+/** The buyer's template naming the next delivery attempt; its key differs from the seller's so both are queued. */
+function buyerNotice(eventId: string, order: ActiveOrder, nextAttemptAt: string, ctx: NotificationContext): Notification[] {
+  const buyer = whatsAppNumberOf(order.buyer.phone, ctx.defaultCountryCode);
+  if (!buyer) return [];
+  return [{ key: `${eventId}:buyer`, to: buyer, purpose: 'delivery-attempt', message: { kind: 'delivery-attempt-template', orderId: order.orderId, nextAttempt: formatWhen(nextAttemptAt) } }];
 }

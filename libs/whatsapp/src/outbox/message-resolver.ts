@@ -52,6 +52,17 @@ export class MessageResolver {
         return { type: 'buttons', to, body: plan.body, buttons: plan.buttons };
       case 'order-template':
         return { type: 'template', to, name: this.templates.newOrder, language: this.templates.language, bodyParameters: [plan.orderId, plan.amount, plan.payment], quickReplies: plan.quickReplies };
+      case 'attempt-failed-template':
+        return {
+          type: 'template',
+          to,
+          name: this.templates.attemptFailed,
+          language: this.templates.language,
+          bodyParameters: [plan.orderId, plan.failed, plan.reason, plan.nextAttempt],
+          quickReplies: plan.quickReplies,
+        };
+      case 'delivery-attempt-template':
+        return { type: 'template', to, name: this.templates.deliveryAttempt, language: this.templates.language, bodyParameters: [plan.orderId, plan.nextAttempt], quickReplies: [] };
       case 'delivery-otp': {
         const otp = this.otp.otpFor({ sellerId: sellerOf(queued), orderId: plan.orderId, shipmentId: plan.shipmentId, sequence: plan.otpSequence });
         return { type: 'template', to, name: this.templates.deliveryOtp, language: this.templates.language, bodyParameters: [otp, plan.orderId], quickReplies: [], secretParameters: [0] };

@@ -13,6 +13,10 @@ export type PlannedMessage =
   | { kind: 'invoice-document'; orderId: string; caption: string }
   | { kind: 'label-document'; orderId: string; shipmentId: string; caption: string }
   | { kind: 'delivery-otp'; orderId: string; shipmentId: string; otpSequence: number }
+  /** To the seller: a pickup or delivery failed, with quick replies for their answer. */
+  | { kind: 'attempt-failed-template'; orderId: string; failed: string; reason: string; nextAttempt: string; quickReplies: QuickReplyButton[] }
+  /** To the buyer: when the next delivery attempt comes. */
+  | { kind: 'delivery-attempt-template'; orderId: string; nextAttempt: string }
   /** A seller's WhatsApp number verification code, derived like the delivery OTP when sent. */
   | { kind: 'whatsapp-number-code'; sellerId: string; number: string; codeSequence: number };
 
