@@ -5,8 +5,8 @@
  * - every state that is not final has an allowed command that changes it (a way forward), and
  *   from every state some final state can be reached: no dead end, no trap of states that only
  *   lead to one another;
- * - the final states are the intended ones: cancelled; delivered with no return under way;
- *   returned with every unit credited.
+ * - the final states are the intended ones: cancelled (a return to origin included); delivered
+ *   with no return under way; returned with every unit credited.
  *
  * The inputs come from `WAYS`, typed by the command union: a command added to `OrderCommand`
  * does not compile until it is given inputs here, and new states it leads to are explored.
@@ -159,7 +159,7 @@ function finalState(order: ActiveOrder): Final | undefined {
   if (order.cancelled) return 'cancelled';
   const status = activeOrderStatus(order);
   if (status === 'delivered' && openReturns(order).length === 0) return 'delivered, nothing pending';
-  // Every unit back from the buyer and a credit note for it; a return to origin is not credited by itself, so it must still move.
+  // Every unit back from the buyer and a credit note for it (a parcel back to origin closes the order as cancelled, credited).
   if (status === 'returned' && current(order)?.status === 'delivered') return 'returned and credited';
   return undefined;
 }
