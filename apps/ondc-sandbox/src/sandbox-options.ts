@@ -13,6 +13,8 @@ export interface PartnerSetup {
   silentFrom?: 'search' | 'init';
   /** troublemaker: cancel after an agent is assigned, or return to origin after pickup (default rto). */
   trouble?: 'cancel' | 'rto';
+  /** Any partner: leaves this many first searches unanswered, so a first search finds nobody and a retry finds it. */
+  ignoreFirstSearches?: number;
 }
 
 /** The logistics buyer the sandbox serves (the engine, or a test's stand-in), as it would be registered. */

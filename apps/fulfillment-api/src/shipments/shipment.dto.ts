@@ -46,6 +46,13 @@ export class MarkShippedDto {
   images?: string[];
 }
 
+export class CancelShipmentDto {
+  @ApiProperty({ example: 'No partner serves the buyer', description: 'Why the shipment is cancelled (kept in the timeline; sent to a confirmed partner)' })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
+}
+
 export class VerifyOtpDto {
   @ApiProperty({ example: '123456' }) @IsString() @Matches(/^[0-9]{4,8}$/) otp!: string;
 }

@@ -3,15 +3,18 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import {
+  CancelShipmentCommand,
   CommandOutcome,
   CreateShipmentCommand,
   MarkShipmentReadyToShipCommand,
   MarkShipmentShippedCommand,
   RecordPackageImageCommand,
   ReissueDeliveryOtpCommand,
+  RetryPartnerSearchCommand,
+  SwitchShipmentToOffNetworkCommand,
   VerifyDeliveryOtpCommand,
 } from '@fulfil/commands';
-import { NotFoundError, OrderState, activeOrderStatus } from '@fulfil/domain';
+import { NotFoundError, OrderState, activeOrderStatus, waysForward } from '@fulfil/domain';
 import { ProblemError, problem } from '@fulfil/platform';
 import { CurrentSeller, SellerIdentity } from '../auth/auth.decorators';
 import { ApiRequest, newId, sellerMeta, written } from '../command-request';
@@ -19,7 +22,7 @@ import { OrderReader } from '../orders/order-reader';
 import { OrderIdParam, ShipmentParams } from '../orders/route-params';
 import { ImageStore } from '../uploads/image-store';
 import { uploadedImage, type UploadingRequest } from '../uploads/uploaded-image';
-import { CreateShipmentDto, MarkShippedDto, VerifyOtpDto } from './shipment.dto';
+import { CancelShipmentDto, CreateShipmentDto, MarkShippedDto, VerifyOtpDto } from './shipment.dto';
 
 interface MultipartRequest extends ApiRequest, UploadingRequest {}
 
@@ -45,6 +48,7 @@ const shipmentSummary = (outcome: CommandOutcome<OrderState>, shipmentId: string
     shipmentId,
     shipmentStatus: shipment?.status,
     mode: shipment?.mode,
+    allowed: shipment ? waysForward(shipment) : [],
     ...written(outcome),
   };
 };
@@ -76,6 +80,30 @@ export class ShipmentsController {
   @ApiOperation({ summary: 'Mark the shipment ready to ship (on-network: a logistics partner is found automatically)' })
   async readyToShip(@Param() { orderId, shipmentId }: ShipmentParams, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
     const outcome = await this.run(new MarkShipmentReadyToShipCommand({ sellerId: seller.sellerId, orderId, shipmentId }, sellerMeta(request, seller)));
+    return shipmentSummary(outcome, shipmentId);
+  }
+
+  @Post(':shipmentId/retry-partner-search')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'After "no partner found": search the ONDC network for a partner again (a new ready-to-ship attempt)' })
+  async retryPartnerSearch(@Param() { orderId, shipmentId }: ShipmentParams, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
+    const outcome = await this.run(new RetryPartnerSearchCommand({ sellerId: seller.sellerId, orderId, shipmentId }, sellerMeta(request, seller)));
+    return shipmentSummary(outcome, shipmentId);
+  }
+
+  @Post(':shipmentId/switch-to-off-network')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Hand an on-network shipment (created, or no partner found) to the seller's own courier; then mark it shipped" })
+  async switchToOffNetwork(@Param() { orderId, shipmentId }: ShipmentParams, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
+    const outcome = await this.run(new SwitchShipmentToOffNetworkCommand({ sellerId: seller.sellerId, orderId, shipmentId }, sellerMeta(request, seller)));
+    return shipmentSummary(outcome, shipmentId);
+  }
+
+  @Post(':shipmentId/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel this shipment (before pickup); the order stays, and a new shipment can be created for it' })
+  async cancel(@Param() { orderId, shipmentId }: ShipmentParams, @Body() body: CancelShipmentDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
+    const outcome = await this.run(new CancelShipmentCommand({ sellerId: seller.sellerId, orderId, shipmentId, reason: body.reason }, sellerMeta(request, seller)));
     return shipmentSummary(outcome, shipmentId);
   }
 
