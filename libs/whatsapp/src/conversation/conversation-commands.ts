@@ -1,8 +1,11 @@
 import {
+  CancelShipmentCommand,
   CreateShipmentCommand,
   MarkShipmentReadyToShipCommand,
   MarkShipmentShippedCommand,
   ReissueDeliveryOtpCommand,
+  RetryPartnerSearchCommand,
+  SwitchShipmentToOffNetworkCommand,
   VerifyDeliveryOtpCommand,
   type CommandMeta,
 } from '@fulfil/commands';
@@ -22,5 +25,11 @@ export function commandMessageFor(command: ConversationCommand, scope: { sellerI
       return new VerifyDeliveryOtpCommand({ ...base, otp: command.otp }, meta);
     case 'ReissueDeliveryOtp':
       return new ReissueDeliveryOtpCommand(base, meta);
+    case 'RetryPartnerSearch':
+      return new RetryPartnerSearchCommand(base, meta);
+    case 'SwitchShipmentToOffNetwork':
+      return new SwitchShipmentToOffNetworkCommand(base, meta);
+    case 'CancelShipment':
+      return new CancelShipmentCommand({ ...base, reason: command.reason }, meta);
   }
 }

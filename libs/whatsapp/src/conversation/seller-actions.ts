@@ -1,9 +1,17 @@
 import type { OrderRef } from '@fulfil/domain';
 
 /** What a seller can tap: in a new-order template (quick replies) or in a reply (interactive buttons). */
-export type SellerAction = 'ready_to_ship' | 'mark_shipped' | 'photos_done' | 'resend_otp';
+export type SellerAction = 'ready_to_ship' | 'mark_shipped' | 'photos_done' | 'resend_otp' | 'retry_search' | 'own_courier' | 'cancel_shipment';
 
-const CODES: Record<SellerAction, string> = { ready_to_ship: 'rts', mark_shipped: 'ship', photos_done: 'done', resend_otp: 'otp' };
+const CODES: Record<SellerAction, string> = {
+  ready_to_ship: 'rts',
+  mark_shipped: 'ship',
+  photos_done: 'done',
+  resend_otp: 'otp',
+  retry_search: 'retry',
+  own_courier: 'own',
+  cancel_shipment: 'cxl',
+};
 const ACTIONS = new Map(Object.entries(CODES).map(([action, code]) => [code, action as SellerAction]));
 
 /** Button titles: at most 20 characters each (Meta's limit). */
@@ -12,6 +20,9 @@ export const ACTION_TITLES: Record<SellerAction, string> = {
   mark_shipped: 'Mark as Shipped',
   photos_done: 'Done',
   resend_otp: 'Resend OTP',
+  retry_search: 'Search again',
+  own_courier: 'Use own courier',
+  cancel_shipment: 'Cancel shipment',
 };
 
 /**
