@@ -11,6 +11,7 @@ import {
   orderSpecification,
   packedOrder,
   partnerConfirmed,
+  partnerReported,
   puneDelivery,
   readyForPickup,
   shipmentCreated,
@@ -160,6 +161,18 @@ describe('After no partner was found', () => {
     const history = [...noPartner(ids), shipmentMarkedReadyToShip(ids, 2), noLogisticsPartnerFound(ids)];
 
     spec.given(history).when(retry(ids)).thenMatches([{ type: 'ShipmentMarkedReadyToShip', data: { attempt: 3 } }]);
+  });
+});
+
+describe('After the partner cancelled', () => {
+  it('the shipment is over, and the order ships again by a reship, on-network or with the seller courier', () => {
+    const ids = freshOrderIds();
+    const history = [...partnerConfirmed(ids), partnerReported(ids, 'cancelled')];
+
+    spec
+      .given(history)
+      .when({ type: 'ReshipOrder', sellerId: ids.sellerId, orderId: ids.orderId, shipmentId: `${ids.shipmentId}-2`, reason: 'cancelled', mode: 'off-network' })
+      .thenMatches([{ type: 'OrderReshipped' }, { type: 'ShipmentCreated', data: { mode: 'off-network', reshipOf: ids.shipmentId } }, { type: 'ShippingLabelGenerated' }]);
   });
 });
 
