@@ -55,12 +55,15 @@ describe.each(storesUnderTest())('seller HTTP API on %s', (_name, storeConfig) =
 
   it('delivers an off-network order with the buyer OTP after a wrong try, then reships it', async () => {
     const { orderId, shipmentId } = await invoicedShipment('off-network');
-    await post(`/v1/orders/${orderId}/shipments/${shipmentId}/ship`, {
-      courierName: 'Blue Dart',
-      trackingNumber: 'BD123456789',
-      trackingUrl: 'https://track.example/BD123456789',
-      images: [PNG.toString('base64')],
-    }).expect(200);
+    await api
+      .http()
+      .post(`/v1/orders/${orderId}/shipments/${shipmentId}/ship`)
+      .set('authorization', `Bearer ${key}`)
+      .field('courierName', 'Blue Dart')
+      .field('trackingNumber', 'BD123456789')
+      .field('trackingUrl', 'https://track.example/BD123456789')
+      .attach('images', PNG, { filename: 'parcel.png', contentType: 'image/png' })
+      .expect(200);
     const otp = api.otp.otpFor({ sellerId, orderId, shipmentId, sequence: 1 });
     const wrong = await post(`/v1/orders/${orderId}/shipments/${shipmentId}/delivery-otp/verify`, { otp: otp === '000000' ? '111111' : '000000' }).expect(422);
     expect(wrong.headers['content-type']).toContain('application/problem+json');

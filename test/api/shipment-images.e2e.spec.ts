@@ -31,15 +31,23 @@ describe.each(storesUnderTest())('shipment images over HTTP on %s', (_name, stor
   const post = (key: string, path: string, body: object = {}) => api.http().post(path).set('authorization', `Bearer ${key}`).send(body);
   const get = (key: string, path: string) => api.http().get(path).set('authorization', `Bearer ${key}`);
   const upload = (key: string, path: string, image: Buffer) => api.http().post(path).set('authorization', `Bearer ${key}`).attach('image', image, 'parcel.png');
+  /** Marks shipped as multipart: the tracking fields and each photo as an "images" file part. */
+  const ship = (key: string, path: string, photos: Buffer[], fields: Record<string, string> = { courierName: 'DTDC', trackingNumber: 'D123456' }) => {
+    let request = api.http().post(path).set('authorization', `Bearer ${key}`);
+    for (const [name, value] of Object.entries(fields)) request = request.field(name, value);
+    photos.forEach((photo, i) => (request = request.attach('images', photo, { filename: `photo-${i}.png`, contentType: 'image/png' })));
+    return request;
+  };
   const keptFiles = (content: Buffer) => filesUnder(api.uploadsDir).filter((file) => file.includes(sha256(content)));
 
   async function shipment(key: string, mode: 'on-network' | 'off-network', readyToShip: boolean) {
     const { sellerId: _ignored, orderId: _generated, ...body } = orderInput('ignored');
     const orderId = (await post(key, '/v1/orders', body).expect(201)).body.orderId as string;
     await post(key, `/v1/orders/${orderId}/invoice`).expect(201);
-    const shipmentId = (await post(key, `/v1/orders/${orderId}/shipments`, { mode }).expect(201)).body.shipmentId as string;
+    const created = (await post(key, `/v1/orders/${orderId}/shipments`, { mode }).expect(201)).body;
+    const shipmentId = created.shipmentId as string;
     if (readyToShip) await post(key, `/v1/orders/${orderId}/shipments/${shipmentId}/ready-to-ship`).expect(200);
-    return { orderId, shipmentId, base: `/v1/orders/${orderId}/shipments/${shipmentId}` };
+    return { orderId, shipmentId, base: `/v1/orders/${orderId}/shipments/${shipmentId}`, position: created.position as string };
   }
 
   it("returns a package image and the images sent when shipping to their owner, with their content type", async () => {
@@ -55,7 +63,7 @@ describe.each(storesUnderTest())('shipment images over HTTP on %s', (_name, stor
 
     const shipped = await shipment(owner, 'off-network', false);
     const [first, second] = [freshPng(), freshPng()];
-    await post(owner, `${shipped.base}/ship`, { courierName: 'DTDC', trackingNumber: 'D123456', images: [first.toString('base64'), second.toString('base64')] }).expect(200);
+    await ship(owner, `${shipped.base}/ship`, [first, second]).expect(200);
     const listed = (await get(owner, `${shipped.base}/images`).expect(200)).body.images as Array<{ sha256: string }>;
     expect(listed.map((i) => i.sha256)).toEqual([sha256(first), sha256(second)]);
     const again = await get(owner, `${shipped.base}/images/${sha256(second)}`).buffer(true).expect(200);
@@ -95,7 +103,7 @@ describe.each(storesUnderTest())('shipment images over HTTP on %s', (_name, stor
     // Shipping an on-network shipment by hand is refused: its images are not kept either.
     const onNetwork = await shipment(owner, 'on-network', false);
     const shippingPhoto = freshPng();
-    const refusedShip = await post(owner, `${onNetwork.base}/ship`, { courierName: 'DTDC', trackingNumber: 'D123456', images: [shippingPhoto.toString('base64')] });
+    const refusedShip = await ship(owner, `${onNetwork.base}/ship`, [shippingPhoto]);
     expect(refusedShip.status).toBeGreaterThanOrEqual(400);
     expect(keptFiles(shippingPhoto)).toEqual([]);
 
@@ -108,5 +116,62 @@ describe.each(storesUnderTest())('shipment images over HTTP on %s', (_name, stor
     await post(owner, `${notReady.base}/ready-to-ship`).expect(200);
     await upload(owner, `${notReady.base}/package-images`, refusedPhoto).expect(201);
     expect(keptFiles(refusedPhoto)).toHaveLength(1);
+  });
+
+  describe('shipment photos sent when marking shipped', () => {
+    it('take at most 5 photos of at most 5 MB each: a larger photo or a sixth is refused as too large, and nothing is written or kept', async () => {
+      const shipped = await shipment(owner, 'off-network', false);
+      const read = () => get(owner, `/v1/orders/${shipped.orderId}?minPosition=${shipped.position}`).expect(200);
+      const before = (await read()).body.timeline.length as number;
+      const small = freshPng();
+      const huge = Buffer.concat([PNG, randomBytes(5 * 1024 * 1024)]);
+
+      const tooBig = await ship(owner, `${shipped.base}/ship`, [small, huge]);
+      const tooMany = await ship(owner, `${shipped.base}/ship`, Array.from({ length: 6 }, freshPng));
+
+      for (const refused of [tooBig, tooMany]) {
+        expect([refused.status, refused.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+        expect(refused.headers['content-type']).toContain('application/problem+json');
+      }
+      expect(keptFiles(small)).toEqual([]);
+      expect((await read()).body.timeline).toHaveLength(before);
+    });
+
+    it('in a broken multipart body are ordinary bad input: 400, nothing written', async () => {
+      const shipped = await shipment(owner, 'off-network', false);
+      const boundary = 'x-broken-boundary';
+      const cut = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="courierName"\r\n\r\nDTDC\r\n--${boundary}\r\nContent-Disposition: form-data; name="images"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n${PNG.toString('latin1')}`, 'latin1');
+
+      const refused = await api
+        .http()
+        .post(`${shipped.base}/ship`)
+        .set('authorization', `Bearer ${owner}`)
+        .set('content-type', `multipart/form-data; boundary=${boundary}`)
+        .send(cut);
+
+      expect([refused.status, refused.body.code]).toEqual([400, 'MALFORMED_MULTIPART']);
+      const order = (await get(owner, `/v1/orders/${shipped.orderId}?minPosition=${shipped.position}`).expect(200)).body;
+      expect(order.shipments[0].status).toBe('created');
+    });
+
+    it('as base64 JSON are refused with where to send them instead', async () => {
+      const shipped = await shipment(owner, 'off-network', false);
+
+      const refused = await post(owner, `${shipped.base}/ship`, { courierName: 'DTDC', trackingNumber: 'D123456', images: [PNG.toString('base64')] });
+
+      expect([refused.status, refused.body.code]).toEqual([415, 'MULTIPART_REQUIRED']);
+      await post(owner, `${shipped.base}/ship`, { courierName: 'DTDC', trackingNumber: 'D123456' }).expect(200);
+    });
+
+    it('with a bad field is refused naming it, photos not kept', async () => {
+      const shipped = await shipment(owner, 'off-network', false);
+      const photo = freshPng();
+
+      const refused = await ship(owner, `${shipped.base}/ship`, [photo], { courierName: 'DTDC', trackingNumber: '!' });
+
+      expect(refused.status).toBe(400);
+      expect(refused.body.issues).toEqual([expect.objectContaining({ field: 'trackingNumber' })]);
+      expect(keptFiles(photo)).toEqual([]);
+    });
   });
 });

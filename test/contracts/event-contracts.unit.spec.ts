@@ -63,6 +63,8 @@ let clockMs = Date.parse('2026-05-04T09:00:00.000Z');
 const tick = (): Date => new Date((clockMs += 60_000));
 
 const otp = new DeliveryOtpGenerator(randomBytes(32));
+/** The fixtures' pickup and buyer PIN codes: a shipment whose address has no GPS gets the PIN code's (gpsFromPincode). */
+const locatePincode = (pincode: string) => ({ '560001': { lat: 12.9756, lng: 77.6066 }, '411045': { lat: 18.5586, lng: 73.7794 } })[pincode];
 // Decisions here are a minute apart, so a one-minute lockout lets the scenario reissue right after the lock.
 const otpPolicy = { ttlMs: 24 * 3600 * 1000, maxAttempts: 3, lockoutMs: 60_000, maxReissues: 3, reissueWindowMs: 3600 * 1000 };
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -138,7 +140,7 @@ class OrderWorld {
 
   run(command: WithoutIds<OrderCommand>, expected: DomainEventType[]): OrderEvent[] {
     const full = { ...command, sellerId: this.seller.sellerId, orderId: this.orderId } as OrderCommand;
-    const events = decideOrder(full, this.state, { now: tick(), seller: this.seller.registered, otp, otpPolicy });
+    const events = decideOrder(full, this.state, { now: tick(), seller: this.seller.registered, otp, otpPolicy, locatePincode });
     this.state = events.reduce(evolveOrder, this.state);
     return record(events, expected);
   }

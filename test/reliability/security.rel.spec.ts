@@ -132,10 +132,13 @@ describe('security of the seller API', () => {
     const accepted = await upload(PNG, 'parcel.jpg', 'image/jpeg');
     expect(accepted.status).toBe(201);
     expect(accepted.body['image']).toMatchObject({ contentType: 'image/png', sizeBytes: PNG.length });
-    const shipImages = await owner.post(`/v1/orders/${target.orderId}/shipments/${target.shipmentId}/ship`, {
-      courierName: 'DTDC',
-      trackingNumber: 'DT99999',
-      images: [Buffer.from('%PDF-1.4').toString('base64')],
+    const shipForm = new FormData();
+    shipForm.append('courierName', 'DTDC');
+    shipForm.append('trackingNumber', 'DT99999');
+    shipForm.append('images', new Blob([new Uint8Array(Buffer.from('%PDF-1.4'))], { type: 'image/png' }), 'photo.png');
+    const shipImages = await call(engine.baseUrl, 'POST', `/v1/orders/${target.orderId}/shipments/${target.shipmentId}/ship`, undefined, {
+      key: owner.apiKey,
+      raw: { body: shipForm },
     });
     expectProblem(shipImages, 415, 'NOT_AN_IMAGE');
     recordFigure(suite, 'hostile uploads refused', refusals.length + 1);

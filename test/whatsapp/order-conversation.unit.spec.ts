@@ -47,6 +47,47 @@ function given(history: ConversationEvent[]) {
 const bodies = (then: Then) => then.replies.map((r) => r.body).join('\n');
 
 describe('seller conversation on WhatsApp', () => {
+  describe('after no delivery partner was found', () => {
+    const noPartner = facts({ activeShipment: { shipmentId, mode: 'on-network', status: 'no_partner_found' } });
+
+    it('Search again retries the partner search for that shipment', () => {
+      const then = given([]).when({ kind: 'action', action: 'retry_search' }, noPartner);
+      expect(then.command).toEqual({ type: 'RetryPartnerSearch', shipmentId });
+      expect(bodies(then)).toContain('searching for a delivery partner again');
+    });
+
+    it('Use own courier switches it off-network and asks for the courier at once', () => {
+      const then = given([]).when({ kind: 'action', action: 'own_courier' }, noPartner, { ok: true }, 'm-own');
+      expect(then.command).toEqual({ type: 'SwitchShipmentToOffNetwork', shipmentId });
+      expect(then.events).toEqual([{ type: 'WhatsAppShippingStarted', data: { shipmentId, messageId: 'm-own' } }]);
+      expect(bodies(then)).toContain('which courier');
+    });
+
+    it('Cancel shipment cancels that shipment only and offers Mark as Shipped', () => {
+      const then = given([]).when({ kind: 'action', action: 'cancel_shipment' }, noPartner);
+      expect(then.command).toMatchObject({ type: 'CancelShipment', shipmentId, reason: expect.stringContaining('No delivery partner') });
+      expect(then.replies.at(-1)?.buttons).toEqual(['mark_shipped']);
+    });
+
+    it('answers without a command once the shipment is no longer waiting for a partner', () => {
+      const then = given([]).when({ kind: 'action', action: 'own_courier' }, onNetwork('ready_to_ship'));
+      expect(then.command).toBeUndefined();
+      expect(bodies(then)).toContain('not waiting for a delivery partner');
+    });
+
+    it('tells a refusal and records nothing', () => {
+      const then = given([]).when({ kind: 'action', action: 'own_courier' }, noPartner, { ok: false, code: 'SHIPMENT_MODE_LOCKED', message: 'Cannot switch to off-network' });
+      expect(then.events).toEqual([]);
+      expect(bodies(then)).toContain('Cannot switch to off-network');
+    });
+
+    it('the buttons carry the order and parse back to their actions', () => {
+      for (const action of ['retry_search', 'own_courier', 'cancel_shipment'] as const) {
+        expect(parseActionPayload(actionPayload(action, { sellerId: 'seller-1', orderId }))).toEqual({ action, sellerId: 'seller-1', orderId });
+      }
+    });
+  });
+
   describe('Ready to Ship', () => {
     it('marks the created shipment ready and says a partner is being found', () => {
       const then = given([]).when({ kind: 'action', action: 'ready_to_ship' }, onNetwork('created'));

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
-import { AssignLogisticsPartnerCommand, EVENT_STORE, RecordPartnerReportCommand } from '@fulfil/commands';
+import { AssignLogisticsPartnerCommand, EVENT_STORE, RecordNoPartnerFoundCommand, RecordPartnerReportCommand } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
 import { metaJson, signedDelivery, webhookDelivery, type PlayedMessage } from '@fulfil/whatsapp';
 import { freshId } from '../support/fixtures';
@@ -60,6 +60,38 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     await wa.awaitMessage(seller.number, (m) => textOf(m) === `Order ${orderId} was picked up by Shadowfax.`, 'picked-up message');
     await bus.execute(new RecordPartnerReportCommand({ sellerId: seller.sellerId, orderId, shipmentId, partnerId: 'lsp-1', report: 'delivered', reportedAt: new Date().toISOString() }, ondc));
     await wa.awaitMessage(seller.number, (m) => textOf(m) === `Order ${orderId} is delivered.`, 'delivered message');
+  });
+
+  it('no partner found: the seller is offered three ways forward, taps Use own courier and delivers with the buyer OTP', async () => {
+    const seller = await wa.seller({ autoInvoice: true, autoManifest: true });
+    const buyerPhone = freshBuyerPhone();
+    const orderId = await wa.receiveOrder(seller.apiKey, { buyer: { name: 'Asha Kulkarni', phone: buyerPhone } });
+    const rts = quickReplies(await orderTemplate(seller.number, orderId))[0]!;
+    await wa.deliver([{ from: seller.number, content: { quickReply: { payload: rts.payload, text: rts.text } } }]);
+    const events = (await wa.api.http().get(`/v1/orders/${orderId}/events`).set('authorization', `Bearer ${seller.apiKey}`).expect(200)).body.events as Array<{ type: string; data: { shipmentId: string } }>;
+    const shipmentId = events.find((e) => e.type === 'ShipmentMarkedReadyToShip')!.data.shipmentId;
+    // What the ONDC adapter records when no partner answers.
+    await wa.api.app.get(CommandBus).execute(new RecordNoPartnerFoundCommand({ sellerId: seller.sellerId, orderId, shipmentId, reason: 'no partner serves 411045', candidatesTried: 0 }, ondc));
+
+    const offer = await wa.awaitMessage(seller.number, (m) => m.purpose === 'no-partner-found' && m.orderId === orderId, 'no-partner message');
+    expect(textOf(offer)).toContain('no delivery partner was found (no partner serves 411045)');
+    expect(buttons(offer).map((b) => b.title)).toEqual(['Search again', 'Use own courier', 'Cancel shipment']);
+
+    await tap(seller.number, buttons(offer)[1]!);
+    await wa.awaitMessage(seller.number, (m) => textOf(m).includes('which courier'), 'courier question');
+    expect(await wa.eventTypes(seller.apiKey, orderId)).toContain('ShipmentModeSwitched');
+    await say(seller.number, 'Blue Dart');
+    await wa.awaitMessage(seller.number, (m) => textOf(m).includes('tracking number from Blue Dart'), 'tracking question');
+    await say(seller.number, 'BD123456');
+    const photosAsk = await wa.awaitMessage(seller.number, (m) => m.orderId === orderId && textOf(m).includes('send photos of the shipment'), 'photo question');
+    await tap(seller.number, buttons(photosAsk)[0]!);
+    await wa.awaitMessage(seller.number, (m) => textOf(m).includes(`Order ${orderId} is marked shipped with Blue Dart`), 'shipped answer');
+    const otpMessage = await wa.awaitMessage(`91${buyerPhone}`, (m) => m.type === 'template' && m.orderId === orderId, 'buyer OTP template');
+    const otp = otpMessage.message.type === 'template' ? otpMessage.message.bodyParameters[0]! : '';
+    await say(seller.number, otp);
+
+    await wa.awaitMessage(seller.number, (m) => textOf(m) === `Order ${orderId} is delivered. Thank you!`, 'delivered answer');
+    expect((await wa.eventTypes(seller.apiKey, orderId)).slice(-1)).toEqual(['ShipmentDelivered']);
   });
 
   it('off-network: Mark as Shipped, courier (non-ASCII), tracking (with "/"), a photo, Done; the buyer gets the OTP; the seller sends it back', async () => {

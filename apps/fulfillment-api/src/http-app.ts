@@ -11,6 +11,7 @@ import { ONDC_ERRORS, nack } from '@fulfil/ondc';
 import { EngineMetrics, PROBLEM_CONTENT_TYPE, ProblemDetails, UNCLEAN_TEXT_MESSAGE, problem, resourceFaults, strictValidationPipe, uncleanTextField, type TrustProxy } from '@fulfil/platform';
 import { ENGINE_METRICS } from './metrics/metrics.controller';
 import { MAX_IMAGE_BYTES } from './uploads/image-store';
+import { MAX_SHIPMENT_PHOTOS } from './uploads/uploaded-image';
 
 /** JSON bodies are small: a 1,000-item bulk request fits well inside this. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -114,7 +115,8 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
   });
   const fastify = app.getHttpAdapter().getInstance();
   endConnectionsWhenClosing(fastify);
-  await app.register(multipart as never, { limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 5, parts: 6 } });
+  // Each read (uploads/uploaded-image.ts) states its own limits too; these bound any other use.
+  await app.register(multipart as never, { limits: { fileSize: MAX_IMAGE_BYTES, files: MAX_SHIPMENT_PHOTOS, fields: 10, parts: MAX_SHIPMENT_PHOTOS + 10 } });
   fastify.addHook('preValidation', async (request, reply) => {
     if (depthExceeds(request.body, MAX_JSON_DEPTH)) {
       return refuse(reply, problem(400, 'MALFORMED_REQUEST', 'Bad request', `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep`));

@@ -18,6 +18,8 @@ export interface PartnerSetup {
    * failure, after which it returns the parcel by itself.
    */
   trouble?: Trouble;
+  /** Any partner: leaves this many first searches unanswered, so a first search finds nobody and a retry finds it. */
+  ignoreFirstSearches?: number;
 }
 
 export const TROUBLES = ['cancel', 'rto', 'fail-pickup-once', 'fail-delivery-once', 'fail-delivery-until-rto'] as const;

@@ -8,8 +8,9 @@ import { CancelOrderHandler, GenerateInvoiceHandler, ReceiveReturnHandler, Regen
 import { ORDER_USE_CASE_HANDLERS, OrderCommandExecutor } from './order-command.handler';
 import { SellerCommandHandler } from './seller-command.handler';
 import { AutomaticStepsReaction } from './reactions/automatic-steps.reaction';
+import { PackagedPincodeDirectory, PincodeDirectory } from './pincode-directory';
 import { SellerReader } from './seller-reader';
-import { CLOCK, Clock, DELIVERY_OTP, DELIVERY_OTP_POLICY, DOCUMENT_HASHES, DocumentHashes, EVENT_STORE, noDocumentHashes, systemClock } from './tokens';
+import { CLOCK, Clock, DELIVERY_OTP, DELIVERY_OTP_POLICY, DOCUMENT_HASHES, DocumentHashes, EVENT_STORE, PINCODE_DIRECTORY, noDocumentHashes, systemClock } from './tokens';
 
 export interface CommandSideOptions {
   /** Opened by the host app (embedded, PostgreSQL or EventStoreDB); closed when the app shuts down. */
@@ -20,6 +21,8 @@ export interface CommandSideOptions {
   observer?: CommandObserver;
   /** Records each document's content hash in the event that creates it. */
   documents?: DocumentHashes;
+  /** Locates PIN codes for on-network addresses without GPS; the packaged India table by default. */
+  pincodes?: PincodeDirectory;
 }
 
 /** Closes the `EVENT_STORE` the host opened when the app shuts down; for any module that provides one. */
@@ -44,6 +47,7 @@ export class CommandSideModule {
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         { provide: COMMAND_OBSERVER, useValue: options.observer ?? ignoreCommands },
         { provide: DOCUMENT_HASHES, useValue: options.documents ?? noDocumentHashes },
+        { provide: PINCODE_DIRECTORY, useValue: options.pincodes ?? new PackagedPincodeDirectory() },
         { provide: DELIVERY_OTP, useValue: new DeliveryOtpGenerator(options.deliveryOtpSecret) },
         { provide: DELIVERY_OTP_POLICY, useValue: options.deliveryOtpPolicy ?? DEFAULT_DELIVERY_OTP_POLICY },
         EventStoreLifecycle,

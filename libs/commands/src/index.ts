@@ -7,6 +7,7 @@ export * from './handle-command';
 export { DecisionCache } from './decision-cache';
 export * from './order-command-messages';
 export * from './seller-reader';
+export * from './pincode-directory';
 export * from './command-side.module';
 export { orderDecider } from './order-command.handler';
 export * from './reactions/automatic-steps.reaction';

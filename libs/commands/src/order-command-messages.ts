@@ -25,6 +25,9 @@ export class RecordPackageImageCommand extends OrderCommandMessage<'RecordPackag
 export class SwitchShipmentToOffNetworkCommand extends OrderCommandMessage<'SwitchShipmentToOffNetwork'> {
   readonly type = 'SwitchShipmentToOffNetwork';
 }
+export class RetryPartnerSearchCommand extends OrderCommandMessage<'RetryPartnerSearch'> {
+  readonly type = 'RetryPartnerSearch';
+}
 export class MarkShipmentShippedCommand extends OrderCommandMessage<'MarkShipmentShipped'> {
   readonly type = 'MarkShipmentShipped';
 }

@@ -8,6 +8,7 @@ import {
   OrderContext,
   OrderEvent,
   OrderState,
+  PincodeLocator,
   decideOrder,
   evolveOrder,
   initialOrderState,
@@ -39,16 +40,22 @@ import {
   RequestReattemptCommand,
   RequestReturnToOriginCommand,
   ReshipOrderCommand,
+  RetryPartnerSearchCommand,
   SwitchShipmentToOffNetworkCommand,
   VerifyDeliveryOtpCommand,
 } from './order-command-messages';
+import type { PincodeDirectory } from './pincode-directory';
 import { SellerReader } from './seller-reader';
-import { CLOCK, Clock, DELIVERY_OTP, DELIVERY_OTP_POLICY, DOCUMENT_HASHES, DocumentHashes, EVENT_STORE } from './tokens';
+import { CLOCK, Clock, DELIVERY_OTP, DELIVERY_OTP_POLICY, DOCUMENT_HASHES, DocumentHashes, EVENT_STORE, PINCODE_DIRECTORY } from './tokens';
 
 export const orderDecider = { initialState: initialOrderState, evolve: evolveOrder };
 
 /** Commands whose decision copies the seller's profile or settings. */
 const NEEDS_SELLER: ReadonlySet<OrderCommandType> = new Set(['CreateShipment', 'ReshipOrder', 'GenerateInvoice', 'RegenerateInvoice', 'RequestReturn']);
+/** Commands that create a shipment, whose addresses may need locating by PIN code. */
+const NEEDS_PINCODES: ReadonlySet<OrderCommandType> = new Set(['CreateShipment', 'ReshipOrder']);
+/** No other decision consults the directory: the others are spared loading it. */
+const noPincodes: PincodeLocator = () => undefined;
 
 /** Runs any order command against the order's stream; the use-case handlers below only route to it. */
 @Injectable()
@@ -61,6 +68,7 @@ export class OrderCommandExecutor {
     private readonly sellers: SellerReader,
     @Inject(COMMAND_OBSERVER) private readonly observer: CommandObserver,
     @Inject(DOCUMENT_HASHES) private readonly documents: DocumentHashes,
+    @Inject(PINCODE_DIRECTORY) private readonly pincodes: PincodeDirectory,
   ) {}
 
   /**
@@ -74,11 +82,12 @@ export class OrderCommandExecutor {
 
   private async decideAndAppend(command: OrderCommand, message: Pick<OrderCommandMessage<OrderCommandType>, 'meta'>, now: Date): Promise<CommandOutcome<OrderState>> {
     const seller = NEEDS_SELLER.has(command.type) ? await this.sellers.get(command.sellerId) : undefined;
+    const locatePincode = NEEDS_PINCODES.has(command.type) ? await this.pincodes.load() : noPincodes;
     const result = await handleCommand<OrderState, OrderEvent>(
       this.store,
       orderStream(command.sellerId, command.orderId),
       orderDecider,
-      (state) => decideOrder(command, state, this.context(seller, now)),
+      (state) => decideOrder(command, state, this.context(seller, now, locatePincode)),
       {
         metadata: eventMetadata(message.meta),
         // Receiving twice is never a retry: the second is a duplicate order id.
@@ -109,8 +118,8 @@ export class OrderCommandExecutor {
     );
   }
 
-  private context(seller: OrderContext['seller'], now: Date): OrderContext {
-    return { now, ...(seller ? { seller } : {}), otp: this.otp, otpPolicy: this.otpPolicy };
+  private context(seller: OrderContext['seller'], now: Date, locatePincode: PincodeLocator): OrderContext {
+    return { now, ...(seller ? { seller } : {}), otp: this.otp, otpPolicy: this.otpPolicy, locatePincode };
   }
 }
 
@@ -136,6 +145,8 @@ export class MarkShipmentReadyToShipHandler extends OrderUseCaseHandler<'MarkShi
 export class RecordPackageImageHandler extends OrderUseCaseHandler<'RecordPackageImage'> {}
 @CommandHandler(SwitchShipmentToOffNetworkCommand)
 export class SwitchShipmentToOffNetworkHandler extends OrderUseCaseHandler<'SwitchShipmentToOffNetwork'> {}
+@CommandHandler(RetryPartnerSearchCommand)
+export class RetryPartnerSearchHandler extends OrderUseCaseHandler<'RetryPartnerSearch'> {}
 @CommandHandler(MarkShipmentShippedCommand)
 export class MarkShipmentShippedHandler extends OrderUseCaseHandler<'MarkShipmentShipped'> {}
 @CommandHandler(VerifyDeliveryOtpCommand)
@@ -173,6 +184,7 @@ export const ORDER_USE_CASE_HANDLERS = [
   MarkShipmentReadyToShipHandler,
   RecordPackageImageHandler,
   SwitchShipmentToOffNetworkHandler,
+  RetryPartnerSearchHandler,
   MarkShipmentShippedHandler,
   VerifyDeliveryOtpHandler,
   ReissueDeliveryOtpHandler,

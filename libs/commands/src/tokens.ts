@@ -6,6 +6,7 @@ export const CLOCK = Symbol('CLOCK');
 export const DELIVERY_OTP = Symbol('DELIVERY_OTP');
 export const DELIVERY_OTP_POLICY = Symbol('DELIVERY_OTP_POLICY');
 export const DOCUMENT_HASHES = Symbol('DOCUMENT_HASHES');
+export const PINCODE_DIRECTORY = Symbol('PINCODE_DIRECTORY');
 
 export interface Clock {
   now(): Date;

@@ -10,6 +10,7 @@ export * from './order/order-context';
 export * from './order/order-state';
 export * from './order/order-status';
 export * from './order/order-decider';
+export * from './order/ways-forward';
 export * from './order/decision-outcome';
 export { assertInvoiceCanBeGenerated, planInvoiceCorrection, invoiceTotals } from './order/invoice-decisions';
 export { orderNeedsCancelling } from './order/shipment-decisions';

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandOutcome, MarkShipmentReadyToShipCommand } from '@fulfil/commands';
@@ -14,12 +14,14 @@ const PARALLELISM = 8;
 
 type ItemResult =
   | { orderId: string; shipmentId: string; ok: true; shipmentStatus: string; position: string | null }
-  | { orderId: string; shipmentId: string | null; ok: false; status: number; code: string; detail: string };
+  | { orderId: string; shipmentId: string | null; ok: false; status: number; code: string; detail: string; errorId?: string; retryAfterSeconds?: number };
 
 @ApiTags('shipments')
 @ApiBearerAuth()
 @Controller('v1/shipments')
 export class BulkReadyToShipController {
+  private readonly logger = new Logger('BulkReadyToShip');
+
   constructor(
     private readonly commands: CommandBus,
     private readonly orders: OrderReader,
@@ -27,7 +29,10 @@ export class BulkReadyToShipController {
 
   @Post('ready-to-ship')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark up to 1,000 shipments ready to ship; each succeeds or fails on its own, with a reason' })
+  @ApiOperation({
+    summary: 'Mark up to 1,000 shipments ready to ship; each succeeds or fails on its own, with a reason',
+    description: 'Always one result per item, in order: an item that fails on our side (a 5xx, with its error id and any retry-after) fails alone, and the items already marked keep their results.',
+  })
   async bulk(@Body() body: BulkReadyToShipDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
     const results: ItemResult[] = new Array(body.items.length);
     let next = 0;
@@ -57,9 +62,20 @@ export class BulkReadyToShipController {
       const shipment = outcome.state.status === 'active' ? outcome.state.shipments.find((s) => s.shipmentId === shipmentId) : undefined;
       return { orderId: item.orderId, shipmentId, ok: true, shipmentStatus: shipment?.status ?? 'ready_to_ship', position: outcome.position?.toString() ?? null };
     } catch (error) {
-      const { problem } = toProblem(error);
-      if (problem.status >= 500) throw error;
-      return { orderId: item.orderId, shipmentId, ok: false, status: problem.status, code: problem.code, detail: problem.detail };
+      // A server-side failure of one item is that item's result: the others, some already written, must still be reported.
+      const { problem, headers } = toProblem(error, this.logger);
+      const errorId = typeof problem['errorId'] === 'string' ? problem['errorId'] : undefined;
+      const retryAfter = headers['retry-after'] ? Number(headers['retry-after']) : undefined;
+      return {
+        orderId: item.orderId,
+        shipmentId,
+        ok: false,
+        status: problem.status,
+        code: problem.code,
+        detail: problem.detail,
+        ...(errorId ? { errorId } : {}),
+        ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+      };
     }
   }
 

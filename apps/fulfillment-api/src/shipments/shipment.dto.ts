@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBase64, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { PackageDto } from '../orders/order.dto';
 
 export class CreateShipmentDto {
@@ -38,12 +38,25 @@ export class MarkShippedDto {
   @ApiProperty({ example: 'Blue Dart' }) @IsString() @Length(1, 100) courierName!: string;
   @ApiProperty({ example: 'BD123456789' }) @IsString() @Length(3, 40) trackingNumber!: string;
   @ApiPropertyOptional({ example: 'https://track.example/BD123456789' }) @IsOptional() @IsString() @Length(8, 500) trackingUrl?: string;
-  @ApiPropertyOptional({ type: [String], description: 'Shipment photos, base64 (JPEG, PNG or WebP, at most 5 MB each)' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(5)
-  @IsBase64(undefined, { each: true })
-  images?: string[];
+}
+
+/** The same fields as a multipart form, with the shipment photos as file parts. */
+export const MARK_SHIPPED_FORM_SCHEMA = {
+  type: 'object',
+  required: ['courierName', 'trackingNumber'],
+  properties: {
+    courierName: { type: 'string', maxLength: 100, example: 'Blue Dart' },
+    trackingNumber: { type: 'string', minLength: 3, maxLength: 40, example: 'BD123456789' },
+    trackingUrl: { type: 'string', maxLength: 500 },
+    images: { type: 'array', maxItems: 5, items: { type: 'string', format: 'binary' }, description: 'Shipment photos: JPEG, PNG or WebP, at most 5 MB each, at most 5' },
+  },
+};
+
+export class CancelShipmentDto {
+  @ApiProperty({ example: 'No partner serves the buyer', description: 'Why the shipment is cancelled (kept in the timeline; sent to a confirmed partner)' })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
 }
 
 export class VerifyOtpDto {

@@ -1,25 +1,28 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiProduces, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import {
+  CancelShipmentCommand,
   CommandOutcome,
   CreateShipmentCommand,
   MarkShipmentReadyToShipCommand,
   MarkShipmentShippedCommand,
   RecordPackageImageCommand,
   ReissueDeliveryOtpCommand,
+  RetryPartnerSearchCommand,
+  SwitchShipmentToOffNetworkCommand,
   VerifyDeliveryOtpCommand,
 } from '@fulfil/commands';
-import { NotFoundError, OrderState, activeOrderStatus } from '@fulfil/domain';
+import { NotFoundError, OrderState, activeOrderStatus, waysForward } from '@fulfil/domain';
 import { ProblemError, problem } from '@fulfil/platform';
 import { CurrentSeller, SellerIdentity } from '../auth/auth.decorators';
 import { ApiRequest, newId, sellerMeta, written } from '../command-request';
 import { OrderReader } from '../orders/order-reader';
 import { OrderIdParam, ShipmentParams } from '../orders/route-params';
 import { ImageStore } from '../uploads/image-store';
-import { uploadedImage, type UploadingRequest } from '../uploads/uploaded-image';
-import { CreateShipmentDto, MarkShippedDto, VerifyOtpDto } from './shipment.dto';
+import { MAX_SHIPMENT_PHOTOS, uploadedForm, type UploadingRequest } from '../uploads/uploaded-image';
+import { CancelShipmentDto, CreateShipmentDto, MARK_SHIPPED_FORM_SCHEMA, MarkShippedDto, VerifyOtpDto } from './shipment.dto';
 
 interface MultipartRequest extends ApiRequest, UploadingRequest {}
 
@@ -45,6 +48,7 @@ const shipmentSummary = (outcome: CommandOutcome<OrderState>, shipmentId: string
     shipmentId,
     shipmentStatus: shipment?.status,
     mode: shipment?.mode,
+    allowed: shipment ? waysForward(shipment) : [],
     ...written(outcome),
   };
 };
@@ -79,18 +83,43 @@ export class ShipmentsController {
     return shipmentSummary(outcome, shipmentId);
   }
 
+  @Post(':shipmentId/retry-partner-search')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'After "no partner found": search the ONDC network for a partner again (a new ready-to-ship attempt)' })
+  async retryPartnerSearch(@Param() { orderId, shipmentId }: ShipmentParams, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
+    const outcome = await this.run(new RetryPartnerSearchCommand({ sellerId: seller.sellerId, orderId, shipmentId }, sellerMeta(request, seller)));
+    return shipmentSummary(outcome, shipmentId);
+  }
+
+  @Post(':shipmentId/switch-to-off-network')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Hand an on-network shipment (created, or no partner found) to the seller's own courier; then mark it shipped" })
+  async switchToOffNetwork(@Param() { orderId, shipmentId }: ShipmentParams, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
+    const outcome = await this.run(new SwitchShipmentToOffNetworkCommand({ sellerId: seller.sellerId, orderId, shipmentId }, sellerMeta(request, seller)));
+    return shipmentSummary(outcome, shipmentId);
+  }
+
+  @Post(':shipmentId/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel this shipment (before pickup); the order stays, and a new shipment can be created for it' })
+  async cancel(@Param() { orderId, shipmentId }: ShipmentParams, @Body() body: CancelShipmentDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
+    const outcome = await this.run(new CancelShipmentCommand({ sellerId: seller.sellerId, orderId, shipmentId, reason: body.reason }, sellerMeta(request, seller)));
+    return shipmentSummary(outcome, shipmentId);
+  }
+
   @Post(':shipmentId/package-images')
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { image: { type: 'string', format: 'binary' } }, required: ['image'] } })
   @ApiOperation({ summary: 'Upload a photo of the packed parcel (JPEG, PNG or WebP, at most 5 MB)' })
   async packageImage(@Param() { orderId, shipmentId }: ShipmentParams, @CurrentSeller() seller: SellerIdentity, @Req() request: MultipartRequest) {
-    if (!request.isMultipart?.() || !request.file) {
+    if (!request.isMultipart?.()) {
       throw new ProblemError(problem(415, 'MULTIPART_REQUIRED', 'Unsupported media type', 'Send the image as multipart/form-data in a field named "image"'));
     }
-    const file = await uploadedImage(request);
-    if (!file) throw new ProblemError(problem(400, 'IMAGE_REQUIRED', 'Bad request', 'The request has no image file'));
-    const { result: outcome, images } = await this.images.storedIfAccepted([file.content], ([image]) =>
+    const files = (await uploadedForm(request))?.files ?? [];
+    if (files.length === 0) throw new ProblemError(problem(400, 'IMAGE_REQUIRED', 'Bad request', 'The request has no image file'));
+    if (files.length > 1) throw new ProblemError(problem(400, 'ONE_IMAGE_PER_UPLOAD', 'Bad request', 'Send one package image per request'));
+    const { result: outcome, images } = await this.images.storedIfAccepted([files[0]!.content], ([image]) =>
       this.run(new RecordPackageImageCommand({ sellerId: seller.sellerId, orderId, shipmentId, image: image! }, sellerMeta(request, seller))),
     );
     return { ...shipmentSummary(outcome, shipmentId), image: images[0] };
@@ -98,19 +127,32 @@ export class ShipmentsController {
 
   @Post(':shipmentId/ship')
   @HttpCode(200)
-  @ApiOperation({ summary: "Off-network: mark shipped with the courier's tracking details; the buyer gets a delivery OTP" })
-  async ship(@Param() { orderId, shipmentId }: ShipmentParams, @Body() body: MarkShippedDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
-    const contents = (body.images ?? []).map((encoded) => Buffer.from(encoded, 'base64'));
-    const { result: outcome } = await this.images.storedIfAccepted(contents, (images) =>
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({
+    description: `JSON without photos, or multipart/form-data with the same fields and up to ${MAX_SHIPMENT_PHOTOS} photos as file parts named "images" (JPEG, PNG or WebP, at most 5 MB each; more or larger is 413)`,
+    schema: { oneOf: [{ $ref: getSchemaPath(MarkShippedDto) }, MARK_SHIPPED_FORM_SCHEMA] },
+  })
+  @ApiExtraModels(MarkShippedDto)
+  @ApiOperation({ summary: "Off-network: mark shipped with the courier's tracking details and optional photos; the buyer gets a delivery OTP" })
+  async ship(@Param() { orderId, shipmentId }: ShipmentParams, @Body() json: Record<string, unknown> | undefined, @CurrentSeller() seller: SellerIdentity, @Req() request: MultipartRequest) {
+    const form = await uploadedForm(request);
+    // The domain validates the fields (naming each bad one), whichever way they came.
+    const fields: Record<string, unknown> = form ? form.fields : (json ?? {});
+    if (!form && fields['images'] !== undefined) {
+      throw new ProblemError(problem(415, 'MULTIPART_REQUIRED', 'Unsupported media type', 'Send shipment photos as multipart/form-data file parts named "images"'));
+    }
+    const photos = (form?.files ?? []).filter((f) => f.field === 'images');
+    if (form && photos.length !== form.files.length) throw new ProblemError(problem(400, 'UNEXPECTED_FILE', 'Bad request', 'Shipment photos go in file parts named "images"'));
+    const { result: outcome } = await this.images.storedIfAccepted(photos.map((p) => p.content), (images) =>
       this.run(
         new MarkShipmentShippedCommand(
           {
             sellerId: seller.sellerId,
             orderId,
             shipmentId,
-            courierName: body.courierName,
-            trackingNumber: body.trackingNumber,
-            ...(body.trackingUrl ? { trackingUrl: body.trackingUrl } : {}),
+            courierName: fields['courierName'] as string,
+            trackingNumber: fields['trackingNumber'] as string,
+            ...(fields['trackingUrl'] !== undefined && fields['trackingUrl'] !== '' ? { trackingUrl: fields['trackingUrl'] as string } : {}),
             images,
           },
           sellerMeta(request, seller),

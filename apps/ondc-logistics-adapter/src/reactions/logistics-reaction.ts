@@ -90,7 +90,9 @@ export class LogisticsReaction {
     const transactionId = this.contexts.newTransactionId();
     const pickup = shipment.pickupAddress;
     const drop = shipment.deliveryAddress;
-    const domain = pickup.gps && drop.gps ? chooseDomain({ pickup: pickup.gps, drop: drop.gps }, { hyperlocalMaxKm: this.config.hyperlocalMaxKm }) : 'ONDC:LOG11';
+    // A PIN code's point can be tens of km off (ADR 0025): too rough to promise a hyperlocal ride on.
+    const approximate = (shipment.gpsFromPincode?.length ?? 0) > 0;
+    const domain = pickup.gps && drop.gps && !approximate ? chooseDomain({ pickup: pickup.gps, drop: drop.gps }, { hyperlocalMaxKm: this.config.hyperlocalMaxKm }) : 'ONDC:LOG11';
     const now = rfc3339(this.nowMs());
     const started: ConversationEvent = {
       type: 'LogisticsSearchStarted',

@@ -134,6 +134,18 @@ export class PartnerDesk {
     cancel: (p, m) => this.cancel(p, m),
   };
 
+  /** The transactions whose searches each partner leaves unanswered (`ignoreFirstSearches`); a search sent again stays ignored. */
+  private readonly ignoredSearches = new Map<string, Set<string>>();
+
+  private ignoresSearch(partner: SandboxPartner, transactionId: string): boolean {
+    const ignored = this.ignoredSearches.get(partner.setup.name) ?? new Set<string>();
+    this.ignoredSearches.set(partner.setup.name, ignored);
+    if (ignored.has(transactionId)) return true;
+    if (ignored.size >= (partner.setup.ignoreFirstSearches ?? 0)) return false;
+    ignored.add(transactionId);
+    return true;
+  }
+
   private book(partner: SandboxPartner): PartnerBook {
     const book = this.books.get(partner.setup.name);
     if (!book) throw new Error(`partner ${partner.setup.name} is not taking part`);
@@ -141,6 +153,10 @@ export class PartnerDesk {
   }
 
   private search(partner: SandboxPartner, search: OndcMessage<'search'>): DeskAnswer {
+    if (this.ignoresSearch(partner, search.context.transaction_id)) {
+      this.logger.debug(`${partner.setup.name} leaves search ${search.context.transaction_id} unanswered (one of its first ${partner.setup.ignoreFirstSearches})`);
+      return accepted();
+    }
     const answer = quoteSearch(partner, search, Date.now());
     if ('declined' in answer) {
       this.logger.debug(`${partner.setup.name} does not answer search ${search.context.transaction_id}: ${answer.declined}`);

@@ -49,6 +49,8 @@ export type OrderCommand =
   | (ShipmentCommandBase & { type: 'MarkShipmentReadyToShip'; bulk?: boolean })
   | (ShipmentCommandBase & { type: 'RecordPackageImage'; image: StoredImage })
   | (ShipmentCommandBase & { type: 'SwitchShipmentToOffNetwork' })
+  /** After no partner was found: search the network again (a new ready-to-ship attempt). */
+  | (ShipmentCommandBase & { type: 'RetryPartnerSearch' })
   | (ShipmentCommandBase & {
       type: 'MarkShipmentShipped';
       courierName: string;

@@ -1,4 +1,5 @@
 import type { DeliveryOtpRef } from '../otp/hotp';
+import type { GeoPoint } from '../shared/values';
 import type { PendingWhatsAppNumber, SellerProfile, SellerSettings } from '../seller/seller';
 
 export interface RegisteredSeller {
@@ -39,4 +40,9 @@ export interface OrderContext {
   seller?: RegisteredSeller;
   otp: { matches(ref: DeliveryOtpRef, candidate: string): boolean };
   otpPolicy: DeliveryOtpPolicy;
+  /** Approximate coordinates of an Indian PIN code (an offline directory), for addresses that came without GPS. */
+  locatePincode: PincodeLocator;
 }
+
+/** Where a PIN code lies, roughly; undefined for a PIN code the directory does not know. */
+export type PincodeLocator = (pincode: string) => GeoPoint | undefined;

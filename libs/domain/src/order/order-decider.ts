@@ -17,6 +17,7 @@ import {
   decideRecordPackageImage,
   decideReissueDeliveryOtp,
   decideReship,
+  decideRetryPartnerSearch,
   decideSwitchToOffNetwork,
   decideVerifyDeliveryOtp,
 } from './shipment-decisions';
@@ -80,6 +81,8 @@ export function decideOrder(given: OrderCommand, state: OrderState, ctx: OrderCo
       return decideMarkReadyToShip(order, command, ctx.now);
     case 'RecordPackageImage':
       return decideRecordPackageImage(order, command, ctx.now);
+    case 'RetryPartnerSearch':
+      return decideRetryPartnerSearch(order, command, ctx.now);
     case 'SwitchShipmentToOffNetwork':
       return decideSwitchToOffNetwork(order, command, ctx.now);
     case 'MarkShipmentShipped':

@@ -95,6 +95,8 @@ export interface StoredImage {
   sizeBytes: number;
 }
 
+export type GpsDerivedAddress = 'pickupAddress' | 'deliveryAddress';
+
 export type PartnerReport =
   | 'agent_assigned'
   | 'picked_up'
@@ -219,6 +221,8 @@ export type OrderEvent =
         paymentMethod: PaymentMethod;
         codAmountPaise: number;
         reshipOf?: string;
+        /** Addresses whose GPS was derived from the PIN code (approximate), not given. */
+        gpsFromPincode?: GpsDerivedAddress[];
         createdAt: string;
       };
     }

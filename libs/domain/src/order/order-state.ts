@@ -113,6 +113,8 @@ export interface ShipmentState {
   deliveryAddress: Address;
   createdAt: string;
   reshipOf?: string;
+  /** Addresses whose GPS is the PIN code's, not the buyer's or seller's own: a rough point. */
+  gpsFromPincode?: Array<'pickupAddress' | 'deliveryAddress'>;
   partner?: { id: string; name: string; networkOrderId: string; awb?: string; trackingUrl?: string };
   courier?: { name: string; trackingNumber: string; trackingUrl?: string };
   images: StoredImage[];
@@ -269,6 +271,7 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
         deliveryAddress: d.deliveryAddress,
         createdAt: d.createdAt,
         ...(d.reshipOf ? { reshipOf: d.reshipOf } : {}),
+        ...(d.gpsFromPincode ? { gpsFromPincode: d.gpsFromPincode } : {}),
         images: [],
       };
       return { ...order, shipments: [...order.shipments, shipment] };

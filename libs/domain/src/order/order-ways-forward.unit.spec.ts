@@ -36,7 +36,8 @@ const ORDER = 'order-ways';
 const otp = new DeliveryOtpGenerator(Buffer.from('ways-forward-delivery-otp-secret'));
 // The production default: a fresh code may lift a lock at once. Reissues are bounded by the inputs below instead.
 const otpPolicy: DeliveryOtpPolicy = { ttlMs: 7 * 24 * 3600 * 1000, maxAttempts: 2, lockoutMs: 0, maxReissues: 100, reissueWindowMs: 3600 * 1000 };
-const context: OrderContext = { now: NOW, seller: registeredSeller(SELLER), otp, otpPolicy };
+// Every PIN code is found: the refusal of an unknown one writes nothing and is proven beside its decision.
+const context: OrderContext = { now: NOW, seller: registeredSeller(SELLER), otp, otpPolicy, locatePincode: () => ({ lat: 18.59, lng: 73.77 }) };
 
 /** Returns an order may gather here: enough to explore a second one, finite. */
 const MAX_RETURNS = 2;
@@ -89,6 +90,9 @@ const WAYS: Ways = {
     currentShipments(order)
       .filter((s) => isDelivered(order) && s.images.length === 0)
       .map((s) => ({ type: 'RecordPackageImage', ...base, shipmentId: s.shipmentId, image: { sha256: 'a'.repeat(64), contentType: 'image/jpeg', sizeBytes: 1000 } })),
+  // A retry after no partner found counts as a ready-to-ship attempt, bounded like them.
+  RetryPartnerSearch: (order) =>
+    currentShipments(order).filter((s) => s.readyAttempts < 2).map((s) => ({ type: 'RetryPartnerSearch', ...base, shipmentId: s.shipmentId })),
   SwitchShipmentToOffNetwork: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'SwitchShipmentToOffNetwork', ...base, shipmentId })),
   MarkShipmentShipped: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'MarkShipmentShipped', ...base, shipmentId, courierName: 'DTDC', trackingNumber: 'D12345678' })),
   VerifyDeliveryOtp: (order) =>

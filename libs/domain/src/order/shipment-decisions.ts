@@ -1,9 +1,10 @@
 import { IllegalStepError, NotFoundError, RateLimitedError } from '../shared/domain-error';
 import { Validator } from '../shared/validation';
-import { PackageDetails, SHIPPING_MODES, ShippingMode, validatePackage } from '../shared/values';
-import type { OrderContext, RegisteredSeller } from './order-context';
+import { Address, PackageDetails, SHIPPING_MODES, ShippingMode, validatePackage } from '../shared/values';
+import type { OrderContext, PincodeLocator, RegisteredSeller } from './order-context';
 import { OrderCommandOf, RESHIP_REASONS } from './order-commands';
-import type { OrderEvent, StoredImage } from './order-events';
+import type { GpsDerivedAddress, OrderEvent, StoredImage } from './order-events';
+import { waysForward } from './ways-forward';
 import { creditNoteOnCancellation } from './invoice-decisions';
 import { ActiveOrder, DISPATCHED_SHIPMENT_STATUSES, ShipmentState, ShipmentStatus, currentShipment, isTerminal } from './order-state';
 
@@ -16,13 +17,22 @@ export function requireShipment(order: ActiveOrder, shipmentId: string): Shipmen
   return shipment;
 }
 
+/** " (what the seller can do instead: …)" for a refusal's message; its details carry the list as `allowed`. */
+function allowedText(shipment: ShipmentState): string {
+  const ways = waysForward(shipment);
+  return ways.length > 0 ? `; allowed now: ${ways.join(', ')}` : '';
+}
+
+function refusal(shipment: ShipmentState, code: string, message: string): IllegalStepError {
+  return new IllegalStepError(code, `${message}${allowedText(shipment)}`, {
+    shipmentId: shipment.shipmentId,
+    shipmentStatus: shipment.status,
+    allowed: waysForward(shipment),
+  });
+}
+
 function requireStatus(shipment: ShipmentState, allowed: readonly ShipmentStatus[], code: string, action: string): void {
-  if (!allowed.includes(shipment.status)) {
-    throw new IllegalStepError(code, `Cannot ${action}: shipment ${shipment.shipmentId} is ${shipment.status}`, {
-      shipmentId: shipment.shipmentId,
-      shipmentStatus: shipment.status,
-    });
-  }
+  if (!allowed.includes(shipment.status)) throw refusal(shipment, code, `Cannot ${action}: shipment ${shipment.shipmentId} is ${shipment.status}`);
 }
 
 function requireOpenOrder(order: ActiveOrder): void {
@@ -47,8 +57,9 @@ function newShipmentEvents(
   order: ActiveOrder,
   seller: RegisteredSeller,
   input: { shipmentId: string; mode?: ShippingMode; package?: PackageDetails; reshipOf?: string },
-  now: Date,
+  ctx: Pick<OrderContext, 'now' | 'locatePincode'>,
 ): OrderEvent[] {
+  const mode = input.mode ?? seller.settings.defaultShippingMode;
   const v = new Validator().matches(input.shipmentId, SHIPMENT_ID, 'shipmentId', 'must be 1 to 64 letters, digits, "_" or "-"');
   if (input.mode !== undefined) v.oneOf(input.mode, SHIPPING_MODES, 'mode');
   const pkg = input.package ?? order.package ?? seller.settings.defaultPackage;
@@ -58,7 +69,9 @@ function newShipmentEvents(
   if (order.shipments.some((s) => s.shipmentId === input.shipmentId)) {
     throw new IllegalStepError('SHIPMENT_ID_IN_USE', `Shipment ${input.shipmentId} already exists`);
   }
-  const at = now.toISOString();
+  const addresses = { pickupAddress: seller.profile.pickupAddress, deliveryAddress: order.invoice?.current.snapshot.deliveryAddress ?? order.deliveryAddress };
+  const located = mode === 'on-network' ? locateStops(addresses, ctx.locatePincode) : { ...addresses, gpsFromPincode: [] };
+  const at = ctx.now.toISOString();
   const ref = { orderId: order.orderId, shipmentId: input.shipmentId };
   const codAmountPaise = order.paymentMethod === 'cod' ? (order.invoice?.current.totals.grandTotalPaise ?? order.totalPaise) : 0;
   return [
@@ -67,18 +80,44 @@ function newShipmentEvents(
       data: {
         ...ref,
         sellerId: order.sellerId,
-        mode: input.mode ?? seller.settings.defaultShippingMode,
+        mode,
         package: pkg!,
-        pickupAddress: seller.profile.pickupAddress,
-        deliveryAddress: order.invoice?.current.snapshot.deliveryAddress ?? order.deliveryAddress,
+        pickupAddress: located.pickupAddress,
+        deliveryAddress: located.deliveryAddress,
         paymentMethod: order.paymentMethod,
         codAmountPaise,
         ...(input.reshipOf ? { reshipOf: input.reshipOf } : {}),
+        ...(located.gpsFromPincode.length > 0 ? { gpsFromPincode: located.gpsFromPincode } : {}),
         createdAt: at,
       },
     },
     { type: 'ShippingLabelGenerated', data: { ...ref, labelVersion: 1, generatedAt: at } },
   ];
+}
+
+
+/**
+ * ONDC searches need both ends' coordinates. An address without GPS gets its PIN code's (rough,
+ * ADR 0025); when the directory does not know the PIN code either, the shipment is refused before
+ * anything is written, naming the field to fill (or ship off-network).
+ */
+function locateStops(addresses: Record<GpsDerivedAddress, Address>, locate: PincodeLocator): Record<GpsDerivedAddress, Address> & { gpsFromPincode: GpsDerivedAddress[] } {
+  const v = new Validator();
+  const gpsFromPincode: GpsDerivedAddress[] = [];
+  const located = { ...addresses };
+  for (const role of ['pickupAddress', 'deliveryAddress'] as const) {
+    const address = addresses[role];
+    if (address.gps) continue;
+    const gps = locate(address.pincode);
+    v.check(gps !== undefined, role === 'pickupAddress' ? 'pickupAddress.gps' : 'deliveryAddress.gps',
+      `is needed on-network and PIN code ${address.pincode} is not in the PIN code directory: give the address GPS coordinates or ship off-network`);
+    if (gps) {
+      located[role] = { ...address, gps };
+      gpsFromPincode.push(role);
+    }
+  }
+  v.throwIfInvalid();
+  return { ...located, gpsFromPincode };
 }
 
 function requireSeller(ctx: OrderContext): RegisteredSeller {
@@ -91,14 +130,16 @@ export function decideCreateShipment(order: ActiveOrder, command: OrderCommandOf
   if (!order.invoice) throw new IllegalStepError('INVOICE_REQUIRED', `Order ${order.orderId} needs an invoice before it can ship`);
   const active = order.shipments.find((s) => !isTerminal(s));
   if (active) {
-    throw new IllegalStepError('SHIPMENT_ALREADY_ACTIVE', `Order ${order.orderId} already has shipment ${active.shipmentId} in progress`, {
+    throw new IllegalStepError('SHIPMENT_ALREADY_ACTIVE', `Order ${order.orderId} already has shipment ${active.shipmentId} (${active.status}) in progress${allowedText(active)}`, {
       shipmentId: active.shipmentId,
+      shipmentStatus: active.status,
+      allowed: waysForward(active),
     });
   }
   if (order.shipments.some((s) => s.status === 'delivered')) {
     throw new IllegalStepError('ORDER_ALREADY_DELIVERED', `Order ${order.orderId} was delivered; use reship to send it again`);
   }
-  return newShipmentEvents(order, requireSeller(ctx), command, ctx.now);
+  return newShipmentEvents(order, requireSeller(ctx), command, ctx);
 }
 
 export function decideMarkReadyToShip(order: ActiveOrder, command: OrderCommandOf<'MarkShipmentReadyToShip'>, now: Date): OrderEvent[] {
@@ -106,11 +147,13 @@ export function decideMarkReadyToShip(order: ActiveOrder, command: OrderCommandO
   const shipment = requireShipment(order, command.shipmentId);
   if (shipment.status !== 'created' && shipment.status !== 'no_partner_found') {
     const code = shipment.status === 'cancelled' ? 'SHIPMENT_CANCELLED' : 'SHIPMENT_ALREADY_READY';
-    throw new IllegalStepError(code, `Shipment ${shipment.shipmentId} is ${shipment.status} and cannot be marked ready to ship`, {
-      shipmentId: shipment.shipmentId,
-      shipmentStatus: shipment.status,
-    });
+    throw refusal(shipment, code, `Shipment ${shipment.shipmentId} is ${shipment.status} and cannot be marked ready to ship`);
   }
+  return readyToShipEvents(order, shipment, command.bulk ?? false, now);
+}
+
+function readyToShipEvents(order: ActiveOrder, shipment: ShipmentState, bulk: boolean, now: Date): OrderEvent[] {
+  if (shipment.mode === 'on-network') requireGps(shipment);
   return [
     {
       type: 'ShipmentMarkedReadyToShip',
@@ -120,11 +163,28 @@ export function decideMarkReadyToShip(order: ActiveOrder, command: OrderCommandO
         sellerId: order.sellerId,
         mode: shipment.mode,
         attempt: shipment.readyAttempts + 1,
-        bulk: command.bulk ?? false,
+        bulk,
         markedAt: now.toISOString(),
       },
     },
   ];
+}
+
+/** Shipments created before PIN codes were located may lack GPS: refused here rather than left to a search that cannot go out. */
+function requireGps(shipment: ShipmentState): void {
+  new Validator()
+    .check(shipment.pickupAddress.gps !== undefined, 'pickupAddress.gps', "is needed on-network: the shipment's pickup address has no GPS; switch it to off-network or cancel it")
+    .check(shipment.deliveryAddress.gps !== undefined, 'deliveryAddress.gps', "is needed on-network: the shipment's delivery address has no GPS; switch it to off-network or cancel it")
+    .throwIfInvalid();
+}
+
+/** The seller's retry after "no partner found": the same shipment searched for again, as a new ready-to-ship attempt. */
+export function decideRetryPartnerSearch(order: ActiveOrder, command: OrderCommandOf<'RetryPartnerSearch'>, now: Date): OrderEvent[] {
+  requireOpenOrder(order);
+  const shipment = requireShipment(order, command.shipmentId);
+  if (shipment.mode !== 'on-network') throw refusal(shipment, 'SHIPMENT_IS_OFF_NETWORK', `Shipment ${shipment.shipmentId} is shipped by the seller's own courier: there is no partner to search for`);
+  requireStatus(shipment, ['no_partner_found'], 'PARTNER_SEARCH_NOT_FAILED', 'search for a partner again');
+  return readyToShipEvents(order, shipment, false, now);
 }
 
 export function decideRecordPackageImage(order: ActiveOrder, command: OrderCommandOf<'RecordPackageImage'>, now: Date): OrderEvent[] {
@@ -147,7 +207,7 @@ export function decideRecordPackageImage(order: ActiveOrder, command: OrderComma
 export function decideSwitchToOffNetwork(order: ActiveOrder, command: OrderCommandOf<'SwitchShipmentToOffNetwork'>, now: Date): OrderEvent[] {
   requireOpenOrder(order);
   const shipment = requireShipment(order, command.shipmentId);
-  if (shipment.mode === 'off-network') throw new IllegalStepError('SHIPMENT_ALREADY_OFF_NETWORK', `Shipment ${shipment.shipmentId} is already off-network`);
+  if (shipment.mode === 'off-network') throw refusal(shipment, 'SHIPMENT_ALREADY_OFF_NETWORK', `Shipment ${shipment.shipmentId} is already off-network`);
   requireStatus(shipment, ['created', 'no_partner_found'], 'SHIPMENT_MODE_LOCKED', 'switch to off-network');
   return [
     {
@@ -167,7 +227,7 @@ export function decideMarkShipped(order: ActiveOrder, command: OrderCommandOf<'M
   validateImages(v, command.images, 'images');
   v.throwIfInvalid();
   if (shipment.mode !== 'off-network') {
-    throw new IllegalStepError('SHIPMENT_IS_ON_NETWORK', `Shipment ${shipment.shipmentId} is handled by an ONDC logistics partner`);
+    throw refusal(shipment, 'SHIPMENT_IS_ON_NETWORK', `Shipment ${shipment.shipmentId} is handled by an ONDC logistics partner`);
   }
   requireStatus(shipment, ['created', 'ready_to_ship'], 'SHIPMENT_NOT_SHIPPABLE', 'mark as shipped');
   const at = ctx.now.toISOString();
@@ -330,17 +390,14 @@ export function decideReship(order: ActiveOrder, command: OrderCommandOf<'Reship
   if (!previous) throw new IllegalStepError('NOTHING_TO_RESHIP', `Order ${order.orderId} has no shipment yet; create one instead`);
   const lostInFlight = command.reason === 'lost' && IN_FLIGHT.includes(previous.status);
   if (!isTerminal(previous) && !lostInFlight) {
-    throw new IllegalStepError('SHIPMENT_STILL_ACTIVE', `Shipment ${previous.shipmentId} is ${previous.status}; reship once it is delivered, returned or cancelled (or lost)`, {
-      shipmentId: previous.shipmentId,
-      shipmentStatus: previous.status,
-    });
+    throw refusal(previous, 'SHIPMENT_STILL_ACTIVE', `Shipment ${previous.shipmentId} is ${previous.status}; reship once it is delivered, returned or cancelled (or lost)`);
   }
   const seller = requireSeller(ctx);
   const created = newShipmentEvents(
     order,
     seller,
     { ...command, mode: command.mode ?? previous.mode, package: command.package ?? previous.package, reshipOf: previous.shipmentId },
-    ctx.now,
+    ctx,
   );
   return [
     {

@@ -19,11 +19,11 @@ import { invoiceTotals } from '../order/invoice-decisions';
 import type { DeliveryOtpPolicy, OrderContext, RegisteredSeller } from '../order/order-context';
 import type { OrderCommand, OrderCommandOf } from '../order/order-commands';
 import { decideOrder } from '../order/order-decider';
-import type { InvoiceSnapshot, OrderEvent, OrderEventOf, PartnerReport, StoredImage } from '../order/order-events';
+import type { GpsDerivedAddress, InvoiceSnapshot, OrderEvent, OrderEventOf, PartnerReport, StoredImage } from '../order/order-events';
 import { evolveOrder, initialOrderState } from '../order/order-state';
 import type { OrderState } from '../order/order-state';
 import { DEFAULT_SELLER_SETTINGS, SellerCommand, SellerContext, SellerEvent, SellerProfile, SellerSettings, SellerState, decideSeller, evolveSeller, initialSellerState } from '../seller/seller';
-import type { Address, PackageDetails, ShippingMode } from '../shared/values';
+import type { Address, GeoPoint, PackageDetails, ShippingMode } from '../shared/values';
 
 /** What the specification runs: a decider plus the context it decides in. */
 export interface DeciderUnderTest<Command, Event, State, Context extends object> {
@@ -252,12 +252,17 @@ export const wrongOtpFor = (ids: OrderIds, sequence = 1): string => {
   return right.slice(0, -1) + String((Number(right.slice(-1)) + 1) % 10);
 };
 
+/** A PIN code directory of two entries: the fixtures' Bengaluru pickup and Pune delivery. */
+export const PINCODE_POINTS: Readonly<Record<string, GeoPoint>> = { '560001': { lat: 12.9756, lng: 77.6066 }, '411045': { lat: 18.5586, lng: 73.7794 } };
+export const testPincodes = (pincode: string): GeoPoint | undefined => PINCODE_POINTS[pincode];
+
 /** The context of an order decision: the fixed clock, the seller the command names, the test OTPs. */
 export const orderContext = (sellerId: string, overrides: Partial<OrderContext> = {}): OrderContext => ({
   now: NOW,
   seller: registeredSeller(sellerId),
   otp: { matches: (ref: DeliveryOtpRef, candidate: string) => deliveryOtp.matches(ref, candidate) },
   otpPolicy: OTP_POLICY,
+  locatePincode: testPincodes,
   ...overrides,
 });
 
@@ -360,11 +365,17 @@ export function shipmentCreated(ids: OrderIds, options: { mode?: ShippingMode; p
       sellerId: ids.sellerId,
       mode: options.mode ?? 'on-network',
       package: options.package ?? sellerDefaultPackage,
-      pickupAddress: bengaluruPickup,
-      deliveryAddress: order.deliveryAddress,
+      // Both ends located as ONDC searches need them (an off-network shipment keeps the addresses as given).
+      ...((options.mode ?? 'on-network') === 'on-network'
+        ? {
+            pickupAddress: { ...bengaluruPickup, gps: PINCODE_POINTS['560001']! },
+            deliveryAddress: { ...order.deliveryAddress, gps: PINCODE_POINTS['411045']! },
+          }
+        : { pickupAddress: bengaluruPickup, deliveryAddress: order.deliveryAddress }),
       paymentMethod: order.paymentMethod,
       codAmountPaise: order.totalPaise,
       ...(options.reshipOf ? { reshipOf: options.reshipOf } : {}),
+      ...((options.mode ?? 'on-network') === 'on-network' ? { gpsFromPincode: ['pickupAddress', 'deliveryAddress'] as GpsDerivedAddress[] } : {}),
       createdAt: EARLIER,
     },
   };

@@ -13,6 +13,7 @@ import {
   orderStream,
   type ActiveOrder,
   type EventMetadata,
+  type GeoPoint,
   type OrderCommand,
   type OrderContext,
   type OrderState,
@@ -110,6 +111,15 @@ const BUYER_STATES = [
   { stateCode: '29', city: 'Mysuru', pincode: '570001' },
   { stateCode: '07', city: 'New Delhi', pincode: '110001' },
 ];
+
+/** Where the workload's PIN codes lie (the pickup and each buyer city), so on-network shipments can be searched. */
+const WORKLOAD_PINCODES: Readonly<Record<string, GeoPoint>> = {
+  '560001': { lat: 12.9756, lng: 77.6066 },
+  '411045': { lat: 18.5586, lng: 73.7794 },
+  '570001': { lat: 12.3072, lng: 76.6497 },
+  '110001': { lat: 28.6328, lng: 77.2197 },
+};
+const workloadPincodes = (pincode: string): GeoPoint | undefined => WORKLOAD_PINCODES[pincode];
 
 /** The next command of a lifecycle, given the order as folded so far and the simulated time. */
 type Step = (order: OrderInProgress, now: Date) => OrderCommand;
@@ -350,7 +360,7 @@ export async function appendOrderWorkload(store: EventStore, options: WorkloadOp
 const WORKLOAD_OTP_POLICY = { ...DEFAULT_DELIVERY_OTP_POLICY, lockoutMs: 0 };
 
 function decideStep(order: OrderInProgress, command: OrderCommand, now: Date, factory: CommandFactory, result: WorkloadResult): NewEvent[] {
-  const context: OrderContext = { now, seller: workloadSeller(order.sellerId), otp: factory.otpGenerator, otpPolicy: WORKLOAD_OTP_POLICY };
+  const context: OrderContext = { now, seller: workloadSeller(order.sellerId), otp: factory.otpGenerator, otpPolicy: WORKLOAD_OTP_POLICY, locatePincode: workloadPincodes };
   const events = decideOrder(command, order.state, context);
   const partner = command.type === 'RecordPartnerReport' || command.type === 'AssignLogisticsPartner' || command.type === 'RecordNoPartnerFound';
   const metadata: EventMetadata = {

@@ -1,4 +1,5 @@
 import {
+  CancelShipmentCommand,
   CreateShipmentCommand,
   MarkShipmentReadyToShipCommand,
   MarkShipmentShippedCommand,
@@ -7,6 +8,8 @@ import {
   ReissueDeliveryOtpCommand,
   RequestReattemptCommand,
   RequestReturnToOriginCommand,
+  RetryPartnerSearchCommand,
+  SwitchShipmentToOffNetworkCommand,
   VerifyDeliveryOtpCommand,
   type CommandMeta,
 } from '@fulfil/commands';
@@ -34,5 +37,11 @@ export function commandMessageFor(command: ConversationCommand, scope: { sellerI
       return new RecordFailedAttemptCommand({ ...base, reason: command.reason }, meta);
     case 'RecordReturnToOrigin':
       return new RecordReturnToOriginCommand({ ...base, reason: command.reason }, meta);
+    case 'RetryPartnerSearch':
+      return new RetryPartnerSearchCommand(base, meta);
+    case 'SwitchShipmentToOffNetwork':
+      return new SwitchShipmentToOffNetworkCommand(base, meta);
+    case 'CancelShipment':
+      return new CancelShipmentCommand({ ...base, reason: command.reason }, meta);
   }
 }

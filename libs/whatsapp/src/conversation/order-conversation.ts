@@ -92,7 +92,10 @@ export type ConversationCommand =
   | { type: 'RequestReattempt'; shipmentId: string }
   | { type: 'RequestReturnToOrigin'; shipmentId: string }
   | { type: 'RecordFailedAttempt'; shipmentId: string; reason: string }
-  | { type: 'RecordReturnToOrigin'; shipmentId: string; reason: string };
+  | { type: 'RecordReturnToOrigin'; shipmentId: string; reason: string }
+  | { type: 'RetryPartnerSearch'; shipmentId: string }
+  | { type: 'SwitchShipmentToOffNetwork'; shipmentId: string }
+  | { type: 'CancelShipment'; shipmentId: string; reason: string };
 
 /** How the order took the command: done, or refused with the domain's code. */
 export type CommandResult = { ok: true } | { ok: false; code: string; message: string; attemptsLeft?: number; retryAfterSeconds?: number };
@@ -335,6 +338,55 @@ function parcelReturned(order: OrderFacts): ConversationDecision {
   });
 }
 
+/** The shipment no partner was found for, or why there is none to act on. */
+function shipmentWithoutPartner(order: OrderFacts): { shipmentId: string } | ConversationDecision {
+  const shipment = order.activeShipment;
+  if (shipment?.status === 'no_partner_found') return { shipmentId: shipment.shipmentId };
+  if (!shipment) return answer({ body: `Order ${order.orderId} has no shipment waiting for a delivery partner.` });
+  return answer({ body: `Order ${order.orderId}: shipment ${shipment.shipmentId} is ${shipment.status.replace(/_/g, ' ')}, not waiting for a delivery partner.` });
+}
+
+/** After "no partner found": one of the seller's three ways forward. */
+function wayForward(action: 'retry_search' | 'own_courier' | 'cancel_shipment', order: OrderFacts, ctx: DecisionContext): ConversationDecision {
+  const target = shipmentWithoutPartner(order);
+  if (!('shipmentId' in target)) return target;
+  const { shipmentId } = target;
+  const settled = (done: Outcome) => (result: CommandResult) => (result.ok ? done : refused(order, result));
+  switch (action) {
+    case 'retry_search':
+      return {
+        events: [],
+        replies: [],
+        command: {
+          command: { type: 'RetryPartnerSearch', shipmentId },
+          settle: settled({ events: [], replies: [{ body: `Order ${order.orderId}: searching for a delivery partner again. We will tell you what we find.` }] }),
+        },
+      };
+    case 'own_courier':
+      // Switched, the shipment goes the off-network way at once: courier, tracking number, photos.
+      return {
+        events: [],
+        replies: [],
+        command: {
+          command: { type: 'SwitchShipmentToOffNetwork', shipmentId },
+          settle: settled({ events: [{ type: 'WhatsAppShippingStarted', data: { shipmentId, messageId: ctx.messageId } }], replies: [askCourier(order)] }),
+        },
+      };
+    case 'cancel_shipment':
+      return {
+        events: [],
+        replies: [],
+        command: {
+          command: { type: 'CancelShipment', shipmentId, reason: 'No delivery partner was found; cancelled by the seller on WhatsApp' },
+          settle: settled({
+            events: [],
+            replies: [{ body: `Order ${order.orderId}: shipment ${shipmentId} is cancelled; the order stays open. Tap Mark as Shipped to send it with your own courier.`, buttons: ['mark_shipped'] }],
+          }),
+        },
+      };
+  }
+}
+
 function onText(state: ConversationState, order: OrderFacts, raw: string, ctx: DecisionContext): ConversationDecision {
   const text = raw.trim();
   switch (state.step) {
@@ -391,6 +443,10 @@ export function decideConversation(state: ConversationState, input: SellerInput,
         return deliveryFailed(order);
       case 'parcel_returned':
         return parcelReturned(order);
+      case 'retry_search':
+      case 'own_courier':
+      case 'cancel_shipment':
+        return wayForward(input.action, order, ctx);
     }
   }
   if (input.kind === 'image') {

@@ -1,7 +1,18 @@
 import type { OrderRef } from '@fulfil/domain';
 
 /** What a seller can tap: in a new-order template (quick replies) or in a reply (interactive buttons). */
-export type SellerAction = 'ready_to_ship' | 'mark_shipped' | 'photos_done' | 'resend_otp' | 'reattempt' | 'return_to_me' | 'delivery_failed' | 'parcel_returned';
+export type SellerAction =
+  | 'ready_to_ship'
+  | 'mark_shipped'
+  | 'photos_done'
+  | 'resend_otp'
+  | 'reattempt'
+  | 'return_to_me'
+  | 'delivery_failed'
+  | 'parcel_returned'
+  | 'retry_search'
+  | 'own_courier'
+  | 'cancel_shipment';
 
 const CODES: Record<SellerAction, string> = {
   ready_to_ship: 'rts',
@@ -12,6 +23,9 @@ const CODES: Record<SellerAction, string> = {
   return_to_me: 'back',
   delivery_failed: 'fail',
   parcel_returned: 'rtn',
+  retry_search: 'retry',
+  own_courier: 'own',
+  cancel_shipment: 'cxl',
 };
 const ACTIONS = new Map(Object.entries(CODES).map(([action, code]) => [code, action as SellerAction]));
 
@@ -25,6 +39,9 @@ export const ACTION_TITLES: Record<SellerAction, string> = {
   return_to_me: 'Return to me',
   delivery_failed: 'Delivery failed',
   parcel_returned: 'Parcel came back',
+  retry_search: 'Search again',
+  own_courier: 'Use own courier',
+  cancel_shipment: 'Cancel shipment',
 };
 
 /**

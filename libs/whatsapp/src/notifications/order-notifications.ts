@@ -21,6 +21,7 @@ export const NOTIFYING_EVENT_TYPES = [
   'OrderReceived',
   'ShippingLabelGenerated',
   'LogisticsPartnerAssigned',
+  'NoLogisticsPartnerFound',
   'ShipmentPickedUp',
   'ShipmentDelivered',
   'DeliveryOtpIssued',
@@ -90,6 +91,17 @@ export function notificationsFor(eventId: string, event: OrderEvent, order: Acti
       const d = event.data;
       const slot = d.pickupSlot ? ` Pickup between ${d.pickupSlot.start} and ${d.pickupSlot.end}.` : '';
       return toSeller('partner-assigned', [text(`Order ${order.orderId}: ${d.partnerName} will deliver it${d.awb ? ` (AWB ${d.awb})` : ''}.${slot}`)]);
+    }
+    case 'NoLogisticsPartnerFound': {
+      // The seller's three ways forward, one tap each (domain.md §8): search again, own courier, or cancel this shipment.
+      const buttons = (['retry_search', 'own_courier', 'cancel_shipment'] as const).map((action) => ({ id: actionPayload(action, order), title: ACTION_TITLES[action] }));
+      return toSeller('no-partner-found', [
+        {
+          kind: 'buttons',
+          body: `Order ${order.orderId}: no delivery partner was found (${event.data.reason}). Search again, ship it with your own courier, or cancel this shipment.`,
+          buttons,
+        },
+      ]);
     }
     case 'ShipmentPickedUp': {
       const partner = order.shipments.find((s) => s.shipmentId === event.data.shipmentId)?.partner?.name;

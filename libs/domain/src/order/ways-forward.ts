@@ -1,0 +1,54 @@
+import type { ShipmentState } from './order-state';
+
+/**
+ * What the seller may do next with a shipment, named as the steps of the seller API (each is a
+ * route under `/v1/orders/{orderId}`). Refusals carry this list, so no refusal leaves a seller
+ * guessing, and a shipment no partner took is never stuck.
+ */
+export type WayForward =
+  | 'ready-to-ship'
+  | 'retry-partner-search'
+  | 'switch-to-off-network'
+  | 'ship'
+  | 'cancel-shipment'
+  | 'verify-delivery-otp'
+  | 'resend-delivery-otp'
+  | 'reattempt'
+  | 'return-to-origin'
+  | 'record-failed-attempt'
+  | 'record-returned'
+  | 'reship';
+
+export function waysForward(shipment: ShipmentState): WayForward[] {
+  const onNetwork = shipment.mode === 'on-network';
+  switch (shipment.status) {
+    case 'created':
+      return onNetwork ? ['ready-to-ship', 'switch-to-off-network', 'cancel-shipment'] : ['ready-to-ship', 'ship', 'cancel-shipment'];
+    case 'ready_to_ship':
+      // On-network the partner search is under way: its outcome (a partner, or none) opens the next steps.
+      return onNetwork ? ['cancel-shipment'] : ['ship', 'cancel-shipment'];
+    case 'no_partner_found':
+      return ['retry-partner-search', 'switch-to-off-network', 'cancel-shipment'];
+    case 'partner_assigned':
+    case 'agent_assigned':
+      return ['cancel-shipment'];
+    case 'picked_up':
+    case 'in_transit':
+    case 'out_for_delivery':
+    case 'rto_initiated':
+      // With the partner: it reports what happens; a parcel lost in flight can be sent again.
+      return ['reship'];
+    case 'pickup_failed':
+      // The seller answers the failed attempt (or the partner tries again by itself).
+      return ['reattempt', 'cancel-shipment'];
+    case 'delivery_failed':
+      return onNetwork ? ['reattempt', 'return-to-origin'] : ['reattempt', 'record-returned'];
+    case 'shipped':
+      return ['verify-delivery-otp', 'resend-delivery-otp', 'record-failed-attempt', 'record-returned', 'reship'];
+    case 'delivered':
+    case 'rto_delivered':
+    case 'rto_disposed':
+    case 'cancelled':
+      return ['reship'];
+  }
+}
