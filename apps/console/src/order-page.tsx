@@ -111,7 +111,7 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
     forms.push(
       <ActionForm key="invoice" name="Generate invoice" onDone={onDone} submit={() => post(`${base}/invoice`, invoiceNumber.trim() ? { invoiceNumber: invoiceNumber.trim() } : {})}>
         <Field id="a-invoice-number" label="Invoice number (empty: next of your series)">
-          <input id="a-invoice-number" maxLength={16} pattern="[A-Za-z0-9/\-]{1,16}" value={invoiceNumber} onInput={(e) => setInvoiceNumber(e.currentTarget.value)} />
+          <input id="a-invoice-number" maxLength={16} pattern="[A-Za-z0-9\/\-]{1,16}" value={invoiceNumber} onInput={(e) => setInvoiceNumber(e.currentTarget.value)} />
         </Field>
       </ActionForm>,
     );
@@ -325,6 +325,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
             <dt>Received</dt>
             <dd>{when(order.receivedAt)}</dd>
           </dl>
+          <div class="table-wrap">
           <table class="items">
             <caption class="visually-hidden">Items</caption>
             <thead>
@@ -348,6 +349,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
               ))}
             </tbody>
           </table>
+          </div>
         </Section>
         <Section id="actions-title" title="Actions">
           <Actions order={order} onDone={onDone} />
