@@ -111,7 +111,7 @@ describe('seller console in a real browser', () => {
     expect(story).toMatch(/Partner over ONDC/);
     const messages = await page.locator('section[aria-labelledby=ondc-title]').innerText();
     for (const type of ['SearchSent', 'CatalogReceived', 'ConfirmSent', 'CallbackReceived']) expect(messages).toContain(type);
-    expect(await page.locator('[data-testid=shipment-status]').innerText()).toBe('delivered');
+    expect(await page.locator('[data-testid=shipment-status]').textContent()).toBe('delivered');
     await checkPage(page, 'order-delivered-on-network');
     expect(tab.errors()).toEqual([]);
   }, 150_000);
