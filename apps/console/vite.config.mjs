@@ -6,6 +6,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/console/',
   logLevel: 'warn',
-  build: { outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)), emptyOutDir: true, sourcemap: true },
+  // Not emptied first: tests build while other tests' engines serve dist/console, and a build of the
+  // same sources rewrites the same hashed names in place instead of removing them for a moment.
+  build: { outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)), emptyOutDir: false, sourcemap: true },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
 });

@@ -95,10 +95,14 @@ export function OrdersPage() {
 
   const loadFirstPage = async (minPosition?: string) => {
     const extra = minPosition ? { minPosition } : {};
-    const [page, counts] = await Promise.all([api<OrderPage>('/v1/orders', { query: queryOf(filters, extra) }), api<Dashboard>('/v1/seller/dashboard', { query: extra })]);
-    setOrders(page.items);
-    setNextCursor(page.nextCursor);
-    setDashboard(counts);
+    // Each part shows as soon as it arrives: the list does not wait for the counts.
+    await Promise.all([
+      api<OrderPage>('/v1/orders', { query: queryOf(filters, extra) }).then((page) => {
+        setOrders(page.items);
+        setNextCursor(page.nextCursor);
+      }),
+      api<Dashboard>('/v1/seller/dashboard', { query: extra }).then(setDashboard),
+    ]);
   };
 
   useEffect(() => {
