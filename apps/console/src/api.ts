@@ -103,9 +103,12 @@ export function base64Of(file: File): Promise<string> {
   });
 }
 
-export const rupees = (paise: number | null | undefined): string =>
-  paise === null || paise === undefined ? '—' : `₹${(paise / 100).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+// One formatter each: toLocaleString builds a new one per call, which a page of 50 rows feels.
+const RUPEES = new Intl.NumberFormat('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const WHEN = new Intl.DateTimeFormat('en-IN', { dateStyle: 'medium', timeStyle: 'short' });
 
-export const when = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString('en-IN', { dateStyle: 'medium', timeStyle: 'short' }) : '—');
+export const rupees = (paise: number | null | undefined): string => (paise === null || paise === undefined ? '—' : `₹${RUPEES.format(paise / 100)}`);
+
+export const when = (iso: string | null | undefined): string => (iso ? WHEN.format(new Date(iso)) : '—');
 
 export const label = (value: string | null | undefined): string => (value ? value.replace(/[_-]/g, ' ') : '—');
