@@ -78,8 +78,18 @@ export default tseslint.config(
     },
   },
   {
+    // The seller console runs in the browser and reaches the engine only over its public HTTP API.
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@fulfil/*', '**/libs/**', '../../*/src/**', '../../../*/src/**'], message: 'The console talks to the engine over HTTP only; it imports no lib or app.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' } },
+    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', URL: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

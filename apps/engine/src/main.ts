@@ -1,6 +1,7 @@
 import './tracing';
 import 'reflect-metadata';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { WHATSAPP_CONFIG, createHttpApp } from '@fulfil/fulfillment-api';
 import { EngineConfig, claimDataDir, closeOnSignals, embeddedDataDir, loadEngineConfig, startupFailureLine, storeDependencies, waitForDependencies } from '@fulfil/platform';
 import type { WhatsAppConfig } from '@fulfil/whatsapp';
@@ -19,6 +20,7 @@ function banner(config: EngineConfig, demo: { sellerId: string; apiKey: string }
     `Fulfilment engine ready on ${base}`,
     `  event store   ${config.eventStore.kind === 'embedded' ? `embedded (PGlite) in ${config.eventStore.dataDir}` : config.eventStore.kind}`,
     `  API           ${base}/v1`,
+    `  console       ${base}/console`,
     `  docs          ${base}/docs`,
     `  health        ${base}/health/ready`,
     `  metrics       ${metricsUrl}${config.metrics?.token ? ' (Authorization: Bearer METRICS_TOKEN)' : ''}`,
@@ -40,6 +42,9 @@ function banner(config: EngineConfig, demo: { sellerId: string; apiKey: string }
   return `${lines.join('\n')}\n`;
 }
 
+/** `npm run build` writes the console beside the compiled apps: dist/console from dist/apps/engine/src. */
+const CONSOLE_DIR = resolve(__dirname, '../../../console');
+
 let dataDir: string | undefined;
 
 async function bootstrap(): Promise<void> {
@@ -50,7 +55,7 @@ async function bootstrap(): Promise<void> {
   // Configuration is refused before waiting for any server: waiting would not mend it.
   const root = EngineModule.forConfig(config);
   await waitForDependencies('Fulfilment engine', storeDependencies(config), { port: config.port, log: (line) => process.stdout.write(`${line}\n`) });
-  const app = await createHttpApp(root, { trustProxy: config.trustProxy });
+  const app = await createHttpApp(root, { trustProxy: config.trustProxy, ...(existsSync(CONSOLE_DIR) ? { consoleDir: CONSOLE_DIR } : {}) });
   closeOnSignals(app, 'Fulfilment engine');
   const demo = config.eventStore.kind === 'embedded' ? await ensureDemoSeller(app, config.dataDir) : undefined;
   await app.listen(config.port, '0.0.0.0');

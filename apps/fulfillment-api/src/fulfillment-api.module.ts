@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { OperatorOverviewController } from './console/operator-overview.controller';
+import { OrderOndcMessagesController } from './console/order-ondc-messages.controller';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
@@ -62,6 +64,8 @@ export class FulfillmentApiModule {
         ...(metricsPort === undefined ? [MetricsController] : []),
         DocumentsController,
         BulkLabelsController,
+        OrderOndcMessagesController,
+        OperatorOverviewController,
       ],
       providers: [
         { provide: PLATFORM_API_KEY, useValue: options.platformApiKey },

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -96,8 +97,23 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config);
 }
 
+export interface HttpAppOptions {
+  trustProxy?: TrustProxy;
+  /** The built seller console (`dist/console`), served at /console when given. */
+  consoleDir?: string;
+}
+
+/**
+ * The console is static files beside the API: it holds no key and calls only the public `/v1`
+ * routes from the browser, so serving it needs no guard (ADR 0029).
+ */
+async function serveConsole(app: NestFastifyApplication, root: string): Promise<void> {
+  await app.register(fastifyStatic as never, { root, prefix: '/console/', index: ['index.html'], wildcard: false, maxAge: 0 });
+  app.getHttpAdapter().getInstance().get('/console', (_request, reply) => reply.redirect('/console/', 301));
+}
+
 /** Builds the HTTP application around any root module that imports the API module. */
-export async function createHttpApp(rootModule: Parameters<typeof NestFactory.create>[0], options: { trustProxy?: TrustProxy } = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(rootModule: Parameters<typeof NestFactory.create>[0], options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_JSON_BODY_BYTES,
     // Only the configured proxies may name the client (`request.ip`); anyone else's X-Forwarded-For is ignored.
@@ -133,6 +149,7 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
   });
   app.useGlobalPipes(strictValidationPipe());
   SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  if (options.consoleDir !== undefined) await serveConsole(app, options.consoleDir);
   await app.init();
   return app;
 }

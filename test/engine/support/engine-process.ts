@@ -13,12 +13,12 @@ export interface RunningEngine {
 }
 
 /** `npm start`'s process: the built engine, with only PORT and DATA_DIR set, as a newcomer runs it. */
-export async function startEngine(dataDir: string, port: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningEngine> {
-  return startBuilt('apps/engine/src/main.js', 'Fulfilment engine ready', { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv });
+export async function startEngine(dataDir: string, port: number, extraEnv: NodeJS.ProcessEnv = {}, startTimeoutMs = 60_000): Promise<RunningEngine> {
+  return startBuilt('apps/engine/src/main.js', 'Fulfilment engine ready', { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv }, startTimeoutMs);
 }
 
 /** A built entry point with `env` (beside PATH and HOME) only, once its output shows `ready`. */
-export async function startBuilt(script: string, ready: string, env: NodeJS.ProcessEnv): Promise<RunningEngine> {
+export async function startBuilt(script: string, ready: string, env: NodeJS.ProcessEnv, startTimeoutMs = 60_000): Promise<RunningEngine> {
   const child = spawn(process.execPath, [join(root, 'dist', script)], { cwd: root, env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -26,10 +26,10 @@ export async function startBuilt(script: string, ready: string, env: NodeJS.Proc
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   await new Promise<void>((done, fail) => {
     const timer = setTimeout(() => {
-      // A process that never became ready must not outlive the test that started it.
+      // Not left running behind a failed test.
       child.kill('SIGKILL');
-      fail(new Error(`${script} did not start within 60 s:\n${output}`));
-    }, 60_000);
+      fail(new Error(`${script} did not start within ${startTimeoutMs / 1000} s:\n${output}`));
+    }, startTimeoutMs);
     child.stdout!.on('data', () => {
       if (!output.includes(ready)) return;
       clearTimeout(timer);

@@ -177,4 +177,9 @@ export class ListOrdersQueryDto extends FreshReadQueryDto {
   @ApiPropertyOptional({ description: 'Received before (ISO 8601)', example: '2026-05-01T00:00:00+05:30' }) @IsOptional() @IsISO8601() receivedTo?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE) limit?: number;
   @ApiPropertyOptional({ description: '`nextCursor` of the previous page' }) @IsOptional() @IsString() @Length(1, 200) cursor?: string;
+  @ApiPropertyOptional({ description: "Order id, invoice number, AWB or tracking number (exact, any case), or part of the buyer's name or phone" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
 }

@@ -41,11 +41,11 @@ export class OrdersController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Orders, newest first, filtered by status, shipping mode and date received; cursor-paginated (read models)' })
+  @ApiOperation({ summary: 'Orders, newest first, filtered by status, shipping mode, date received and a search term; cursor-paginated (read models)' })
   async list(@Query() query: ListOrdersQueryDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
     await this.freshness.awaitRequested(request, query);
-    const { minPosition: _wait, limit, ...filters } = query;
-    return this.queries.listOrders(seller.sellerId, { ...filters, limit: limit ?? 50 });
+    const { minPosition: _wait, limit, q, ...filters } = query;
+    return this.queries.listOrders(seller.sellerId, { ...filters, ...(q !== undefined ? { search: q } : {}), limit: limit ?? 50 });
   }
 
   @Post()

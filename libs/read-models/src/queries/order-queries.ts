@@ -47,6 +47,8 @@ export interface ListOrdersQuery {
   limit: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
+  /** Order id, invoice number, AWB or tracking number (exact, any case), or part of the buyer's name or phone. */
+  search?: string;
 }
 
 export interface OrderSummary {
@@ -368,6 +370,17 @@ export class OrderQueries {
     if (query.mode !== undefined) add((n) => `t.shipping_mode = ${n}`, query.mode);
     if (query.receivedFrom !== undefined) add((n) => `t.received_at >= ${n}::timestamptz`, instant(query.receivedFrom, 'receivedFrom'));
     if (query.receivedTo !== undefined) add((n) => `t.received_at < ${n}::timestamptz`, instant(query.receivedTo, 'receivedTo'));
+    if (query.search !== undefined && query.search.trim() !== '') {
+      const term = query.search.trim();
+      params.push(term, `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const exact = `$${params.length}`;
+      const part = `$${params.length + 1}`;
+      // The shipment subquery is scoped to the same seller as the outer row, like every read.
+      conditions.push(
+        `(t.order_id = ${exact} OR upper(t.invoice_number) = upper(${exact}) OR t.buyer_name ILIKE ${part} OR t.state->'buyer'->>'phone' LIKE ${part}` +
+          ` OR EXISTS (SELECT 1 FROM ${this.names.table('shipments')} s WHERE s.seller_id = t.seller_id AND s.order_id = t.order_id AND (upper(s.awb) = upper(${exact}) OR upper(s.tracking_number) = upper(${exact}))))`,
+      );
+    }
     if (query.cursor !== undefined) {
       const cursor = decodeCursor(query.cursor);
       params.push(cursor.receivedAt, cursor.orderId);

@@ -1,0 +1,418 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { api, apiBlob, apiUpload, base64Of, label, rupees, when, type Problem } from './api';
+import { usePolling } from './polling';
+import { ProblemView, problemOf } from './problem-view';
+import type { OndcMessage, OrderDetail, ShipmentView, Written } from './types';
+
+/** Who caused an event, from its actor and channel. */
+export function causedBy(actorType: string | null | undefined, channel: string | null | undefined): string {
+  if (actorType === 'seller') return channel === 'whatsapp' ? 'Seller over WhatsApp' : 'Seller over HTTP';
+  if (actorType === 'ondc-partner') return 'Partner over ONDC';
+  // The adapter records what a partner reported over ONDC, and its own automatic steps (search, choice).
+  if (actorType === 'ondc-logistics') return channel === 'ondc' ? 'Partner over ONDC (recorded by the adapter)' : 'ONDC adapter (automatic)';
+  if (actorType === 'platform') return 'Platform operator';
+  if (actorType === 'system') return channel === 'whatsapp' ? 'Automatic step (WhatsApp)' : 'Automatic step';
+  return label(actorType);
+}
+
+const CANCELLABLE = new Set(['received', 'invoiced', 'packed', 'ready_for_pickup']);
+const FINISHED_SHIPMENT = new Set(['delivered', 'rto_delivered', 'rto_disposed', 'cancelled', 'rto_initiated']);
+const RESHIPPABLE_ORDER = new Set(['delivered', 'rto_initiated', 'returned', 'cancelled']);
+
+interface Document {
+  name: string;
+  path: string;
+  query?: Record<string, string>;
+}
+
+function documentsOf(order: OrderDetail): Document[] {
+  const base = `/v1/orders/${encodeURIComponent(order.orderId)}`;
+  const docs: Document[] = [];
+  if (order.invoice) {
+    for (const revision of order.invoice.revisions) {
+      docs.push({ name: `Tax invoice ${revision.invoiceNumber} (revision ${revision.revision}, supplier's copy)`, path: `${base}/invoice.pdf`, query: { revision: String(revision.revision) } });
+    }
+    docs.push({ name: 'Customer copy (original for recipient)', path: `${base}/tax-invoice.pdf` });
+    docs.push({ name: 'Transporter copy (duplicate for transporter)', path: `${base}/transporter-invoice.pdf` });
+    for (const note of order.invoice.creditNotes) docs.push({ name: `Credit note ${note.creditNoteNumber}`, path: `${base}/credit-notes/${encodeURIComponent(note.creditNoteNumber)}.pdf` });
+  }
+  for (const shipment of order.shipments) {
+    if (shipment.status !== 'created' && shipment.status !== 'cancelled') docs.push({ name: `Shipping label ${shipment.shipmentId}`, path: `${base}/shipments/${encodeURIComponent(shipment.shipmentId)}/label.pdf` });
+  }
+  return docs;
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ComponentChildren }) {
+  return (
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** One action's form: its fields, a submit button, and the API's problem when it refuses. */
+function ActionForm({ name, submit, onDone, children, danger }: { name: string; submit: () => Promise<Written>; onDone: (written: Written, name: string) => Promise<void>; children?: ComponentChildren; danger?: boolean }) {
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      await onDone(await submit(), name);
+    } catch (error) {
+      setProblem(problemOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="action" onSubmit={run} aria-label={name}>
+      {children}
+      <button type="submit" class={danger ? 'danger' : undefined} disabled={busy}>
+        {name}
+      </button>
+      <ProblemView problem={problem} />
+    </form>
+  );
+}
+
+function Field({ id, label: text, children }: { id: string; label: string; children: ComponentChildren }) {
+  return (
+    <div class="field">
+      <label for={id}>{text}</label>
+      {children}
+    </div>
+  );
+}
+
+function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Written, name: string) => Promise<void> }) {
+  const [invoiceNumber, setInvoiceNumber] = useState('');
+  const [reason, setReason] = useState('');
+  const [buyerName, setBuyerName] = useState('');
+  const [mode, setMode] = useState<'on-network' | 'off-network'>('off-network');
+  const [courier, setCourier] = useState('');
+  const [tracking, setTracking] = useState('');
+  const [photos, setPhotos] = useState<File[]>([]);
+  const [packageImage, setPackageImage] = useState<File | null>(null);
+  const [otp, setOtp] = useState('');
+  const [cancelReason, setCancelReason] = useState('');
+  const [reshipReason, setReshipReason] = useState('returned');
+  const base = `/v1/orders/${encodeURIComponent(order.orderId)}`;
+  const shipment: ShipmentView | undefined = order.shipments.find((s) => s.shipmentId === order.currentShipmentId) ?? order.shipments[order.shipments.length - 1];
+  const shipmentBase = shipment ? `${base}/shipments/${encodeURIComponent(shipment.shipmentId)}` : '';
+  const cancelled = order.status === 'cancelled';
+  const post = (path: string, body: unknown = {}) => api<Written>(path, { method: 'POST', body });
+  const forms: ComponentChildren[] = [];
+
+  if (!cancelled && !order.invoice) {
+    forms.push(
+      <ActionForm key="invoice" name="Generate invoice" onDone={onDone} submit={() => post(`${base}/invoice`, invoiceNumber.trim() ? { invoiceNumber: invoiceNumber.trim() } : {})}>
+        <Field id="a-invoice-number" label="Invoice number (empty: next of your series)">
+          <input id="a-invoice-number" maxLength={16} pattern="[A-Za-z0-9\/\-]{1,16}" value={invoiceNumber} onInput={(e) => setInvoiceNumber(e.currentTarget.value)} />
+        </Field>
+      </ActionForm>,
+    );
+  }
+  if (!cancelled && order.invoice) {
+    forms.push(
+      <ActionForm
+        key="regenerate"
+        name="Regenerate invoice"
+        onDone={onDone}
+        submit={() => post(`${base}/invoice/regenerate`, { reason: reason.trim(), corrections: buyerName.trim() ? { buyer: { name: buyerName.trim() } } : {} })}
+      >
+        <Field id="a-regen-reason" label="Reason">
+          <input id="a-regen-reason" required maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        </Field>
+        <Field id="a-regen-buyer" label="Corrected buyer name (optional)">
+          <input id="a-regen-buyer" maxLength={200} value={buyerName} onInput={(e) => setBuyerName(e.currentTarget.value)} />
+        </Field>
+      </ActionForm>,
+    );
+  }
+  const needsShipment = !cancelled && order.invoice && (!shipment || (shipment.status === 'cancelled' && order.status !== 'delivered'));
+  if (needsShipment) {
+    forms.push(
+      <ActionForm key="ship" name="Ship now" onDone={onDone} submit={() => post(`${base}/shipments`, { mode })}>
+        <Field id="a-mode" label="Shipping mode">
+          <select id="a-mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as 'on-network' | 'off-network')}>
+            <option value="off-network">Off-network (own courier)</option>
+            <option value="on-network">On-network (ONDC partner)</option>
+          </select>
+        </Field>
+      </ActionForm>,
+    );
+  }
+  if (!cancelled && shipment && (shipment.status === 'created' || shipment.status === 'no_partner_found')) {
+    forms.push(
+      <ActionForm key="image" name="Upload package image" onDone={onDone} submit={() => (packageImage ? apiUpload<Written>(`${shipmentBase}/package-images`, packageImage) : Promise.reject(new Error('Choose a photo first')))}>
+        <Field id="a-package-image" label="Photo of the packed parcel (JPEG, PNG or WebP, 5 MB at most)">
+          <input id="a-package-image" type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => setPackageImage(e.currentTarget.files?.[0] ?? null)} />
+        </Field>
+      </ActionForm>,
+      <ActionForm key="rts" name="Ready to ship" onDone={onDone} submit={() => post(`${shipmentBase}/ready-to-ship`)} />,
+    );
+  }
+  if (!cancelled && shipment?.mode === 'off-network' && shipment.status === 'ready_to_ship') {
+    forms.push(
+      <ActionForm
+        key="shipped"
+        name="Mark shipped"
+        onDone={onDone}
+        submit={async () => post(`${shipmentBase}/ship`, { courierName: courier.trim(), trackingNumber: tracking.trim(), ...(photos.length ? { images: await Promise.all(photos.map(base64Of)) } : {}) })}
+      >
+        <Field id="a-courier" label="Courier">
+          <input id="a-courier" required maxLength={100} value={courier} onInput={(e) => setCourier(e.currentTarget.value)} />
+        </Field>
+        <Field id="a-tracking" label="Tracking number">
+          <input id="a-tracking" required minLength={3} maxLength={40} value={tracking} onInput={(e) => setTracking(e.currentTarget.value)} />
+        </Field>
+        <Field id="a-photos" label="Photos (up to 5)">
+          <input id="a-photos" type="file" multiple accept="image/jpeg,image/png,image/webp" onChange={(e) => setPhotos([...(e.currentTarget.files ?? [])].slice(0, 5))} />
+        </Field>
+      </ActionForm>,
+    );
+  }
+  if (!cancelled && shipment?.mode === 'off-network' && shipment.status === 'shipped') {
+    forms.push(
+      <ActionForm key="otp" name="Confirm delivery" onDone={onDone} submit={() => post(`${shipmentBase}/delivery-otp/verify`, { otp: otp.trim() })}>
+        <Field id="a-otp" label="Delivery OTP from the buyer">
+          <input id="a-otp" required inputMode="numeric" pattern="[0-9]{4,8}" autocomplete="one-time-code" value={otp} onInput={(e) => setOtp(e.currentTarget.value)} />
+        </Field>
+      </ActionForm>,
+      <ActionForm key="resend" name="Send the buyer a new OTP" onDone={onDone} submit={() => post(`${shipmentBase}/delivery-otp/resend`)} />,
+    );
+  }
+  if (RESHIPPABLE_ORDER.has(order.status) && order.status !== 'cancelled' && shipment && FINISHED_SHIPMENT.has(shipment.status)) {
+    forms.push(
+      <ActionForm key="reship" name="Reship" onDone={onDone} submit={() => post(`${base}/reship`, { reason: reshipReason })}>
+        <Field id="a-reship-reason" label="Why">
+          <select id="a-reship-reason" value={reshipReason} onChange={(e) => setReshipReason(e.currentTarget.value)}>
+            {['returned', 'lost', 'damaged', 'cancelled', 'other'].map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </ActionForm>,
+    );
+  }
+  if (CANCELLABLE.has(order.status)) {
+    forms.push(
+      <ActionForm key="cancel" name="Cancel order" danger onDone={onDone} submit={() => post(`${base}/cancel`, { reason: cancelReason.trim() })}>
+        <Field id="a-cancel-reason" label="Reason for cancelling">
+          <input id="a-cancel-reason" required maxLength={500} value={cancelReason} onInput={(e) => setCancelReason(e.currentTarget.value)} />
+        </Field>
+      </ActionForm>,
+    );
+  }
+  return forms.length ? <div class="actions">{forms}</div> : <p>Nothing to do: this order needs no action from you.</p>;
+}
+
+function DocumentPreview({ docs }: { docs: Document[] }) {
+  const [open, setOpen] = useState<{ name: string; url: string } | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  useEffect(() => () => (open ? URL.revokeObjectURL(open.url) : undefined), [open]);
+  if (docs.length === 0) return <p>No documents yet: the invoice comes first.</p>;
+  const show = async (doc: Document) => {
+    setProblem(null);
+    try {
+      setOpen({ name: doc.name, url: URL.createObjectURL(await apiBlob(doc.path, doc.query)) });
+    } catch (error) {
+      setProblem(problemOf(error));
+    }
+  };
+  return (
+    <>
+      <ul class="docs">
+        {docs.map((doc) => (
+          <li key={`${doc.path}?${doc.query?.['revision'] ?? ''}`}>
+            <button type="button" class="link" aria-pressed={open?.name === doc.name} onClick={() => show(doc)}>
+              {doc.name}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <ProblemView problem={problem} />
+      {open && (
+        <figure class="preview">
+          <figcaption>
+            {open.name} ·{' '}
+            <a href={open.url} download={`${open.name.replace(/[^A-Za-z0-9]+/g, '-')}.pdf`}>
+              Download
+            </a>
+          </figcaption>
+          <iframe class="pdf" title={`Preview: ${open.name}`} src={open.url} />
+        </figure>
+      )}
+    </>
+  );
+}
+
+export function OrderPage({ orderId }: { orderId: string }) {
+  const [order, setOrder] = useState<OrderDetail | null>(null);
+  const [ondc, setOndc] = useState<OndcMessage[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const path = `/v1/orders/${encodeURIComponent(orderId)}`;
+
+  const load = async (minPosition?: string) => {
+    const [detail, messages] = await Promise.all([api<OrderDetail>(path, { query: minPosition ? { minPosition } : {} }), api<{ messages: OndcMessage[] }>(`${path}/ondc-messages`)]);
+    setOrder(detail);
+    setOndc(messages.messages);
+  };
+
+  useEffect(() => {
+    setOrder(null);
+    setProblem(null);
+    setDone(null);
+    load().catch((error: unknown) => setProblem(problemOf(error)));
+  }, [orderId]);
+  usePolling(() => load(), 2000, [orderId]);
+
+  // An action's result is announced only once the read models include its write (minPosition).
+  const onDone = async (written: Written, name: string) => {
+    setDone(null);
+    await load(written.position ?? undefined);
+    setDone(`${name}: done${written.events?.length ? ` (${written.events.join(', ')})` : ''}`);
+  };
+
+  if (problem) {
+    return (
+      <section aria-labelledby="order-title">
+        <h1 id="order-title">Order {orderId}</h1>
+        <ProblemView problem={problem} />
+        <p>
+          <a href="#/orders">Back to orders</a>
+        </p>
+      </section>
+    );
+  }
+  if (!order) return <p aria-busy="true">Loading order {orderId}…</p>;
+  const whatsapp = order.timeline.filter((t) => t.channel === 'whatsapp');
+  return (
+    <section aria-labelledby="order-title">
+      <p>
+        <a href="#/orders">← Orders</a>
+      </p>
+      <h1 id="order-title">
+        Order {order.orderId} <span class={`badge s-${order.status}`} data-testid="order-status">{label(order.status)}</span>
+      </h1>
+      <p role="status" class="done">
+        {done}
+      </p>
+      <div class="grid">
+        <Section id="summary-title" title="Summary">
+          <dl class="facts">
+            <dt>Buyer</dt>
+            <dd>
+              {order.buyer.name}, {order.buyer.phone}
+            </dd>
+            <dt>Deliver to</dt>
+            <dd>
+              {order.deliveryAddress.line1}, {order.deliveryAddress.city} {order.deliveryAddress.pincode}
+            </dd>
+            <dt>Payment</dt>
+            <dd>{label(order.paymentMethod)}</dd>
+            <dt>Total</dt>
+            <dd>{rupees(order.invoice?.current.totals.grandTotalPaise ?? order.orderTotalPaise)}</dd>
+            <dt>Invoice</dt>
+            <dd>{order.invoice ? `${order.invoice.current.invoiceNumber} (revision ${order.invoice.current.revision})` : 'not yet'}</dd>
+            <dt>Received</dt>
+            <dd>{when(order.receivedAt)}</dd>
+          </dl>
+          <div class="table-wrap">
+          <table class="items">
+            <caption class="visually-hidden">Items</caption>
+            <thead>
+              <tr>
+                <th scope="col">Item</th>
+                <th scope="col" class="num">
+                  Qty
+                </th>
+                <th scope="col" class="num">
+                  Price
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.items.map((item) => (
+                <tr key={item.sku}>
+                  <td>{item.name}</td>
+                  <td class="num">{item.quantity}</td>
+                  <td class="num">{rupees(item.unitPricePaise)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          </div>
+        </Section>
+        <Section id="actions-title" title="Actions">
+          <Actions order={order} onDone={onDone} />
+        </Section>
+      </div>
+      <Section id="shipments-title" title="Shipments">
+        {order.shipments.length === 0 ? (
+          <p>No shipment yet.</p>
+        ) : (
+          <ul class="shipments">
+            {order.shipments.map((s) => (
+              <li key={s.shipmentId} data-shipment-id={s.shipmentId}>
+                <strong>{s.shipmentId}</strong> · {label(s.mode)} · <span class="badge" data-testid="shipment-status">{label(s.status)}</span>
+                {s.partner && ` · partner ${s.partner.name}${s.partner.awb ? `, AWB ${s.partner.awb}` : ''}`}
+                {s.courier && ` · ${s.courier.name}${s.courier.trackingNumber ? ` ${s.courier.trackingNumber}` : ''}`}
+                {s.reshipOf && ` · reship of ${s.reshipOf}`}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      <Section id="story-title" title="Story">
+        <ol class="timeline">
+          {order.timeline.map((entry) => (
+            <li key={entry.revision}>
+              <time dateTime={entry.occurredAt}>{when(entry.occurredAt)}</time> <strong>{entry.eventType}</strong> — {causedBy(entry.actorType, entry.channel)}
+              {entry.shipmentStatus && <span class="sub"> · shipment {label(entry.shipmentStatus)}</span>}
+            </li>
+          ))}
+        </ol>
+      </Section>
+      <Section id="ondc-title" title="ONDC messages">
+        {ondc.length === 0 ? (
+          <p>None: this order has not been on the ONDC network.</p>
+        ) : (
+          <ol class="messages">
+            {ondc.map((m) => (
+              <li key={m.position}>
+                <time dateTime={m.recordedAt}>{when(m.recordedAt)}</time> <strong>{m.type}</strong>
+                {typeof m.data['action'] === 'string' && ` ${m.data['action']}`}
+                {typeof m.data['bppId'] === 'string' && ` · ${m.data['bppId']}`}
+                {typeof m.data['why'] === 'string' && ` · ${m.data['why']}`}
+              </li>
+            ))}
+          </ol>
+        )}
+      </Section>
+      <Section id="whatsapp-title" title="WhatsApp">
+        {whatsapp.length === 0 ? (
+          <p>No step of this order came over WhatsApp.</p>
+        ) : (
+          <ol class="messages">
+            {whatsapp.map((t) => (
+              <li key={t.revision}>
+                <time dateTime={t.occurredAt}>{when(t.occurredAt)}</time> <strong>{t.eventType}</strong> — {causedBy(t.actorType, t.channel)}
+              </li>
+            ))}
+          </ol>
+        )}
+      </Section>
+      <Section id="docs-title" title="Documents">
+        <DocumentPreview docs={documentsOf(order)} />
+      </Section>
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+/** The shapes of the API answers the console reads (contracts/openapi.json, read models). */
+
+export interface OrderSummary {
+  orderId: string;
+  status: string;
+  shippingMode: 'on-network' | 'off-network' | null;
+  buyerName: string;
+  deliveryCity: string;
+  paymentMethod: string;
+  orderTotalPaise: number;
+  invoiceTotalPaise: number | null;
+  invoiceNumber: string | null;
+  currentShipmentId: string | null;
+  currentShipmentStatus: string | null;
+  itemCount: number;
+  receivedAt: string;
+}
+
+export interface OrderPage {
+  items: OrderSummary[];
+  nextCursor?: string;
+}
+
+export interface Dashboard {
+  ordersTotal: number;
+  ordersByStatus: Record<string, number>;
+  awaitingInvoice: number;
+  awaitingReadyToShip: number;
+  overdue: number;
+  overdueHours: number;
+}
+
+export interface Written {
+  position: string | null;
+  events?: string[];
+}
+
+export interface TimelineEntry {
+  revision: number;
+  eventType: string;
+  occurredAt: string;
+  orderStatus: string;
+  shipmentId: string | null;
+  shipmentStatus: string | null;
+  actorType: string | null;
+  channel: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface ShipmentView {
+  shipmentId: string;
+  mode: 'on-network' | 'off-network';
+  status: string;
+  reshipOf: string | null;
+  partner: { id: string; name: string; networkOrderId: string | null; awb: string | null } | null;
+  courier: { name: string; trackingNumber: string | null } | null;
+  trackingUrl: string | null;
+}
+
+export interface InvoiceRevisionView {
+  invoiceNumber: string;
+  revision: number;
+  invoiceDate: string;
+  totals: { taxablePaise: number; grandTotalPaise: number };
+  reason?: string;
+}
+
+export interface OrderDetail extends OrderSummary {
+  buyer: { name: string; phone: string; gstin?: string };
+  deliveryAddress: { name: string; line1: string; line2?: string; city: string; stateCode: string; pincode: string };
+  items: Array<{ sku: string; name: string; quantity: number; unitPricePaise: number; taxRatePercent: number }>;
+  invoice: { current: InvoiceRevisionView; revisions: InvoiceRevisionView[]; creditNotes: Array<{ creditNoteNumber: string; reason?: string }> } | null;
+  shipments: ShipmentView[];
+  timeline: TimelineEntry[];
+}
+
+export interface OndcMessage {
+  shipmentId: string;
+  type: string;
+  position: string;
+  recordedAt: string;
+  data: Record<string, unknown>;
+}
