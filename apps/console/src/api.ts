@@ -84,24 +84,18 @@ export async function apiBlob(path: string, query: Query = {}): Promise<Blob> {
 }
 
 /** A multipart upload (package images). */
-export async function apiUpload<T>(path: string, file: File): Promise<T> {
+/** A multipart POST: text fields and files (a package image, shipment photos). */
+export async function apiForm<T>(path: string, fields: Record<string, string>, files: Array<{ field: string; file: File }>): Promise<T> {
   const form = new FormData();
-  form.append('image', file);
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  for (const { field, file } of files) form.append(field, file);
   const key = keys.get('seller');
   const response = await fetch(path, { method: 'POST', body: form, headers: key ? { authorization: `Bearer ${key}` } : {} });
   if (!response.ok) throw new ProblemError(await problemOf(response));
   return (await response.json()) as T;
 }
 
-/** Base64 of a file, for the JSON bodies that carry photos. */
-export function base64Of(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('could not read the file'));
-    reader.readAsDataURL(file);
-  });
-}
+export const apiUpload = <T,>(path: string, file: File): Promise<T> => apiForm<T>(path, {}, [{ field: 'image', file }]);
 
 // One formatter each: toLocaleString builds a new one per call, which a page of 50 rows feels.
 const RUPEES = new Intl.NumberFormat('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });

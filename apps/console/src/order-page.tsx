@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { api, apiBlob, apiUpload, base64Of, label, rupees, when, type Problem } from './api';
+import { api, apiBlob, apiForm, apiUpload, label, rupees, when, type Problem } from './api';
 import { usePolling } from './polling';
 import { ProblemView, problemOf } from './problem-view';
 import type { OndcMessage, OrderDetail, ShipmentView, Written } from './types';
@@ -156,13 +156,37 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
       <ActionForm key="rts" name="Ready to ship" onDone={onDone} submit={() => post(`${shipmentBase}/ready-to-ship`)} />,
     );
   }
+  if (!cancelled && shipment?.status === 'no_partner_found') {
+    // The ways forward when no partner took the shipment: search again, the seller's own courier, or drop this shipment.
+    forms.push(
+      <ActionForm key="retry" name="Search for a partner again" onDone={onDone} submit={() => post(`${shipmentBase}/retry-partner-search`)} />,
+      <ActionForm key="switch" name="Switch to off-network" onDone={onDone} submit={() => post(`${shipmentBase}/switch-to-off-network`)} />,
+      <ActionForm key="cancel-shipment" name="Cancel this shipment" danger onDone={onDone} submit={() => post(`${shipmentBase}/cancel`, { reason: 'No delivery partner was found' })} />,
+    );
+  }
+  if (!cancelled && (shipment?.status === 'pickup_failed' || shipment?.status === 'delivery_failed')) {
+    forms.push(<ActionForm key="reattempt" name="Re-attempt" onDone={onDone} submit={() => post(`${shipmentBase}/reattempt`)} />);
+    if (shipment.status === 'delivery_failed') {
+      forms.push(
+        shipment.mode === 'on-network' ? (
+          <ActionForm key="rto" name="Return to me" onDone={onDone} submit={() => post(`${shipmentBase}/return-to-origin`)} />
+        ) : (
+          <ActionForm key="returned" name="Parcel came back" onDone={onDone} submit={() => post(`${shipmentBase}/returned`, { reason: 'The courier brought the parcel back' })} />
+        ),
+      );
+    }
+  }
   if (!cancelled && shipment?.mode === 'off-network' && shipment.status === 'ready_to_ship') {
     forms.push(
       <ActionForm
         key="shipped"
         name="Mark shipped"
         onDone={onDone}
-        submit={async () => post(`${shipmentBase}/ship`, { courierName: courier.trim(), trackingNumber: tracking.trim(), ...(photos.length ? { images: await Promise.all(photos.map(base64Of)) } : {}) })}
+        submit={() =>
+          photos.length
+            ? apiForm<Written>(`${shipmentBase}/ship`, { courierName: courier.trim(), trackingNumber: tracking.trim() }, photos.map((file) => ({ field: 'images', file })))
+            : post(`${shipmentBase}/ship`, { courierName: courier.trim(), trackingNumber: tracking.trim() })
+        }
       >
         <Field id="a-courier" label="Courier">
           <input id="a-courier" required maxLength={100} value={courier} onInput={(e) => setCourier(e.currentTarget.value)} />
@@ -184,6 +208,7 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
         </Field>
       </ActionForm>,
       <ActionForm key="resend" name="Send the buyer a new OTP" onDone={onDone} submit={() => post(`${shipmentBase}/delivery-otp/resend`)} />,
+      <ActionForm key="failed-attempt" name="Delivery failed" onDone={onDone} submit={() => post(`${shipmentBase}/failed-attempts`, { reason: 'The courier could not deliver' })} />,
     );
   }
   if (RESHIPPABLE_ORDER.has(order.status) && order.status !== 'cancelled' && shipment && FINISHED_SHIPMENT.has(shipment.status)) {
