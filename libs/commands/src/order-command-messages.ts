@@ -43,6 +43,12 @@ export class RecordNoPartnerFoundCommand extends OrderCommandMessage<'RecordNoPa
 export class RecordPartnerReportCommand extends OrderCommandMessage<'RecordPartnerReport'> {
   readonly type = 'RecordPartnerReport';
 }
+export class RecordPartnerDetailsCommand extends OrderCommandMessage<'RecordPartnerDetails'> {
+  readonly type = 'RecordPartnerDetails';
+}
+export class RecordPartnerCancellationOutcomeCommand extends OrderCommandMessage<'RecordPartnerCancellationOutcome'> {
+  readonly type = 'RecordPartnerCancellationOutcome';
+}
 export class CancelShipmentCommand extends OrderCommandMessage<'CancelShipment'> {
   readonly type = 'CancelShipment';
 }

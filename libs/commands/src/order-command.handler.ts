@@ -30,6 +30,8 @@ import {
   RecordNoPartnerFoundCommand,
   RecordPackageImageCommand,
   RecordPartnerReportCommand,
+  RecordPartnerDetailsCommand,
+  RecordPartnerCancellationOutcomeCommand,
   ReissueDeliveryOtpCommand,
   ReshipOrderCommand,
   SwitchShipmentToOffNetworkCommand,
@@ -141,6 +143,10 @@ export class AssignLogisticsPartnerHandler extends OrderUseCaseHandler<'AssignLo
 export class RecordNoPartnerFoundHandler extends OrderUseCaseHandler<'RecordNoPartnerFound'> {}
 @CommandHandler(RecordPartnerReportCommand)
 export class RecordPartnerReportHandler extends OrderUseCaseHandler<'RecordPartnerReport'> {}
+@CommandHandler(RecordPartnerDetailsCommand)
+export class RecordPartnerDetailsHandler extends OrderUseCaseHandler<'RecordPartnerDetails'> {}
+@CommandHandler(RecordPartnerCancellationOutcomeCommand)
+export class RecordPartnerCancellationOutcomeHandler extends OrderUseCaseHandler<'RecordPartnerCancellationOutcome'> {}
 @CommandHandler(CancelShipmentCommand)
 export class CancelShipmentHandler extends OrderUseCaseHandler<'CancelShipment'> {}
 @CommandHandler(ReshipOrderCommand)
@@ -158,6 +164,8 @@ export const ORDER_USE_CASE_HANDLERS = [
   AssignLogisticsPartnerHandler,
   RecordNoPartnerFoundHandler,
   RecordPartnerReportHandler,
+  RecordPartnerDetailsHandler,
+  RecordPartnerCancellationOutcomeHandler,
   CancelShipmentHandler,
   ReshipOrderHandler,
 ];

@@ -5,7 +5,7 @@ import type { OrderCommand } from './order-commands';
 import type { OrderEvent } from './order-events';
 import type { ActiveOrder, OrderState } from './order-state';
 import { validateReceiveOrder, withNormalBuyerGstin } from './order-validation';
-import { decideAssignPartner, decideNoPartnerFound, decidePartnerReport } from './partner-decisions';
+import { decideAssignPartner, decideNoPartnerFound, decidePartnerCancellationOutcome, decidePartnerDetails, decidePartnerReport } from './partner-decisions';
 import {
   decideCancelOrder,
   decideCancelShipment,
@@ -92,6 +92,10 @@ export function decideOrder(given: OrderCommand, state: OrderState, ctx: OrderCo
       return decideNoPartnerFound(order, command, ctx.now);
     case 'RecordPartnerReport':
       return decidePartnerReport(order, command);
+    case 'RecordPartnerDetails':
+      return decidePartnerDetails(order, command, ctx.now);
+    case 'RecordPartnerCancellationOutcome':
+      return decidePartnerCancellationOutcome(order, command);
     case 'CancelShipment':
       return decideCancelShipment(order, command, ctx.now);
     case 'ReshipOrder':

@@ -226,6 +226,22 @@ export type OrderEvent =
   | { type: 'ShipmentRtoInitiated'; data: ShipmentRef & { reason?: string; reportedAt: string } }
   | { type: 'ShipmentRtoDelivered'; data: ShipmentRef & { reportedAt: string } }
   | { type: 'ShipmentRtoDisposed'; data: ShipmentRef & { reportedAt: string } }
+  | {
+      type: 'PartnerDetailsUpdated';
+      /** Only what changed: facts a partner sent after it was assigned (deferred ready to ship sends the AWB late). */
+      data: ShipmentRef & {
+        partnerId: string;
+        awb?: string;
+        labelUrl?: string;
+        trackingUrl?: string;
+        pickupSlot?: { start: string; end: string };
+        agentName?: string;
+        agentPhone?: string;
+        reportedAt: string;
+      };
+    }
+  | { type: 'PartnerCancellationConfirmed'; data: ShipmentRef & { partnerId: string; attempts: number; confirmedAt: string } }
+  | { type: 'PartnerCancellationFailed'; data: ShipmentRef & { partnerId: string; partnerName: string; attempts: number; reason: string; failedAt: string } }
   | { type: 'LatePartnerReportRecorded'; data: ShipmentRef & { report: PartnerReport; statusWhenReceived: ShipmentStatus; reportedAt: string } }
   | {
       type: 'ShipmentMarkedShipped';
