@@ -191,6 +191,7 @@ const ONDC_ADAPTER_EVENT_TYPES = Object.keys({
   OrderConfirmed: 1,
   PartnerSearchExhausted: 1,
   SellerCancelled: 1,
+  PartnerCancellationAbandoned: 1,
   CallbackProcessed: 1,
   DomainNotified: 1,
 } satisfies Record<OndcConversationEventType, 1>);

@@ -19,7 +19,18 @@ const DEAR = sampleOffer({ bppId: 'dear.lsp', bppUri: 'https://dear.example/ondc
 function context(nowMs: number, overrides: Partial<PlanContext['settings']> = {}): PlanContext {
   return {
     nowMs: T0 + nowMs,
-    settings: { searchWindowMs: 1_000, enoughQuotes: 3, initTimeoutMs: 2_000, confirmTimeoutMs: 2_000, statusPollMs: 60_000, requestBudgetMs: 5_000, policy: POLICY, ...overrides },
+    settings: {
+      searchWindowMs: 1_000,
+      enoughQuotes: 3,
+      initTimeoutMs: 2_000,
+      confirmTimeoutMs: 2_000,
+      statusPollMs: 60_000,
+      cancelTimeoutMs: 2_000,
+      cancelRetry: { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_500 },
+      requestBudgetMs: 5_000,
+      policy: POLICY,
+      ...overrides,
+    },
     inFlight: new Set(),
     recentFailures: () => 0,
     contexts: new ContextBuilder({ bapId: 'buyer.example', bapUri: 'https://buyer.example/ondc', nowMs: () => T0 + nowMs }),
