@@ -35,6 +35,8 @@ export interface SandboxOrder {
   deliveredAt?: string;
   rto?: { state: FulfillmentState; at: string; endedAt?: string };
   cancellation?: { reasonId: string; cancelledBy: string };
+  /** /cancel requests refused so far (the cancel-NACKing partner). */
+  cancelsRefused?: number;
   /** Cancels the next scheduled step, if any. */
   cancelNextStep?: () => void;
 }
