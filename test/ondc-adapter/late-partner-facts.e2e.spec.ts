@@ -2,12 +2,15 @@ import { pdfText } from '../documents/pdf-tools';
 import { AdapterHarness } from './support/adapter-harness';
 import { SellerHttp } from './support/seller-http';
 
+/** The whole engine starts in beforeAll; on a busy machine that alone can take a minute. */
+const START_TIMEOUT_MS = 180_000;
+
 describe('ONDC: partner facts that arrive after the confirmation (deferred AWB)', () => {
   let harness: AdapterHarness;
   beforeAll(async () => {
     // A hyperlocal rider service that confirms without an AWB and sends one in an on_update later.
     harness = await AdapterHarness.start({ participants: [{ name: 'hyperlocal', lateAwb: true }], stepMs: 150 });
-  });
+  }, START_TIMEOUT_MS);
   afterAll(async () => harness.close());
 
   it('an AWB sent in an on_update after on_confirm reaches the shipment, and the reissued label prints it instead of "AWB pending"', async () => {
