@@ -314,6 +314,33 @@ function runScenarios(): void {
   c.invoice(numbers);
   c.onNetworkShipment('shp-c1');
   c.run({ type: 'CancelOrder', reason: 'Buyer cancelled', creditNoteNumber: numbers.next('credit-note', c.orderId) }, ['CreditNoteIssued', 'ShipmentCancelled', 'OrderCancelled']);
+  c.run(
+    { type: 'RecordPartnerCancellationOutcome', shipmentId: 'shp-c1', partnerId: PARTNER.partnerId, outcome: 'failed', attempts: 6, reason: '6 /cancel requests, none confirmed; the last: NACK CORE-ERROR 66001', reportedAt: tick().toISOString() },
+    ['PartnerCancellationFailed'],
+  );
+  c.run({ type: 'RecordPartnerCancellationOutcome', shipmentId: 'shp-c1', partnerId: PARTNER.partnerId, outcome: 'confirmed', attempts: 7, reportedAt: tick().toISOString() }, ['PartnerCancellationConfirmed']);
+
+  scenario = 'a partner that sends its AWB, label and pickup slot after the confirmation';
+  const g = new OrderWorld(seller, 'ord-g');
+  g.receive();
+  g.invoice(numbers);
+  g.onNetworkShipment('shp-g1');
+  const slot = tick();
+  g.run(
+    {
+      type: 'RecordPartnerDetails',
+      shipmentId: 'shp-g1',
+      partnerId: PARTNER.partnerId,
+      reportedAt: slot.toISOString(),
+      awb: '12345678901234',
+      labelUrl: 'https://lsp.example/labels/Nshpg1.pdf',
+      trackingUrl: 'https://lsp.example/track/Nshpg1',
+      pickupSlot: { start: slot.toISOString(), end: new Date(slot.getTime() + 3_600_000).toISOString() },
+      agentName: 'Imran Shaikh',
+      agentPhone: '9822098220',
+    },
+    ['PartnerDetailsUpdated', 'ShippingLabelGenerated'],
+  );
 
   scenario = 'return to origin delivered, reship';
   const d = new OrderWorld(seller, 'ord-d');
