@@ -315,7 +315,7 @@ function runScenarios(): void {
   c.onNetworkShipment('shp-c1');
   c.run({ type: 'CancelOrder', reason: 'Buyer cancelled', creditNoteNumber: numbers.next('credit-note', c.orderId) }, ['CreditNoteIssued', 'ShipmentCancelled', 'OrderCancelled']);
   c.run(
-    { type: 'RecordPartnerCancellationOutcome', shipmentId: 'shp-c1', partnerId: PARTNER.partnerId, outcome: 'failed', attempts: 6, reason: '6 /cancel requests, none confirmed; the last: NACK CORE-ERROR 66001', reportedAt: tick().toISOString() },
+    { type: 'RecordPartnerCancellationOutcome', shipmentId: 'shp-c1', partnerId: PARTNER.partnerId, outcome: 'failed', attempts: 6, reason: '6 /cancel requests, none confirmed; the last: NACK POLICY-ERROR 60007', reportedAt: tick().toISOString() },
     ['PartnerCancellationFailed'],
   );
   c.run({ type: 'RecordPartnerCancellationOutcome', shipmentId: 'shp-c1', partnerId: PARTNER.partnerId, outcome: 'confirmed', attempts: 7, reportedAt: tick().toISOString() }, ['PartnerCancellationConfirmed']);

@@ -1,6 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RecordedEvent } from '@fulfil/event-store';
+import { buyerRegistration } from '@fulfil/ondc-logistics-adapter';
+import { startSandbox } from '@fulfil/ondc-sandbox';
+import type { RunningSandbox } from '@fulfil/ondc-sandbox';
+import { freePort } from '../support/free-port';
 import { freshNumber, textOf } from '../whatsapp/whatsapp-harness';
-import { AdapterHarness, eventually } from './support/adapter-harness';
+import { AdapterHarness, adapterConfigFor, eventually } from './support/adapter-harness';
 import { SellerHttp } from './support/seller-http';
 
 /** The whole engine starts in beforeAll; on a busy machine that alone can take a minute. */
@@ -34,7 +41,7 @@ describe('ONDC: the seller\'s cancellation lands at the partner', () => {
       const [first, second, ...more] = cancelsOf(events);
       expect(more).toEqual([]);
       expect(first?.data['messageId']).not.toEqual(second?.data['messageId']);
-      expect(answerOf(events, first?.data['messageId'])?.data).toMatchObject({ outcome: 'nack', error: { code: '66001' } });
+      expect(answerOf(events, first?.data['messageId'])?.data).toMatchObject({ outcome: 'nack', error: { code: '60007' } });
       expect(answerOf(events, second?.data['messageId'])?.data).toMatchObject({ outcome: 'ack' });
       const nackedAt = Date.parse(answerOf(events, first?.data['messageId'])?.data['answeredAt'] as string);
       expect(Date.parse(second?.data['sentAt'] as string) - nackedAt).toBeGreaterThanOrEqual(300);
@@ -64,7 +71,7 @@ describe('ONDC: the seller\'s cancellation lands at the partner', () => {
 
       const shipment = await seller.shipmentWhere(order, (s) => s.partner?.cancellation === 'failed', 'the cancellation failed for good');
       const failed = shipment.tracking.find((e) => e.eventType === 'PartnerCancellationFailed');
-      expect(failed?.detail).toMatchObject({ partnerId: harness.partnerId('nacker'), attempts: 3, reason: expect.stringContaining('NACK CORE-ERROR 66001') });
+      expect(failed?.detail).toMatchObject({ partnerId: harness.partnerId('nacker'), attempts: 3, reason: expect.stringContaining('NACK POLICY-ERROR 60007') });
       expect(cancelsOf(await harness.conversationEvents(order.shipmentId))).toHaveLength(3);
       const told = await eventually(
         async () => (await seller.outbox()).find((m) => m.purpose === 'partner-cancellation-failed' && m.orderId === order.orderId),
@@ -73,5 +80,49 @@ describe('ONDC: the seller\'s cancellation lands at the partner', () => {
       expect(textOf(told)).toContain(`Order ${order.orderId}: Nacker Logistics did not take your cancellation`);
       expect(textOf(told)).toContain('after 3 tries');
     });
+  });
+
+  describe('an adapter restarted between two tries', () => {
+    // The backoff outlasts the restart: the second try can only come from what the stream holds.
+    const ENV = { ONDC_CANCEL_RETRY_MS: '4000' };
+    let sandbox: RunningSandbox;
+    let port: number;
+    let dataDir: string;
+    beforeAll(async () => {
+      port = await freePort();
+      dataDir = mkdtempSync(join(tmpdir(), 'ondc-cancel-restart-'));
+      sandbox = await startSandbox({ participants: [{ name: 'nacker', nackAt: 'cancel' }], stepMs: 3_600_000, buyers: [buyerRegistration(adapterConfigFor(port, dataDir, ENV))], logger: false });
+    }, START_TIMEOUT_MS);
+    afterAll(async () => {
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const start = () => AdapterHarness.start({ participants: [], port, dataDir, external: sandbox.network, env: ENV });
+
+    it('sends the next /cancel from its stream after the restart, and the cancellation lands', async () => {
+      const first = await start();
+      const seller = await SellerHttp.register(first);
+      const order = await seller.shipOnNetwork();
+      await seller.shipmentWhere(order, (s) => s.status === 'partner_assigned', 'the partner assigned');
+      await seller.post(`/v1/orders/${order.orderId}/cancel`, { reason: 'buyer changed their mind' }).expect(200);
+      await eventually(async () => {
+        const events = await first.conversationEvents(order.shipmentId);
+        return answerOf(events, cancelsOf(events)[0]?.data['messageId'])?.data['outcome'] === 'nack';
+      }, 'the first /cancel NACKed');
+      await first.stop();
+
+      const second = await start();
+      try {
+        const events = await eventually(async () => {
+          const found = await second.conversationEvents(order.shipmentId);
+          const outcome = found.some((e) => (e.type === 'DomainNotified' && e.data['command'] === 'RecordPartnerCancellationOutcome') || (e.type === 'CallbackProcessed' && e.data['report'] === 'cancelled'));
+          return outcome ? found : undefined;
+        }, 'the outcome of the cancellation', 40_000);
+        expect(cancelsOf(events)).toHaveLength(2);
+        expect((await second.orderEvents(order)).map((e) => e.type)).toContain('PartnerCancellationConfirmed');
+      } finally {
+        await second.stop();
+      }
+    }, 120_000);
   });
 });

@@ -245,7 +245,8 @@ export class PartnerDesk {
     const { setup } = partner;
     if (setup.name === 'nacker' && setup.nackAt === 'cancel' && (order.cancelsRefused ?? 0) < (setup.cancelNacks ?? 1)) {
       order.cancelsRefused = (order.cancelsRefused ?? 0) + 1;
-      return { status: 200, body: nack('CORE-ERROR', ONDC_ERRORS.LSP_INTERNAL_ERROR, 'cannot cancel right now, please retry') };
+      // A policy NACK, which the HTTP client does not retry: the conversation's own retry must.
+      return { status: 200, body: nack('POLICY-ERROR', ONDC_ERRORS.LSP_CANCELLATION_NOT_POSSIBLE, 'cannot cancel right now') };
     }
     this.stopJourney(order);
     this.markCancelled(order, cancel.message.cancellation_reason_id, cancel.context.bap_id);
