@@ -194,6 +194,7 @@ const ONDC_ADAPTER_EVENT_TYPES = Object.keys({
   PartnerSearchExhausted: 1,
   SellerCancelled: 1,
   SellerAnsweredAttempt: 1,
+  PartnerCancellationAbandoned: 1,
   CallbackProcessed: 1,
   DomainNotified: 1,
 } satisfies Record<OndcConversationEventType, 1>);
@@ -332,6 +333,33 @@ function runScenarios(): void {
   c.invoice(numbers);
   c.onNetworkShipment('shp-c1');
   c.run({ type: 'CancelOrder', reason: 'Buyer cancelled', creditNoteNumber: numbers.next('credit-note', c.orderId) }, ['CreditNoteIssued', 'ShipmentCancelled', 'OrderCancelled']);
+  c.run(
+    { type: 'RecordPartnerCancellationOutcome', shipmentId: 'shp-c1', partnerId: PARTNER.partnerId, outcome: 'failed', attempts: 6, reason: '6 /cancel requests, none confirmed; the last: NACK POLICY-ERROR 60007', reportedAt: tick().toISOString() },
+    ['PartnerCancellationFailed'],
+  );
+  c.run({ type: 'RecordPartnerCancellationOutcome', shipmentId: 'shp-c1', partnerId: PARTNER.partnerId, outcome: 'confirmed', attempts: 7, reportedAt: tick().toISOString() }, ['PartnerCancellationConfirmed']);
+
+  scenario = 'a partner that sends its AWB, label and pickup slot after the confirmation';
+  const late = new OrderWorld(seller, 'ord-late');
+  late.receive();
+  late.invoice(numbers);
+  late.onNetworkShipment('shp-late1');
+  const slot = tick();
+  late.run(
+    {
+      type: 'RecordPartnerDetails',
+      shipmentId: 'shp-late1',
+      partnerId: PARTNER.partnerId,
+      reportedAt: slot.toISOString(),
+      awb: '12345678901234',
+      labelUrl: 'https://lsp.example/labels/Nshplate1.pdf',
+      trackingUrl: 'https://lsp.example/track/Nshplate1',
+      pickupSlot: { start: slot.toISOString(), end: new Date(slot.getTime() + 3_600_000).toISOString() },
+      agentName: 'Imran Shaikh',
+      agentPhone: '9822098220',
+    },
+    ['PartnerDetailsUpdated', 'ShippingLabelGenerated'],
+  );
 
   scenario = 'return to origin delivered, reship';
   const d = new OrderWorld(seller, 'ord-d');

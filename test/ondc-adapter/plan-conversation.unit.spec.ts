@@ -19,7 +19,18 @@ const DEAR = sampleOffer({ bppId: 'dear.lsp', bppUri: 'https://dear.example/ondc
 function context(nowMs: number, overrides: Partial<PlanContext['settings']> = {}): PlanContext {
   return {
     nowMs: T0 + nowMs,
-    settings: { searchWindowMs: 1_000, enoughQuotes: 3, initTimeoutMs: 2_000, confirmTimeoutMs: 2_000, statusPollMs: 60_000, requestBudgetMs: 5_000, policy: POLICY, ...overrides },
+    settings: {
+      searchWindowMs: 1_000,
+      enoughQuotes: 3,
+      initTimeoutMs: 2_000,
+      confirmTimeoutMs: 2_000,
+      statusPollMs: 60_000,
+      cancelTimeoutMs: 2_000,
+      cancelRetry: { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_500 },
+      requestBudgetMs: 5_000,
+      policy: POLICY,
+      ...overrides,
+    },
     inFlight: new Set(),
     recentFailures: () => 0,
     contexts: new ContextBuilder({ bapId: 'buyer.example', bapUri: 'https://buyer.example/ondc', nowMs: () => T0 + nowMs }),
@@ -132,6 +143,148 @@ describe('planning a shipment conversation', () => {
     expect(failed).toMatchObject({ kind: 'append', events: [{ type: 'CandidateFailed', data: { bppId: 'fast.lsp', why: 'nack' } }] });
     const exhausted = plan([...twoFailed, ...(failed.kind === 'append' ? failed.events : [])], 3_300);
     expect(exhausted).toMatchObject({ kind: 'append', events: [{ type: 'PartnerSearchExhausted', data: { candidatesTried: 2 } }] });
+  });
+});
+
+describe('planning after the partner confirmed', () => {
+  const NET = 'NETORDER1';
+  const confirmed: ConversationEvent[] = [
+    ...searchedWith(CHEAP),
+    chosen(CHEAP, 1_100),
+    { type: 'OrderConfirmed', data: { transactionId: TX, bppId: 'cheap.lsp', partnerName: 'Cheap', networkOrderId: NET, callbackMessageId: 'confirm-1', confirmedAt: at(1_500) } },
+  ];
+  const assigned: ConversationEvent[] = [
+    ...confirmed,
+    { type: 'DomainNotified', data: { transactionId: TX, command: 'AssignLogisticsPartner', idempotencyKey: `ondc-assign:cheap.lsp:${NET}`, result: 'applied', notifiedAt: at(1_600) } },
+  ];
+  /** An order callback from the confirmed partner: a fulfillment state, and whatever else it says. */
+  const orderCallback = (messageId: string, ms: number, fulfillment: Record<string, unknown>, extra: { action?: 'on_status' | 'on_update' | 'on_cancel'; orderState?: string } = {}): ConversationEvent => ({
+    type: 'CallbackReceived',
+    data: {
+      transactionId: TX,
+      action: extra.action ?? 'on_status',
+      bppId: 'cheap.lsp',
+      bppUri: CHEAP.bppUri,
+      messageId,
+      timestamp: at(ms),
+      solicited: false,
+      body: { context: { domain: 'ONDC:LOG10', timestamp: at(ms) }, message: { order: { id: NET, state: extra.orderState ?? 'Accepted', fulfillments: [{ id: 'F1', type: 'Delivery', ...fulfillment }] } } },
+      receivedAt: at(ms),
+    },
+  });
+  const pending = { state: { descriptor: { code: 'Pending' } } };
+
+  it('an AWB in an on_update with nothing else to report goes to the domain, once', () => {
+    const events = [...assigned, orderCallback('upd-1', 2_000, { ...pending, '@ondc/org/awb_no': '12345678901234' }, { action: 'on_update' })];
+
+    const step = plan(events, 2_100);
+
+    expect(step).toMatchObject({
+      kind: 'command',
+      spec: { command: 'RecordPartnerDetails', idempotencyKey: 'ondc-details:cheap.lsp:upd-1', data: { partnerId: 'cheap.lsp', awb: '12345678901234' } },
+    });
+    const told: ConversationEvent = {
+      type: 'DomainNotified',
+      data: { transactionId: TX, command: 'RecordPartnerDetails', idempotencyKey: 'ondc-details:cheap.lsp:upd-1', result: 'applied', details: { awb: '12345678901234' }, notifiedAt: at(2_100) },
+    };
+    const processed = plan([...events, told], 2_200);
+    expect(processed).toMatchObject({ kind: 'append', events: [{ type: 'CallbackProcessed', data: { messageId: 'upd-1', result: 'nothing-to-report' } }] });
+    // Every later callback repeats the AWB: it is known, so nothing goes to the domain for it.
+    const repeat = orderCallback('st-2', 3_000, { ...pending, '@ondc/org/awb_no': '12345678901234' });
+    expect(plan([...events, told, ...(processed.kind === 'append' ? processed.events : []), repeat], 3_100)).toEqual({ kind: 'wait', untilMs: T0 + 3_000 + 60_000 });
+  });
+
+  it('a callback with new facts and a report sends the facts first, then the report', () => {
+    const slot = { range: { start: at(5_000), end: at(9_000) } };
+    const events = [...assigned, orderCallback('st-1', 2_000, { state: { descriptor: { code: 'Order-picked-up' } }, start: { time: { ...slot, timestamp: at(1_900) } } })];
+
+    expect(plan(events, 2_100)).toMatchObject({ kind: 'command', spec: { command: 'RecordPartnerDetails', data: { pickupSlot: slot.range } } });
+    const told: ConversationEvent = {
+      type: 'DomainNotified',
+      data: { transactionId: TX, command: 'RecordPartnerDetails', idempotencyKey: 'ondc-details:cheap.lsp:st-1', result: 'applied', details: { pickupSlot: slot.range }, notifiedAt: at(2_100) },
+    };
+    expect(plan([...events, told], 2_200)).toMatchObject({ kind: 'command', spec: { command: 'RecordPartnerReport', data: { report: 'picked_up' } } });
+  });
+
+  it('a callback that comes before the assignment is recorded waits for it: the domain hears of the partner first', () => {
+    const events = [...confirmed, orderCallback('upd-1', 1_550, { ...pending, '@ondc/org/awb_no': '12345678901234' }, { action: 'on_update' })];
+
+    expect(plan(events, 1_600)).toMatchObject({ kind: 'command', spec: { command: 'AssignLogisticsPartner' } });
+  });
+
+  describe('the seller\'s cancellation', () => {
+    const cancelling: ConversationEvent[] = [...assigned, { type: 'SellerCancelled', data: { reason: 'buyer changed their mind', cancelEventId: 'ev-c', cancelledAt: at(2_000) } }];
+    const cancelSent = (messageId: string, ms: number): ConversationEvent => ({
+      type: 'CancelSent',
+      data: { transactionId: TX, messageId, to: CHEAP.bppUri, bppId: 'cheap.lsp', message: { context: { message_id: messageId } }, sentAt: at(ms), sentBy: 'me' },
+    });
+    const answered = (messageId: string, ms: number, outcome: 'ack' | 'nack' | 'unreachable'): ConversationEvent => ({
+      type: 'RequestAnswered',
+      data: { transactionId: TX, action: 'cancel', messageId, outcome, ...(outcome === 'nack' ? { error: { type: 'CORE-ERROR', code: '66001' } } : {}), attempts: 1, answeredAt: at(ms) },
+    });
+
+    it('sends /cancel with reason 005', () => {
+      expect(plan(cancelling, 2_000)).toMatchObject({ kind: 'send', request: { action: 'cancel', message: { message: { order_id: NET, cancellation_reason_id: '005' } } } });
+    });
+
+    it('a NACK is retried after a backoff that doubles, with a new message id', () => {
+      const once = [...cancelling, cancelSent('c-1', 2_000), answered('c-1', 2_010, 'nack')];
+      expect(plan(once, 2_500)).toEqual({ kind: 'wait', untilMs: T0 + 2_010 + 1_000 });
+      const retry = plan(once, 3_010);
+      expect(retry).toMatchObject({ kind: 'send', request: { action: 'cancel' } });
+      expect(retry.kind === 'send' && retry.request.message.context.message_id).not.toBe('c-1');
+      const twice = [...once, cancelSent('c-2', 3_010), answered('c-2', 3_020, 'unreachable')];
+      // The second wait is twice the first, capped at the policy's maximum.
+      expect(plan(twice, 3_100)).toEqual({ kind: 'wait', untilMs: T0 + 3_020 + 1_500 });
+    });
+
+    it('an ACK with no on_cancel within the timeout counts as a failed try', () => {
+      const acked = [...cancelling, cancelSent('c-1', 2_000), answered('c-1', 2_010, 'ack')];
+      expect(plan(acked, 3_000)).toEqual({ kind: 'wait', untilMs: T0 + 2_010 + 2_000 });
+      expect(plan(acked, 4_010)).toEqual({ kind: 'wait', untilMs: T0 + 4_010 + 1_000 });
+      expect(plan(acked, 5_010)).toMatchObject({ kind: 'send', request: { action: 'cancel' } });
+    });
+
+    it('a /cancel recorded but never answered (the sender died) is sent again as it was', () => {
+      const lost = [...cancelling, cancelSent('c-1', 2_000)];
+      expect(plan(lost, 3_000)).toEqual({ kind: 'wait', untilMs: T0 + 2_000 + 5_000 });
+      expect(plan(lost, 7_000)).toMatchObject({ kind: 'send', request: { action: 'cancel', resend: true } });
+    });
+
+    it('after the last try it is given up, and the domain is told it failed', () => {
+      const spent = [
+        ...cancelling,
+        cancelSent('c-1', 2_000),
+        answered('c-1', 2_010, 'nack'),
+        cancelSent('c-2', 3_010),
+        answered('c-2', 3_020, 'nack'),
+        cancelSent('c-3', 4_520),
+        answered('c-3', 4_530, 'nack'),
+      ];
+      const abandoned = plan(spent, 4_600);
+      expect(abandoned).toMatchObject({
+        kind: 'append',
+        events: [{ type: 'PartnerCancellationAbandoned', data: { bppId: 'cheap.lsp', networkOrderId: NET, attempts: 3, reason: expect.stringContaining('NACK CORE-ERROR 66001') } }],
+      });
+      const after = [...spent, ...(abandoned.kind === 'append' ? abandoned.events : [])];
+      expect(plan(after, 4_600)).toMatchObject({
+        kind: 'command',
+        spec: { command: 'RecordPartnerCancellationOutcome', idempotencyKey: `ondc-cancel-failed:cheap.lsp:${NET}`, data: { outcome: 'failed', attempts: 3 } },
+      });
+    });
+
+    it('the partner\'s on_cancel is the outcome: confirmed, and the conversation settles', () => {
+      const events = [
+        ...cancelling,
+        cancelSent('c-1', 2_000),
+        answered('c-1', 2_010, 'ack'),
+        orderCallback('c-1', 2_100, { state: { descriptor: { code: 'Cancelled' } } }, { action: 'on_cancel', orderState: 'Cancelled' }),
+      ];
+      expect(plan(events, 2_200)).toMatchObject({
+        kind: 'command',
+        spec: { command: 'RecordPartnerCancellationOutcome', idempotencyKey: `ondc-cancel-confirmed:cheap.lsp:${NET}`, data: { outcome: 'confirmed', attempts: 1 } },
+      });
+    });
   });
 });
 

@@ -260,3 +260,43 @@ describe('ONDC sandbox: a troublemaker that gives up', () => {
     expect(network.buyer.refused).toEqual([]);
   });
 });
+
+describe('ONDC sandbox: a partner that sends its AWB late', () => {
+  let network: TestNetwork;
+  beforeAll(async () => {
+    network = await startNetwork({ participants: [{ name: 'intercity', lateAwb: true }] });
+  });
+  afterAll(() => network.close());
+
+  it('P2H2P: no AWB or label at confirm; an unsolicited on_update brings both before the journey', async () => {
+    const { conversation, catalogs } = await searchAnswered(network, intercityShipment(), 'ONDC:LOG11', ['intercity']);
+    await order(conversation, firstOffer(catalogs));
+    const confirmed = readOrderCallback(await conversation.waitForState('on_confirm', 'Pending'));
+    expect(confirmed.awb).toBeUndefined();
+    expect(confirmed.labelUrl).toBeUndefined();
+    const late = readOrderCallback(await conversation.waitForState('on_update', 'Pending'));
+    expect(late.awb).toMatch(/^[0-9]{11,16}$/);
+    expect(late.labelUrl).toMatch(/\/partners\/intercity\/labels\/.+\.pdf$/);
+    expect(readOrderCallback(await conversation.waitForState('on_status', 'Order-delivered'))).toMatchObject({ report: 'delivered', awb: late.awb });
+  });
+});
+
+describe('ONDC sandbox: a partner that NACKs /cancel once', () => {
+  let network: TestNetwork;
+  beforeAll(async () => {
+    network = await startNetwork({ participants: [{ name: 'nacker', nackAt: 'cancel' }], stepMs: 60_000 });
+  });
+  afterAll(() => network.close());
+
+  it('takes the order, refuses the first /cancel by policy, and takes the next', async () => {
+    const { conversation, catalogs } = await searchAnswered(network, hyperlocalShipment(), 'ONDC:LOG10', ['nacker']);
+    const offer = firstOffer(catalogs);
+    await order(conversation, offer);
+    await conversation.waitForState('on_confirm', 'Pending');
+    await expect(conversation.cancel(offer, '005')).resolves.toMatchObject({ outcome: { outcome: 'nack', error: { type: 'POLICY-ERROR', code: '60007', message: 'cannot cancel right now' } } });
+    const cancel = await conversation.cancel(offer, '005');
+    expect(cancel.outcome).toMatchObject({ outcome: 'ack' });
+    const onCancel = await network.buyer.waitFor('on_cancel', (c) => c.context.message_id === cancel.messageId, 'on_cancel');
+    expect(readOrderCallback(onCancel)).toMatchObject({ report: 'cancelled', cancellation: { reasonId: '005' } });
+  });
+});

@@ -14,6 +14,8 @@ import {
   ReceiveOrderCommand,
   RecordNoPartnerFoundCommand,
   RecordPackageImageCommand,
+  RecordPartnerCancellationOutcomeCommand,
+  RecordPartnerDetailsCommand,
   RecordPartnerReportCommand,
   RegenerateInvoiceCommand,
   ReissueDeliveryOtpCommand,
@@ -423,6 +425,44 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     const dashboard = await h.queries.dashboard(sellerId, { overdueHours: 24 });
     expect(dashboard).toMatchObject({ overdue: 1, overdueHours: 24, ordersByStatus: { invoiced: 1, cancelled: 1 } });
     expect(waiting).toBeDefined();
+  });
+
+  it('shows what a partner sent after its assignment, and what came of the seller\'s cancellation at the partner', async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    const shipmentId = await shipped(sellerId, orderId, 'on-network');
+    await h.run(new MarkShipmentReadyToShipCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
+    const partner = { sellerId, orderId, shipmentId, partnerId: 'lsp.swift' };
+    await h.run(new AssignLogisticsPartnerCommand({ ...partner, partnerName: 'Swift Couriers', networkOrderId: 'NO4242' }, asPartner));
+    const slot = { start: h.clock.now().toISOString(), end: new Date(h.clock.now().getTime() + 3_600_000).toISOString() };
+    await h.run(
+      new RecordPartnerDetailsCommand(
+        { ...partner, reportedAt: h.clock.now().toISOString(), awb: 'AWB4242', labelUrl: 'https://swift.example/labels/NO4242.pdf', pickupSlot: slot, agentName: 'Ravi', agentPhone: '9845012345' },
+        asPartner,
+      ),
+    );
+    let order = await detail(sellerId, orderId);
+    expect(shipment(order, shipmentId)).toMatchObject({
+      labelVersion: 2,
+      partner: { awb: 'AWB4242', labelUrl: 'https://swift.example/labels/NO4242.pdf', pickupSlot: slot, agent: { name: 'Ravi', phone: '9845012345' }, cancellation: null },
+    });
+    expect(shipment(order, shipmentId).tracking.find((e) => e.eventType === 'PartnerDetailsUpdated')?.detail).toEqual({
+      awb: 'AWB4242',
+      labelUrl: 'https://swift.example/labels/NO4242.pdf',
+      pickupSlotStart: slot.start,
+      pickupSlotEnd: slot.end,
+      agentName: 'Ravi',
+    });
+
+    await h.run(new CancelShipmentCommand({ sellerId, orderId, shipmentId, reason: 'buyer changed their mind' }, asSeller(sellerId)));
+    const outcome = { ...partner, reportedAt: h.clock.now().toISOString() };
+    await h.run(new RecordPartnerCancellationOutcomeCommand({ ...outcome, outcome: 'failed', attempts: 6, reason: '6 /cancel requests, none confirmed' }, asPartner));
+    order = await detail(sellerId, orderId);
+    expect(shipment(order, shipmentId).partner?.cancellation).toBe('failed');
+    await h.run(new RecordPartnerCancellationOutcomeCommand({ ...outcome, outcome: 'confirmed', attempts: 7 }, asPartner));
+    order = await detail(sellerId, orderId);
+    expect(shipment(order, shipmentId).partner?.cancellation).toBe('confirmed');
+    expect(types(order).slice(-3)).toEqual(['ShipmentCancelled', 'PartnerCancellationFailed', 'PartnerCancellationConfirmed']);
   });
 
   it('reports every projection live with no lag once caught up', async () => {

@@ -147,6 +147,25 @@ describe('order notifications', () => {
     ]);
   });
 
+  it('sends a label reissued with a late AWB while the parcel awaits pickup, and not once it is gone', () => {
+    const event = { type: 'ShippingLabelGenerated', data: { orderId: 'o1', shipmentId: 'sh1', labelVersion: 2, awb: '12345678901234', generatedAt: '' } } as OrderEvent;
+    const withShipment = (status: string) => ({ ...order, shipments: [{ shipmentId: 'sh1', mode: 'on-network', status }] }) as unknown as ActiveOrder;
+    expect(notificationsFor('e4', event, withShipment('agent_assigned'), ctx).map((n) => n.message)).toEqual([
+      { kind: 'label-document', orderId: 'o1', shipmentId: 'sh1', caption: 'Shipping label for order o1 (AWB 12345678901234)' },
+    ]);
+    expect(notificationsFor('e4', event, withShipment('delivered'), ctx)).toEqual([]);
+  });
+
+  it('tells the seller when a cancellation could not be made to land at the partner', () => {
+    const event = {
+      type: 'PartnerCancellationFailed',
+      data: { orderId: 'o1', shipmentId: 'sh1', partnerId: 'lsp', partnerName: 'Swift Logistics', attempts: 6, reason: 'NACK POLICY-ERROR 60007', failedAt: '' },
+    } as OrderEvent;
+    const [told] = notificationsFor('e5', event, order, ctx);
+    expect(told).toMatchObject({ key: 'e5:0', to: '919876543210', purpose: 'partner-cancellation-failed', message: { kind: 'text' } });
+    expect(told?.message.kind === 'text' && told.message.body).toMatch(/^Order o1: Swift Logistics did not take your cancellation of shipment sh1 after 6 tries \(NACK POLICY-ERROR 60007\)\. .*keep it back/);
+  });
+
   it('sends sellers nothing without a WhatsApp number', () => {
     const event = { type: 'OrderReceived', data: { orderId: 'o1', totalPaise: 100, paymentMethod: 'cod' } } as unknown as OrderEvent;
     expect(notificationsFor('e3', event, order, { ...ctx, sellerNumber: undefined })).toEqual([]);

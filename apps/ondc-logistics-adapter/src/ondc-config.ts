@@ -56,6 +56,8 @@ export interface OndcAdapterConfig {
   confirmTimeoutMs: number;
   /** A confirmed shipment whose partner has said nothing for this long is asked with /status. */
   statusPollMs: number;
+  /** The seller's /cancel: tries in all (a NACK, no answer, or no /on_cancel within the confirm timeout fails one), the first wait between them, doubling up to the last. */
+  cancelRetry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   /** How long OndcTracking waits for /on_track. */
   trackTimeoutMs: number;
   /** true: /confirm says ready to ship; false: /confirm says not ready and /update says ready right after. */
@@ -98,6 +100,9 @@ const DEFAULTS = {
   confirmTimeoutMs: 30_000,
   statusPollMs: 15 * 60_000,
   trackTimeoutMs: 10_000,
+  cancelAttempts: 6,
+  cancelRetryMs: 10_000,
+  cancelRetryMaxMs: 10 * 60_000,
   maxCandidates: 5,
   recentFailureWindowMs: 60 * 60_000,
   defaultCityCode: 'std:080',
@@ -262,7 +267,8 @@ function policy(read: EnvReader): PartnerPolicy {
  * ONDC identity (ONDC_SUBSCRIBER_ID, ONDC_UNIQUE_KEY_ID, ONDC_SIGNING_PRIVATE_KEY,
  * ONDC_SIGNING_PUBLIC_KEY, ONDC_BAP_URI), the network (ONDC_REGISTRY_URL, ONDC_GATEWAY_URL), the
  * conversation's clocks (ONDC_SEARCH_WINDOW_MS, ONDC_ENOUGH_QUOTES, ONDC_INIT_TIMEOUT_MS,
- * ONDC_CONFIRM_TIMEOUT_MS, ONDC_STATUS_POLL_MS, ONDC_TRACK_TIMEOUT_MS, ONDC_HTTP_TIMEOUT_MS,
+ * ONDC_CONFIRM_TIMEOUT_MS, ONDC_STATUS_POLL_MS, ONDC_CANCEL_ATTEMPTS, ONDC_CANCEL_RETRY_MS,
+ * ONDC_CANCEL_RETRY_MAX_MS, ONDC_TRACK_TIMEOUT_MS, ONDC_HTTP_TIMEOUT_MS,
  * ONDC_HTTP_ATTEMPTS, ONDC_MAX_SIGNATURE_VALIDITY_S), what is asked for (ONDC_CATEGORY, ONDC_GOODS_CATEGORY,
  * ONDC_READY_TO_SHIP_AT_CONFIRM, ONDC_DEFAULT_CITY, ONDC_HYPERLOCAL_MAX_KM), the partner policy
  * (ONDC_CHOOSE_BY, ONDC_PREFERRED_PARTNERS, ONDC_EXCLUDED_PARTNERS, ONDC_MAX_CANDIDATES,
@@ -291,6 +297,11 @@ export function loadOndcConfig(env: Env, context: OndcConfigContext): OndcAdapte
     initTimeoutMs: read.integer('ONDC_INIT_TIMEOUT_MS', DEFAULTS.initTimeoutMs, 50, 600_000),
     confirmTimeoutMs: read.integer('ONDC_CONFIRM_TIMEOUT_MS', DEFAULTS.confirmTimeoutMs, 50, 600_000),
     statusPollMs: read.integer('ONDC_STATUS_POLL_MS', DEFAULTS.statusPollMs, 100, 7 * 86_400_000),
+    cancelRetry: {
+      attempts: read.integer('ONDC_CANCEL_ATTEMPTS', DEFAULTS.cancelAttempts, 1, 100),
+      baseDelayMs: read.integer('ONDC_CANCEL_RETRY_MS', DEFAULTS.cancelRetryMs, 10, 3_600_000),
+      maxDelayMs: read.integer('ONDC_CANCEL_RETRY_MAX_MS', DEFAULTS.cancelRetryMaxMs, 10, 86_400_000),
+    },
     trackTimeoutMs: read.integer('ONDC_TRACK_TIMEOUT_MS', DEFAULTS.trackTimeoutMs, 50, 120_000),
     readyToShipAtConfirm: read.oneOf('ONDC_READY_TO_SHIP_AT_CONFIRM', ['yes', 'no'] as const, 'yes') === 'yes',
     category: read.oneOf('ONDC_CATEGORY', LOGISTICS_CATEGORIES, DEFAULTS.category),

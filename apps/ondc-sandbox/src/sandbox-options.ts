@@ -7,8 +7,12 @@ export const isPartnerName = (value: string): value is PartnerName => (PARTNER_N
 /** A partner taking part, with the knobs the misbehaving ones have. */
 export interface PartnerSetup {
   name: PartnerName;
-  /** nacker: which request it refuses (default init). */
-  nackAt?: 'init' | 'confirm';
+  /** nacker: which request it refuses (default init); `cancel`: it takes orders, then NACKs the first /cancel of each (`cancelNacks` of them). */
+  nackAt?: 'init' | 'confirm' | 'cancel';
+  /** nacker with nackAt `cancel`: how many /cancel requests of an order it NACKs before it takes one (default 1). */
+  cancelNacks?: number;
+  /** Any partner: the AWB (and a P2H2P label) comes after the confirmation, in an on_update, not in on_confirm; a P2P partner issues one too. */
+  lateAwb?: boolean;
   /** silent: the first request it leaves unanswered (default search: it is never heard from; init: it offers, then falls silent). */
   silentFrom?: 'search' | 'init';
   /**

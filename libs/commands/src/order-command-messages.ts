@@ -58,6 +58,12 @@ export class RecordFailedAttemptCommand extends OrderCommandMessage<'RecordFaile
 export class RecordReturnToOriginCommand extends OrderCommandMessage<'RecordReturnToOrigin'> {
   readonly type = 'RecordReturnToOrigin';
 }
+export class RecordPartnerDetailsCommand extends OrderCommandMessage<'RecordPartnerDetails'> {
+  readonly type = 'RecordPartnerDetails';
+}
+export class RecordPartnerCancellationOutcomeCommand extends OrderCommandMessage<'RecordPartnerCancellationOutcome'> {
+  readonly type = 'RecordPartnerCancellationOutcome';
+}
 export class CancelShipmentCommand extends OrderCommandMessage<'CancelShipment'> {
   readonly type = 'CancelShipment';
 }

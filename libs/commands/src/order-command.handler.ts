@@ -35,6 +35,8 @@ import {
   RecordFailedAttemptCommand,
   RecordPartnerReportCommand,
   RecordReturnToOriginCommand,
+  RecordPartnerDetailsCommand,
+  RecordPartnerCancellationOutcomeCommand,
   ReissueDeliveryOtpCommand,
   RequestReturnCommand,
   RequestReattemptCommand,
@@ -167,6 +169,10 @@ export class RequestReturnToOriginHandler extends OrderUseCaseHandler<'RequestRe
 export class RecordFailedAttemptHandler extends OrderUseCaseHandler<'RecordFailedAttempt'> {}
 @CommandHandler(RecordReturnToOriginCommand)
 export class RecordReturnToOriginHandler extends OrderUseCaseHandler<'RecordReturnToOrigin'> {}
+@CommandHandler(RecordPartnerDetailsCommand)
+export class RecordPartnerDetailsHandler extends OrderUseCaseHandler<'RecordPartnerDetails'> {}
+@CommandHandler(RecordPartnerCancellationOutcomeCommand)
+export class RecordPartnerCancellationOutcomeHandler extends OrderUseCaseHandler<'RecordPartnerCancellationOutcome'> {}
 @CommandHandler(CancelShipmentCommand)
 export class CancelShipmentHandler extends OrderUseCaseHandler<'CancelShipment'> {}
 @CommandHandler(ReshipOrderCommand)
@@ -195,6 +201,8 @@ export const ORDER_USE_CASE_HANDLERS = [
   RequestReturnToOriginHandler,
   RecordFailedAttemptHandler,
   RecordReturnToOriginHandler,
+  RecordPartnerDetailsHandler,
+  RecordPartnerCancellationOutcomeHandler,
   CancelShipmentHandler,
   ReshipOrderHandler,
   RequestReturnHandler,

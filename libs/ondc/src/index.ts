@@ -5,7 +5,7 @@ export * from './duration';
 export * from './error-codes';
 export * from './ack';
 export * from './signing';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
+export { DEFAULT_RETRY_POLICY, backoffCeilingMs, type RetryPolicy } from './retry';
 export * from './registry-client';
 export * from './ondc-http-client';
 export * from './context';

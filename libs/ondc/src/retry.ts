@@ -12,9 +12,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 3, baseDelayMs: 200
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The capped exponential after failed try number `attempt` (from 1): the whole wait, for planners that must be repeatable. */
+export const backoffCeilingMs = (policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, attempt: number): number =>
+  Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+
 /** Delay after failed try number `attempt` (from 1): random below the capped exponential, so clients retrying together spread out. */
 export const backoffDelayMs = (policy: RetryPolicy, attempt: number, random: () => number = Math.random): number =>
-  Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
+  Math.floor(random() * backoffCeilingMs(policy, attempt));
 
 /** Statuses a proxy or load balancer answers when the service behind it is down: no word from the peer yet. */
 export const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);

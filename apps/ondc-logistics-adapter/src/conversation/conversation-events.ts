@@ -1,4 +1,5 @@
 import type { AttemptStage, FailedAttemptAnswer, PartnerReport } from '@fulfil/domain';
+import type { PartnerFacts } from './partner-facts';
 import type { BuyerBilling, CallbackAction, CatalogOffer, OndcError, Quote, RequestAction, ShipmentDescription, SkippedCatalogItem } from '@fulfil/ondc';
 
 /**
@@ -72,6 +73,8 @@ export interface RankedOffer {
   recentFailures: number;
 }
 
+export type DomainNotifiedCommand = 'AssignLogisticsPartner' | 'RecordNoPartnerFound' | 'RecordPartnerDetails' | 'RecordPartnerCancellationOutcome';
+
 export type ProcessedResult = 'reported' | 'nothing-to-report' | 'not-for-the-current-order' | 'refused-by-domain';
 
 export type ConversationEvent =
@@ -137,6 +140,11 @@ export type ConversationEvent =
       };
     }
   | {
+      /** Every /cancel of the confirmed order was refused or went unanswered, up to the retry budget: the cancellation failed for good. */
+      type: 'PartnerCancellationAbandoned';
+      data: { transactionId: string; bppId: string; networkOrderId: string; attempts: number; reason: string; abandonedAt: string };
+    }
+  | {
       type: 'CallbackProcessed';
       data: {
         transactionId: string;
@@ -155,10 +163,12 @@ export type ConversationEvent =
       type: 'DomainNotified';
       data: {
         transactionId: string;
-        command: 'AssignLogisticsPartner' | 'RecordNoPartnerFound';
+        command: DomainNotifiedCommand;
         idempotencyKey: string;
         result: 'applied' | 'refused';
         detail?: string;
+        /** RecordPartnerDetails: the facts the domain was given (what the adapter then counts as known). */
+        details?: PartnerFacts;
         settles?: boolean;
         notifiedAt: string;
       };

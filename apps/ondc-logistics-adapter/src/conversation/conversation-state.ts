@@ -9,6 +9,7 @@ import {
   actionOfSentType,
   isSentEvent,
 } from './conversation-events';
+import { newPartnerFacts, withFacts, type PartnerFacts } from './partner-facts';
 
 /** A request we sent, with the synchronous answer once it is known. */
 export interface SentRequest {
@@ -72,6 +73,8 @@ export interface PartnerOrder {
   awb?: string;
   trackingUrl?: string;
   pickupSlot?: { start: string; end: string };
+  /** What the domain has of the partner's facts (from the confirmation and the details forwarded since). */
+  facts: PartnerFacts;
   /** When the partner last told us anything about it. */
   lastHeardAtMs: number;
   /** A terminal report (delivered, cancelled, returned) was forwarded: nothing is left to poll for. */
@@ -89,6 +92,8 @@ export interface ConversationState {
   sellerCancel?: { reason: string; atMs: number };
   /** The seller's answers to failed attempts, each to be sent to the partner as one /update. */
   answers: Array<ConversationEventOf<'SellerAnsweredAttempt'>['data']>;
+  /** The cancellation with the partner failed for good (every /cancel refused or unanswered). */
+  cancelAbandoned?: { transactionId: string; bppId: string; networkOrderId: string; attempts: number; reason: string; atMs: number };
   /** Domain commands already sent, by idempotency key. */
   notified: Record<string, 'applied' | 'refused'>;
 }
@@ -153,8 +158,9 @@ function recordRequest(state: ConversationState, event: Extract<ConversationEven
 function recordCallback(state: ConversationState, id: string, data: CallbackData): void {
   const order = state.partnerOrder;
   const fromPartner = order !== undefined && order.transactionId === data.transactionId && order.bppId === data.bppId;
-  // A callback of the confirmed partner that reports nothing (Pending, a failed attempt) has no consequence to draw: it is done as it is recorded.
-  const reportsNothing = fromPartner && isOrderCallbackAction(data.action) && readOrderCallback(data.body as OndcMessage<OrderCallbackAction>).report === undefined;
+  // A callback of the confirmed partner that reports nothing (Pending, a failed attempt) and brings no new fact has no consequence to draw: it is done as it is recorded.
+  const update = fromPartner && isOrderCallbackAction(data.action) ? readOrderCallback(data.body as OndcMessage<OrderCallbackAction>) : undefined;
+  const reportsNothing = update !== undefined && update.report === undefined && newPartnerFacts(update, order!.facts) === undefined;
   state.callbacks.push({ ...data, eventId: id, receivedAtMs: ms(data.receivedAt), processed: reportsNothing });
   if (fromPartner) order.lastHeardAtMs = Math.max(order.lastHeardAtMs, ms(data.receivedAt));
 }
@@ -177,6 +183,11 @@ function confirmOrder(state: ConversationState, data: ConversationEventOf<'Order
     networkOrderId: data.networkOrderId,
     offer: candidate.offer,
     confirmedAtMs: ms(data.confirmedAt),
+    facts: {
+      ...(data.awb ? { awb: data.awb } : {}),
+      ...(data.trackingUrl ? { trackingUrl: data.trackingUrl } : {}),
+      ...(data.pickupSlot ? { pickupSlot: data.pickupSlot } : {}),
+    },
     lastHeardAtMs: ms(data.confirmedAt),
     settled: false,
   };
@@ -188,8 +199,17 @@ function confirmOrder(state: ConversationState, data: ConversationEventOf<'Order
 
 function markProcessed(state: ConversationState, data: ConversationEventOf<'CallbackProcessed'>['data']): void {
   const key = callbackKey(data);
-  for (const callback of state.callbacks) if (callbackKey(callback) === key) callback.processed = true;
-  if (data.settles && state.partnerOrder) state.partnerOrder.settled = true;
+  const order = state.partnerOrder;
+  for (const callback of state.callbacks) {
+    if (callbackKey(callback) !== key) continue;
+    callback.processed = true;
+    // An agent-assigned report told the domain its agent.
+    if (order && data.result === 'reported' && data.report === 'agent_assigned') {
+      const agent = readOrderCallback(callback.body as OndcMessage<OrderCallbackAction>).agent;
+      if (agent) order.facts = withFacts(order.facts, { agent });
+    }
+  }
+  if (data.settles && order) order.settled = true;
 }
 
 function failCandidate(state: ConversationState, transactionId: string, bppId: string, failure: NonNullable<Candidate['failure']>): void {
@@ -270,7 +290,14 @@ function apply(state: ConversationState, { id, event }: StoredConversationEvent)
       return markProcessed(state, event.data);
     case 'DomainNotified':
       state.notified[event.data.idempotencyKey] = event.data.result;
+      // Refused or not, they count as told: the same facts are not offered again.
+      if (event.data.details && state.partnerOrder) state.partnerOrder.facts = withFacts(state.partnerOrder.facts, event.data.details);
       return;
+    case 'PartnerCancellationAbandoned': {
+      const { abandonedAt, ...rest } = event.data;
+      state.cancelAbandoned = { ...rest, atMs: ms(abandonedAt) };
+      return;
+    }
   }
 }
 

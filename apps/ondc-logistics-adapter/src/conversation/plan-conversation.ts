@@ -1,11 +1,11 @@
-import { CANCELLATION_REASONS, buildAttemptAnswerUpdate, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus, checkInitQuote } from '@fulfil/ondc';
+import { CANCELLATION_REASONS, backoffCeilingMs, buildAttemptAnswerUpdate, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus, checkInitQuote } from '@fulfil/ondc';
 import type { CatalogOffer, ContextInput, ContextOf, LogisticsDomain, OndcMessage, RequestAction, ShipmentDescription } from '@fulfil/ondc';
 
 import { choosePartner, eligibleOfferCount } from './choose-partner';
 import type { ChoiceInput } from './choose-partner';
 import type { ConversationEvent, FailedStep, FailureKind } from './conversation-events';
 import { Attempt, Candidate, ConversationState, PartnerOrder, SentRequest, currentAttempt, currentCandidate, requestOf } from './conversation-state';
-import { assignKey, nextCallbackStep, pendingCommandStep } from './plan-reports';
+import { assignKey, cancelRequestsOf, nextCallbackStep, pendingCommandStep } from './plan-reports';
 import { OutboundRequest, PlanContext, Step, describeAnswer, iso, progressOf, resendOf, waitUntil } from './steps';
 
 type PartnerAction = Exclude<RequestAction, 'search'>;
@@ -221,15 +221,59 @@ function attemptAnswerStep(state: ConversationState, attempt: Attempt, order: Pa
  * after all is cancelled too.
  */
 function cancelStep(state: ConversationState, attempt: Attempt, order: PartnerOrder | undefined, ctx: PlanContext): Step {
-  if (order) {
-    if (order.settled || lastRequest(state, 'cancel', order.transactionId)) return waitUntil();
-    const message = (context: ContextOf<'cancel'>) =>
-      buildCancel(context, order.networkOrderId, CANCELLATION_REASONS.MERCHANT_REJECTED);
-    return send(toPartner('cancel', attempt, order.offer, message, ctx));
-  }
+  if (order) return partnerCancelStep(state, attempt, order, ctx);
   const candidate = currentCandidate(attempt);
   const confirm = requestOf(state, candidate?.confirmMessageId);
   if (!confirm || (confirm.answer && confirm.answer.outcome !== 'ack')) return waitUntil();
   const deadline = confirm.sentAtMs + ctx.settings.confirmTimeoutMs;
   return ctx.nowMs < deadline ? waitUntil(deadline) : waitUntil();
+}
+
+/**
+ * A /cancel lands when the partner confirms it (on_cancel, or any callback saying the order is
+ * cancelled; drawn by the report planner). A try fails on a NACK, on no answer, or on an ACK with
+ * no confirmation within the timeout; the next one follows after a doubling backoff, with its own
+ * message id (the partner answered the last one). After the last try the cancellation is given up:
+ * the domain records the failure and the seller is told. Each try's record is appended before it
+ * leaves, so a restart continues the count from the stream.
+ */
+function partnerCancelStep(state: ConversationState, attempt: Attempt, order: PartnerOrder, ctx: PlanContext): Step {
+  if (order.settled || state.cancelAbandoned) return waitUntil();
+  const cancels = cancelRequestsOf(state, order);
+  const last = cancels[cancels.length - 1];
+  const newCancel = () => send(toPartner('cancel', attempt, order.offer, (context) => buildCancel(context, order.networkOrderId, CANCELLATION_REASONS.MERCHANT_REJECTED), ctx));
+  if (!last) return newCancel();
+  const progress = progressOf(last, ctx);
+  if (progress.state === 'orphaned') return send(resendOf(last, ctx));
+  if (progress.state === 'in-flight') return waitUntil();
+  if (progress.state === 'pending') return waitUntil(progress.untilMs);
+  const { answer } = progress;
+  const { cancelTimeoutMs, cancelRetry } = ctx.settings;
+  let failedAtMs = answer.atMs;
+  let failure = describeAnswer(answer);
+  if (answer.outcome === 'ack') {
+    failedAtMs = answer.atMs + cancelTimeoutMs;
+    if (ctx.nowMs < failedAtMs) return waitUntil(failedAtMs);
+    failure = `ACK, but no on_cancel within ${cancelTimeoutMs} ms`;
+  }
+  if (cancels.length >= cancelRetry.attempts) {
+    return {
+      kind: 'append',
+      events: [
+        {
+          type: 'PartnerCancellationAbandoned',
+          data: {
+            transactionId: order.transactionId,
+            bppId: order.bppId,
+            networkOrderId: order.networkOrderId,
+            attempts: cancels.length,
+            reason: `${cancels.length} /cancel requests, none confirmed; the last: ${failure}`,
+            abandonedAt: iso(ctx),
+          },
+        },
+      ],
+    };
+  }
+  const retryAt = failedAtMs + backoffCeilingMs(cancelRetry, cancels.length);
+  return ctx.nowMs < retryAt ? waitUntil(retryAt) : newCancel();
 }

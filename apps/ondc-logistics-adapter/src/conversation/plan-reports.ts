@@ -1,7 +1,8 @@
 import { CANCELLATION_REASONS, readOrderCallback } from '@fulfil/ondc';
 import type { OndcMessage, OrderCallbackAction, PartnerUpdate } from '@fulfil/ondc';
 import type { ConversationEvent, ProcessedResult } from './conversation-events';
-import { ConversationState, RecordedCallback, attemptOf, currentCandidate, currentAttempt, isOrderCallbackAction } from './conversation-state';
+import { ConversationState, PartnerOrder, RecordedCallback, attemptOf, currentCandidate, currentAttempt, isOrderCallbackAction } from './conversation-state';
+import { newPartnerFacts } from './partner-facts';
 import { CommandResult, DomainCommandSpec, PlanContext, Step, TERMINAL_REPORTS, iso } from './steps';
 
 /**
@@ -14,6 +15,14 @@ export const assignKey = (bppId: string, networkOrderId: string): string => `ond
 export const noPartnerKey = (transactionId: string): string => `ondc-no-partner:${transactionId}`;
 /** The brief's rule: a partner's report is applied once per partner and message id. */
 export const reportKey = (bppId: string, messageId: string): string => `ondc:${bppId}:${messageId}`;
+/** The late facts of one callback, forwarded once. */
+export const detailsKey = (bppId: string, messageId: string): string => `ondc-details:${bppId}:${messageId}`;
+/** The outcome of the seller's cancellation with one partner order, recorded once (a confirmation after a failure is a new fact). */
+export const cancelOutcomeKey = (outcome: 'confirmed' | 'failed', bppId: string, networkOrderId: string): string => `ondc-cancel-${outcome}:${bppId}:${networkOrderId}`;
+
+/** The /cancel requests sent for the confirmed order, oldest first. */
+export const cancelRequestsOf = (state: ConversationState, order: PartnerOrder) =>
+  state.requests.filter((r) => r.action === 'cancel' && r.transactionId === order.transactionId && r.bppId === order.bppId);
 
 const readUpdate = (callback: RecordedCallback): PartnerUpdate => readOrderCallback(callback.body as OndcMessage<OrderCallbackAction>);
 
@@ -94,8 +103,48 @@ function confirmationStep(state: ConversationState, callback: RecordedCallback, 
   return { kind: 'append', events: [confirmed] };
 }
 
-/** A callback about the confirmed order: its report for the domain, if it makes one. */
-function reportStep(callback: RecordedCallback, update: PartnerUpdate, ctx: PlanContext): Step {
+/**
+ * A callback about the confirmed order: first the facts it brings that the domain lacks (an AWB
+ * sent late, a label, a pickup slot, an agent), then its report, if it makes one. Once the seller
+ * cancelled, the partner's word that the order is cancelled is the outcome of that cancellation.
+ */
+function reportStep(state: ConversationState, order: PartnerOrder, callback: RecordedCallback, update: PartnerUpdate, ctx: PlanContext): Step {
+  const facts = newPartnerFacts(update, order.facts);
+  const factsKey = detailsKey(callback.bppId, callback.messageId);
+  if (facts && state.notified[factsKey] === undefined) {
+    return {
+      kind: 'command',
+      spec: {
+        command: 'RecordPartnerDetails',
+        idempotencyKey: factsKey,
+        transactionId: callback.transactionId,
+        callback,
+        facts,
+        data: {
+          partnerId: callback.bppId,
+          reportedAt: update.reportedAt,
+          ...(facts.awb ? { awb: facts.awb } : {}),
+          ...(facts.labelUrl ? { labelUrl: facts.labelUrl } : {}),
+          ...(facts.trackingUrl ? { trackingUrl: facts.trackingUrl } : {}),
+          ...(facts.pickupSlot ? { pickupSlot: facts.pickupSlot } : {}),
+          ...(facts.agent?.name ? { agentName: facts.agent.name } : {}),
+          ...(facts.agent?.phone ? { agentPhone: facts.agent.phone } : {}),
+        },
+      },
+    };
+  }
+  if (state.sellerCancel && update.report === 'cancelled') {
+    return {
+      kind: 'command',
+      spec: {
+        command: 'RecordPartnerCancellationOutcome',
+        idempotencyKey: cancelOutcomeKey('confirmed', order.bppId, order.networkOrderId),
+        transactionId: callback.transactionId,
+        callback,
+        data: { partnerId: callback.bppId, outcome: 'confirmed', attempts: cancelRequestsOf(state, order).length, reportedAt: update.reportedAt },
+      },
+    };
+  }
   if (!update.report) {
     const detail = update.unreadableStates.length > 0 ? `unreadable states: ${update.unreadableStates.join(', ')}` : undefined;
     return { kind: 'append', events: [processed(callback, ctx, 'nothing-to-report', detail ? { detail } : {})] };
@@ -136,11 +185,27 @@ export function nextCallbackStep(state: ConversationState, ctx: PlanContext): St
   if (order.bppId !== callback.bppId || (update.networkOrderId && update.networkOrderId !== order.networkOrderId)) {
     return { kind: 'append', events: [processed(callback, ctx, 'not-for-the-current-order')] };
   }
-  return reportStep(callback, update, ctx);
+  // The domain hears of the partner first: its reports and facts are refused until the assignment is in.
+  if (!state.sellerCancel && state.notified[assignKey(order.bppId, order.networkOrderId)] === undefined) return undefined;
+  return reportStep(state, order, callback, update, ctx);
 }
 
 /** Commands the conversation owes the domain: the partner assigned once confirmed, or no partner found once exhausted. */
 export function pendingCommandStep(state: ConversationState): Step | undefined {
+  const abandoned = state.cancelAbandoned;
+  if (abandoned) {
+    const key = cancelOutcomeKey('failed', abandoned.bppId, abandoned.networkOrderId);
+    if (state.notified[key] !== undefined) return undefined;
+    return {
+      kind: 'command',
+      spec: {
+        command: 'RecordPartnerCancellationOutcome',
+        idempotencyKey: key,
+        transactionId: abandoned.transactionId,
+        data: { partnerId: abandoned.bppId, outcome: 'failed', attempts: abandoned.attempts, reason: abandoned.reason, reportedAt: new Date(abandoned.atMs).toISOString() },
+      },
+    };
+  }
   if (state.sellerCancel) return undefined;
   const order = state.partnerOrder;
   if (order && state.notified[assignKey(order.bppId, order.networkOrderId)] === undefined) {
@@ -179,6 +244,10 @@ export function pendingCommandStep(state: ConversationState): Step | undefined {
 /** What is recorded once a command ran: the callback processed, or the domain notified. */
 export function recordOfCommand(spec: DomainCommandSpec, outcome: CommandResult, ctx: PlanContext): ConversationEvent {
   const detail = outcome.result === 'refused' ? outcome.detail : undefined;
+  if (spec.command === 'RecordPartnerCancellationOutcome' && spec.callback) {
+    // The partner's word that the order is cancelled: nothing more will come of it.
+    return processed(spec.callback, ctx, outcome.result === 'applied' ? 'reported' : 'refused-by-domain', { report: 'cancelled', ...(detail ? { detail } : {}), settles: true });
+  }
   if (spec.command === 'RecordPartnerReport') {
     const settles = outcome.result === 'applied' && TERMINAL_REPORTS.has(spec.data.report);
     return processed(spec.callback, ctx, outcome.result === 'applied' ? 'reported' : 'refused-by-domain', {
@@ -195,7 +264,9 @@ export function recordOfCommand(spec: DomainCommandSpec, outcome: CommandResult,
       idempotencyKey: spec.idempotencyKey,
       result: outcome.result,
       ...(detail ? { detail } : {}),
-      ...(spec.command === 'RecordNoPartnerFound' ? { settles: true } : {}),
+      ...(spec.command === 'RecordPartnerDetails' ? { details: spec.facts } : {}),
+      // No partner found, or a cancellation failed for good: nothing is left to do until someone acts.
+      ...(spec.command === 'RecordNoPartnerFound' || spec.command === 'RecordPartnerCancellationOutcome' ? { settles: true } : {}),
       notifiedAt: iso(ctx),
     },
   };

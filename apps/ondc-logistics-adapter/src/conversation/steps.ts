@@ -4,6 +4,7 @@ import type { LogisticsDomain, OndcMessage, RequestAction } from '@fulfil/ondc';
 import type { PartnerPolicy } from '../ondc-config';
 import type { ConversationEvent } from './conversation-events';
 import type { RecordedCallback, SentRequest } from './conversation-state';
+import type { PartnerFacts } from './partner-facts';
 
 /**
  * What the planner asks the driver to do next for one conversation. The planner is pure: it reads
@@ -16,6 +17,10 @@ export interface PlanSettings {
   initTimeoutMs: number;
   confirmTimeoutMs: number;
   statusPollMs: number;
+  /** How long a partner has to confirm a /cancel it took with /on_cancel before the try counts as failed. */
+  cancelTimeoutMs: number;
+  /** /cancel tries in all, and the backoff between them (deterministic: the plan must be repeatable). */
+  cancelRetry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   /** How long a request can still be in flight (all its tries); after that, unanswered, it is sent again. */
   requestBudgetMs: number;
   policy: PartnerPolicy;
@@ -66,6 +71,32 @@ export type DomainCommandSpec =
         reasonCode?: string;
         nextAttemptAt?: string;
       };
+    }
+  | {
+      command: 'RecordPartnerDetails';
+      idempotencyKey: string;
+      transactionId: string;
+      callback: RecordedCallback;
+      /** What the domain is given, as the conversation will count it known. */
+      facts: PartnerFacts;
+      data: {
+        partnerId: string;
+        reportedAt: string;
+        awb?: string;
+        labelUrl?: string;
+        trackingUrl?: string;
+        pickupSlot?: { start: string; end: string };
+        agentName?: string;
+        agentPhone?: string;
+      };
+    }
+  | {
+      command: 'RecordPartnerCancellationOutcome';
+      idempotencyKey: string;
+      transactionId: string;
+      /** The partner's callback that confirmed it; none when it failed for good. */
+      callback?: RecordedCallback;
+      data: { partnerId: string; outcome: 'confirmed' | 'failed'; attempts: number; reason?: string; reportedAt: string };
     };
 
 export type CommandResult = { result: 'applied' } | { result: 'refused'; detail: string };

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
-import { AssignLogisticsPartnerCommand, CommandMeta, RecordNoPartnerFoundCommand, RecordPartnerReportCommand } from '@fulfil/commands';
+import {
+  AssignLogisticsPartnerCommand,
+  CommandMeta,
+  RecordNoPartnerFoundCommand,
+  RecordPartnerCancellationOutcomeCommand,
+  RecordPartnerDetailsCommand,
+  RecordPartnerReportCommand,
+} from '@fulfil/commands';
 import { DomainError } from '@fulfil/domain';
 import { ContextBuilder, newNetworkOrderId } from '@fulfil/ondc';
 import { StreamRevisionConflictError } from '@fulfil/event-store';
@@ -43,6 +50,22 @@ export interface DriverOptions {
   standby?: boolean;
 }
 
+/** The command on the bus for a planned one. */
+function commandOf(spec: DomainCommandSpec, ids: { sellerId: string; orderId: string; shipmentId: string }, meta: CommandMeta): object {
+  switch (spec.command) {
+    case 'AssignLogisticsPartner':
+      return new AssignLogisticsPartnerCommand({ ...ids, ...spec.data }, meta);
+    case 'RecordNoPartnerFound':
+      return new RecordNoPartnerFoundCommand({ ...ids, ...spec.data }, meta);
+    case 'RecordPartnerReport':
+      return new RecordPartnerReportCommand({ ...ids, ...spec.data }, meta);
+    case 'RecordPartnerDetails':
+      return new RecordPartnerDetailsCommand({ ...ids, ...spec.data }, meta);
+    case 'RecordPartnerCancellationOutcome':
+      return new RecordPartnerCancellationOutcomeCommand({ ...ids, ...spec.data }, meta);
+  }
+}
+
 /** What others record in a conversation (an RTS, a cancellation, a seller's answer, a partner's callback): the lease holder drives it on. */
 const WAKING_EVENTS = new Set(['LogisticsSearchStarted', 'SellerCancelled', 'SellerAnsweredAttempt', 'CatalogReceived', 'CallbackReceived']);
 
@@ -79,6 +102,8 @@ export class ConversationDriver {
       initTimeoutMs: config.initTimeoutMs,
       confirmTimeoutMs: config.confirmTimeoutMs,
       statusPollMs: config.statusPollMs,
+      cancelTimeoutMs: config.confirmTimeoutMs,
+      cancelRetry: config.cancelRetry,
       // Every try may take the whole timeout, with at most 2 s of backoff between tries.
       requestBudgetMs: config.http.attempts * (config.http.timeoutMs + 2_000),
       policy: config.policy,
@@ -317,17 +342,11 @@ export class ConversationDriver {
       actor: { type: 'ondc-logistics', id: this.options.config.identity.subscriberId },
       channel: 'ondc',
       correlationId: spec.transactionId,
-      ...(spec.command === 'RecordPartnerReport' ? { causationId: spec.callback.eventId } : {}),
+      ...('callback' in spec && spec.callback ? { causationId: spec.callback.eventId } : {}),
       idempotencyKey: spec.idempotencyKey,
     };
-    const command =
-      spec.command === 'AssignLogisticsPartner'
-        ? new AssignLogisticsPartnerCommand({ ...ids, ...spec.data }, meta)
-        : spec.command === 'RecordNoPartnerFound'
-          ? new RecordNoPartnerFoundCommand({ ...ids, ...spec.data }, meta)
-          : new RecordPartnerReportCommand({ ...ids, ...spec.data }, meta);
     try {
-      await this.options.commands.execute(command);
+      await this.options.commands.execute(commandOf(spec, ids, meta));
       return { result: 'applied' };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

@@ -40,6 +40,8 @@ export interface SandboxOrder {
   /** The next delivery attempt's window, after a failed one. */
   deliveryWindow?: TimeRange;
   cancellation?: { reasonId: string; cancelledBy: string };
+  /** /cancel requests refused so far (the cancel-NACKing partner). */
+  cancelsRefused?: number;
   /** Cancels the next scheduled step, if any. */
   cancelNextStep?: () => void;
 }

@@ -36,8 +36,9 @@ export interface DeskAnswer {
   body: AckOrNack;
 }
 
-/** Steps of a shipment after ready to ship; RTO, failed attempts and partner cancellation are the troublemaker's. */
+/** Steps of a shipment after ready to ship; RTO, failed attempts and partner cancellation are the troublemaker's, a late AWB the late-AWB partner's. */
 type Step =
+  | 'Awb-issued'
   | 'Agent-assigned'
   | 'Pickup-failed'
   | 'Pickup-rescheduled'
@@ -71,6 +72,11 @@ const refused = (r: Refusal): DeskAnswer => ({ status: r.status, body: r.body })
 const domainRefusal = (code: OndcErrorCode, detail: string): DeskAnswer => ({ status: 200, body: nack('DOMAIN-ERROR', code, detail) });
 
 function journeyOf(order: SandboxOrder): Step[] {
+  // A partner that sends its AWB late says it in an on_update before anything moves.
+  return order.partner.setup.lateAwb && !order.awb ? ['Awb-issued', ...forwardJourneyOf(order)] : forwardJourneyOf(order);
+}
+
+function forwardJourneyOf(order: SandboxOrder): Step[] {
   const { setup } = order.partner;
   const transit: Step[] = order.option.type === 'P2H2P' ? ['In-transit'] : [];
   if (setup.name === 'troublemaker' && setup.trouble === 'cancel') return ['Agent-assigned', 'Partner-cancelled'];
@@ -221,9 +227,15 @@ export class PartnerDesk {
       readyToShip: readyToShip(order.fulfillments[0]),
       trackingUrl: `${partnerUrl}/track/${order.id}`,
     };
-    if (opened.option.type === 'P2H2P') opened.awb = newAwb();
+    if (opened.option.type === 'P2H2P' && !partner.setup.lateAwb) opened.awb = newAwb();
     if (opened.readyToShip) this.readyForPickup(opened);
     return opened;
+  }
+
+  /** The AWB (and for P2H2P the label) of a partner that gives them after the confirmation. */
+  private issueAwb(order: SandboxOrder): void {
+    order.awb ??= newAwb();
+    if (order.option.type === 'P2H2P') order.labelUrl = `${this.network.urlOf(order.partner)}/labels/${order.id}.pdf`;
   }
 
   /** After ready to ship: a pickup slot from now until the partner's usual pickup time, and for P2H2P the shipping label. */
@@ -231,7 +243,7 @@ export class PartnerDesk {
     const now = Date.now();
     order.readyToShip = true;
     order.pickupSlot = { start: rfc3339(now), end: rfc3339(now + (isoDurationToMinutes(order.partner.profile.pickupTime) ?? DEFAULT_PICKUP_MINUTES) * 60_000) };
-    if (order.option.type === 'P2H2P') order.labelUrl = `${this.network.urlOf(order.partner)}/labels/${order.id}.pdf`;
+    if (order.option.type === 'P2H2P' && order.awb) order.labelUrl = `${this.network.urlOf(order.partner)}/labels/${order.id}.pdf`;
   }
 
   private update(partner: SandboxPartner, update: OndcMessage<'update'>): DeskAnswer {
@@ -239,6 +251,8 @@ export class PartnerDesk {
     if (!order) return domainRefusal(ONDC_ERRORS.LSP_ORDER_NOT_FOUND, `no order ${update.message.order.id}`);
     if (isOpen(order) && !order.readyToShip && readyToShip(update.message.order.fulfillments[0])) {
       this.readyForPickup(order);
+      // Deferred ready to ship, as the contract has it: the AWB and label come with its on_update.
+      if (partner.setup.lateAwb) this.issueAwb(order);
       this.startJourney(order);
     }
     const answer = readAttemptAnswer(update);
@@ -271,6 +285,12 @@ export class PartnerDesk {
     }
     if (!isOpen(order)) {
       return { status: 200, body: nack('POLICY-ERROR', ONDC_ERRORS.LSP_CANCELLATION_NOT_POSSIBLE, `order is ${order.orderState}`) };
+    }
+    const { setup } = partner;
+    if (setup.name === 'nacker' && setup.nackAt === 'cancel' && (order.cancelsRefused ?? 0) < (setup.cancelNacks ?? 1)) {
+      order.cancelsRefused = (order.cancelsRefused ?? 0) + 1;
+      // A policy NACK, which the HTTP client does not retry: the conversation's own retry must.
+      return { status: 200, body: nack('POLICY-ERROR', ONDC_ERRORS.LSP_CANCELLATION_NOT_POSSIBLE, 'cannot cancel right now') };
     }
     this.stopJourney(order);
     this.markCancelled(order, cancel.message.cancellation_reason_id, cancel.context.bap_id);
@@ -328,9 +348,12 @@ export class PartnerDesk {
   }
 
   /** Moves the order one step; returns the callback that tells the buyer. */
-  private apply(order: SandboxOrder, step: Step): 'on_status' | 'on_cancel' {
+  private apply(order: SandboxOrder, step: Step): 'on_status' | 'on_cancel' | 'on_update' {
     const now = rfc3339(Date.now());
     switch (step) {
+      case 'Awb-issued':
+        this.issueAwb(order);
+        return 'on_update';
       case 'Agent-assigned':
         order.agent = AGENTS[randomInt(0, AGENTS.length)];
         order.orderState = 'In-progress';

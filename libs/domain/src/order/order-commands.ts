@@ -86,6 +86,30 @@ export type OrderCommand =
   | (ShipmentCommandBase & { type: 'RequestReturnToOrigin'; note?: string })
   | (ShipmentCommandBase & { type: 'RecordFailedAttempt'; reason: string; nextAttemptAt?: string })
   | (ShipmentCommandBase & { type: 'RecordReturnToOrigin'; reason: string })
+  | (ShipmentCommandBase & {
+      type: 'RecordPartnerDetails';
+      partnerId: string;
+      /** When the partner said it. */
+      reportedAt: string;
+      awb?: string;
+      /** The partner's own shipping label (P2H2P). */
+      labelUrl?: string;
+      trackingUrl?: string;
+      pickupSlot?: { start: string; end: string };
+      agentName?: string;
+      agentPhone?: string;
+    })
+  | (ShipmentCommandBase & {
+      type: 'RecordPartnerCancellationOutcome';
+      partnerId: string;
+      /** The partner confirmed the seller's cancellation, or it could not be made to. */
+      outcome: 'confirmed' | 'failed';
+      /** How many /cancel requests it took (or were spent). */
+      attempts: number;
+      /** Why it failed, in words. */
+      reason?: string;
+      reportedAt: string;
+    })
   | (ShipmentCommandBase & { type: 'CancelShipment'; reason: string })
   | (OrderCommandBase & {
       type: 'ReshipOrder';

@@ -6,7 +6,7 @@ import type { OrderEvent } from './order-events';
 import type { ActiveOrder, OrderState } from './order-state';
 import { validateReceiveOrder, withNormalBuyerGstin } from './order-validation';
 import { decideRecordFailedAttempt, decideRecordReturnToOrigin, decideRequestReattempt, decideRequestReturnToOrigin } from './failed-attempt-decisions';
-import { decideAssignPartner, decideNoPartnerFound, decidePartnerReport } from './partner-decisions';
+import { decideAssignPartner, decideNoPartnerFound, decidePartnerCancellationOutcome, decidePartnerDetails, decidePartnerReport } from './partner-decisions';
 import { decideCancelReturn, decideMarkReturnShipped, decideReceiveReturn, decideRequestReturn } from './return-decisions';
 import {
   decideCancelOrder,
@@ -105,6 +105,10 @@ export function decideOrder(given: OrderCommand, state: OrderState, ctx: OrderCo
       return decideRecordFailedAttempt(order, command, ctx.now);
     case 'RecordReturnToOrigin':
       return decideRecordReturnToOrigin(order, command, ctx.now);
+    case 'RecordPartnerDetails':
+      return decidePartnerDetails(order, command, ctx.now);
+    case 'RecordPartnerCancellationOutcome':
+      return decidePartnerCancellationOutcome(order, command);
     case 'CancelShipment':
       return decideCancelShipment(order, command, ctx.now);
     case 'ReshipOrder':

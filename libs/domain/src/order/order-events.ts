@@ -272,6 +272,22 @@ export type OrderEvent =
   | { type: 'ShipmentAttemptRescheduled'; data: ShipmentRef & { stage: AttemptStage; nextAttemptAt?: string; reasonCode?: string; reportedAt: string } }
   | { type: 'ShipmentReattemptRequested'; data: ShipmentRef & { stage: AttemptStage; attempt: number; note?: string; requestedAt: string } }
   | { type: 'ShipmentReturnRequested'; data: ShipmentRef & { attempt: number; note?: string; requestedAt: string } }
+  | {
+      type: 'PartnerDetailsUpdated';
+      /** Only what changed: facts a partner sent after it was assigned (deferred ready to ship sends the AWB late). */
+      data: ShipmentRef & {
+        partnerId: string;
+        awb?: string;
+        labelUrl?: string;
+        trackingUrl?: string;
+        pickupSlot?: { start: string; end: string };
+        agentName?: string;
+        agentPhone?: string;
+        reportedAt: string;
+      };
+    }
+  | { type: 'PartnerCancellationConfirmed'; data: ShipmentRef & { partnerId: string; attempts: number; confirmedAt: string } }
+  | { type: 'PartnerCancellationFailed'; data: ShipmentRef & { partnerId: string; partnerName: string; attempts: number; reason: string; failedAt: string } }
   | { type: 'LatePartnerReportRecorded'; data: ShipmentRef & { report: PartnerReport; statusWhenReceived: ShipmentStatus; reportedAt: string } }
   | {
       type: 'ShipmentMarkedShipped';

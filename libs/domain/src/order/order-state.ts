@@ -100,6 +100,21 @@ export interface FailedAttempt {
   answer?: FailedAttemptAnswer;
 }
 
+/** The partner confirmed for an on-network shipment, with what it told us since. */
+export interface PartnerState {
+  id: string;
+  name: string;
+  networkOrderId: string;
+  awb?: string;
+  trackingUrl?: string;
+  /** The partner's own shipping label (P2H2P). */
+  labelUrl?: string;
+  pickupSlot?: { start: string; end: string };
+  agent?: { name: string; phone?: string };
+  /** What came of the seller's cancellation at the partner, once known. */
+  cancellation?: 'confirmed' | 'failed';
+}
+
 export interface ShipmentState {
   shipmentId: string;
   mode: ShippingMode;
@@ -115,7 +130,7 @@ export interface ShipmentState {
   reshipOf?: string;
   /** Addresses whose GPS is the PIN code's, not the buyer's or seller's own: a rough point. */
   gpsFromPincode?: Array<'pickupAddress' | 'deliveryAddress'>;
-  partner?: { id: string; name: string; networkOrderId: string; awb?: string; trackingUrl?: string };
+  partner?: PartnerState;
   courier?: { name: string; trackingNumber: string; trackingUrl?: string };
   images: StoredImage[];
   otp?: DeliveryOtpState;
@@ -184,6 +199,10 @@ export const currentShipment = (order: ActiveOrder): ShipmentState | undefined =
 
 function updateShipment(order: ActiveOrder, shipmentId: string, change: (s: ShipmentState) => ShipmentState): ActiveOrder {
   return { ...order, shipments: order.shipments.map((s) => (s.shipmentId === shipmentId ? change(s) : s)) };
+}
+
+function updatePartner(order: ActiveOrder, shipmentId: string, change: (p: PartnerState) => PartnerState): ActiveOrder {
+  return updateShipment(order, shipmentId, (s) => (s.partner ? { ...s, partner: change(s.partner) } : s));
 }
 
 const withStatus = (status: ShipmentStatus) => (s: ShipmentState): ShipmentState => ({ ...s, status });
@@ -295,13 +314,31 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
         networkOrderId: d.networkOrderId,
         ...(d.awb ? { awb: d.awb } : {}),
         ...(d.trackingUrl ? { trackingUrl: d.trackingUrl } : {}),
+        ...(d.pickupSlot ? { pickupSlot: d.pickupSlot } : {}),
       };
       return updateShipment(order, d.shipmentId, (s) => ({ ...s, status: 'partner_assigned', partner }));
     }
+    case 'PartnerDetailsUpdated': {
+      const { awb, labelUrl, trackingUrl, pickupSlot, agentName, agentPhone } = event.data;
+      return updatePartner(order, event.data.shipmentId, (p) => ({
+        ...p,
+        ...(awb ? { awb } : {}),
+        ...(labelUrl ? { labelUrl } : {}),
+        ...(trackingUrl ? { trackingUrl } : {}),
+        ...(pickupSlot ? { pickupSlot } : {}),
+        ...(agentName ? { agent: { name: agentName, ...(agentPhone ? { phone: agentPhone } : {}) } } : {}),
+      }));
+    }
+    case 'PartnerCancellationConfirmed':
+      return updatePartner(order, event.data.shipmentId, (p) => ({ ...p, cancellation: 'confirmed' }));
+    case 'PartnerCancellationFailed':
+      return updatePartner(order, event.data.shipmentId, (p) => ({ ...p, cancellation: 'failed' }));
     case 'NoLogisticsPartnerFound':
       return updateShipment(order, event.data.shipmentId, withStatus('no_partner_found'));
-    case 'DeliveryAgentAssigned':
-      return updateShipment(order, event.data.shipmentId, withStatus('agent_assigned'));
+    case 'DeliveryAgentAssigned': {
+      const agent = { name: event.data.agentName, ...(event.data.agentPhone ? { phone: event.data.agentPhone } : {}) };
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'agent_assigned', ...(s.partner ? { partner: { ...s.partner, agent } } : {}) }));
+    }
     case 'ShipmentPickedUp':
       return updateShipment(order, event.data.shipmentId, withStatus('picked_up'));
     case 'ShipmentInTransit':

@@ -123,6 +123,15 @@ const WAYS: Ways = {
       PARTNER_REPORTS.map((report) => ({ type: 'RecordPartnerReport' as const, ...base, shipmentId, partnerId: 'lsp.example.in', report, reportedAt: NOW.toISOString() })),
     ),
   CancelShipment: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'CancelShipment', ...base, shipmentId, reason: 'Buyer asked' })),
+  // Late partner facts are tried once, right after the assignment: elsewhere they would only double the states after them.
+  RecordPartnerDetails: (order) =>
+    currentShipments(order)
+      .filter((s) => s.status === 'partner_assigned' && s.partner?.labelUrl === undefined)
+      .map((s) => ({ type: 'RecordPartnerDetails', ...base, shipmentId: s.shipmentId, partnerId: 'lsp.example.in', reportedAt: NOW.toISOString(), awb: 'AWB900002', labelUrl: 'https://lsp.example.in/label.pdf' })),
+  RecordPartnerCancellationOutcome: (order) =>
+    currentShipments(order)
+      .filter((s) => s.status === 'cancelled' && s.partner !== undefined && s.partner.cancellation === undefined)
+      .flatMap((s) => (['confirmed', 'failed'] as const).map((outcome) => ({ type: 'RecordPartnerCancellationOutcome' as const, ...base, shipmentId: s.shipmentId, partnerId: 'lsp.example.in', outcome, attempts: 1, reason: 'NACK', reportedAt: NOW.toISOString() }))),
   RequestReattempt: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'RequestReattempt', ...base, shipmentId })),
   RequestReturnToOrigin: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'RequestReturnToOrigin', ...base, shipmentId })),
   // Two failed attempts per stage are enough to explore the repeats; each one adds to a counter in the state.
@@ -205,8 +214,11 @@ function keyOf(state: OrderState): string {
     withBuyer: others.some((s) => DISPATCHED_SHIPMENT_STATUSES.includes(s.status) && !['rto_delivered', 'rto_disposed'].includes(s.status)),
   };
   const { shipmentId: _id, reshipOf: _of, ...shipment } = latest ?? { shipmentId: '', reshipOf: '' };
-  // Once it ends, how the current shipment got there no longer matters either; its mode, package and photos still do (reship, photos).
-  const settled = latest && isTerminal(latest) ? { status: latest.status, mode: latest.mode, package: latest.package, images: latest.images, deliveredAt: latest.deliveredAt } : shipment;
+  // Once it ends, how the current shipment got there no longer matters either; its mode, package and photos still do (reship, photos), and what the partner made of its cancellation.
+  const settled =
+    latest && isTerminal(latest)
+      ? { status: latest.status, mode: latest.mode, package: latest.package, images: latest.images, deliveredAt: latest.deliveredAt, partner: latest.partner && (latest.partner.cancellation ?? 'held') }
+      : shipment;
   const returns = returnsOf(state).map(({ shipmentId: _shipment, ...r }) => r);
   return JSON.stringify({ ...state, shipments: latest ? [earlier, settled] : [], returns });
 }

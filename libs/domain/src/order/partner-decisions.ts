@@ -245,3 +245,84 @@ export function decidePartnerReport(order: ActiveOrder, command: OrderCommandOf<
     },
   ];
 }
+
+const sameSlot = (a: { start: string; end: string } | undefined, b: { start: string; end: string }): boolean =>
+  a !== undefined && Date.parse(a.start) === Date.parse(b.start) && Date.parse(a.end) === Date.parse(b.end);
+
+function requireAssignedPartner(shipment: ShipmentState, partnerId: string): NonNullable<ShipmentState['partner']> {
+  requireOnNetwork(shipment);
+  if (!shipment.partner || shipment.partner.id !== partnerId) {
+    throw new IllegalStepError('PARTNER_NOT_ASSIGNED', `Partner ${partnerId} is not the partner of shipment ${shipment.shipmentId}`, { partnerId });
+  }
+  return shipment.partner;
+}
+
+/**
+ * Facts a partner sends after it was assigned, in any callback: an AWB (deferred ready to ship),
+ * its own label, a pickup slot, the agent. Only what differs from what the shipment has is
+ * recorded, whatever the shipment's status (an AWB that arrives with the delivery still belongs on
+ * the label); a new AWB reissues the shipping label with it.
+ */
+export function decidePartnerDetails(order: ActiveOrder, command: OrderCommandOf<'RecordPartnerDetails'>, now: Date): OrderEvent[] {
+  new Validator()
+    .nonEmptyString(command.partnerId, 'partnerId', 200)
+    .check(isTimestamp(command.reportedAt), 'reportedAt', 'must be an ISO 8601 timestamp')
+    .optionalString(command.awb, 'awb', 64)
+    .optionalString(command.labelUrl, 'labelUrl', 500)
+    .optionalString(command.trackingUrl, 'trackingUrl', 500)
+    .optionalString(command.agentName, 'agentName', 200)
+    .optionalString(command.agentPhone, 'agentPhone', 20)
+    .check(
+      command.pickupSlot === undefined || (isTimestamp(command.pickupSlot.start) && isTimestamp(command.pickupSlot.end)),
+      'pickupSlot',
+      'must have ISO 8601 start and end',
+    )
+    .throwIfInvalid();
+  const shipment = requireShipment(order, command.shipmentId);
+  const partner = requireAssignedPartner(shipment, command.partnerId);
+  const slot = command.pickupSlot ? { start: new Date(command.pickupSlot.start).toISOString(), end: new Date(command.pickupSlot.end).toISOString() } : undefined;
+  const agentChanged = command.agentName !== undefined && command.agentName !== '' && (partner.agent?.name !== command.agentName || (command.agentPhone !== undefined && partner.agent?.phone !== command.agentPhone));
+  const changed = {
+    ...(command.awb && command.awb !== partner.awb ? { awb: command.awb } : {}),
+    ...(command.labelUrl && command.labelUrl !== partner.labelUrl ? { labelUrl: command.labelUrl } : {}),
+    ...(command.trackingUrl && command.trackingUrl !== partner.trackingUrl ? { trackingUrl: command.trackingUrl } : {}),
+    ...(slot && !sameSlot(partner.pickupSlot, slot) ? { pickupSlot: slot } : {}),
+    ...(agentChanged ? { agentName: command.agentName!, ...(command.agentPhone ? { agentPhone: command.agentPhone } : {}) } : {}),
+  };
+  if (Object.keys(changed).length === 0) return [];
+  const ref = { orderId: order.orderId, shipmentId: shipment.shipmentId };
+  const updated: OrderEvent = { type: 'PartnerDetailsUpdated', data: { ...ref, partnerId: partner.id, ...changed, reportedAt: new Date(command.reportedAt).toISOString() } };
+  if (!changed.awb) return [updated];
+  return [
+    updated,
+    { type: 'ShippingLabelGenerated', data: { ...ref, labelVersion: shipment.labelVersion + 1, awb: changed.awb, carrierName: partner.name, generatedAt: now.toISOString() } },
+  ];
+}
+
+/**
+ * What came of the seller's cancellation at the partner. A confirmation is recorded once, even
+ * after the cancellation was given up on (a late on_cancel still lands); a failure only while
+ * nothing is known yet.
+ */
+export function decidePartnerCancellationOutcome(order: ActiveOrder, command: OrderCommandOf<'RecordPartnerCancellationOutcome'>): OrderEvent[] {
+  new Validator()
+    .nonEmptyString(command.partnerId, 'partnerId', 200)
+    .check(command.outcome === 'confirmed' || command.outcome === 'failed', 'outcome', 'must be confirmed or failed')
+    .integer(command.attempts, 'attempts', 0, 1000)
+    .optionalString(command.reason, 'reason', 500)
+    .check(command.outcome !== 'failed' || (typeof command.reason === 'string' && command.reason.trim() !== ''), 'reason', 'is required when the cancellation failed')
+    .check(isTimestamp(command.reportedAt), 'reportedAt', 'must be an ISO 8601 timestamp')
+    .throwIfInvalid();
+  const shipment = requireShipment(order, command.shipmentId);
+  const partner = requireAssignedPartner(shipment, command.partnerId);
+  if (shipment.status !== 'cancelled') {
+    throw new IllegalStepError('SHIPMENT_NOT_CANCELLED', `Shipment ${shipment.shipmentId} is ${shipment.status}; the seller did not cancel it`, { shipmentStatus: shipment.status });
+  }
+  const ref = { orderId: order.orderId, shipmentId: shipment.shipmentId, partnerId: partner.id };
+  const at = new Date(command.reportedAt).toISOString();
+  if (command.outcome === 'confirmed') {
+    return partner.cancellation === 'confirmed' ? [] : [{ type: 'PartnerCancellationConfirmed', data: { ...ref, attempts: command.attempts, confirmedAt: at } }];
+  }
+  if (partner.cancellation !== undefined) return [];
+  return [{ type: 'PartnerCancellationFailed', data: { ...ref, partnerName: partner.name, attempts: command.attempts, reason: command.reason!, failedAt: at } }];
+}

@@ -30,6 +30,9 @@ const KNOWN_ORDER_EVENTS: Record<OrderEventType, true> = {
   ShipmentAttemptRescheduled: true,
   ShipmentReattemptRequested: true,
   ShipmentReturnRequested: true,
+  PartnerDetailsUpdated: true,
+  PartnerCancellationConfirmed: true,
+  PartnerCancellationFailed: true,
   ShipmentMarkedShipped: true,
   DeliveryOtpIssued: true,
   DeliveryOtpReissued: true,
@@ -148,6 +151,15 @@ export function orderEventFacts(event: OrderEvent): OrderEventFacts {
       return { occurredAt: event.data.requestedAt, detail: present({ attempt: event.data.attempt, note: event.data.note }) };
     case 'LatePartnerReportRecorded':
       return { occurredAt: event.data.reportedAt, detail: { report: event.data.report, statusWhenReceived: event.data.statusWhenReceived } };
+    case 'PartnerDetailsUpdated': {
+      // The agent's phone is a contact detail: the timeline names the agent only.
+      const { awb, labelUrl, trackingUrl, pickupSlot, agentName } = event.data;
+      return { occurredAt: event.data.reportedAt, detail: present({ awb, labelUrl, trackingUrl, pickupSlotStart: pickupSlot?.start, pickupSlotEnd: pickupSlot?.end, agentName }) };
+    }
+    case 'PartnerCancellationConfirmed':
+      return { occurredAt: event.data.confirmedAt, detail: { partnerId: event.data.partnerId, attempts: event.data.attempts } };
+    case 'PartnerCancellationFailed':
+      return { occurredAt: event.data.failedAt, detail: { partnerId: event.data.partnerId, partnerName: event.data.partnerName, attempts: event.data.attempts, reason: event.data.reason } };
     case 'ShipmentMarkedShipped':
       return { occurredAt: event.data.shippedAt, detail: { courierName: event.data.courierName, trackingNumber: event.data.trackingNumber } };
     case 'DeliveryOtpIssued':

@@ -13,6 +13,7 @@ import {
   type OrderStatus,
   type PaymentMethod,
   type RateSummary,
+  type ShipmentState,
   type ShipmentStatus,
   type ShippingMode,
 } from '@fulfil/domain';
@@ -112,12 +113,25 @@ export interface TimelineEntry {
   detail: JsonObject;
 }
 
+export interface PartnerView {
+  id: string;
+  name: string;
+  networkOrderId: string | null;
+  awb: string | null;
+  /** The partner's own shipping label (P2H2P), once it sent one. */
+  labelUrl: string | null;
+  pickupSlot: { start: string; end: string } | null;
+  agent: { name: string; phone: string | null } | null;
+  /** What came of the seller's cancellation at the partner: confirmed, failed (the partner may still act), or null. */
+  cancellation: 'confirmed' | 'failed' | null;
+}
+
 export interface ShipmentView {
   shipmentId: string;
   mode: ShippingMode;
   status: ShipmentStatus;
   reshipOf: string | null;
-  partner: { id: string; name: string; networkOrderId: string | null; awb: string | null } | null;
+  partner: PartnerView | null;
   courier: { name: string; trackingNumber: string | null } | null;
   trackingUrl: string | null;
   labelVersion: number;
@@ -264,15 +278,31 @@ function toTimelineEntry(row: DbRow): TimelineEntry {
   };
 }
 
-function toShipmentView(row: DbRow, tracking: TimelineEntry[]): ShipmentView {
+/** The shipments table has the partner's columns; what it sent later (label, slot, agent) is in the order's folded state. */
+function toPartnerView(row: DbRow, state: ShipmentState | undefined): PartnerView | null {
   const partnerId = textOrNull(row['partner_id']);
+  if (partnerId === null) return null;
+  const partner = state?.partner;
+  return {
+    id: partnerId,
+    name: text(row['partner_name']),
+    networkOrderId: textOrNull(row['network_order_id']),
+    awb: textOrNull(row['awb']),
+    labelUrl: partner?.labelUrl ?? null,
+    pickupSlot: partner?.pickupSlot ?? null,
+    agent: partner?.agent ? { name: partner.agent.name, phone: partner.agent.phone ?? null } : null,
+    cancellation: partner?.cancellation ?? null,
+  };
+}
+
+function toShipmentView(row: DbRow, tracking: TimelineEntry[], state: ShipmentState | undefined): ShipmentView {
   const courierName = textOrNull(row['courier_name']);
   return {
     shipmentId: text(row['shipment_id']),
     mode: row['mode'] as ShippingMode,
     status: row['status'] as ShipmentStatus,
     reshipOf: textOrNull(row['reship_of']),
-    partner: partnerId === null ? null : { id: partnerId, name: text(row['partner_name']), networkOrderId: textOrNull(row['network_order_id']), awb: textOrNull(row['awb']) },
+    partner: toPartnerView(row, state),
     courier: courierName === null ? null : { name: courierName, trackingNumber: textOrNull(row['tracking_number']) },
     trackingUrl: textOrNull(row['tracking_url']),
     labelVersion: num(row['label_version']),
@@ -419,7 +449,7 @@ export class OrderQueries {
       items: state.invoice?.current.snapshot.items ?? state.items,
       charges: state.invoice?.current.snapshot.charges ?? state.charges,
       invoice,
-      shipments: shipments.map((s) => toShipmentView(s, entries.filter((e) => e.shipmentId === s['shipment_id']))),
+      shipments: shipments.map((s) => toShipmentView(s, entries.filter((e) => e.shipmentId === s['shipment_id']), state.shipments.find((x) => x.shipmentId === s['shipment_id']))),
       timeline: entries,
     };
   }

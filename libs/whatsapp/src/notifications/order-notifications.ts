@@ -1,4 +1,4 @@
-import type { ActiveOrder, OrderEvent } from '@fulfil/domain';
+import { DISPATCHED_SHIPMENT_STATUSES, type ActiveOrder, type OrderEvent } from '@fulfil/domain';
 import { ACTION_TITLES, actionPayload } from '../conversation/seller-actions';
 import type { PlannedMessage } from '../outbox/outbox-message';
 
@@ -28,6 +28,7 @@ export const NOTIFYING_EVENT_TYPES = [
   'DeliveryOtpReissued',
   'ShipmentAttemptFailed',
   'ShipmentAttemptRescheduled',
+  'PartnerCancellationFailed',
 ] as const;
 
 const indianTime = new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'medium', timeStyle: 'short' });
@@ -84,8 +85,10 @@ export function notificationsFor(eventId: string, event: OrderEvent, order: Acti
           : [];
         return toSeller('documents', [...invoice, label]);
       }
-      // Off-network labels change when the seller marks the parcel shipped; they have it already.
-      return shipment.mode === 'on-network' && event.data.awb ? toSeller('documents', [label]) : [];
+      // Off-network labels change when the seller marks the parcel shipped; they have it already. A
+      // label reissued once the parcel is gone (an AWB sent late) is for the record, not for the seller's hands.
+      const awaitingPickup = !DISPATCHED_SHIPMENT_STATUSES.includes(shipment.status) && shipment.status !== 'cancelled';
+      return shipment.mode === 'on-network' && event.data.awb && awaitingPickup ? toSeller('documents', [label]) : [];
     }
     case 'LogisticsPartnerAssigned': {
       const d = event.data;
@@ -110,6 +113,15 @@ export function notificationsFor(eventId: string, event: OrderEvent, order: Acti
     case 'ShipmentDelivered':
       // A delivery the seller confirmed with the OTP is answered in their conversation.
       return event.data.via === 'partner' ? toSeller('delivered', [text(`Order ${order.orderId} is delivered.`)]) : [];
+    case 'PartnerCancellationFailed': {
+      const d = event.data;
+      return toSeller('partner-cancellation-failed', [
+        text(
+          `Order ${order.orderId}: ${d.partnerName} did not take your cancellation of shipment ${d.shipmentId} after ${d.attempts} tries (${d.reason}). ` +
+            'The partner may still come to pick the parcel up: keep it back, and contact the partner to cancel.',
+        ),
+      ]);
+    }
     case 'DeliveryOtpIssued':
     case 'DeliveryOtpReissued': {
       const buyer = whatsAppNumberOf(order.buyer.phone, ctx.defaultCountryCode);
