@@ -6,12 +6,15 @@
 import {
   AssignLogisticsPartnerCommand,
   CancelOrderCommand,
+  CancelReturnCommand,
   CancelShipmentCommand,
   CreateShipmentCommand,
   GenerateInvoiceCommand,
   MarkShipmentReadyToShipCommand,
+  MarkReturnShippedCommand,
   MarkShipmentShippedCommand,
   ReceiveOrderCommand,
+  ReceiveReturnCommand,
   RecordNoPartnerFoundCommand,
   RecordPackageImageCommand,
   RecordPartnerCancellationOutcomeCommand,
@@ -19,6 +22,7 @@ import {
   RecordPartnerReportCommand,
   RegenerateInvoiceCommand,
   ReissueDeliveryOtpCommand,
+  RequestReturnCommand,
   RequestReattemptCommand,
   RequestReturnToOriginCommand,
   ReshipOrderCommand,
@@ -463,6 +467,25 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     order = await detail(sellerId, orderId);
     expect(shipment(order, shipmentId).partner?.cancellation).toBe('confirmed');
     expect(types(order).slice(-3)).toEqual(['ShipmentCancelled', 'PartnerCancellationFailed', 'PartnerCancellationConfirmed']);
+  });
+
+  it('keeps a delivered order delivered while its returns are open, and shows each return step in the timeline', async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    const shipmentId = await shipped(sellerId, orderId, 'off-network');
+    await h.run(new MarkShipmentReadyToShipCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
+    await h.run(new MarkShipmentShippedCommand({ sellerId, orderId, shipmentId, courierName: 'Blue Dart', trackingNumber: 'BD123456789', images: [] }, asSeller(sellerId)));
+    await h.run(new VerifyDeliveryOtpCommand({ sellerId, orderId, shipmentId, otp: h.otp.otpFor({ sellerId, orderId, shipmentId, sequence: 1 }) }, asSeller(sellerId)));
+    const ids = { sellerId, orderId };
+    await h.run(new RequestReturnCommand({ ...ids, returnId: 'ret-kept', lines: [{ sku: 'SAREE-SILK-01', quantity: 1 }], reason: 'Changed mind' }, asSeller(sellerId)));
+    await h.run(new CancelReturnCommand({ ...ids, returnId: 'ret-kept', reason: 'Buyer kept it' }, asSeller(sellerId)));
+    await h.run(new RequestReturnCommand({ ...ids, returnId: 'ret-1', lines: [{ sku: 'STOLE-02', quantity: 1 }], reason: 'Wrong colour' }, asSeller(sellerId)));
+    await h.run(new MarkReturnShippedCommand({ ...ids, returnId: 'ret-1', courierName: 'DTDC', trackingNumber: 'D99887766' }, asSeller(sellerId)));
+    expect((await detail(sellerId, orderId)).status).toBe('delivered');
+    await h.run(new ReceiveReturnCommand({ ...ids, returnId: 'ret-1', accepted: [{ sku: 'STOLE-02', quantity: 1 }], rejected: [] }, asSeller(sellerId)));
+    const order = await detail(sellerId, orderId);
+    expect(order.status).toBe('delivered');
+    expect(types(order).slice(-6)).toEqual(['ReturnRequested', 'ReturnCancelled', 'ReturnRequested', 'ReturnShipped', 'CreditNoteIssued', 'ReturnReceived']);
   });
 
   it('reports every projection live with no lag once caught up', async () => {

@@ -23,6 +23,21 @@ interface DescribedError {
   [field: string]: unknown;
 }
 
+/**
+ * A row's timestamps as this realm's `Date`s. Structured clone builds them in the process's main
+ * realm; code running in another one (Jest's test contexts) would find `instanceof Date` false.
+ */
+function inThisRealm(row: unknown): unknown {
+  if (typeof row !== 'object' || row === null) return row;
+  const fields = row as Record<string, unknown>;
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === 'object' && value !== null && !(value instanceof Date) && Object.prototype.toString.call(value) === '[object Date]') {
+      fields[name] = new Date((value as Date).getTime());
+    }
+  }
+  return row;
+}
+
 /** The worker's error as the callers know PostgreSQL errors: a message with `code`, `constraint`… as own properties. */
 function revive(described: DescribedError): Error {
   const { name, message, ...fields } = described;
@@ -74,7 +89,7 @@ export class PgliteInWorker {
   }
 
   private statement<R extends object>(sql: string, params: readonly WorkerSqlParam[], tx?: number): Promise<WorkerQueryResult<R>> {
-    return this.request({ op: 'query', sql, params, tx }).then(({ rows, affectedRows }) => ({ rows: (rows ?? []) as R[], ...(affectedRows === undefined ? {} : { affectedRows }) }));
+    return this.request({ op: 'query', sql, params, tx }).then(({ rows, affectedRows }) => ({ rows: (rows ?? []).map(inThisRealm) as R[], ...(affectedRows === undefined ? {} : { affectedRows }) }));
   }
 
   async exec(sql: string): Promise<void> {
