@@ -139,9 +139,9 @@ export interface ShipmentState {
   failedAttempts?: Record<AttemptStage, number>;
   lastFailure?: FailedAttempt;
   /**
-   * Who cancelled a cancelled shipment. The partner's cancellation leaves the seller ways forward
-   * with the same shipment (search again, own courier); the seller's is final. Absent in folds of
-   * seller cancellations stored before it existed, which read as the seller's.
+   * Who cancelled a cancelled shipment (a field, not a status: order status and read models stay as
+   * they are). The partner's cancellation leaves the seller ways forward with the same shipment
+   * (search again, own courier); the seller's is final. Absent while not cancelled.
    */
   cancelledBy?: 'seller' | 'partner';
 }
