@@ -96,6 +96,25 @@ describe('planning a shipment conversation', () => {
     expect(plan(searchedWith(FAST), 1_100)).toMatchObject({ kind: 'send', request: { action: 'init', bppId: 'fast.lsp' } });
   });
 
+  describe('a search after the partner cancelled the shipment', () => {
+    const TX2 = 'tx-2';
+    const inSecondAttempt = (events: ConversationEvent[]): ConversationEvent[] =>
+      events.map((e) => ({ ...e, data: { ...e.data, transactionId: TX2, ...(e.type === 'LogisticsSearchStarted' ? { attempt: 2, rtsEventId: 'rts-2' } : {}) } }) as ConversationEvent);
+    const cheapCancelled: ConversationEvent = {
+      type: 'CallbackProcessed',
+      data: { transactionId: TX, bppId: 'cheap.lsp', messageId: 'cancel-1', timestamp: at(5), result: 'reported', report: 'cancelled', settles: true, processedAt: at(6) },
+    };
+    const retried = (...offers: CatalogOffer[]) => [started, cheapCancelled, ...inSecondAttempt(searchedWith(...offers))];
+
+    it('is a new transaction that tries the other partners before the one that cancelled', () => {
+      expect(plan(retried(CHEAP, FAST), 1_100)).toMatchObject({ kind: 'send', request: { action: 'init', bppId: 'fast.lsp', transactionId: TX2 } });
+    });
+
+    it('still takes the partner that cancelled when nobody else offers', () => {
+      expect(plan(retried(CHEAP), 1_100)).toMatchObject({ kind: 'send', request: { action: 'init', bppId: 'cheap.lsp', transactionId: TX2 } });
+    });
+  });
+
   it('searches once more when no catalog came at all, then reports that no partner was found', () => {
     expect(plan(searchedWith(), 1_100)).toMatchObject({ kind: 'send', request: { action: 'search', resend: true } });
     const searchedTwice = [...searchedWith(), sent('SearchSent', 'search-1', 1_100), acked('search', 'search-1', 1_110)];

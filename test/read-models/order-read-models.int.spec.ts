@@ -26,6 +26,7 @@ import {
   RequestReattemptCommand,
   RequestReturnToOriginCommand,
   ReshipOrderCommand,
+  RetryPartnerSearchCommand,
   SwitchShipmentToOffNetworkCommand,
   VerifyDeliveryOtpCommand,
 } from '@fulfil/commands';
@@ -303,6 +304,7 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     order = await detail(sellerId, orderId);
     expect([order.status, shipment(order, second).status]).toEqual(['invoiced', 'cancelled']);
     expect(shipment(order, second).cancelledAt).not.toBeNull();
+    expect(shipment(order, second).cancelledBy).toBe('partner');
 
     const other = await invoicedOrder(sellerId);
     const disposed = await shipped(sellerId, other, 'on-network');
@@ -311,6 +313,11 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     await report(sellerId, other, disposed, 'rto_disposed');
     expect((await detail(sellerId, other)).status).toBe('returned');
     expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).ordersByStatus).toMatchObject({ returned: 1, invoiced: 1 });
+
+    // Searched for again, the same shipment is in progress once more: the order is ready to ship, nobody's cancellation left on it.
+    await h.run(new RetryPartnerSearchCommand({ sellerId, orderId, shipmentId: second }, asSeller(sellerId)));
+    const retried = await detail(sellerId, orderId);
+    expect([retried.status, shipment(retried, second).status, shipment(retried, second).cancelledBy, shipment(retried, second).partner]).toEqual(['ready_for_pickup', 'ready_to_ship', null, null]);
   });
 
   it('shows failed attempts with their reason and next attempt, and counts unanswered ones as needing attention', async () => {
@@ -358,9 +365,9 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     await h.run(new CancelOrderCommand({ sellerId, orderId, reason: 'Buyer changed their mind' }, asSeller(sellerId)));
     const order = await detail(sellerId, orderId);
     expect(order.status).toBe('cancelled');
-    expect(order.shipments.map((s) => [s.shipmentId, s.status])).toEqual([
-      [first, 'cancelled'],
-      [second, 'cancelled'],
+    expect(order.shipments.map((s) => [s.shipmentId, s.status, s.cancelledBy])).toEqual([
+      [first, 'cancelled', 'seller'],
+      [second, 'cancelled', 'seller'],
     ]);
     expect((await h.queries.dashboard(sellerId, { overdueHours: 24 })).ordersByStatus.cancelled).toBe(1);
     const { rows } = await h.readModels.db.query(`SELECT cancelled_at FROM ${analytics('fulfilment_sla_v1')} WHERE seller_id = $1`, [sellerId]);

@@ -88,6 +88,28 @@ describe('seller conversation on WhatsApp', () => {
     });
   });
 
+  describe('after the partner cancelled the shipment', () => {
+    const partnerCancelled = facts({ partnerCancelledShipment: { shipmentId } });
+
+    it('Search again retries the partner search for that same shipment', () => {
+      const then = given([]).when({ kind: 'action', action: 'retry_search' }, partnerCancelled);
+      expect(then.command).toEqual({ type: 'RetryPartnerSearch', shipmentId });
+      expect(bodies(then)).toContain('searching for a delivery partner again');
+    });
+
+    it('Use own courier switches it off-network and asks for the courier at once', () => {
+      const then = given([]).when({ kind: 'action', action: 'own_courier' }, partnerCancelled, { ok: true }, 'm-own-2');
+      expect(then.command).toEqual({ type: 'SwitchShipmentToOffNetwork', shipmentId });
+      expect(then.events).toEqual([{ type: 'WhatsAppShippingStarted', data: { shipmentId, messageId: 'm-own-2' } }]);
+    });
+
+    it('a cancelled shipment is not cancelled again', () => {
+      const then = given([]).when({ kind: 'action', action: 'cancel_shipment' }, partnerCancelled);
+      expect(then.command).toBeUndefined();
+      expect(bodies(then)).toContain('has no shipment waiting for a delivery partner');
+    });
+  });
+
   describe('Ready to Ship', () => {
     it('marks the created shipment ready and says a partner is being found', () => {
       const then = given([]).when({ kind: 'action', action: 'ready_to_ship' }, onNetwork('created'));

@@ -94,6 +94,36 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     expect((await wa.eventTypes(seller.apiKey, orderId)).slice(-1)).toEqual(['ShipmentDelivered']);
   });
 
+  it('the partner cancels: the seller is offered Search again or Use own courier, taps Search again, and a new partner delivers', async () => {
+    const seller = await wa.seller({ autoInvoice: true, autoManifest: true });
+    const orderId = await wa.receiveOrder(seller.apiKey, { paymentMethod: 'prepaid' });
+    const rts = quickReplies(await orderTemplate(seller.number, orderId))[0]!;
+    await wa.deliver([{ from: seller.number, content: { quickReply: { payload: rts.payload, text: rts.text } } }]);
+    const events = (await wa.api.http().get(`/v1/orders/${orderId}/events`).set('authorization', `Bearer ${seller.apiKey}`).expect(200)).body.events as Array<{ type: string; data: { shipmentId: string } }>;
+    const shipmentId = events.find((e) => e.type === 'ShipmentMarkedReadyToShip')!.data.shipmentId;
+    const bus = wa.api.app.get(CommandBus);
+    // What the ONDC adapter records when a partner takes the order and then lets it go.
+    await bus.execute(new AssignLogisticsPartnerCommand({ sellerId: seller.sellerId, orderId, shipmentId, partnerId: 'lsp-1', partnerName: 'Shadowfax', networkOrderId: 'net1' }, ondc));
+    await bus.execute(
+      new RecordPartnerReportCommand({ sellerId: seller.sellerId, orderId, shipmentId, partnerId: 'lsp-1', report: 'cancelled', reason: 'rider unavailable', reportedAt: new Date().toISOString() }, ondc),
+    );
+
+    const offer = await wa.awaitMessage(seller.number, (m) => m.purpose === 'partner-cancelled' && m.orderId === orderId, 'partner-cancelled message');
+    expect(textOf(offer)).toContain(`Order ${orderId}: Shadowfax cancelled the delivery (rider unavailable)`);
+    expect(buttons(offer).map((b) => b.title)).toEqual(['Search again', 'Use own courier']);
+
+    await tap(seller.number, buttons(offer)[0]!);
+    await wa.awaitMessage(seller.number, (m) => textOf(m) === `Order ${orderId}: searching for a delivery partner again. We will tell you what we find.`, 'retry answer');
+    const retried = (await wa.api.http().get(`/v1/orders/${orderId}`).set('authorization', `Bearer ${seller.apiKey}`).expect(200)).body;
+    expect(retried.shipments[0]).toMatchObject({ shipmentId, status: 'ready_to_ship' });
+    expect((await wa.eventTypes(seller.apiKey, orderId)).filter((t) => t === 'ShipmentMarkedReadyToShip')).toHaveLength(2);
+
+    await bus.execute(new AssignLogisticsPartnerCommand({ sellerId: seller.sellerId, orderId, shipmentId, partnerId: 'lsp-2', partnerName: 'Delhivery', networkOrderId: 'net2' }, ondc));
+    await wa.awaitMessage(seller.number, (m) => textOf(m).includes(`Order ${orderId}: Delhivery will deliver it`), 'second partner message');
+    await bus.execute(new RecordPartnerReportCommand({ sellerId: seller.sellerId, orderId, shipmentId, partnerId: 'lsp-2', report: 'delivered', reportedAt: new Date().toISOString() }, ondc));
+    await wa.awaitMessage(seller.number, (m) => textOf(m) === `Order ${orderId} is delivered.`, 'delivered message');
+  });
+
   it('off-network: Mark as Shipped, courier (non-ASCII), tracking (with "/"), a photo, Done; the buyer gets the OTP; the seller sends it back', async () => {
     const seller = await wa.seller({ autoInvoice: true });
     const buyerPhone = freshBuyerPhone();

@@ -96,6 +96,8 @@ export interface ConversationState {
   cancelAbandoned?: { transactionId: string; bppId: string; networkOrderId: string; attempts: number; reason: string; atMs: number };
   /** Domain commands already sent, by idempotency key. */
   notified: Record<string, 'applied' | 'refused'>;
+  /** Partners that cancelled this shipment's order on their own (not at the seller's word): a new search tries others first. */
+  cancelledBy: string[];
 }
 
 /** A stored event with the id the store gave it (callbacks are referred to by it). */
@@ -210,6 +212,8 @@ function markProcessed(state: ConversationState, data: ConversationEventOf<'Call
     }
   }
   if (data.settles && order) order.settled = true;
+  // The partner's own cancellation, told to the domain (the confirmation of the seller's /cancel is the seller's).
+  if (data.report === 'cancelled' && data.result === 'reported' && !state.sellerCancel && !state.cancelledBy.includes(data.bppId)) state.cancelledBy.push(data.bppId);
 }
 
 function failCandidate(state: ConversationState, transactionId: string, bppId: string, failure: NonNullable<Candidate['failure']>): void {
@@ -301,7 +305,7 @@ function apply(state: ConversationState, { id, event }: StoredConversationEvent)
   }
 }
 
-export const emptyConversation = (): ConversationState => ({ shipmentId: '', orderId: '', sellerId: '', attempts: [], requests: [], callbacks: [], answers: [], notified: {} });
+export const emptyConversation = (): ConversationState => ({ shipmentId: '', orderId: '', sellerId: '', attempts: [], requests: [], callbacks: [], answers: [], notified: {}, cancelledBy: [] });
 
 /** Folds more events into a state (it is edited in place): how a cached conversation catches up with its stream. */
 export function foldConversationInto(state: ConversationState, events: readonly StoredConversationEvent[]): ConversationState {

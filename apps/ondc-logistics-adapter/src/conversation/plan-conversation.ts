@@ -80,10 +80,10 @@ function searchStep(state: ConversationState, attempt: Attempt, shipment: Shipme
   if (progress.state === 'orphaned') return send(resendOf(search, ctx));
   if (progress.state === 'answered' && progress.answer.outcome !== 'ack') return exhaust(attempt, `the gateway did not take the search: ${describeAnswer(progress.answer)}`, ctx);
   const candidate = currentCandidate(attempt);
-  return candidate ? candidateStep(state, attempt, shipment, candidate, ctx) : chooseStep(attempt, shipment, search, ctx);
+  return candidate ? candidateStep(state, attempt, shipment, candidate, ctx) : chooseStep(state, attempt, shipment, search, ctx);
 }
 
-function chooseStep(attempt: Attempt, shipment: ShipmentDescription, search: SentRequest, ctx: PlanContext): Step {
+function chooseStep(state: ConversationState, attempt: Attempt, shipment: ShipmentDescription, search: SentRequest, ctx: PlanContext): Step {
   const { policy, searchWindowMs, enoughQuotes } = ctx.settings;
   const lastFailure = attempt.candidates[attempt.candidates.length - 1]?.failure;
   const triedSoFar = lastFailure ? `; last: ${lastFailure.detail}` : '';
@@ -92,7 +92,8 @@ function chooseStep(attempt: Attempt, shipment: ShipmentDescription, search: Sen
     offers: attempt.offers,
     policy,
     tried: new Set(attempt.candidates.map((c) => c.offer.bppId)),
-    recentFailures: ctx.recentFailures,
+    // A partner that cancelled this very shipment ranks as one that failed us lately: a search after its cancellation tries the others first.
+    recentFailures: (bppId) => ctx.recentFailures(bppId) + (state.cancelledBy.includes(bppId) ? 1 : 0),
     readyToShipAtConfirm: shipment.readyToShip,
   };
   // Catalogs are collected for the window from when the gateway took the search (sending may have taken a while).

@@ -138,6 +138,12 @@ export interface ShipmentState {
   /** Failed attempts so far, by stage; absent until the first one. */
   failedAttempts?: Record<AttemptStage, number>;
   lastFailure?: FailedAttempt;
+  /**
+   * Who cancelled a cancelled shipment (a field, not a status: order status and read models stay as
+   * they are). The partner's cancellation leaves the seller ways forward with the same shipment
+   * (search again, own courier); the seller's is final. Absent while not cancelled.
+   */
+  cancelledBy?: 'seller' | 'partner';
 }
 
 export interface ActiveOrder {
@@ -204,6 +210,16 @@ function updateShipment(order: ActiveOrder, shipmentId: string, change: (s: Ship
 function updatePartner(order: ActiveOrder, shipmentId: string, change: (p: PartnerState) => PartnerState): ActiveOrder {
   return updateShipment(order, shipmentId, (s) => (s.partner ? { ...s, partner: change(s.partner) } : s));
 }
+
+/** A shipment taken up again after its partner cancelled: that partner and its cancellation are behind it (a new search finds the next). */
+function withoutCancelledPartner(s: ShipmentState): ShipmentState {
+  if (s.cancelledBy !== 'partner') return s;
+  const { partner: _partner, cancelledBy: _cancelledBy, ...rest } = s;
+  return rest;
+}
+
+/** The partner, not the seller, cancelled the shipment: the seller may take the same shipment up again. */
+export const isCancelledByPartner = (s: ShipmentState): boolean => s.status === 'cancelled' && s.cancelledBy === 'partner';
 
 const withStatus = (status: ShipmentStatus) => (s: ShipmentState): ShipmentState => ({ ...s, status });
 
@@ -301,11 +317,11 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
       return updateShipment(order, d.shipmentId, (s) => ({ ...s, labelVersion: d.labelVersion, label }));
     }
     case 'ShipmentMarkedReadyToShip':
-      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'ready_to_ship', readyAttempts: event.data.attempt }));
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...withoutCancelledPartner(s), status: 'ready_to_ship', readyAttempts: event.data.attempt }));
     case 'PackageImageRecorded':
       return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, images: [...s.images, event.data.image] }));
     case 'ShipmentModeSwitched':
-      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, mode: event.data.to, status: 'created' }));
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...withoutCancelledPartner(s), mode: event.data.to, status: 'created' }));
     case 'LogisticsPartnerAssigned': {
       const d = event.data;
       const partner = {
@@ -348,8 +364,9 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
     case 'ShipmentDelivered':
       return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'delivered', deliveredAt: event.data.deliveredAt }));
     case 'ShipmentCancelledByPartner':
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'cancelled', cancelledBy: 'partner' }));
     case 'ShipmentCancelled':
-      return updateShipment(order, event.data.shipmentId, withStatus('cancelled'));
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'cancelled', cancelledBy: 'seller' }));
     case 'ShipmentRtoInitiated':
       return updateShipment(order, event.data.shipmentId, withStatus('rto_initiated'));
     case 'ShipmentRtoDelivered':

@@ -6,7 +6,7 @@ import { OrderCommandOf, RESHIP_REASONS } from './order-commands';
 import type { GpsDerivedAddress, OrderEvent, StoredImage } from './order-events';
 import { waysForward } from './ways-forward';
 import { creditNoteOnCancellation } from './invoice-decisions';
-import { ActiveOrder, DISPATCHED_SHIPMENT_STATUSES, ShipmentState, ShipmentStatus, currentShipment, isTerminal } from './order-state';
+import { ActiveOrder, DISPATCHED_SHIPMENT_STATUSES, ShipmentState, ShipmentStatus, currentShipment, isCancelledByPartner, isTerminal } from './order-state';
 
 const SHIPMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_IMAGES_PER_SHIPMENT = 20;
@@ -178,12 +178,36 @@ function requireGps(shipment: ShipmentState): void {
     .throwIfInvalid();
 }
 
-/** The seller's retry after "no partner found": the same shipment searched for again, as a new ready-to-ship attempt. */
+/**
+ * A shipment the partner cancelled is taken up again only while it is the order's shipment: once
+ * the seller reshipped or made a new one, that one carries the order (two live shipments never).
+ */
+function requireTakenUpAgain(order: ActiveOrder, shipment: ShipmentState, action: string): void {
+  if (!isCancelledByPartner(shipment)) return;
+  const current = currentShipment(order);
+  if (current?.shipmentId === shipment.shipmentId) return;
+  throw new IllegalStepError('SHIPMENT_SUPERSEDED', `Cannot ${action}: shipment ${shipment.shipmentId} was followed by shipment ${current?.shipmentId}`, {
+    shipmentId: shipment.shipmentId,
+    currentShipmentId: current?.shipmentId,
+  });
+}
+
+const describeStatus = (shipment: ShipmentState): string =>
+  shipment.status === 'cancelled' ? `cancelled by the ${shipment.cancelledBy ?? 'seller'}` : shipment.status;
+
+/** After no partner found, or the partner cancelled: the ways the same shipment goes on. */
+const partnerless = (shipment: ShipmentState): boolean => shipment.status === 'no_partner_found' || isCancelledByPartner(shipment);
+
+/**
+ * The seller's retry after "no partner found" or the partner's cancellation: the same shipment
+ * searched for again, as a new ready-to-ship attempt. A shipment the seller cancelled stays cancelled.
+ */
 export function decideRetryPartnerSearch(order: ActiveOrder, command: OrderCommandOf<'RetryPartnerSearch'>, now: Date): OrderEvent[] {
   requireOpenOrder(order);
   const shipment = requireShipment(order, command.shipmentId);
   if (shipment.mode !== 'on-network') throw refusal(shipment, 'SHIPMENT_IS_OFF_NETWORK', `Shipment ${shipment.shipmentId} is shipped by the seller's own courier: there is no partner to search for`);
-  requireStatus(shipment, ['no_partner_found'], 'PARTNER_SEARCH_NOT_FAILED', 'search for a partner again');
+  if (!partnerless(shipment)) throw refusal(shipment, 'PARTNER_SEARCH_NOT_FAILED', `Cannot search for a partner again: shipment ${shipment.shipmentId} is ${describeStatus(shipment)}`);
+  requireTakenUpAgain(order, shipment, 'search for a partner again');
   return readyToShipEvents(order, shipment, false, now);
 }
 
@@ -208,7 +232,10 @@ export function decideSwitchToOffNetwork(order: ActiveOrder, command: OrderComma
   requireOpenOrder(order);
   const shipment = requireShipment(order, command.shipmentId);
   if (shipment.mode === 'off-network') throw refusal(shipment, 'SHIPMENT_ALREADY_OFF_NETWORK', `Shipment ${shipment.shipmentId} is already off-network`);
-  requireStatus(shipment, ['created', 'no_partner_found'], 'SHIPMENT_MODE_LOCKED', 'switch to off-network');
+  if (shipment.status !== 'created' && !partnerless(shipment)) {
+    throw refusal(shipment, 'SHIPMENT_MODE_LOCKED', `Cannot switch to off-network: shipment ${shipment.shipmentId} is ${describeStatus(shipment)}`);
+  }
+  requireTakenUpAgain(order, shipment, 'switch to off-network');
   return [
     {
       type: 'ShipmentModeSwitched',

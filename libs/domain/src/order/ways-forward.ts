@@ -45,10 +45,12 @@ export function waysForward(shipment: ShipmentState): WayForward[] {
       return onNetwork ? ['reattempt', 'return-to-origin'] : ['reattempt', 'record-returned'];
     case 'shipped':
       return ['verify-delivery-otp', 'resend-delivery-otp', 'record-failed-attempt', 'record-returned', 'reship'];
+    case 'cancelled':
+      // The partner let the order go, not the seller: the same shipment may be searched for again or go with the seller's own courier.
+      return shipment.cancelledBy === 'partner' ? ['retry-partner-search', 'switch-to-off-network', 'reship'] : ['reship'];
     case 'delivered':
     case 'rto_delivered':
     case 'rto_disposed':
-    case 'cancelled':
       return ['reship'];
   }
 }

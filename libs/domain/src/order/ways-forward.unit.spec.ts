@@ -7,6 +7,7 @@ import {
   invoiceGenerated,
   invoicedOrder,
   noLogisticsPartnerFound,
+  orderCancelled,
   orderReceived,
   orderSpecification,
   packedOrder,
@@ -14,6 +15,7 @@ import {
   partnerReported,
   puneDelivery,
   readyForPickup,
+  shipmentCancelled,
   shipmentCreated,
   shipmentMarkedReadyToShip,
   shippingLabelGenerated,
@@ -165,14 +167,82 @@ describe('After no partner was found', () => {
 });
 
 describe('After the partner cancelled', () => {
-  it('the shipment is over, and the order ships again by a reship, on-network or with the seller courier', () => {
+  const partnerCancelled = (ids: OrderIds): OrderEvent[] => [...partnerConfirmed(ids), partnerReported(ids, 'cancelled')];
+  const sellerCancelled = (ids: OrderIds): OrderEvent[] => [...partnerConfirmed(ids), shipmentCancelled(ids, true)];
+  const shipmentAfter = (events: OrderEvent[]) => {
+    const state = spec.stateAfter(events);
+    if (state.status !== 'active') throw new Error('no order');
+    return state.shipments[0]!;
+  };
+  const switchToOffNetwork = (ids: OrderIds): OrderCommand => ({ type: 'SwitchShipmentToOffNetwork', ...ids });
+  const reship = (ids: OrderIds, shipmentId: string): OrderCommand => ({ type: 'ReshipOrder', sellerId: ids.sellerId, orderId: ids.orderId, shipmentId, reason: 'cancelled', mode: 'off-network' });
+
+  it('the shipment records that the partner cancelled it, and names the ways forward with it', () => {
     const ids = freshOrderIds();
-    const history = [...partnerConfirmed(ids), partnerReported(ids, 'cancelled')];
+
+    const shipment = shipmentAfter(partnerCancelled(ids));
+
+    expect(shipment).toMatchObject({ status: 'cancelled', cancelledBy: 'partner' });
+    expect(waysForward(shipment)).toEqual(['retry-partner-search', 'switch-to-off-network', 'reship']);
+  });
+
+  it('the seller may search again for the same shipment: a new ready-to-ship attempt, the cancelled partner behind it', () => {
+    const ids = freshOrderIds();
+
+    spec.given(partnerCancelled(ids)).when(retry(ids)).thenMatches([{ type: 'ShipmentMarkedReadyToShip', data: { shipmentId: ids.shipmentId, attempt: 2, mode: 'on-network' } }]);
+
+    const searching = shipmentAfter([...partnerCancelled(ids), shipmentMarkedReadyToShip(ids, 2)]);
+    expect(searching).toMatchObject({ status: 'ready_to_ship', readyAttempts: 2 });
+    expect(searching).not.toHaveProperty('partner');
+    expect(searching).not.toHaveProperty('cancelledBy');
+    // Cancelling the new search asks no partner to let an order go: none holds it yet.
+    spec.given([...partnerCancelled(ids), shipmentMarkedReadyToShip(ids, 2)]).when({ type: 'CancelShipment', ...ids, reason: 'Changed my mind' })
+      .thenMatches([{ type: 'ShipmentCancelled', data: { partnerAssigned: false } }]);
+  });
+
+  it('the seller may switch the same shipment to their own courier and ship it with the buyer OTP', () => {
+    const ids = freshOrderIds();
+    const switched = spec.given(partnerCancelled(ids)).when(switchToOffNetwork(ids)).thenMatches([{ type: 'ShipmentModeSwitched', data: { from: 'on-network', to: 'off-network' } }]);
 
     spec
-      .given(history)
-      .when({ type: 'ReshipOrder', sellerId: ids.sellerId, orderId: ids.orderId, shipmentId: `${ids.shipmentId}-2`, reason: 'cancelled', mode: 'off-network' })
+      .given([...partnerCancelled(ids), ...switched])
+      .when({ type: 'MarkShipmentShipped', ...ids, ...COURIER })
+      .thenMatches([{ type: 'ShipmentMarkedShipped' }, { type: 'ShippingLabelGenerated' }, { type: 'DeliveryOtpIssued', data: { otpSequence: 1 } }]);
+  });
+
+  it('the order may still ship again by a reship, on-network or with the seller courier', () => {
+    const ids = freshOrderIds();
+
+    spec
+      .given(partnerCancelled(ids))
+      .when(reship(ids, `${ids.shipmentId}-2`))
       .thenMatches([{ type: 'OrderReshipped' }, { type: 'ShipmentCreated', data: { mode: 'off-network', reshipOf: ids.shipmentId } }, { type: 'ShippingLabelGenerated' }]);
+  });
+
+  it('once reshipped, the cancelled shipment is not taken up again: two shipments never run at once', () => {
+    const ids = freshOrderIds();
+    const second = `${ids.shipmentId}-2`;
+    const reshipped = spec.given(partnerCancelled(ids)).when(reship(ids, second)).thenMatches([{ type: 'OrderReshipped' }, { type: 'ShipmentCreated' }, { type: 'ShippingLabelGenerated' }]);
+
+    spec.given([...partnerCancelled(ids), ...reshipped]).when(retry(ids)).thenThrows(IllegalStepError, 'SHIPMENT_SUPERSEDED');
+    spec.given([...partnerCancelled(ids), ...reshipped]).when(switchToOffNetwork(ids)).thenThrows(IllegalStepError, 'SHIPMENT_SUPERSEDED');
+  });
+
+  it('a shipment the seller cancelled stays cancelled: no search, no switch, only a reship', () => {
+    const ids = freshOrderIds();
+
+    const error = spec.given(sellerCancelled(ids)).when(retry(ids)).thenThrows<IllegalStepError>(IllegalStepError, 'PARTNER_SEARCH_NOT_FAILED');
+    spec.given(sellerCancelled(ids)).when(switchToOffNetwork(ids)).thenThrows(IllegalStepError, 'SHIPMENT_MODE_LOCKED');
+
+    expect(error.message).toContain('cancelled by the seller');
+    expect(detailsOf(error).allowed).toEqual(['reship']);
+    expect(shipmentAfter(sellerCancelled(ids))).toMatchObject({ status: 'cancelled', cancelledBy: 'seller' });
+  });
+
+  it('a partner cancellation of a cancelled order leaves nothing to take up', () => {
+    const ids = freshOrderIds();
+
+    spec.given([...partnerCancelled(ids), orderCancelled(ids)]).when(retry(ids)).thenThrows(IllegalStepError, 'ORDER_CANCELLED');
   });
 });
 

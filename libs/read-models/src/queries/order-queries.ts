@@ -146,6 +146,11 @@ export interface ShipmentView {
   outForDeliveryAt: string | null;
   deliveredAt: string | null;
   cancelledAt: string | null;
+  /**
+   * Who cancelled a cancelled shipment: after the partner's cancellation the seller may search again
+   * or switch to their own courier. Null when not cancelled, or in a row folded before it was kept (until a rebuild).
+   */
+  cancelledBy: 'seller' | 'partner' | null;
   rtoInitiatedAt: string | null;
   updatedAt: string;
   /** This shipment's events, oldest first: its status history, late partner reports included. */
@@ -317,6 +322,7 @@ function toShipmentView(row: DbRow, tracking: TimelineEntry[], state: ShipmentSt
     outForDeliveryAt: isoOrNull(row['out_for_delivery_at']),
     deliveredAt: isoOrNull(row['delivered_at']),
     cancelledAt: isoOrNull(row['cancelled_at']),
+    cancelledBy: row['status'] === 'cancelled' ? (state?.cancelledBy ?? null) : null,
     rtoInitiatedAt: isoOrNull(row['rto_initiated_at']),
     updatedAt: iso(row['updated_at']),
     tracking,

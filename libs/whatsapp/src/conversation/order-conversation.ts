@@ -1,5 +1,5 @@
 import type { ActiveOrder, OrderRef, ShipmentStatus, ShippingMode, StoredImage } from '@fulfil/domain';
-import { isTerminal } from '@fulfil/domain';
+import { currentShipment, isCancelledByPartner, isTerminal } from '@fulfil/domain';
 import { ACTION_TITLES, actionPayload, type SellerAction } from './seller-actions';
 
 /**
@@ -62,10 +62,13 @@ export interface OrderFacts {
   delivered: boolean;
   /** The shipment in progress (not delivered, returned or cancelled), if any. */
   activeShipment?: { shipmentId: string; mode: ShippingMode; status: ShipmentStatus };
+  /** The order's shipment, when its partner cancelled it: the seller may take it up again. */
+  partnerCancelledShipment?: { shipmentId: string };
 }
 
 export function orderFactsOf(order: ActiveOrder): OrderFacts {
   const active = order.shipments.find((s) => !isTerminal(s));
+  const current = currentShipment(order);
   return {
     orderId: order.orderId,
     sellerId: order.sellerId,
@@ -73,6 +76,7 @@ export function orderFactsOf(order: ActiveOrder): OrderFacts {
     cancelled: order.cancelled,
     delivered: order.shipments.some((s) => s.status === 'delivered'),
     ...(active ? { activeShipment: { shipmentId: active.shipmentId, mode: active.mode, status: active.status } } : {}),
+    ...(current && isCancelledByPartner(current) ? { partnerCancelledShipment: { shipmentId: current.shipmentId } } : {}),
   };
 }
 
@@ -338,17 +342,19 @@ function parcelReturned(order: OrderFacts): ConversationDecision {
   });
 }
 
-/** The shipment no partner was found for, or why there is none to act on. */
-function shipmentWithoutPartner(order: OrderFacts): { shipmentId: string } | ConversationDecision {
+/** The shipment no partner was found for (or whose partner cancelled it), or why there is none to act on. */
+function shipmentWithoutPartner(order: OrderFacts, action: 'retry_search' | 'own_courier' | 'cancel_shipment'): { shipmentId: string } | ConversationDecision {
   const shipment = order.activeShipment;
   if (shipment?.status === 'no_partner_found') return { shipmentId: shipment.shipmentId };
+  // Cancelled already, by the partner: searched for again or sent with the seller's courier, not cancelled twice.
+  if (order.partnerCancelledShipment && action !== 'cancel_shipment') return order.partnerCancelledShipment;
   if (!shipment) return answer({ body: `Order ${order.orderId} has no shipment waiting for a delivery partner.` });
   return answer({ body: `Order ${order.orderId}: shipment ${shipment.shipmentId} is ${shipment.status.replace(/_/g, ' ')}, not waiting for a delivery partner.` });
 }
 
 /** After "no partner found": one of the seller's three ways forward. */
 function wayForward(action: 'retry_search' | 'own_courier' | 'cancel_shipment', order: OrderFacts, ctx: DecisionContext): ConversationDecision {
-  const target = shipmentWithoutPartner(order);
+  const target = shipmentWithoutPartner(order, action);
   if (!('shipmentId' in target)) return target;
   const { shipmentId } = target;
   const settled = (done: Outcome) => (result: CommandResult) => (result.ok ? done : refused(order, result));

@@ -22,6 +22,7 @@ export const NOTIFYING_EVENT_TYPES = [
   'ShippingLabelGenerated',
   'LogisticsPartnerAssigned',
   'NoLogisticsPartnerFound',
+  'ShipmentCancelledByPartner',
   'ShipmentPickedUp',
   'ShipmentDelivered',
   'DeliveryOtpIssued',
@@ -102,6 +103,18 @@ export function notificationsFor(eventId: string, event: OrderEvent, order: Acti
         {
           kind: 'buttons',
           body: `Order ${order.orderId}: no delivery partner was found (${event.data.reason}). Search again, ship it with your own courier, or cancel this shipment.`,
+          buttons,
+        },
+      ]);
+    }
+    case 'ShipmentCancelledByPartner': {
+      // The partner let the order go; the seller's two ways forward with the same shipment, one tap each (a reship stays on the API).
+      const partner = order.shipments.find((s) => s.shipmentId === event.data.shipmentId)?.partner?.name ?? 'The delivery partner';
+      const buttons = (['retry_search', 'own_courier'] as const).map((action) => ({ id: actionPayload(action, order), title: ACTION_TITLES[action] }));
+      return toSeller('partner-cancelled', [
+        {
+          kind: 'buttons',
+          body: `Order ${order.orderId}: ${partner} cancelled the delivery (${event.data.reason}). Search again for a delivery partner, or ship it with your own courier.`,
           buttons,
         },
       ]);
