@@ -390,6 +390,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
                 <strong>{s.shipmentId}</strong> · {label(s.mode)} · <span class="badge" data-testid="shipment-status">{label(s.status)}</span>
                 {s.partner && ` · partner ${s.partner.name}${s.partner.awb ? `, AWB ${s.partner.awb}` : ''}`}
                 {s.courier && ` · ${s.courier.name}${s.courier.trackingNumber ? ` ${s.courier.trackingNumber}` : ''}`}
+                {s.imageCount > 0 && ` · ${s.imageCount} ${s.imageCount === 1 ? 'photo' : 'photos'}`}
                 {s.reshipOf && ` · reship of ${s.reshipOf}`}
               </li>
             ))}
