@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { until } from '../support/until';
 import { checkPage, launchBrowser, openConsole, signIn, type ConsolePage } from './support/console-browser';
 import { orderBody, startConsoleEngine, type ConsoleEngine } from './support/console-engine';
 import { act, buyerOtp, orderStatus } from './support/console-steps';
@@ -49,7 +50,7 @@ describe('seller console: the ways forward when a shipment goes wrong', () => {
       await engine?.stop();
     });
 
-    it('switches the shipment to off-network, ships it with a photo and delivers it with the OTP', async () => {
+    it('searches again, then switches the shipment to off-network, ships it with a photo and delivers it with the OTP', async () => {
       const tab = await open(engine);
       const { page } = tab;
       const phone = '9123400011';
@@ -63,9 +64,14 @@ describe('seller console: the ways forward when a shipment goes wrong', () => {
       // The search ends with nobody: the page offers the ways forward without a reload.
       await page.locator('[data-testid=shipment-status]', { hasText: 'no partner found' }).waitFor({ timeout: 60_000 });
       for (const action of ['Search for a partner again', 'Switch to off-network', 'Cancel this shipment']) await page.getByRole('button', { name: action, exact: true }).waitFor();
+      expect(await page.getByRole('button', { name: 'Ready to ship', exact: true }).count()).toBe(0);
       expect(await page.locator('ol.timeline').innerText()).toContain('NoLogisticsPartnerFound');
       await checkPage(page, 'order-no-partner-found');
 
+      // Searching again asks the network anew; nobody answers this time either.
+      await act(page, 'Search for a partner again');
+      await until('the second search to find nobody', async () => ((await page.locator('ol.timeline').innerText()).match(/NoLogisticsPartnerFound/g) ?? []).length === 2, 60_000);
+      await page.getByRole('button', { name: 'Switch to off-network', exact: true }).waitFor();
       await act(page, 'Switch to off-network');
       expect(await page.locator('.shipments').innerText()).toContain('off network');
       await act(page, 'Ready to ship');

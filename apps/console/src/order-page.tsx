@@ -153,8 +153,11 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
           <input id="a-package-image" type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => setPackageImage(e.currentTarget.files?.[0] ?? null)} />
         </Field>
       </ActionForm>,
-      <ActionForm key="rts" name="Ready to ship" onDone={onDone} submit={() => post(`${shipmentBase}/ready-to-ship`)} />,
     );
+  }
+  // After no partner was found, searching again is its own way forward (as the API's allowed steps name it), not a second ready to ship.
+  if (!cancelled && shipment?.status === 'created') {
+    forms.push(<ActionForm key="rts" name="Ready to ship" onDone={onDone} submit={() => post(`${shipmentBase}/ready-to-ship`)} />);
   }
   if (!cancelled && shipment?.status === 'no_partner_found') {
     // The ways forward when no partner took the shipment: search again, the seller's own courier, or drop this shipment.
