@@ -13,9 +13,9 @@ const FIRST_LOAD_BUDGET_MS = 1000;
  * First load of the order list with 10,000 orders in the store, in Chromium: from navigation
  * start to the first page of orders and the counts on screen, with a cold cache each time
  * (a fresh browser context). After one load that warms the engine, the median of five must be under
- * a second, or, on a machine too loaded for Chromium itself to open a page that fast, within half
- * again of the same page for a seller with no orders, measured alternately in the same run. Each
- * load's API timings are printed beside it. The orders are
+ * a second, as the issue asks. The same page for a seller with no orders is measured alternately in
+ * the same run and printed beside it, with each load's API timings, so that a slow run shows whether
+ * the orders or the machine cost the time. The orders are
  * written straight into the stopped engine's store by the domain's own decider (what 10,000
  * `POST /v1/orders` would write, in seconds instead of many minutes on a CI machine); the engine's
  * projections then catch up on start, as after an upgrade.
@@ -57,17 +57,24 @@ describe('seller console first load with 10,000 orders', () => {
   const load = async (apiKey: string, rows: number, awaiting: number, shot?: string) => {
     const tab = await openConsole(browser, engine.baseUrl, { sellerKey: apiKey });
     await tab.page.goto('/console/');
-    if (rows > 0) await tab.page.locator('table.orders tbody tr').nth(rows - 1).waitFor({ timeout: 10_000 });
-    else await tab.page.getByText('No orders match.').waitFor({ timeout: 10_000 });
-    await tab.page.locator('[data-count="Awaiting invoice"]', { hasText: String(awaiting) }).waitFor({ timeout: 10_000 });
-    const ms = await tab.page.evaluate(() => performance.now());
-    const api = await tab.page.evaluate(() =>
-      performance
-        .getEntriesByType('resource')
-        .filter((e) => e.name.includes('/v1/'))
-        .map((e) => `${new URL(e.name).pathname} ${Math.round(e.duration)} ms`)
-        .join(', '),
+    // Timed in the page, at the first animation frame that shows both: what the seller sees, without
+    // the driver's own round trips (hundreds of ms on a loaded machine) added to it.
+    const shown = await tab.page.waitForFunction(
+      ({ rows, awaiting }) => {
+        const list = rows > 0 ? document.querySelectorAll('table.orders tbody tr').length >= rows : document.body.innerText.includes('No orders match.');
+        const counts = document.querySelector('[data-count="Awaiting invoice"]')?.textContent === String(awaiting);
+        return list && counts ? performance.now() : false;
+      },
+      { rows, awaiting },
+      { polling: 'raf', timeout: 10_000 },
     );
+    const ms = (await shown.jsonValue()) as number;
+    // Where the time went: the page and its bundle, then each API call (start + duration), from navigation start.
+    const api = await tab.page.evaluate(() => {
+      const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+      const calls = performance.getEntriesByType('resource').map((e) => `${new URL(e.name).pathname.replace(/^\/console\/assets\/.*\./, 'bundle .')} @${Math.round(e.startTime)}+${Math.round(e.duration)}`);
+      return [`html @${Math.round(nav?.requestStart ?? 0)}..${Math.round(nav?.responseEnd ?? 0)}`, ...calls].join(', ');
+    });
     if (shot) await screenshot(tab.page, shot);
     expect(tab.errors()).toEqual([]);
     await tab.context.close();
@@ -75,7 +82,7 @@ describe('seller console first load with 10,000 orders', () => {
   };
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-  it(`shows the first page of orders and the counts in under ${FIRST_LOAD_BUDGET_MS} ms, or at least no slower than a seller with none`, async () => {
+  it(`shows the first page of orders and the counts in under ${FIRST_LOAD_BUDGET_MS} ms`, async () => {
     const empty = await engine.newSeller();
     const full: Array<{ ms: number; api: string }> = [];
     const none: Array<{ ms: number; api: string }> = [];
@@ -94,8 +101,6 @@ describe('seller console first load with 10,000 orders', () => {
         full.map((l, i) => `  ${Math.round(l.ms)} ms (${l.api}) | none: ${Math.round(none[i]!.ms)} ms (${none[i]!.api})`).join('\n') +
         '\n',
     );
-    // On a quiet machine the budget holds outright. On one loaded by other work, Chromium's own start
-    // of a page can pass it alone; then 10,000 orders must still cost the first load next to nothing.
-    expect(fullMs < FIRST_LOAD_BUDGET_MS || fullMs < noneMs * 1.5).toBe(true);
+    expect(fullMs).toBeLessThan(FIRST_LOAD_BUDGET_MS);
   }, 180_000);
 });

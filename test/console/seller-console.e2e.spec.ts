@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { until } from '../support/until';
 import { ARTIFACTS, checkPage, fitsWidth, launchBrowser, openConsole, signIn, type ConsolePage } from './support/console-browser';
 import { orderBody, startConsoleEngine, type ConsoleEngine } from './support/console-engine';
+import { act, buyerOtp, orderStatus } from './support/console-steps';
 
 /**
  * The seller console in Debian's Chromium against `npm start`'s engine (built, own ONDC sandbox):
@@ -37,24 +38,7 @@ describe('seller console in a real browser', () => {
     return answer.orderId;
   };
 
-  const status = (page: Page, text: string, timeout = 15_000) => page.locator('[data-testid=order-status]', { hasText: text }).waitFor({ timeout });
-  const act = async (page: Page, action: string) => {
-    await page.getByRole('button', { name: action, exact: true }).click();
-    // Shown only once the read models hold the write (the console waits with minPosition).
-    await page.getByRole('status').filter({ hasText: `${action}: done` }).waitFor({ timeout: 15_000 });
-  };
-
-  /** The buyer's delivery OTP, as the buyer would read it from WhatsApp (the sandbox outbox here). */
-  const buyerOtp = async (orderId: string, phone: string): Promise<string> => {
-    let otp = '';
-    await until('the delivery OTP in the sandbox outbox', async () => {
-      const { body } = await engine.call<{ messages: Array<{ orderId?: string; message?: { type?: string; bodyParameters?: string[] } }> }>('GET', `/v1/admin/outbox?recipient=91${phone}`, engine.platformKey);
-      const sent = body.messages.find((m) => m.orderId === orderId && m.message?.type === 'template' && /^\d{6}$/.test(m.message.bodyParameters?.[0] ?? ''));
-      otp = sent?.message?.bodyParameters?.[0] ?? '';
-      return otp !== '';
-    });
-    return otp;
-  };
+  const status = orderStatus;
 
   it('takes an off-network order from received to delivered by clicks alone', async () => {
     const tab = await open();
@@ -77,7 +61,7 @@ describe('seller console in a real browser', () => {
     await act(page, 'Mark shipped');
     await status(page, 'shipped');
 
-    await page.getByLabel('Delivery OTP from the buyer').fill(await buyerOtp(orderId, phone));
+    await page.getByLabel('Delivery OTP from the buyer').fill(await buyerOtp(engine, orderId, phone));
     await act(page, 'Confirm delivery');
     await status(page, 'delivered');
     const story = await page.locator('ol.timeline').innerText();

@@ -153,8 +153,11 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
           <input id="a-package-image" type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => setPackageImage(e.currentTarget.files?.[0] ?? null)} />
         </Field>
       </ActionForm>,
-      <ActionForm key="rts" name="Ready to ship" onDone={onDone} submit={() => post(`${shipmentBase}/ready-to-ship`)} />,
     );
+  }
+  // After no partner was found, searching again is its own way forward (as the API's allowed steps name it), not a second ready to ship.
+  if (!cancelled && shipment?.status === 'created') {
+    forms.push(<ActionForm key="rts" name="Ready to ship" onDone={onDone} submit={() => post(`${shipmentBase}/ready-to-ship`)} />);
   }
   if (!cancelled && shipment?.status === 'no_partner_found') {
     // The ways forward when no partner took the shipment: search again, the seller's own courier, or drop this shipment.
@@ -390,6 +393,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
                 <strong>{s.shipmentId}</strong> · {label(s.mode)} · <span class="badge" data-testid="shipment-status">{label(s.status)}</span>
                 {s.partner && ` · partner ${s.partner.name}${s.partner.awb ? `, AWB ${s.partner.awb}` : ''}`}
                 {s.courier && ` · ${s.courier.name}${s.courier.trackingNumber ? ` ${s.courier.trackingNumber}` : ''}`}
+                {s.imageCount > 0 && ` · ${s.imageCount} ${s.imageCount === 1 ? 'photo' : 'photos'}`}
                 {s.reshipOf && ` · reship of ${s.reshipOf}`}
               </li>
             ))}

@@ -49,11 +49,11 @@ const queryOf = (filters: Filters, extra: Record<string, string | undefined> = {
 
 function Counts({ dashboard, onPick }: { dashboard: Dashboard | null; onPick: (status: string) => void }) {
   if (!dashboard) return <p aria-busy="true">Loading counts…</p>;
-  const attention = (dashboard.ordersByStatus['rto_initiated'] ?? 0) + (dashboard.ordersByStatus['returned'] ?? 0);
   const tiles: Array<{ name: string; value: number; status?: string; hint: string }> = [
     { name: 'Awaiting invoice', value: dashboard.awaitingInvoice, status: 'received', hint: 'received, not invoiced yet' },
     { name: 'Awaiting ready to ship', value: dashboard.awaitingReadyToShip, status: 'packed', hint: 'packed, not marked ready' },
-    { name: 'Needs attention', value: attention, status: 'rto_initiated', hint: 'returning to origin or returned' },
+    // The dashboard's own count: a failed pickup or delivery the seller has not answered (no status filter lists exactly those).
+    { name: 'Needs attention', value: dashboard.needsAttention, hint: 'a failed pickup or delivery awaiting your answer' },
     { name: 'Overdue', value: dashboard.overdue, hint: `open for more than ${dashboard.overdueHours} h` },
   ];
   return (

@@ -26,6 +26,7 @@ export interface Dashboard {
   ordersByStatus: Record<string, number>;
   awaitingInvoice: number;
   awaitingReadyToShip: number;
+  needsAttention: number;
   overdue: number;
   overdueHours: number;
 }
@@ -55,6 +56,7 @@ export interface ShipmentView {
   partner: { id: string; name: string; networkOrderId: string | null; awb: string | null } | null;
   courier: { name: string; trackingNumber: string | null } | null;
   trackingUrl: string | null;
+  imageCount: number;
 }
 
 export interface InvoiceRevisionView {
