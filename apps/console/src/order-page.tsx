@@ -159,13 +159,16 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
   if (!cancelled && shipment?.status === 'created') {
     forms.push(<ActionForm key="rts" name="Ready to ship" onDone={onDone} submit={() => post(`${shipmentBase}/ready-to-ship`)} />);
   }
-  if (!cancelled && shipment?.status === 'no_partner_found') {
-    // The ways forward when no partner took the shipment: search again, the seller's own courier, or drop this shipment.
+  const partnerCancelled = shipment?.status === 'cancelled' && shipment.cancelledBy === 'partner';
+  if (!cancelled && (shipment?.status === 'no_partner_found' || partnerCancelled)) {
+    // The ways forward when no partner took the shipment, or the partner gave it up: search again, the seller's own courier, or (not yet cancelled) drop it.
     forms.push(
       <ActionForm key="retry" name="Search for a partner again" onDone={onDone} submit={() => post(`${shipmentBase}/retry-partner-search`)} />,
       <ActionForm key="switch" name="Switch to off-network" onDone={onDone} submit={() => post(`${shipmentBase}/switch-to-off-network`)} />,
-      <ActionForm key="cancel-shipment" name="Cancel this shipment" danger onDone={onDone} submit={() => post(`${shipmentBase}/cancel`, { reason: 'No delivery partner was found' })} />,
     );
+    if (!partnerCancelled) {
+      forms.push(<ActionForm key="cancel-shipment" name="Cancel this shipment" danger onDone={onDone} submit={() => post(`${shipmentBase}/cancel`, { reason: 'No delivery partner was found' })} />);
+    }
   }
   if (!cancelled && (shipment?.status === 'pickup_failed' || shipment?.status === 'delivery_failed')) {
     forms.push(<ActionForm key="reattempt" name="Re-attempt" onDone={onDone} submit={() => post(`${shipmentBase}/reattempt`)} />);

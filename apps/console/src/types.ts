@@ -52,6 +52,8 @@ export interface ShipmentView {
   shipmentId: string;
   mode: 'on-network' | 'off-network';
   status: string;
+  /** Who cancelled a cancelled shipment: one the partner cancelled can be searched again or switched. */
+  cancelledBy: 'seller' | 'partner' | null;
   reshipOf: string | null;
   partner: { id: string; name: string; networkOrderId: string | null; awb: string | null } | null;
   courier: { name: string; trackingNumber: string | null } | null;
