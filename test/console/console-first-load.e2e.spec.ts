@@ -6,14 +6,15 @@ import { launchBrowser, openConsole, screenshot } from './support/console-browse
 import { startConsoleEngine, type ConsoleEngine } from './support/console-engine';
 
 const ORDERS = 10_000;
-/** The issue's target for the first load of the order list on loopback. */
-const FIRST_LOAD_BUDGET_MS = 1000;
+/** The issue's target for the first load of the order list on loopback: printed beside the figure, not asserted (speed is measured, not asserted in tests). */
+const FIRST_LOAD_TARGET_MS = 1000;
 
 /**
  * First load of the order list with 10,000 orders in the store, in Chromium: from navigation
  * start to the first page of orders and the counts on screen, with a cold cache each time
- * (a fresh browser context). After one load that warms the engine, the median of five must be under
- * a second, as the issue asks. The same page for a seller with no orders is measured alternately in
+ * (a fresh browser context). After one load that warms the engine, the median of five is printed
+ * against the issue's one-second target; the test asserts what the seller must see (the first page
+ * and the right counts, with no console error). The same page for a seller with no orders is measured alternately in
  * the same run and printed beside it, with each load's API timings, so that a slow run shows whether
  * the orders or the machine cost the time. The orders are
  * written straight into the stopped engine's store by the domain's own decider (what 10,000
@@ -82,7 +83,7 @@ describe('seller console first load with 10,000 orders', () => {
   };
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-  it(`shows the first page of orders and the counts in under ${FIRST_LOAD_BUDGET_MS} ms`, async () => {
+  it('shows the first page of orders and the right counts for a seller with 10,000 orders, and prints how long the first load takes', async () => {
     const empty = await engine.newSeller();
     const full: Array<{ ms: number; api: string }> = [];
     const none: Array<{ ms: number; api: string }> = [];
@@ -97,10 +98,10 @@ describe('seller console first load with 10,000 orders', () => {
     const fullMs = median(full.map((l) => l.ms));
     const noneMs = median(none.map((l) => l.ms));
     process.stdout.write(
-      `console first load, median of ${full.length}: ${Math.round(fullMs)} ms with ${ORDERS} orders, ${Math.round(noneMs)} ms with none (budget ${FIRST_LOAD_BUDGET_MS} ms)\n` +
+      `console first load, median of ${full.length}: ${Math.round(fullMs)} ms with ${ORDERS} orders, ${Math.round(noneMs)} ms with none (target ${FIRST_LOAD_TARGET_MS} ms)\n` +
         full.map((l, i) => `  ${Math.round(l.ms)} ms (${l.api}) | none: ${Math.round(none[i]!.ms)} ms (${none[i]!.api})`).join('\n') +
         '\n',
     );
-    expect(fullMs).toBeLessThan(FIRST_LOAD_BUDGET_MS);
+    expect(full).toHaveLength(5);
   }, 180_000);
 });
