@@ -67,6 +67,8 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     const buyerPhone = freshBuyerPhone();
     const orderId = await wa.receiveOrder(seller.apiKey, { buyer: { name: 'Asha Kulkarni', phone: buyerPhone } });
     const rts = quickReplies(await orderTemplate(seller.number, orderId))[0]!;
+    // The automatic shipment is made after the template goes out: ready to ship is tapped once its label is sent.
+    await wa.awaitMessage(seller.number, (m) => m.type === 'document' && m.orderId === orderId && m.media?.filename.startsWith('label-') === true, 'label document');
     await wa.deliver([{ from: seller.number, content: { quickReply: { payload: rts.payload, text: rts.text } } }]);
     const events = (await wa.api.http().get(`/v1/orders/${orderId}/events`).set('authorization', `Bearer ${seller.apiKey}`).expect(200)).body.events as Array<{ type: string; data: { shipmentId: string } }>;
     const shipmentId = events.find((e) => e.type === 'ShipmentMarkedReadyToShip')!.data.shipmentId;
@@ -98,6 +100,8 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     const seller = await wa.seller({ autoInvoice: true, autoManifest: true });
     const orderId = await wa.receiveOrder(seller.apiKey, { paymentMethod: 'prepaid' });
     const rts = quickReplies(await orderTemplate(seller.number, orderId))[0]!;
+    // The automatic shipment is made after the template goes out: ready to ship is tapped once its label is sent.
+    await wa.awaitMessage(seller.number, (m) => m.type === 'document' && m.orderId === orderId && m.media?.filename.startsWith('label-') === true, 'label document');
     await wa.deliver([{ from: seller.number, content: { quickReply: { payload: rts.payload, text: rts.text } } }]);
     const events = (await wa.api.http().get(`/v1/orders/${orderId}/events`).set('authorization', `Bearer ${seller.apiKey}`).expect(200)).body.events as Array<{ type: string; data: { shipmentId: string } }>;
     const shipmentId = events.find((e) => e.type === 'ShipmentMarkedReadyToShip')!.data.shipmentId;
