@@ -103,6 +103,7 @@ describe.each(environments({ esdbDouble: true }))('subscription runner on %s', (
     }
   });
 
+  // A correctness proof over a few thousand events; through the PGlite worker it takes most of a minute on a shared machine.
   it('rebuilds from zero into tables identical to the live ones, queries answering throughout', async () => {
     const readModels = await open();
     readModels.start();
@@ -136,7 +137,7 @@ describe.each(environments({ esdbDouble: true }))('subscription runner on %s', (
     for (const projection of readModels.projections) await readModels.rebuild(projection.name);
     expect(await allTables(readModels)).toEqual(afterRace);
     expect(readModels.runners.every((r) => r.state === 'live')).toBe(true);
-  });
+  }, 180_000);
 
   it('counts nothing twice when a transaction fails after writing the read model and before the checkpoint', async () => {
     const workload = await appendOrderWorkload(env.store, { sellerIds: SELLERS, orders: 2 * SCENARIOS.length });
