@@ -63,7 +63,7 @@ describe('security of the seller API', () => {
     const before = await owner.eventTypes(target.orderId);
     const routes = openApiSurfaces().filter((s) => s.path.includes('{orderId}'));
     for (const route of routes) {
-      const path = route.path.replace('{orderId}', target.orderId).replace('{shipmentId}', target.shipmentId).replace('{number}', 'CN-00001').replace('{sha256}', 'a'.repeat(64));
+      const path = route.path.replace('{orderId}', target.orderId).replace('{shipmentId}', target.shipmentId).replace('{number}', 'CN-00001').replace('{sha256}', 'a'.repeat(64)).replace('{returnId}', 'ret_1');
       const body = route.valid?.(target) ?? (route.method === 'GET' ? undefined : {});
       // The upload route wants multipart before anything else: send it a real image, so the order lookup is what answers.
       const raw = path.endsWith('/package-images') ? { raw: { body: imageForm(PNG, 'parcel.png', 'image/png') } } : {};

@@ -48,6 +48,13 @@ export const VALID_BODIES: Record<string, (target: Target) => Record<string, unk
   ShipmentsController_ship: () => ({ courierName: 'Blue Dart', trackingNumber: 'BD12345' }),
   ShipmentsController_verifyOtp: () => ({ otp: '123456' }),
   BulkReadyToShipController_bulk: (target) => ({ items: [target] }),
+  ShipmentsController_cancel: () => ({ reason: 'Buyer asked' }),
+  FailedAttemptsController_failedAttempt: () => ({ reason: 'Buyer not at home' }),
+  FailedAttemptsController_returned: () => ({ reason: 'Buyer refused the parcel' }),
+  ReturnsController_request: () => ({ lines: [{ sku: 'SAREE-1', quantity: 1 }], reason: 'Wrong size' }),
+  ReturnsController_ship: () => ({ courierName: 'Blue Dart', trackingNumber: 'BD998877' }),
+  ReturnsController_receive: () => ({ accepted: [{ sku: 'SAREE-1', quantity: 1 }], rejected: [] }),
+  ReturnsController_cancel: () => ({ reason: 'Buyer kept it' }),
 };
 
 const PLATFORM_OPERATIONS = new Set(['SellersController_create', 'WhatsAppOutboxController_list']);
