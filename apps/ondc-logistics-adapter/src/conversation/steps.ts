@@ -1,10 +1,13 @@
-import type { PartnerReport } from '@fulfil/domain';
+import type { OrderCommandOf, OrderCommandType, PartnerReport } from '@fulfil/domain';
 import { ContextBuilder, rfc3339 } from '@fulfil/ondc';
 import type { LogisticsDomain, OndcMessage, RequestAction } from '@fulfil/ondc';
 import type { PartnerPolicy } from '../ondc-config';
 import type { ConversationEvent } from './conversation-events';
 import type { RecordedCallback, SentRequest } from './conversation-state';
 import type { PartnerFacts } from './partner-facts';
+
+/** A domain command's own fields: the driver adds the order's and shipment's ids. */
+type CommandData<T extends OrderCommandType> = Omit<OrderCommandOf<T>, 'type' | 'sellerId' | 'orderId' | 'shipmentId'>;
 
 /**
  * What the planner asks the driver to do next for one conversation. The planner is pure: it reads
@@ -61,16 +64,7 @@ export type DomainCommandSpec =
       idempotencyKey: string;
       transactionId: string;
       callback: RecordedCallback;
-      data: {
-        partnerId: string;
-        report: PartnerReport;
-        reportedAt: string;
-        agentName?: string;
-        agentPhone?: string;
-        reason?: string;
-        reasonCode?: string;
-        nextAttemptAt?: string;
-      };
+      data: CommandData<'RecordPartnerReport'>;
     }
   | {
       command: 'RecordPartnerDetails';
@@ -79,16 +73,7 @@ export type DomainCommandSpec =
       callback: RecordedCallback;
       /** What the domain is given, as the conversation will count it known. */
       facts: PartnerFacts;
-      data: {
-        partnerId: string;
-        reportedAt: string;
-        awb?: string;
-        labelUrl?: string;
-        trackingUrl?: string;
-        pickupSlot?: { start: string; end: string };
-        agentName?: string;
-        agentPhone?: string;
-      };
+      data: CommandData<'RecordPartnerDetails'>;
     }
   | {
       command: 'RecordPartnerCancellationOutcome';
@@ -96,7 +81,7 @@ export type DomainCommandSpec =
       transactionId: string;
       /** The partner's callback that confirmed it; none when it failed for good. */
       callback?: RecordedCallback;
-      data: { partnerId: string; outcome: 'confirmed' | 'failed'; attempts: number; reason?: string; reportedAt: string };
+      data: CommandData<'RecordPartnerCancellationOutcome'>;
     };
 
 export type CommandResult = { result: 'applied' } | { result: 'refused'; detail: string };
