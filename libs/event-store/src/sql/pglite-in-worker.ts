@@ -14,7 +14,7 @@ export interface WorkerTransaction {
   query<R extends object>(sql: string, params?: readonly WorkerSqlParam[]): Promise<WorkerQueryResult<R>>;
 }
 
-type Reply = { id: number; ok: true; rows?: unknown[]; affectedRows?: number; tx?: number } | { id: number; ok: false; error: DescribedError };
+type Reply = { id: number; ok: true; rows?: unknown[]; affectedRows?: number } | { id: number; ok: false; error: DescribedError };
 type Notice = { notify: string; payload: string } | { ready: true } | { ready: false; error: DescribedError };
 
 interface DescribedError {
@@ -55,6 +55,7 @@ export class PgliteInWorker {
   private readonly pending = new Map<number, { resolve: (reply: Reply & { ok: true }) => void; reject: (error: Error) => void }>();
   private readonly listeners = new Map<string, (payload: string) => void>();
   private nextId = 1;
+  private nextTransaction = 1;
   private failure: Error | undefined;
 
   private constructor(private readonly worker: Worker) {
@@ -98,7 +99,9 @@ export class PgliteInWorker {
 
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   async transaction<T>(work: (tx: WorkerTransaction) => Promise<T>): Promise<T> {
-    const { tx } = await this.request({ op: 'begin' });
+    const tx = this.nextTransaction++;
+    // Not awaited: the worker queues this transaction's statements behind its BEGIN (see the worker).
+    this.post({ op: 'begin', tx });
     const handle: WorkerTransaction = {
       query: <R extends object>(sql: string, params: readonly WorkerSqlParam[] = []) => this.statement<R>(sql, params, tx),
     };
@@ -132,6 +135,11 @@ export class PgliteInWorker {
       this.failure = new Error('the database is closed');
       await this.worker.terminate();
     }
+  }
+
+  /** A message with no answer of its own. */
+  private post(message: Record<string, unknown>): void {
+    if (!this.failure) this.worker.postMessage(message);
   }
 
   private request(message: Record<string, unknown>): Promise<Reply & { ok: true }> {

@@ -24,14 +24,13 @@ async function main() {
   /** Open transactions by id: the PGlite handle and how to end the callback that holds it. */
   const transactions = new Map();
   const listeners = new Map();
-  let nextTransaction = 1;
 
   const reply = (id, result) => parentPort.postMessage({ id, ok: true, ...result });
   const fail = (id, error) => parentPort.postMessage({ id, ok: false, error: describe(error) });
 
   const handlers = {
     async query({ sql, params, tx }) {
-      const target = tx === undefined ? db : transactions.get(tx)?.handle;
+      const target = tx === undefined ? db : await transactions.get(tx)?.handle;
       if (!target) throw new Error(`transaction ${tx} is not open`);
       const result = await target.query(sql, params);
       return { rows: result.rows, affectedRows: result.affectedRows };
@@ -40,34 +39,45 @@ async function main() {
       await db.exec(sql);
       return {};
     },
-    begin() {
-      const tx = nextTransaction++;
-      return new Promise((began, refused) => {
-        let end;
-        const ended = new Promise((resolve) => (end = resolve));
-        db.transaction(async (handle) => {
-          transactions.set(tx, { handle, end });
-          began({ tx });
-          const { commit, endId } = await ended;
-          transactions.get(tx).endId = endId;
-          if (!commit) throw ROLLBACK;
-        })
-          .then(
-            () => reply(transactions.get(tx).endId, {}),
-            (error) => {
-              const open = transactions.get(tx);
-              if (!open) return refused(error);
-              if (error === ROLLBACK) reply(open.endId, {});
-              else fail(open.endId, error);
-            },
-          )
-          .finally(() => transactions.delete(tx));
-      });
+    // The caller names the transaction and sends its first statements without waiting for this
+    // answer: they wait here for PGlite's lock, in the order they came, so a transaction costs no
+    // round trip of its own to the calling thread.
+    begin({ tx }) {
+      let began;
+      const handle = new Promise((resolve) => (began = resolve));
+      let end;
+      const ended = new Promise((resolve) => (end = resolve));
+      const open = { handle, end, endId: undefined };
+      transactions.set(tx, open);
+      db.transaction(async (pglite) => {
+        began(pglite);
+        const { commit, endId } = await ended;
+        open.endId = endId;
+        if (!commit) throw ROLLBACK;
+      })
+        .then(
+          () => reply(open.endId, {}),
+          (error) => {
+            // BEGIN itself failed: statements waiting for the handle are told, and so is `end`.
+            began(undefined);
+            if (error === ROLLBACK) reply(open.endId, {});
+            else if (open.endId !== undefined) fail(open.endId, error);
+            else open.failure = error;
+          },
+        )
+        .finally(() => {
+          if (!open.failure) transactions.delete(tx);
+        });
+      return undefined;
     },
     // Answered by the transaction's own callback once PGlite has committed or rolled back.
     end({ tx, commit, id }) {
       const open = transactions.get(tx);
       if (!open) throw new Error(`transaction ${tx} is not open`);
+      if (open.failure) {
+        transactions.delete(tx);
+        throw open.failure;
+      }
       open.end({ commit, endId: id });
       return undefined;
     },

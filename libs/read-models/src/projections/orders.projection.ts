@@ -179,12 +179,15 @@ class OrdersBatch {
   }
 
   async write(tx: ProjectionTx): Promise<void> {
-    await upsertRows(tx.sql, tx.table('orders'), ORDER_COLUMNS, [...this.touchedOrders].map((id) => this.orderRow(id)), { key: ['seller_id', 'order_id'], onConflict: 'update' });
-    await upsertRows(tx.sql, tx.table('shipments'), SHIPMENT_COLUMNS, [...this.touchedShipments].map((key) => this.shipmentRow(key)), {
-      key: ['seller_id', 'order_id', 'shipment_id'],
-      onConflict: 'update',
-    });
-    await upsertRows(tx.sql, tx.table('order_timeline'), TIMELINE_COLUMNS, this.timeline, { key: ['seller_id', 'order_id', 'revision'], onConflict: 'nothing' });
+    // Three tables, no statement depending on another: sent together, answered together.
+    await Promise.all([
+      upsertRows(tx.sql, tx.table('orders'), ORDER_COLUMNS, [...this.touchedOrders].map((id) => this.orderRow(id)), { key: ['seller_id', 'order_id'], onConflict: 'update' }),
+      upsertRows(tx.sql, tx.table('shipments'), SHIPMENT_COLUMNS, [...this.touchedShipments].map((key) => this.shipmentRow(key)), {
+        key: ['seller_id', 'order_id', 'shipment_id'],
+        onConflict: 'update',
+      }),
+      upsertRows(tx.sql, tx.table('order_timeline'), TIMELINE_COLUMNS, this.timeline, { key: ['seller_id', 'order_id', 'revision'], onConflict: 'nothing' }),
+    ]);
   }
 
   private markShipment(order: string, shipmentId: string, event: OrderEvent, occurredAt: string, recordedAt: string): void {
@@ -279,18 +282,15 @@ export const ordersProjection: SqlProjection = {
   tables: ['orders', 'shipments', 'order_timeline'],
   async apply(tx, events) {
     const orders = ordersOf(events, orderRefOf);
-    const stored = await selectOrders<StoredOrderRow>(
-      tx.sql,
-      'seller_id, order_id, sales_channel, external_ref, updated_at::text AS updated_at, last_revision::text AS last_revision, state',
-      tx.table('orders'),
-      orders,
-    );
-    const storedShipments = await selectOrders<StoredShipmentRow>(
-      tx.sql,
-      ['seller_id', 'order_id', 'shipment_id', ...TIME_COLUMNS.map((c) => `${c}::text AS ${c}`)].join(', '),
-      tx.table('shipments'),
-      orders,
-    );
+    const [stored, storedShipments] = await Promise.all([
+      selectOrders<StoredOrderRow>(
+        tx.sql,
+        'seller_id, order_id, sales_channel, external_ref, updated_at::text AS updated_at, last_revision::text AS last_revision, state',
+        tx.table('orders'),
+        orders,
+      ),
+      selectOrders<StoredShipmentRow>(tx.sql, ['seller_id', 'order_id', 'shipment_id', ...TIME_COLUMNS.map((c) => `${c}::text AS ${c}`)].join(', '), tx.table('shipments'), orders),
+    ]);
     const batch = new OrdersBatch(stored, storedShipments);
     for (const event of events) batch.apply(event);
     await batch.write(tx);

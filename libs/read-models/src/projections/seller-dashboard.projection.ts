@@ -84,8 +84,11 @@ export const sellerDashboardProjection: SqlProjection = {
         updatedAt: event.recordedAt.toISOString(),
       });
     }
-    await upsertRows(tx.sql, tx.table('dashboard_orders'), ORDER_COLUMNS, [...changed.values()].map(toOrderRow), { key: ['seller_id', 'order_id'], onConflict: 'update' });
-    await applyCounterDeltas(tx.sql, tx.table('dashboard_counters'), counterDeltas(changed.values()));
+    // Independent statements, sent together (they run in order, in one transaction).
+    await Promise.all([
+      upsertRows(tx.sql, tx.table('dashboard_orders'), ORDER_COLUMNS, [...changed.values()].map(toOrderRow), { key: ['seller_id', 'order_id'], onConflict: 'update' }),
+      applyCounterDeltas(tx.sql, tx.table('dashboard_counters'), counterDeltas(changed.values())),
+    ]);
   },
 };
 
@@ -105,15 +108,18 @@ function toOrderRow({ fold, updatedAt }: ChangedOrder): Row {
 async function applyCounterDeltas(sql: SqlExecutor, table: string, deltas: Row[]): Promise<void> {
   if (deltas.length === 0) return;
   const rows = JSON.stringify(deltas);
-  await sql.query(
-    `INSERT INTO ${table} AS c (seller_id, status, orders)
+  // The delete is queued behind the insert without waiting for its answer: statements of one transaction run in order.
+  await Promise.all([
+    sql.query(
+      `INSERT INTO ${table} AS c (seller_id, status, orders)
      SELECT seller_id, status, orders FROM jsonb_to_recordset($1::jsonb) AS r(seller_id text, status text, orders integer)
      ON CONFLICT (seller_id, status) DO UPDATE SET orders = c.orders + excluded.orders`,
-    [rows],
-  );
-  await sql.query(
-    `DELETE FROM ${table} c USING jsonb_to_recordset($1::jsonb) AS r(seller_id text, status text)
+      [rows],
+    ),
+    sql.query(
+      `DELETE FROM ${table} c USING jsonb_to_recordset($1::jsonb) AS r(seller_id text, status text)
       WHERE c.seller_id = r.seller_id AND c.status = r.status AND c.orders = 0`,
-    [rows],
-  );
+      [rows],
+    ),
+  ]);
 }
