@@ -19,6 +19,7 @@ const ORDER = {
 };
 
 interface ProjectionHealth {
+  kind: 'projection' | 'reaction';
   position: string;
   lagSeconds: number;
 }
@@ -36,33 +37,44 @@ async function projectionsOf(url: string): Promise<{ head: bigint; projections: 
   return { head: BigInt(report.info?.eventStore?.headPosition ?? '0'), projections };
 }
 
-/** Samples the projections' lag every 100 ms while `work` runs: what a reader would see during the load. */
-async function sampledLag<T>(url: string, work: () => Promise<T>): Promise<{ result: T; lagSamplesMs: number[] }> {
-  const lagSamplesMs: number[] = [];
+const maxLagMs = (entries: ProjectionHealth[], kind: ProjectionHealth['kind']): number => Math.max(0, ...entries.filter((p) => p.kind === kind).map((p) => p.lagSeconds * 1000));
+
+/**
+ * Samples the lag every 100 ms while `work` runs: the read models' (what a reader would see) and,
+ * apart, the reactions' (how late a WhatsApp message or an automatic step comes).
+ */
+async function sampledLag<T>(url: string, work: () => Promise<T>): Promise<{ result: T; projectionLagMs: number[]; reactionLagMs: number[] }> {
+  const projectionLagMs: number[] = [];
+  const reactionLagMs: number[] = [];
   let running = true;
   const sampler = (async () => {
     while (running) {
       const { projections } = await projectionsOf(url);
-      lagSamplesMs.push(Math.max(0, ...projections.map((p) => p.lagSeconds * 1000)));
+      projectionLagMs.push(maxLagMs(projections, 'projection'));
+      reactionLagMs.push(maxLagMs(projections, 'reaction'));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
   try {
-    return { result: await work(), lagSamplesMs };
+    return { result: await work(), projectionLagMs, reactionLagMs };
   } finally {
     running = false;
     await sampler;
   }
 }
 
-/** Milliseconds until every projection has applied everything up to the store's head. */
-async function catchUpMs(url: string): Promise<number> {
+/** Milliseconds until every projection, then every reaction too, has applied everything up to the store's head. */
+async function catchUpMs(url: string): Promise<{ projections: number; reactions: number }> {
   const started = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
   const { head } = await projectionsOf(url);
+  let projectionsMs: number | undefined;
   for (;;) {
     const { projections } = await projectionsOf(url);
-    if (projections.length > 0 && projections.every((p) => BigInt(p.position) >= head)) return Number(process.hrtime.bigint() - started) / 1e6;
-    if (Number(process.hrtime.bigint() - started) / 1e6 > 120_000) throw new Error('The projections did not catch up within 120 s of the load');
+    const done = (kind: ProjectionHealth['kind']) => projections.some((p) => p.kind === kind) && projections.every((p) => p.kind !== kind || BigInt(p.position) >= head);
+    if (projectionsMs === undefined && done('projection')) projectionsMs = elapsed();
+    if (projectionsMs !== undefined && done('reaction')) return { projections: projectionsMs, reactions: elapsed() };
+    if (elapsed() > 120_000) throw new Error('The subscribers did not catch up within 120 s of the load');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -110,24 +122,24 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
       const common = { url, connections: opts.connections, duration: opts.seconds };
       const health = await load({ options: { ...common, url: `${url}/health/live` } });
       statements.take();
-      const { result: command, lagSamplesMs } = await sampledLag(url, () =>
+      const { result: command, projectionLagMs, reactionLagMs } = await sampledLag(url, () =>
         load({ options: { ...common, method: 'POST', headers: auth }, newOrders: { path: '/v1/orders', body: ORDER } }),
       );
-      const caughtUpMs = await catchUpMs(url);
+      const caughtUp = await catchUpMs(url);
       const accepted = command.requests.total - command.non2xx;
       // Counted from the start of the order load to the catch-up: everything the accepted orders cost, all subscribers included.
       const statementsPerOrder = statements.take() / Math.max(accepted, 1);
       const query = await load({ options: { ...common, url: `${url}/v1/orders/${created.orderId}`, headers: auth } });
       const baseline = { name: 'GET /health/live', value: health.requests.average };
-      const lagP99 = p99(lagSamplesMs);
-      const sustained = (command.requests.total / (opts.seconds * 1000 + caughtUpMs)) * 1000;
+      const lagP99 = p99(projectionLagMs);
+      const sustained = (command.requests.total / (opts.seconds * 1000 + caughtUp.projections)) * 1000;
       results.push(
         {
           name: `${label}: POST /v1/orders (command)`,
           unit: 'req/s',
           value: command.requests.average,
           baseline,
-          notes: `p99 ${command.latency.p99} ms, non-2xx ${command.non2xx}; projection lag p99 ${Math.round(lagP99)} ms, caught up ${Math.round(caughtUpMs)} ms after; ${Math.round(sustained)} orders/s including the catch-up`,
+          notes: `p99 ${command.latency.p99} ms, non-2xx ${command.non2xx}; projection lag p99 ${Math.round(lagP99)} ms (${projectionLagMs.length} samples), caught up ${Math.round(caughtUp.projections)} ms after; reactions' lag p99 ${Math.round(p99(reactionLagMs))} ms, caught up ${Math.round(caughtUp.reactions)} ms after; ${Math.round(sustained)} orders/s including the projections' catch-up`,
         },
         { name: `${label}: GET /v1/orders/{id} (query)`, unit: 'req/s', value: query.requests.average, baseline, notes: `p99 ${query.latency.p99} ms, non-2xx ${query.non2xx}` },
         { name: `${label}: POST /v1/orders p99 latency`, unit: 'ms', value: command.latency.p99 },
@@ -139,7 +151,9 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
         [`http.${key}.post_orders_over_health`]: command.requests.average / health.requests.average,
         [`http.${key}.post_orders_p99_ms`]: command.latency.p99,
         [`http.${key}.projection_lag_p99_ms`]: lagP99,
-        [`http.${key}.catch_up_ms`]: caughtUpMs,
+        [`http.${key}.catch_up_ms`]: caughtUp.projections,
+        [`http.${key}.reaction_lag_p99_ms`]: p99(reactionLagMs),
+        [`http.${key}.reactions_catch_up_ms`]: caughtUp.reactions,
         [`http.${key}.get_order_over_health`]: query.requests.average / health.requests.average,
         [`http.${key}.health_req_s`]: health.requests.average,
         // Only the PostgreSQL store and read models speak through the pg client; PGlite runs in-process.

@@ -29,6 +29,9 @@ class CountingStore implements EventStore {
   readAll(options: ReadAllOptions) {
     return this.inner.readAll(options);
   }
+  countAll(options: ReadAllOptions) {
+    return this.inner.countAll(options);
+  }
   subscribe(options: SubscribeOptions) {
     return this.inner.subscribe(options);
   }

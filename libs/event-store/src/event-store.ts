@@ -133,6 +133,8 @@ export interface EventStore {
    * An event committed a moment ago may therefore appear in a later read, never out of order.
    */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** How many events `readAll(options)` would return, without reading them: what lag reporting asks for on every scrape. */
+  countAll(options: ReadAllOptions): Promise<number>;
   /** Catch up from the checkpoint, then deliver live events, in position order. */
   subscribe(options: SubscribeOptions): Subscription;
   /** The position of the newest committed event (0n when the store is empty); reads may not reach it yet, see `readAll`. */

@@ -63,6 +63,10 @@ export class VersionedEventStore implements EventStore {
     return (await this.inner.readAll(options)).map((e) => this.read(e));
   }
 
+  countAll(options: ReadAllOptions): Promise<number> {
+    return this.inner.countAll(options);
+  }
+
   subscribe(options: SubscribeOptions): Subscription {
     const { onEvent, onEvents } = options;
     if (onEvents) return this.inner.subscribe({ ...options, onEvents: (events) => onEvents(events.map((e) => this.read(e))) });

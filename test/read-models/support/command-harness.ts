@@ -50,6 +50,7 @@ function lent(store: EventStore): EventStore {
     append: (...args) => store.append(...args),
     readStream: (...args) => store.readStream(...args),
     readAll: (...args) => store.readAll(...args),
+    countAll: (...args) => store.countAll(...args),
     subscribe: (...args) => store.subscribe(...args),
     headPosition: () => store.headPosition(),
     renameStreams: (...args) => store.renameStreams(...args),

@@ -126,6 +126,11 @@ export class EsdbEventStore implements EventStore {
     return found;
   }
 
+  /** EventStoreDB has no count of `$all`: the events are read (the client filters them anyway). */
+  async countAll(options: ReadAllOptions): Promise<number> {
+    return (await this.readAll(options)).length;
+  }
+
   subscribe(options: SubscribeOptions): Subscription {
     const subscription = new EsdbSubscription(this.client, { ...options, filter: effectiveFilter(options.filter) }, {
       logger: this.logger,

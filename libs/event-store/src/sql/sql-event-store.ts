@@ -348,6 +348,21 @@ export class SqlEventStore implements EventStore, PageSource {
     return (await this.readStablePage(options)).events;
   }
 
+  /** The same stable prefix as `readAll`, counted in the database: no event leaves it. */
+  async countAll(options: ReadAllOptions): Promise<number> {
+    const filter = filterClause(options.filter, 3);
+    const [row] = await guarded(() =>
+      this.db.query<{ count: string }>(
+        `WITH bound AS MATERIALIZED (SELECT ${STABLE_BOUND} AS below)
+         SELECT count(*)::text AS count FROM (
+           SELECT 1 FROM events WHERE position > $1 AND position < (SELECT below FROM bound)${filter.sql} ORDER BY position LIMIT $2
+         ) AS page`,
+        [(options.after ?? 0n).toString(), options.maxCount, ...filter.params],
+      ),
+    );
+    return Number(row?.count ?? 0);
+  }
+
   subscribe(options: SubscribeOptions): Subscription {
     return SqlSubscription.start(this, this.appended, options);
   }

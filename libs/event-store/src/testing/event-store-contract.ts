@@ -257,6 +257,18 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
         expect(after.map((e) => e.data['i'])).toEqual([2, 3, 4]);
       });
 
+      it('counts what a read of all events would return, up to its page size, without reading them', async () => {
+        const type = fresh('Counted');
+        const head = await store.headPosition();
+        for (let i = 0; i < 4; i++) await store.append(fresh('order'), [event(type, { i }), event('OtherType')], { expectedRevision: 'no_stream' });
+        const all = await readAllOf(store, { after: head, typePrefix: type, count: 4, deadlineMs });
+        const filter = { kind: 'eventType' as const, prefixes: [type] };
+        expect(await store.countAll({ after: head, maxCount: 1000, filter })).toBe(4);
+        expect(await store.countAll({ after: all[0]!.position, maxCount: 1000, filter })).toBe(3);
+        expect(await store.countAll({ after: head, maxCount: 2, filter })).toBe(2);
+        expect(await store.countAll({ after: all[3]!.position, maxCount: 1000, filter })).toBe(0);
+      });
+
       it('filters by event type prefix and by stream name prefix', async () => {
         const prefix = fresh('shop');
         const type = fresh('Filtered');

@@ -13,7 +13,7 @@ export function projectionHealthDetails(entries: readonly ProjectionStatusEntry[
   return Object.fromEntries(
     entries.map((p) => [
       p.name,
-      { state: p.state, position: p.position.toString(), lagEvents: p.lagEvents ?? null, lagSeconds: Math.round(p.lagSeconds * 10) / 10, ...(p.error ? { error: p.error } : {}) },
+      { kind: p.kind, state: p.state, position: p.position.toString(), lagEvents: p.lagEvents ?? null, lagSeconds: Math.round(p.lagSeconds * 10) / 10, ...(p.error ? { error: p.error } : {}) },
     ]),
   );
 }

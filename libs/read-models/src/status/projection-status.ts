@@ -1,8 +1,11 @@
-import type { EventStore, Position } from '@fulfil/event-store';
+import type { EventStore, Position, ReadAllOptions } from '@fulfil/event-store';
+import type { Subscriber } from '../runner/subscriber';
 import type { RunnerState, SubscriptionRunner } from '../runner/subscription-runner';
 
 export interface ProjectionStatusEntry {
   name: string;
+  /** A read model (`projection`) or a reaction with effects elsewhere (messages, commands, ONDC calls). */
+  kind: Subscriber['kind'];
   /** Last store position the projection has applied or passed. */
   position: Position;
   headPosition: Position;
@@ -68,6 +71,7 @@ export class ProjectionStatus {
     const { position, failure } = await runner.progress();
     const base = {
       name: runner.name,
+      kind: runner.subscriber.kind,
       position,
       headPosition,
       // A failure another instance recorded is this deployment's failure too.
@@ -75,10 +79,10 @@ export class ProjectionStatus {
       ...(failure ? { error: `${failure.eventType} at position ${failure.position} of ${failure.stream}: ${failure.error}` } : {}),
     };
     if (position >= headPosition) return { ...base, lagEvents: 0, lagSeconds: 0 };
-    const pending = await this.pendingEvents(runner, position, LAG_COUNT_LIMIT);
-    const oldest = pending[0];
+    // Counted, not read: a scrape every few seconds of seven subscribers far behind would otherwise read thousands of events.
+    const [[oldest], pending] = await Promise.all([this.pendingEvents(runner, position, 1), this.store.countAll(this.pendingOptions(runner, position, LAG_COUNT_LIMIT))]);
     const lagSeconds = oldest ? Math.max(0, (this.now().getTime() - oldest.recordedAt.getTime()) / 1000) : 0;
-    return { ...base, ...(pending.length < LAG_COUNT_LIMIT ? { lagEvents: pending.length } : {}), lagSeconds };
+    return { ...base, ...(pending < LAG_COUNT_LIMIT ? { lagEvents: pending } : {}), lagSeconds };
   }
 
   private async hasReached(runner: SubscriptionRunner, position: Position): Promise<boolean> {
@@ -94,8 +98,12 @@ export class ProjectionStatus {
   }
 
   private pendingEvents(runner: SubscriptionRunner, applied: Position, maxCount: number) {
+    return this.store.readAll(this.pendingOptions(runner, applied, maxCount));
+  }
+
+  private pendingOptions(runner: SubscriptionRunner, applied: Position, maxCount: number): ReadAllOptions {
     const filter = runner.subscriber.filter;
-    return this.store.readAll({ maxCount, ...(applied > 0n ? { after: applied } : {}), ...(filter ? { filter } : {}) });
+    return { maxCount, ...(applied > 0n ? { after: applied } : {}), ...(filter ? { filter } : {}) };
   }
 
   private nextProgress(timeoutMs: number): Promise<void> {
