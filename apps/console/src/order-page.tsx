@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { api, apiBlob, apiForm, apiUpload, label, rupees, when, type Problem } from './api';
 import { usePolling } from './polling';
 import { ProblemView, problemOf } from './problem-view';
-import type { OndcMessage, OrderDetail, OrderWayForward, ShipmentView, WayForward, Written } from './types';
+import type { OndcMessage, OrderDetail, OrderWayForward, ShipmentView, WayForward, WhatsAppMessage, Written } from './types';
 
 /** Who caused an event, from its actor and channel. */
 export function causedBy(actorType: string | null | undefined, channel: string | null | undefined): string {
@@ -268,14 +268,21 @@ function DocumentPreview({ docs }: { docs: Document[] }) {
 export function OrderPage({ orderId }: { orderId: string }) {
   const [order, setOrder] = useState<OrderDetail | null>(null);
   const [ondc, setOndc] = useState<OndcMessage[]>([]);
+  const [whatsapp, setWhatsapp] = useState<WhatsAppMessage[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const path = `/v1/orders/${encodeURIComponent(orderId)}`;
 
   const load = async (minPosition?: string) => {
-    const [detail, messages] = await Promise.all([api<OrderDetail>(path, { query: minPosition ? { minPosition } : {} }), api<{ messages: OndcMessage[] }>(`${path}/ondc-messages`)]);
+    const fresh = { query: minPosition ? { minPosition } : {} };
+    const [detail, messages, chats] = await Promise.all([
+      api<OrderDetail>(path, fresh),
+      api<{ messages: OndcMessage[] }>(`${path}/ondc-messages`),
+      api<{ messages: WhatsAppMessage[] }>(`${path}/whatsapp-messages`, fresh),
+    ]);
     setOrder(detail);
     setOndc(messages.messages);
+    setWhatsapp(chats.messages);
   };
 
   useEffect(() => {
@@ -305,7 +312,6 @@ export function OrderPage({ orderId }: { orderId: string }) {
     );
   }
   if (!order) return <p aria-busy="true">Loading order {orderId}…</p>;
-  const whatsapp = order.timeline.filter((t) => t.channel === 'whatsapp');
   return (
     <section aria-labelledby="order-title">
       <p>
@@ -410,14 +416,14 @@ export function OrderPage({ orderId }: { orderId: string }) {
           </ol>
         )}
       </Section>
-      <Section id="whatsapp-title" title="WhatsApp">
+      <Section id="whatsapp-title" title="WhatsApp messages">
         {whatsapp.length === 0 ? (
-          <p>No step of this order came over WhatsApp.</p>
+          <p>No WhatsApp message about this order yet.</p>
         ) : (
-          <ol class="messages">
-            {whatsapp.map((t) => (
-              <li key={t.revision}>
-                <time dateTime={t.occurredAt}>{when(t.occurredAt)}</time> <strong>{t.eventType}</strong> — {causedBy(t.actorType, t.channel)}
+          <ol class="messages" data-testid="whatsapp-messages">
+            {whatsapp.map((m, index) => (
+              <li key={index}>
+                <time dateTime={m.at}>{when(m.at)}</time> <strong>{m.direction === 'sent' ? `Sent to …${m.number.slice(-4)}` : `From …${m.number.slice(-4)}`}</strong> ({label(m.purpose)}, {label(m.phase)}): {m.text}
               </li>
             ))}
           </ol>

@@ -107,3 +107,13 @@ export interface OndcMessage {
   recordedAt: string;
   data: Record<string, unknown>;
 }
+
+/** A WhatsApp message sent or received about an order (no code is ever in `text`). */
+export interface WhatsAppMessage {
+  direction: 'sent' | 'received';
+  number: string;
+  purpose: string;
+  text: string;
+  phase: string;
+  at: string;
+}

@@ -178,6 +178,20 @@ export interface OrderDetail extends OrderSummary {
   allowed: OrderWayForward[];
 }
 
+/** A WhatsApp message sent or received about an order, as the order's story shows it. */
+export interface OrderWhatsAppMessage {
+  direction: 'sent' | 'received';
+  /** The other end: the seller's or the buyer's WhatsApp number for a sent message, the sender's for a received one. */
+  number: string;
+  /** Why it was sent (e.g. `order-received`, `delivery-otp`, `reply`); for a received one, what it was (`text`, `button`, `image`). */
+  purpose: string;
+  /** What it said, with codes left out: a delivery OTP is never in it. */
+  text: string;
+  /** Sent: queued, sending, sent, delivered, read, failed or unknown. Received: what came of it (e.g. `command`, `advanced`). */
+  phase: string;
+  at: string;
+}
+
 export interface DashboardQuery {
   /** Open orders (not yet picked up) received longer ago than this count as overdue. */
   overdueHours: number;
@@ -484,6 +498,28 @@ export class OrderQueries {
       [[...shipmentIds]],
     );
     return new Map(rows.map((r) => [r.shipment_id, r.order_id]));
+  }
+
+  async orderExists(sellerId: string, orderId: string): Promise<boolean> {
+    const rows = await this.reader.select<DbRow>(sellerId, { select: '1', from: this.names.table('orders'), where: 't.order_id = $2' }, [orderId]);
+    return rows.length > 0;
+  }
+
+  /** The WhatsApp messages sent and received about one of the seller's orders, oldest first. */
+  async whatsAppMessages(sellerId: string, orderId: string): Promise<OrderWhatsAppMessage[]> {
+    const rows = await this.reader.select<DbRow>(
+      sellerId,
+      { select: 't.direction, t.number, t.purpose, t.text, t.phase, t.at', from: this.names.table('whatsapp_messages'), where: 't.order_id = $2', tail: 'ORDER BY t.first_position' },
+      [orderId],
+    );
+    return rows.map((row) => ({
+      direction: row['direction'] as OrderWhatsAppMessage['direction'],
+      number: text(row['number']),
+      purpose: text(row['purpose']),
+      text: text(row['text']),
+      phase: text(row['phase']),
+      at: iso(row['at']),
+    }));
   }
 
   /** Counters per status, plus open orders received more than `overdueHours` ago (counted now, from timestamps). */
