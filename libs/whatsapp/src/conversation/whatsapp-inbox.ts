@@ -55,8 +55,11 @@ const inboundStream = (messageId: string): string => `whatsapp-inbound-${digest(
 /** The order a sender's plain texts and photos go to: the one they last tapped a button for. */
 const senderStream = (number: string): string => `whatsapp-sender-${number}`;
 
-/** A number a delivery OTP could be (4 to 8 digits, spaces allowed, standing alone); longer ones, like tracking numbers, stay. */
-const CODE_LIKE = /(?<![0-9])[0-9](?:\s*[0-9]){3,7}(?![0-9])/g;
+/**
+ * A number a delivery OTP could be: 4 to 8 digits, spaces allowed (as the conversation reads an
+ * OTP), standing apart. Longer numbers and parts of a tracking number (`DL-2024/88812`) stay.
+ */
+const CODE_LIKE = /(?<![\p{L}\p{N}/_-])[0-9](?:\s*[0-9]){3,7}(?![\p{L}\p{N}/_-])/gu;
 
 /** A received text as kept for the order's story: the buyer's OTP a seller sends must not be stored or shown. */
 export const withoutCodes = (text: string): string => text.replace(CODE_LIKE, '••••');
@@ -65,7 +68,7 @@ export const withoutCodes = (text: string): string => text.replace(CODE_LIKE, '�
 function receivedText(content: InboundMessage['content']): string | undefined {
   switch (content.kind) {
     case 'text':
-      return withoutCodes(content.text);
+      return withoutCodes(content.text.trim());
     case 'button':
       return `Tapped ${content.title}`;
     case 'image':
