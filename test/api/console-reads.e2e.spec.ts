@@ -99,6 +99,29 @@ describe.each(storesUnderTest())('routes the seller console reads, on %s', (_nam
     });
   });
 
+  describe("an order's allowed steps", () => {
+    it("names the order's own steps and its current shipment's, as the domain's ways forward, and none for a shipment a reship followed", async () => {
+      const orderId = await receive({ name: 'Meera Iyer', phone: '9123456781' });
+      const read = async (position: string) => (await get(`/v1/orders/${orderId}?minPosition=${position}`).expect(200)).body;
+      const received = await read((await get(`/v1/orders/${orderId}/events`).expect(200)).body.events[0].position);
+      expect(received.allowed).toEqual(['generate-invoice', 'cancel-order']);
+
+      await post(`/v1/orders/${orderId}/invoice`).expect(201);
+      const created = await post(`/v1/orders/${orderId}/shipments`, { mode: 'off-network' }).expect(201);
+      const first = await read(created.body.position);
+      expect(first.allowed).toEqual(['regenerate-invoice', 'cancel-order']);
+      expect(first.shipments.map((s: { allowed: string[]; takesPackageImages: boolean }) => [s.allowed, s.takesPackageImages])).toEqual([[created.body.allowed, false]]);
+
+      await post(`/v1/orders/${orderId}/shipments/${created.body.shipmentId}/cancel`, { reason: 'Wrong parcel' }).expect(200);
+      const reshipped = await post(`/v1/orders/${orderId}/reship`, { reason: 'cancelled' }).expect(201);
+      const again = await read(reshipped.body.position);
+      expect(again.shipments.map((s: { shipmentId: string; allowed: string[] }) => [s.shipmentId, s.allowed])).toEqual([
+        [created.body.shipmentId, []],
+        [reshipped.body.shipmentId, ['ready-to-ship', 'ship', 'cancel-shipment']],
+      ]);
+    });
+  });
+
   describe('operator routes (platform key)', () => {
     const asPlatform = (path: string) => api.http().get(path).set('authorization', `Bearer ${api.platformKey}`);
 

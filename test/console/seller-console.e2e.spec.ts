@@ -61,9 +61,15 @@ describe('seller console in a real browser', () => {
     await act(page, 'Mark shipped');
     await status(page, 'shipped');
 
-    await page.getByLabel('Delivery OTP from the buyer').fill(await buyerOtp(engine, orderId, phone));
+    const otp = await buyerOtp(engine, orderId, phone);
+    await page.getByLabel('Delivery OTP from the buyer').fill(otp);
     await act(page, 'Confirm delivery');
     await status(page, 'delivered');
+    // The WhatsApp messages sent about the order: the buyer's OTP message is there, its code is not.
+    const chats = page.locator('[data-testid=whatsapp-messages]');
+    await chats.filter({ hasText: `The buyer's delivery OTP for order ${orderId}` }).waitFor();
+    expect(await chats.innerText()).toContain(`Sent to …${phone.slice(-4)}`);
+    expect(await page.locator('main').innerText()).not.toContain(otp);
     const story = await page.locator('ol.timeline').innerText();
     for (const event of ['OrderReceived', 'InvoiceGenerated', 'ShipmentCreated', 'ShipmentMarkedReadyToShip', 'ShipmentMarkedShipped', 'ShipmentDelivered']) expect(story).toContain(event);
     expect(story).toContain('Seller over HTTP');

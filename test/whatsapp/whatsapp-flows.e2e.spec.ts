@@ -184,6 +184,35 @@ describe('WhatsApp order processing, driven by Meta-shaped webhook deliveries', 
     expect(conversation.every((e) => e.metadata['channel'] === 'whatsapp' && (e.metadata['actor'] as { id: string }).id === seller.sellerId)).toBe(true);
     await say(seller.number, 'hello?');
     await wa.awaitMessage(seller.number, (m) => textOf(m).includes('nothing is waiting for an answer'), 'helpful answer after the conversation');
+
+    // The order's story over WhatsApp, through the public API: what was sent to the seller and the buyer, and what the seller sent, with no OTP in it.
+    type Chat = { direction: string; number: string; purpose: string; text: string; phase: string };
+    const chats = (as: string) => wa.api.http().get(`/v1/orders/${orderId}/whatsapp-messages`).set('authorization', `Bearer ${as}`);
+    const story = await eventually(async () => {
+      const { body } = await chats(seller.apiKey).expect(200);
+      const messages = body.messages as Chat[];
+      return messages.some((m) => m.direction === 'received' && m.text === 'hello?') && messages.some((m) => m.text.includes('nothing is waiting for an answer')) ? messages : undefined;
+    }, "the order's WhatsApp messages");
+    expect(story.filter((m) => m.direction === 'sent' && m.number === buyer).map((m) => [m.purpose, m.text])).toEqual([['delivery-otp', `The buyer's delivery OTP for order ${orderId} (the code is not kept)`]]);
+    expect(story.find((m) => m.purpose === 'order-received')).toMatchObject({ direction: 'sent', number: seller.number, text: expect.stringContaining(`New order ${orderId}`) });
+    expect(story.filter((m) => m.direction === 'received').map((m) => m.text)).toEqual([
+      `Tapped ${ship.text}`,
+      'Delhivery एक्सप्रेस / Surface',
+      'not a tracking number!!',
+      'DL-2024/88812',
+      'A photo',
+      'Tapped Done',
+      '••••',
+      '••••',
+      'hello?',
+    ]);
+    expect(story.every((m) => m.direction === 'received' || ['queued', 'sending', 'sent', 'delivered', 'read'].includes(m.phase))).toBe(true);
+    expect(JSON.stringify(story)).not.toContain(otp);
+    expect(JSON.stringify(story)).not.toContain(otp.slice(0, 3) + ' ' + otp.slice(3));
+    const handled = (await store.readAll({ maxCount: 100_000 })).filter((e) => e.type === 'WhatsAppMessageHandled');
+    expect(handled.filter((e) => JSON.stringify(e.data).includes(otp) || JSON.stringify(e.data).includes(wrong))).toEqual([]);
+    const other = await wa.seller({});
+    expect((await chats(other.apiKey).expect(404)).body).toMatchObject({ code: 'ORDER_NOT_FOUND' });
   });
 
   it('a locked OTP is unlocked with Resend OTP: the buyer gets a fresh one, and only that one delivers', async () => {

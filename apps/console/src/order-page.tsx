@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { api, apiBlob, apiForm, apiUpload, label, rupees, when, type Problem } from './api';
 import { usePolling } from './polling';
 import { ProblemView, problemOf } from './problem-view';
-import type { OndcMessage, OrderDetail, ShipmentView, Written } from './types';
+import type { OndcMessage, OrderDetail, OrderWayForward, ShipmentView, WayForward, WhatsAppMessage, Written } from './types';
 
 /** Who caused an event, from its actor and channel. */
 export function causedBy(actorType: string | null | undefined, channel: string | null | undefined): string {
@@ -15,10 +15,6 @@ export function causedBy(actorType: string | null | undefined, channel: string |
   if (actorType === 'system') return channel === 'whatsapp' ? 'Automatic step (WhatsApp)' : 'Automatic step';
   return label(actorType);
 }
-
-const CANCELLABLE = new Set(['received', 'invoiced', 'packed', 'ready_for_pickup']);
-const FINISHED_SHIPMENT = new Set(['delivered', 'rto_delivered', 'rto_disposed', 'cancelled', 'rto_initiated']);
-const RESHIPPABLE_ORDER = new Set(['delivered', 'rto_initiated', 'returned', 'cancelled']);
 
 interface Document {
   name: string;
@@ -88,6 +84,10 @@ function Field({ id, label: text, children }: { id: string; label: string; child
   );
 }
 
+/**
+ * The order's actions are the steps the API names as allowed now: the order's own (`allowed`) and
+ * its current shipment's, both from the domain's ways forward, so the page offers no step of its own.
+ */
 function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Written, name: string) => Promise<void> }) {
   const [invoiceNumber, setInvoiceNumber] = useState('');
   const [reason, setReason] = useState('');
@@ -101,13 +101,15 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
   const [cancelReason, setCancelReason] = useState('');
   const [reshipReason, setReshipReason] = useState('returned');
   const base = `/v1/orders/${encodeURIComponent(order.orderId)}`;
+  // Only the current shipment has steps; earlier ones answer an empty list.
   const shipment: ShipmentView | undefined = order.shipments.find((s) => s.shipmentId === order.currentShipmentId) ?? order.shipments[order.shipments.length - 1];
   const shipmentBase = shipment ? `${base}/shipments/${encodeURIComponent(shipment.shipmentId)}` : '';
-  const cancelled = order.status === 'cancelled';
+  const may = (way: OrderWayForward) => order.allowed.includes(way);
+  const shipmentMay = (way: WayForward) => shipment?.allowed.includes(way) ?? false;
   const post = (path: string, body: unknown = {}) => api<Written>(path, { method: 'POST', body });
   const forms: ComponentChildren[] = [];
 
-  if (!cancelled && !order.invoice) {
+  if (may('generate-invoice')) {
     forms.push(
       <ActionForm key="invoice" name="Generate invoice" onDone={onDone} submit={() => post(`${base}/invoice`, invoiceNumber.trim() ? { invoiceNumber: invoiceNumber.trim() } : {})}>
         <Field id="a-invoice-number" label="Invoice number (empty: next of your series)">
@@ -116,7 +118,7 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
       </ActionForm>,
     );
   }
-  if (!cancelled && order.invoice) {
+  if (may('regenerate-invoice')) {
     forms.push(
       <ActionForm
         key="regenerate"
@@ -133,8 +135,7 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
       </ActionForm>,
     );
   }
-  const needsShipment = !cancelled && order.invoice && (!shipment || (shipment.status === 'cancelled' && order.status !== 'delivered'));
-  if (needsShipment) {
+  if (may('create-shipment')) {
     forms.push(
       <ActionForm key="ship" name="Ship now" onDone={onDone} submit={() => post(`${base}/shipments`, { mode })}>
         <Field id="a-mode" label="Shipping mode">
@@ -146,7 +147,7 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
       </ActionForm>,
     );
   }
-  if (!cancelled && shipment && (shipment.status === 'created' || shipment.status === 'no_partner_found')) {
+  if (shipment?.takesPackageImages) {
     forms.push(
       <ActionForm key="image" name="Upload package image" onDone={onDone} submit={() => (packageImage ? apiUpload<Written>(`${shipmentBase}/package-images`, packageImage) : Promise.reject(new Error('Choose a photo first')))}>
         <Field id="a-package-image" label="Photo of the packed parcel (JPEG, PNG or WebP, 5 MB at most)">
@@ -155,34 +156,12 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
       </ActionForm>,
     );
   }
-  // After no partner was found, searching again is its own way forward (as the API's allowed steps name it), not a second ready to ship.
-  if (!cancelled && shipment?.status === 'created') {
-    forms.push(<ActionForm key="rts" name="Ready to ship" onDone={onDone} submit={() => post(`${shipmentBase}/ready-to-ship`)} />);
-  }
-  const partnerCancelled = shipment?.status === 'cancelled' && shipment.cancelledBy === 'partner';
-  if (!cancelled && (shipment?.status === 'no_partner_found' || partnerCancelled)) {
-    // The ways forward when no partner took the shipment, or the partner gave it up: search again, the seller's own courier, or (not yet cancelled) drop it.
-    forms.push(
-      <ActionForm key="retry" name="Search for a partner again" onDone={onDone} submit={() => post(`${shipmentBase}/retry-partner-search`)} />,
-      <ActionForm key="switch" name="Switch to off-network" onDone={onDone} submit={() => post(`${shipmentBase}/switch-to-off-network`)} />,
-    );
-    if (!partnerCancelled) {
-      forms.push(<ActionForm key="cancel-shipment" name="Cancel this shipment" danger onDone={onDone} submit={() => post(`${shipmentBase}/cancel`, { reason: 'No delivery partner was found' })} />);
-    }
-  }
-  if (!cancelled && (shipment?.status === 'pickup_failed' || shipment?.status === 'delivery_failed')) {
-    forms.push(<ActionForm key="reattempt" name="Re-attempt" onDone={onDone} submit={() => post(`${shipmentBase}/reattempt`)} />);
-    if (shipment.status === 'delivery_failed') {
-      forms.push(
-        shipment.mode === 'on-network' ? (
-          <ActionForm key="rto" name="Return to me" onDone={onDone} submit={() => post(`${shipmentBase}/return-to-origin`)} />
-        ) : (
-          <ActionForm key="returned" name="Parcel came back" onDone={onDone} submit={() => post(`${shipmentBase}/returned`, { reason: 'The courier brought the parcel back' })} />
-        ),
-      );
-    }
-  }
-  if (!cancelled && shipment?.mode === 'off-network' && shipment.status === 'ready_to_ship') {
+  if (shipmentMay('ready-to-ship')) forms.push(<ActionForm key="rts" name="Ready to ship" onDone={onDone} submit={() => post(`${shipmentBase}/ready-to-ship`)} />);
+  if (shipmentMay('retry-partner-search')) forms.push(<ActionForm key="retry" name="Search for a partner again" onDone={onDone} submit={() => post(`${shipmentBase}/retry-partner-search`)} />);
+  if (shipmentMay('switch-to-off-network')) forms.push(<ActionForm key="switch" name="Switch to off-network" onDone={onDone} submit={() => post(`${shipmentBase}/switch-to-off-network`)} />);
+  if (shipmentMay('reattempt')) forms.push(<ActionForm key="reattempt" name="Re-attempt" onDone={onDone} submit={() => post(`${shipmentBase}/reattempt`)} />);
+  if (shipmentMay('return-to-origin')) forms.push(<ActionForm key="rto" name="Return to me" onDone={onDone} submit={() => post(`${shipmentBase}/return-to-origin`)} />);
+  if (shipmentMay('ship')) {
     forms.push(
       <ActionForm
         key="shipped"
@@ -206,18 +185,20 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
       </ActionForm>,
     );
   }
-  if (!cancelled && shipment?.mode === 'off-network' && shipment.status === 'shipped') {
+  if (shipmentMay('verify-delivery-otp')) {
     forms.push(
       <ActionForm key="otp" name="Confirm delivery" onDone={onDone} submit={() => post(`${shipmentBase}/delivery-otp/verify`, { otp: otp.trim() })}>
         <Field id="a-otp" label="Delivery OTP from the buyer">
           <input id="a-otp" required inputMode="numeric" pattern="[0-9]{4,8}" autocomplete="one-time-code" value={otp} onInput={(e) => setOtp(e.currentTarget.value)} />
         </Field>
       </ActionForm>,
-      <ActionForm key="resend" name="Send the buyer a new OTP" onDone={onDone} submit={() => post(`${shipmentBase}/delivery-otp/resend`)} />,
-      <ActionForm key="failed-attempt" name="Delivery failed" onDone={onDone} submit={() => post(`${shipmentBase}/failed-attempts`, { reason: 'The courier could not deliver' })} />,
     );
   }
-  if (RESHIPPABLE_ORDER.has(order.status) && order.status !== 'cancelled' && shipment && FINISHED_SHIPMENT.has(shipment.status)) {
+  if (shipmentMay('resend-delivery-otp')) forms.push(<ActionForm key="resend" name="Send the buyer a new OTP" onDone={onDone} submit={() => post(`${shipmentBase}/delivery-otp/resend`)} />);
+  if (shipmentMay('record-failed-attempt')) forms.push(<ActionForm key="failed-attempt" name="Delivery failed" onDone={onDone} submit={() => post(`${shipmentBase}/failed-attempts`, { reason: 'The courier could not deliver' })} />);
+  if (shipmentMay('record-returned')) forms.push(<ActionForm key="returned" name="Parcel came back" onDone={onDone} submit={() => post(`${shipmentBase}/returned`, { reason: 'The courier brought the parcel back' })} />);
+  if (shipmentMay('cancel-shipment')) forms.push(<ActionForm key="cancel-shipment" name="Cancel this shipment" danger onDone={onDone} submit={() => post(`${shipmentBase}/cancel`, { reason: 'Cancelled from the console' })} />);
+  if (shipmentMay('reship')) {
     forms.push(
       <ActionForm key="reship" name="Reship" onDone={onDone} submit={() => post(`${base}/reship`, { reason: reshipReason })}>
         <Field id="a-reship-reason" label="Why">
@@ -232,7 +213,7 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
       </ActionForm>,
     );
   }
-  if (CANCELLABLE.has(order.status)) {
+  if (may('cancel-order')) {
     forms.push(
       <ActionForm key="cancel" name="Cancel order" danger onDone={onDone} submit={() => post(`${base}/cancel`, { reason: cancelReason.trim() })}>
         <Field id="a-cancel-reason" label="Reason for cancelling">
@@ -287,14 +268,21 @@ function DocumentPreview({ docs }: { docs: Document[] }) {
 export function OrderPage({ orderId }: { orderId: string }) {
   const [order, setOrder] = useState<OrderDetail | null>(null);
   const [ondc, setOndc] = useState<OndcMessage[]>([]);
+  const [whatsapp, setWhatsapp] = useState<WhatsAppMessage[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const path = `/v1/orders/${encodeURIComponent(orderId)}`;
 
   const load = async (minPosition?: string) => {
-    const [detail, messages] = await Promise.all([api<OrderDetail>(path, { query: minPosition ? { minPosition } : {} }), api<{ messages: OndcMessage[] }>(`${path}/ondc-messages`)]);
+    const fresh = { query: minPosition ? { minPosition } : {} };
+    const [detail, messages, chats] = await Promise.all([
+      api<OrderDetail>(path, fresh),
+      api<{ messages: OndcMessage[] }>(`${path}/ondc-messages`),
+      api<{ messages: WhatsAppMessage[] }>(`${path}/whatsapp-messages`, fresh),
+    ]);
     setOrder(detail);
     setOndc(messages.messages);
+    setWhatsapp(chats.messages);
   };
 
   useEffect(() => {
@@ -324,7 +312,6 @@ export function OrderPage({ orderId }: { orderId: string }) {
     );
   }
   if (!order) return <p aria-busy="true">Loading order {orderId}…</p>;
-  const whatsapp = order.timeline.filter((t) => t.channel === 'whatsapp');
   return (
     <section aria-labelledby="order-title">
       <p>
@@ -429,14 +416,14 @@ export function OrderPage({ orderId }: { orderId: string }) {
           </ol>
         )}
       </Section>
-      <Section id="whatsapp-title" title="WhatsApp">
+      <Section id="whatsapp-title" title="WhatsApp messages">
         {whatsapp.length === 0 ? (
-          <p>No step of this order came over WhatsApp.</p>
+          <p>No WhatsApp message about this order yet.</p>
         ) : (
-          <ol class="messages">
-            {whatsapp.map((t) => (
-              <li key={t.revision}>
-                <time dateTime={t.occurredAt}>{when(t.occurredAt)}</time> <strong>{t.eventType}</strong> — {causedBy(t.actorType, t.channel)}
+          <ol class="messages" data-testid="whatsapp-messages">
+            {whatsapp.map((m, index) => (
+              <li key={index}>
+                <time dateTime={m.at}>{when(m.at)}</time> <strong>{m.direction === 'sent' ? `Sent to …${m.number.slice(-4)}` : `From …${m.number.slice(-4)}`}</strong> ({label(m.purpose)}, {label(m.phase)}): {m.text}
               </li>
             ))}
           </ol>

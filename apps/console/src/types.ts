@@ -48,6 +48,24 @@ export interface TimelineEntry {
   detail: Record<string, unknown>;
 }
 
+/** A shipment's steps, as the API names them (the domain's ways forward). */
+export type WayForward =
+  | 'ready-to-ship'
+  | 'retry-partner-search'
+  | 'switch-to-off-network'
+  | 'ship'
+  | 'cancel-shipment'
+  | 'verify-delivery-otp'
+  | 'resend-delivery-otp'
+  | 'reattempt'
+  | 'return-to-origin'
+  | 'record-failed-attempt'
+  | 'record-returned'
+  | 'reship';
+
+/** The order's own steps, as the API names them. */
+export type OrderWayForward = 'generate-invoice' | 'regenerate-invoice' | 'create-shipment' | 'cancel-order';
+
 export interface ShipmentView {
   shipmentId: string;
   mode: 'on-network' | 'off-network';
@@ -59,6 +77,9 @@ export interface ShipmentView {
   courier: { name: string; trackingNumber: string | null } | null;
   trackingUrl: string | null;
   imageCount: number;
+  /** Empty for a shipment a later one followed, and in a cancelled order. */
+  allowed: WayForward[];
+  takesPackageImages: boolean;
 }
 
 export interface InvoiceRevisionView {
@@ -76,6 +97,7 @@ export interface OrderDetail extends OrderSummary {
   invoice: { current: InvoiceRevisionView; revisions: InvoiceRevisionView[]; creditNotes: Array<{ creditNoteNumber: string; reason?: string }> } | null;
   shipments: ShipmentView[];
   timeline: TimelineEntry[];
+  allowed: OrderWayForward[];
 }
 
 export interface OndcMessage {
@@ -84,4 +106,14 @@ export interface OndcMessage {
   position: string;
   recordedAt: string;
   data: Record<string, unknown>;
+}
+
+/** A WhatsApp message sent or received about an order (no code is ever in `text`). */
+export interface WhatsAppMessage {
+  direction: 'sent' | 'received';
+  number: string;
+  purpose: string;
+  text: string;
+  phase: string;
+  at: string;
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OperatorOverviewController } from './console/operator-overview.controller';
 import { OrderOndcMessagesController } from './console/order-ondc-messages.controller';
+import { OrderWhatsAppMessagesController } from './console/order-whatsapp-messages.controller';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
@@ -65,6 +66,7 @@ export class FulfillmentApiModule {
         DocumentsController,
         BulkLabelsController,
         OrderOndcMessagesController,
+        OrderWhatsAppMessagesController,
         OperatorOverviewController,
       ],
       providers: [

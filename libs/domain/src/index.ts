@@ -13,7 +13,7 @@ export * from './order/order-decider';
 export * from './order/ways-forward';
 export * from './order/decision-outcome';
 export { assertInvoiceCanBeGenerated, planInvoiceCorrection, invoiceTotals } from './order/invoice-decisions';
-export { orderNeedsCancelling } from './order/shipment-decisions';
+export { orderNeedsCancelling, takesPackageImages } from './order/shipment-decisions';
 export { planReturnReceipt, returnableQuantity } from './order/return-decisions';
 export * from './invoicing/invoice-numbering';
 export * from './otp/hotp';

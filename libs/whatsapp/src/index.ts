@@ -20,3 +20,4 @@ export * from './notifications/order-notifications';
 export * from './notifications/whatsapp-notifier';
 export * from './sandbox/seller-reply';
 export * from './notifications/number-verification';
+export * from './outbox/order-messages.projection';

@@ -15,6 +15,7 @@ import {
   WhatsAppSender,
   commandMessageFor,
   whatsAppNotificationsReaction,
+  whatsAppMessagesProjection,
   whatsAppNumberCodesReaction,
   type WhatsAppApi,
   type WhatsAppChannel,
@@ -81,6 +82,7 @@ export class WhatsAppModule {
         useFactory: (store: EventStore, sellers: SellerReader, sender: WhatsAppSender): Hosted[] => [
           whatsAppNotificationsReaction(new WhatsAppNotifier({ store, findSeller: (sellerId) => sellers.find(sellerId), defaultCountryCode: config.defaultCountryCode })),
           whatsAppNumberCodesReaction(store),
+          whatsAppMessagesProjection,
           // One sender across the instances: the outbox is sent from one place, in queue order.
           { kind: 'worker', name: 'whatsapp-sender', start: () => sender.start(), stop: () => sender.stop() },
         ],

@@ -30,6 +30,7 @@ import {
   returnsOf,
 } from './order-state';
 import { activeOrderStatus } from './order-status';
+import { orderWaysForward, type OrderWayForward } from './ways-forward';
 
 const SELLER = 'seller-ways';
 const ORDER = 'order-ways';
@@ -279,6 +280,14 @@ function reachingFinal(nodes: Map<string, Node>): Set<string> {
   return reach;
 }
 
+/** One command per order-level way forward, tried in every state to see whether the decisions take it. */
+const ORDER_STEPS: Record<OrderWayForward, (order: ActiveOrder) => OrderCommand> = {
+  'generate-invoice': () => ({ type: 'GenerateInvoice', ...base, invoiceNumber: 'INV/00009', numberSource: 'sequence', auto: false }),
+  'regenerate-invoice': () => ({ type: 'RegenerateInvoice', ...base, reason: 'E-mail added', corrections: { buyer: { email: 'asha@example.in' } } }),
+  'create-shipment': (order) => ({ type: 'CreateShipment', ...base, shipmentId: nextShipmentId(order), mode: 'off-network' }),
+  'cancel-order': (order) => ({ type: 'CancelOrder', ...base, reason: 'Buyer cancelled', creditNoteNumber: nextCreditNote(order) }),
+};
+
 describe('No order is left without a way forward', () => {
   const { nodes, used } = explore();
 
@@ -296,6 +305,15 @@ describe('No order is left without a way forward', () => {
     const reach = reachingFinal(nodes);
     const trapped = [...nodes].filter(([key]) => !reach.has(key)).map(([, n]) => describeState(n.order));
     expect([...new Set(trapped)]).toEqual([]);
+  });
+
+  it("names as the order's ways forward exactly the order steps its decisions take, in every state", () => {
+    const differing = [...nodes.values()].flatMap(({ order }) => {
+      const taken = (Object.keys(ORDER_STEPS) as OrderWayForward[]).filter((way) => (decide(ORDER_STEPS[way](order), order)?.length ?? 0) > 0);
+      const named = orderWaysForward(order);
+      return [...taken].sort().join() === [...named].sort().join() ? [] : [`${describeState(order)}: decisions take ${taken.join(', ')}; named ${named.join(', ')}`];
+    });
+    expect([...new Set(differing)]).toEqual([]);
   });
 
   it('ends only in the intended final states, and reaches each of them', () => {

@@ -211,12 +211,15 @@ export function decideRetryPartnerSearch(order: ActiveOrder, command: OrderComma
   return readyToShipEvents(order, shipment, false, now);
 }
 
+/** A photo of the packed parcel is taken once the shipment is past created, and never for a cancelled one. */
+export const takesPackageImages = (shipment: ShipmentState): boolean => shipment.status !== 'created' && shipment.status !== 'cancelled';
+
 export function decideRecordPackageImage(order: ActiveOrder, command: OrderCommandOf<'RecordPackageImage'>, now: Date): OrderEvent[] {
   const shipment = requireShipment(order, command.shipmentId);
   const v = new Validator();
   validateImages(v, [command.image], 'image');
   v.throwIfInvalid();
-  if (shipment.status === 'created' || shipment.status === 'cancelled') {
+  if (!takesPackageImages(shipment)) {
     throw new IllegalStepError('SHIPMENT_NOT_READY', `Package images are taken once shipment ${shipment.shipmentId} is ready for pickup`, {
       shipmentStatus: shipment.status,
     });

@@ -1,4 +1,4 @@
-import type { ShipmentState } from './order-state';
+import { DISPATCHED_SHIPMENT_STATUSES, currentShipment, isTerminal, type ActiveOrder, type ShipmentState } from './order-state';
 
 /**
  * What the seller may do next with a shipment, named as the steps of the seller API (each is a
@@ -53,4 +53,32 @@ export function waysForward(shipment: ShipmentState): WayForward[] {
     case 'rto_disposed':
       return ['reship'];
   }
+}
+
+/** What the seller may do with the order itself, named as the steps of the seller API. */
+export type OrderWayForward = 'generate-invoice' | 'regenerate-invoice' | 'create-shipment' | 'cancel-order';
+
+/** A parcel that came back (or was disposed of on its way back) is no longer out with the buyer. */
+const BACK_WITH_SELLER: readonly ShipmentState['status'][] = ['rto_delivered', 'rto_disposed'];
+
+/**
+ * The order's own steps open now. The decisions refuse exactly the others (the exploration in
+ * order-ways-forward.unit.spec.ts holds the two together), so a view can offer these and no more.
+ */
+export function orderWaysForward(order: ActiveOrder): OrderWayForward[] {
+  if (order.cancelled) return [];
+  const ways: OrderWayForward[] = [order.invoice ? 'regenerate-invoice' : 'generate-invoice'];
+  const underWay = order.shipments.some((s) => !isTerminal(s));
+  if (order.invoice && !underWay && !order.shipments.some((s) => s.status === 'delivered')) ways.push('create-shipment');
+  if (!order.shipments.some((s) => DISPATCHED_SHIPMENT_STATUSES.includes(s.status) && !BACK_WITH_SELLER.includes(s.status))) ways.push('cancel-order');
+  return ways;
+}
+
+/**
+ * A shipment's ways forward within its order: only the current shipment takes steps (an earlier
+ * one was followed by it), and a cancelled order takes none.
+ */
+export function shipmentWaysForward(order: ActiveOrder, shipment: ShipmentState): WayForward[] {
+  if (order.cancelled || currentShipment(order)?.shipmentId !== shipment.shipmentId) return [];
+  return waysForward(shipment);
 }

@@ -1,5 +1,8 @@
 import {
   ValidationError,
+  orderWaysForward,
+  shipmentWaysForward,
+  takesPackageImages,
   type ActiveOrder,
   type Address,
   type Buyer,
@@ -11,11 +14,13 @@ import {
   type OrderCharge,
   type OrderItem,
   type OrderStatus,
+  type OrderWayForward,
   type PaymentMethod,
   type RateSummary,
   type ShipmentState,
   type ShipmentStatus,
   type ShippingMode,
+  type WayForward,
 } from '@fulfil/domain';
 import type { JsonObject } from '@fulfil/event-store';
 import { OPEN_ORDER_STATUSES, type SchemaNames } from '../schema/migrations';
@@ -153,6 +158,10 @@ export interface ShipmentView {
   cancelledBy: 'seller' | 'partner' | null;
   rtoInitiatedAt: string | null;
   updatedAt: string;
+  /** The steps the seller may take with this shipment now (the domain's ways forward); empty for one a later shipment followed. */
+  allowed: WayForward[];
+  /** Whether a photo of the packed parcel may be added now (a fact beside the journey, not a step of it). */
+  takesPackageImages: boolean;
   /** This shipment's events, oldest first: its status history, late partner reports included. */
   tracking: TimelineEntry[];
 }
@@ -165,6 +174,22 @@ export interface OrderDetail extends OrderSummary {
   invoice: OrderInvoiceView | null;
   shipments: ShipmentView[];
   timeline: TimelineEntry[];
+  /** The steps the seller may take with the order itself now; a shipment's are on the shipment. */
+  allowed: OrderWayForward[];
+}
+
+/** A WhatsApp message sent or received about an order, as the order's story shows it. */
+export interface OrderWhatsAppMessage {
+  direction: 'sent' | 'received';
+  /** The other end: the seller's or the buyer's WhatsApp number for a sent message, the sender's for a received one. */
+  number: string;
+  /** Why it was sent (e.g. `order-received`, `delivery-otp`, `reply`); for a received one, what it was (`text`, `button`, `image`). */
+  purpose: string;
+  /** What it said, with codes left out: a delivery OTP is never in it. */
+  text: string;
+  /** Sent: queued, sending, sent, delivered, read, failed or unknown. Received: what came of it (e.g. `command`, `advanced`). */
+  phase: string;
+  at: string;
 }
 
 export interface DashboardQuery {
@@ -300,7 +325,8 @@ function toPartnerView(row: DbRow, state: ShipmentState | undefined): PartnerVie
   };
 }
 
-function toShipmentView(row: DbRow, tracking: TimelineEntry[], state: ShipmentState | undefined): ShipmentView {
+function toShipmentView(row: DbRow, tracking: TimelineEntry[], order: ActiveOrder): ShipmentView {
+  const state = order.shipments.find((s) => s.shipmentId === row['shipment_id']);
   const courierName = textOrNull(row['courier_name']);
   return {
     shipmentId: text(row['shipment_id']),
@@ -325,6 +351,8 @@ function toShipmentView(row: DbRow, tracking: TimelineEntry[], state: ShipmentSt
     cancelledBy: row['status'] === 'cancelled' ? (state?.cancelledBy ?? null) : null,
     rtoInitiatedAt: isoOrNull(row['rto_initiated_at']),
     updatedAt: iso(row['updated_at']),
+    allowed: state ? shipmentWaysForward(order, state) : [],
+    takesPackageImages: state !== undefined && takesPackageImages(state),
     tracking,
   };
 }
@@ -455,8 +483,9 @@ export class OrderQueries {
       items: state.invoice?.current.snapshot.items ?? state.items,
       charges: state.invoice?.current.snapshot.charges ?? state.charges,
       invoice,
-      shipments: shipments.map((s) => toShipmentView(s, entries.filter((e) => e.shipmentId === s['shipment_id']), state.shipments.find((x) => x.shipmentId === s['shipment_id']))),
+      shipments: shipments.map((s) => toShipmentView(s, entries.filter((e) => e.shipmentId === s['shipment_id']), state)),
       timeline: entries,
+      allowed: orderWaysForward(state),
     };
   }
 
@@ -469,6 +498,28 @@ export class OrderQueries {
       [[...shipmentIds]],
     );
     return new Map(rows.map((r) => [r.shipment_id, r.order_id]));
+  }
+
+  async orderExists(sellerId: string, orderId: string): Promise<boolean> {
+    const rows = await this.reader.select<DbRow>(sellerId, { select: '1', from: this.names.table('orders'), where: 't.order_id = $2' }, [orderId]);
+    return rows.length > 0;
+  }
+
+  /** The WhatsApp messages sent and received about one of the seller's orders, oldest first. */
+  async whatsAppMessages(sellerId: string, orderId: string): Promise<OrderWhatsAppMessage[]> {
+    const rows = await this.reader.select<DbRow>(
+      sellerId,
+      { select: 't.direction, t.number, t.purpose, t.text, t.phase, t.at', from: this.names.table('whatsapp_messages'), where: 't.order_id = $2', tail: 'ORDER BY t.first_position' },
+      [orderId],
+    );
+    return rows.map((row) => ({
+      direction: row['direction'] as OrderWhatsAppMessage['direction'],
+      number: text(row['number']),
+      purpose: text(row['purpose']),
+      text: text(row['text']),
+      phase: text(row['phase']),
+      at: iso(row['at']),
+    }));
   }
 
   /** Counters per status, plus open orders received more than `overdueHours` ago (counted now, from timestamps). */

@@ -366,4 +366,43 @@ const hsnSummary: Migration = {
   ],
 };
 
-export const MIGRATIONS: readonly Migration[] = [checkpoints, orders, invoiceRegister, fulfilmentSla, sellerDashboard, analyticsViewsV1, sellerScopedOrderKeys, utgst, leases, hsnSummary];
+/**
+ * The WhatsApp messages sent and received about each order, for the order's story. The outbox is
+ * keyed by message; this table finds them by seller and order. `entry` is the sender's fold of a
+ * sent message (null for a received one), `last_position` what was applied to the row last.
+ */
+const whatsappMessages: Migration = {
+  version: 11,
+  name: 'WhatsApp messages by order',
+  statements: ({ table }) => [
+    `CREATE TABLE ${table('whatsapp_messages')} (
+      message_key text PRIMARY KEY,
+      seller_id text NOT NULL,
+      order_id text NOT NULL,
+      direction text NOT NULL,
+      number text NOT NULL,
+      purpose text NOT NULL,
+      text text NOT NULL,
+      phase text NOT NULL,
+      at timestamptz NOT NULL,
+      first_position numeric(40, 0) NOT NULL,
+      last_position numeric(40, 0) NOT NULL,
+      entry jsonb
+    )`,
+    `CREATE INDEX ON ${table('whatsapp_messages')} (seller_id, order_id, first_position)`,
+  ],
+};
+
+export const MIGRATIONS: readonly Migration[] = [
+  checkpoints,
+  orders,
+  invoiceRegister,
+  fulfilmentSla,
+  sellerDashboard,
+  analyticsViewsV1,
+  sellerScopedOrderKeys,
+  utgst,
+  leases,
+  hsnSummary,
+  whatsappMessages,
+];

@@ -55,6 +55,29 @@ const inboundStream = (messageId: string): string => `whatsapp-inbound-${digest(
 /** The order a sender's plain texts and photos go to: the one they last tapped a button for. */
 const senderStream = (number: string): string => `whatsapp-sender-${number}`;
 
+/**
+ * A number a delivery OTP could be: 4 to 8 digits, spaces allowed (as the conversation reads an
+ * OTP), standing apart. Longer numbers and parts of a tracking number (`DL-2024/88812`) stay.
+ */
+const CODE_LIKE = /(?<![\p{L}\p{N}/_-])[0-9](?:\s*[0-9]){3,7}(?![\p{L}\p{N}/_-])/gu;
+
+/** A received text as kept for the order's story: the buyer's OTP a seller sends must not be stored or shown. */
+export const withoutCodes = (text: string): string => text.replace(CODE_LIKE, '••••');
+
+/** What a received message said, as kept beside its outcome. */
+function receivedText(content: InboundMessage['content']): string | undefined {
+  switch (content.kind) {
+    case 'text':
+      return withoutCodes(content.text.trim());
+    case 'button':
+      return `Tapped ${content.title}`;
+    case 'image':
+      return 'A photo';
+    default:
+      return undefined;
+  }
+}
+
 const MAX_ATTEMPTS = 5;
 const WEBHOOK_ACTOR: Actor = { type: 'system', id: 'whatsapp-webhook' };
 const REPLY_ACTOR: Actor = { type: 'system', id: 'whatsapp-conversation' };
@@ -132,16 +155,20 @@ export class WhatsAppInbox {
         if (!(error instanceof StreamRevisionConflictError)) throw error;
       }
     }
-    const outcome = await this.handle(message);
+    const { outcome, scope } = await this.handle(message);
+    const text = receivedText(message.content);
+    // The order it was about, so the order's story can show it (the whatsapp_messages read model).
+    const about = scope ? { sellerId: scope.sellerId, orderId: scope.orderId, ...(text !== undefined ? { text } : {}) } : {};
     await this.deps.store.append(
       stream,
-      [{ id: newEventId(), type: 'WhatsAppMessageHandled', data: { messageId: message.id, from: message.from, kind: message.content.kind, outcome, handledAt: this.clock().toISOString() }, metadata: this.metadata(message) }],
+      [{ id: newEventId(), type: 'WhatsAppMessageHandled', data: { messageId: message.id, from: message.from, kind: message.content.kind, outcome, handledAt: this.clock().toISOString(), ...about }, metadata: this.metadata(message) }],
       { expectedRevision: 'any' },
     );
     return true;
   }
 
-  private async handle(message: InboundMessage): Promise<string> {
+  /** The outcome, and the order the message was about when its sender is that order's seller. */
+  private async handle(message: InboundMessage): Promise<{ outcome: string; scope?: Scope }> {
     const content = message.content;
     let scope: Scope | undefined;
     let input: SellerInput | undefined;
@@ -149,13 +176,13 @@ export class WhatsAppInbox {
       const tapped = parseActionPayload(content.payload);
       if (!tapped) {
         await this.reply(message, undefined, [{ body: 'That button is no longer valid. Use the buttons on the latest order message.' }]);
-        return 'unknown-button';
+        return { outcome: 'unknown-button' };
       }
       scope = await this.ownsOrder(message.from, tapped);
       if (!scope) {
         this.deps.logger.warn(`WhatsApp button for order ${tapped.orderId} from ${mask(message.from)}, which is not that order's seller: refused`);
         await this.reply(message, undefined, [{ body: NOT_YOURS(tapped.orderId) }]);
-        return 'not-authorised';
+        return { outcome: 'not-authorised' };
       }
       await this.focus(message, scope);
       input = { kind: 'action', action: tapped.action };
@@ -164,15 +191,15 @@ export class WhatsAppInbox {
       scope = focused ? await this.ownsOrder(message.from, focused) : undefined;
       if (!scope) {
         await this.reply(message, undefined, [{ body: NO_CONVERSATION }]);
-        return 'no-conversation';
+        return { outcome: 'no-conversation' };
       }
       if (content.kind === 'text') input = { kind: 'text', text: content.text };
       if (content.kind === 'unsupported') {
         await this.reply(message, scope, [{ body: 'I can read text, photos and button taps.' }]);
-        return 'unsupported';
+        return { outcome: 'unsupported', scope };
       }
     }
-    return this.converse(message, scope, input);
+    return { outcome: await this.converse(message, scope, input), scope };
   }
 
   /** The order's scope when the sender's number is its seller's WhatsApp number; undefined for anything else. */
