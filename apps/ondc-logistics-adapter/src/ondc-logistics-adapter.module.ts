@@ -7,6 +7,7 @@ import { RegistryClient } from '@fulfil/ondc';
 import type { Hosted } from '@fulfil/read-models';
 import { CALLBACK_INTAKE, OndcCallbacksController } from './callbacks/ondc-callbacks.controller';
 import { CallbackIntake } from './callbacks/callback-intake';
+import { OndcRefusals } from './callbacks/ondc-refusals';
 import { ConversationCache } from './driver/conversation-cache';
 import { ConversationDriver } from './driver/conversation-driver';
 import { OndcOutbound, signerOf } from './driver/ondc-outbound';
@@ -94,6 +95,7 @@ export class OndcLogisticsAdapterModule {
           inject: [EVENT_STORE, ConversationCache, OndcOutbound, CALLBACK_INTAKE],
         },
         AdapterLifecycle,
+        OndcRefusals,
       ],
       exports: [LogisticsReaction, ConversationDriver, CALLBACK_INTAKE, SHIPMENT_TRACKING, OndcMetrics],
     };
