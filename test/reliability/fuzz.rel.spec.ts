@@ -146,9 +146,11 @@ function refusedBeforeReading(fuzz: FuzzCase): boolean {
 }
 
 function expectRefusal(kind: Refusal, response: HttpResult): void {
-  if (kind === 'ondc-nack' && response.contentType.startsWith('application/json')) {
-    // The ONDC protocol answers in its own envelope: a NACK with an error, never an ACK for unsigned input.
+  if (kind === 'ondc-nack') {
+    // The ONDC protocol answers every refusal in its own envelope: a NACK with an error, never an ACK for unsigned input, never a problem document.
+    expect(response.contentType.split(';')[0]).toBe('application/json');
     expect((response.body['message'] as { ack?: { status?: string } } | undefined)?.ack?.status).toBe('NACK');
+    expect(response.body['error']).toEqual(expect.objectContaining({ type: expect.any(String), code: expect.any(String), message: expect.any(String) }));
     return;
   }
   expect(response.contentType.split(';')[0]).toBe(PROBLEM_JSON);
