@@ -64,6 +64,19 @@ describe('callback verification: accepted', () => {
     await expect(verifierWith(known).verify(posted(body))).resolves.toMatchObject({ accepted: true, duplicate: true });
   });
 
+  it('a repeat saying the same in other bytes (keys reordered) is a duplicate; one saying something new under the same id is refused', async () => {
+    const body = fixture('on_status.picked-up.json');
+    const key = appliedCallbackKey('lsp.example', 'U1');
+    const known = { ...transaction(), appliedTimestamps: { [key]: body.context['timestamp'] ?? '' }, appliedBodies: { [key]: JSON.parse(JSON.stringify(body)) as unknown } };
+    const { context, ...rest } = body;
+    await expect(verifierWith(known).verify(posted({ ...rest, context }))).resolves.toMatchObject({ accepted: true, duplicate: true });
+
+    const newer = structuredClone(body);
+    newer.context['timestamp'] = new Date(Date.parse(body.context['timestamp'] ?? '') + 1_000).toISOString();
+    const verdict = await verifierWith(known).verify(posted(newer));
+    expect(verdict).toMatchObject({ accepted: false, httpStatus: 400, response: { error: { type: 'CONTEXT-ERROR', code: '20006', path: 'context.message_id' } } });
+  });
+
   it('catalogs of several partners answering one search, whatever their order of arrival', async () => {
     const first = fixture('on_search.json');
     const second = fixture('on_search.json');

@@ -55,16 +55,20 @@ describe('outbound client', () => {
   it('signs the exact bytes it sends, to {uri}/{action}, and reads the ACK', async () => {
     const lsp = await start([{ status: 200, body: ACK }]);
     const outcome = await new OndcHttpClient({ signer, retry: quickRetries }).send(lsp.uri, status);
-    expect(outcome).toEqual({ outcome: 'ack', httpStatus: 200, attempts: 1 });
+    expect(outcome).toMatchObject({ outcome: 'ack', httpStatus: 200, attempts: 1 });
     const [request] = lsp.received;
     expect(request?.raw.toString()).toBe(JSON.stringify(status));
     await expect(verifyAuthorization(request?.raw ?? Buffer.alloc(0), request?.authorization, () => us.keys.signingPublicKey)).resolves.toMatchObject({ ok: true });
+    // What went on the wire, for the transaction log: the signature sent and the answer's bytes as they came.
+    expect(outcome.exchange?.authorization).toBe(request?.authorization);
+    expect(outcome.exchange?.answer?.httpStatus).toBe(200);
+    expect(outcome.exchange?.answer?.body.toString()).toBe(JSON.stringify(ACK));
   });
 
   it('returns a NACK that says the request is wrong at once, without retrying', async () => {
     const lsp = await start([{ status: 200, body: nackWith('DOMAIN-ERROR', '66004') }]);
     const outcome = await new OndcHttpClient({ signer, retry: quickRetries }).send(lsp.uri, status);
-    expect(outcome).toEqual({ outcome: 'nack', httpStatus: 200, attempts: 1, error: { type: 'DOMAIN-ERROR', code: '66004', message: 'no' } });
+    expect(outcome).toMatchObject({ outcome: 'nack', httpStatus: 200, attempts: 1, error: { type: 'DOMAIN-ERROR', code: '66004', message: 'no' } });
     expect(lsp.received).toHaveLength(1);
   });
 
@@ -76,7 +80,7 @@ describe('outbound client', () => {
   it('retries the same bytes while the peer answers 503 without a NACK or asks for a retry (66001), until it ACKs', async () => {
     const lsp = await start([{ status: 503 }, { status: 200, body: nackWith('CORE-ERROR', '66001') }, { status: 200, body: ACK }]);
     const outcome = await new OndcHttpClient({ signer, retry: quickRetries }).send(lsp.uri, status);
-    expect(outcome).toEqual({ outcome: 'ack', httpStatus: 200, attempts: 3 });
+    expect(outcome).toMatchObject({ outcome: 'ack', httpStatus: 200, attempts: 3 });
     expect(new Set(lsp.received.map((r) => r.raw.toString())).size).toBe(1);
   });
 

@@ -14,7 +14,7 @@ import { hyperlocalShipment, intercityShipment } from './support/shipments';
 async function searchAnswered(network: TestNetwork, shipment: ShipmentDescription, domain: LogisticsDomain, partners: readonly PartnerName[]) {
   const conversation = new Conversation(network.buyer, network.gatewayUrl, shipment, domain);
   const search = await conversation.search();
-  expect(search.outcome).toEqual({ outcome: 'ack', httpStatus: 200, attempts: 1 });
+  expect(search.outcome).toMatchObject({ outcome: 'ack', httpStatus: 200, attempts: 1 });
   const catalogs = await Promise.all(partners.map((name) => conversation.offersFrom(network.partnerId(name), search.messageId)));
   return { conversation, search, catalogs };
 }

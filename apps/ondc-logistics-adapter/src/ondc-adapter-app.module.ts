@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApp
 import { TerminusModule } from '@nestjs/terminus';
 import { CommandSideModule, EVENT_STORE, openEngineEventStore } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
-import { ProjectionStatus, ReadModels, ReadinessHealthController } from '@fulfil/read-models';
+import { ProjectionStatus, READ_MODELS, ReadModels, ReadinessHealthController } from '@fulfil/read-models';
 import type { EngineConfig } from '@fulfil/platform';
 import type { Registry } from 'prom-client';
 import type { OndcAdapterConfig } from './ondc-config';
@@ -59,6 +59,8 @@ export class OndcAdapterAppModule {
           inject: [EVENT_STORE, LogisticsReaction, ConversationDriver],
         },
         AdapterSubscription,
+        // The transaction log lives in this database too.
+        { provide: READ_MODELS, useExisting: ADAPTER_SUBSCRIPTION },
         { provide: ProjectionStatus, useFactory: (runner: ReadModels) => runner.status, inject: [ADAPTER_SUBSCRIPTION] },
       ],
     };

@@ -1,12 +1,14 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Registry } from 'prom-client';
 import { EVENT_STORE } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
 import { RegistryClient } from '@fulfil/ondc';
-import type { Hosted } from '@fulfil/read-models';
+import { READ_MODELS, type Hosted, type ReadModels } from '@fulfil/read-models';
 import { CALLBACK_INTAKE, OndcCallbacksController } from './callbacks/ondc-callbacks.controller';
 import { CallbackIntake } from './callbacks/callback-intake';
+import { OndcRefusals } from './callbacks/ondc-refusals';
 import { ConversationCache } from './driver/conversation-cache';
 import { ConversationDriver } from './driver/conversation-driver';
 import { OndcOutbound, signerOf } from './driver/ondc-outbound';
@@ -16,6 +18,8 @@ import { OndcMetrics } from './ondc-metrics';
 import { LogisticsReaction } from './reactions/logistics-reaction';
 import { ShipmentTracking } from './tracking/shipment-tracking';
 import { SHIPMENT_TRACKING, TrackingController } from './tracking/tracking.controller';
+import { OndcTransactionLog } from './transaction-log/ondc-transaction-log';
+import { TransactionLogController } from './transaction-log/transaction-log.controller';
 
 export interface OndcLogisticsAdapterOptions {
   config: OndcAdapterConfig;
@@ -23,6 +27,8 @@ export interface OndcLogisticsAdapterOptions {
   metricsRegistry?: Registry;
   /** Serve `GET /v1/orders/{orderId}/shipments/{shipmentId}/tracking`; the host must authenticate sellers (the fulfilment API's guard). */
   trackingRoute?: boolean;
+  /** Serve `GET /v1/admin/ondc/transactions/{id}/log`; the host must hold it to the platform key (the fulfilment API's guard). */
+  adminRoutes?: boolean;
   nowMs?: () => number;
 }
 
@@ -61,12 +67,26 @@ export class OndcLogisticsAdapterModule {
     const now = options.nowMs ?? Date.now;
     return {
       module: OndcLogisticsAdapterModule,
-      controllers: [OndcCallbacksController, ...(options.trackingRoute ? [TrackingController] : [])],
+      controllers: [OndcCallbacksController, ...(options.trackingRoute ? [TrackingController] : []), ...(options.adminRoutes ? [TransactionLogController] : [])],
       providers: [
         { provide: ONDC_ADAPTER_OPTIONS, useValue: options },
         { provide: OndcMetrics, useFactory: () => new OndcMetrics(options.metricsRegistry) },
         { provide: RegistryClient, useFactory: () => new RegistryClient({ registryUrl: config.registryUrl, signer: signerOf(config), timeoutMs: config.http.timeoutMs }) },
-        { provide: OndcOutbound, useFactory: (registry: RegistryClient, metrics: OndcMetrics) => new OndcOutbound(config, registry, metrics), inject: [RegistryClient, OndcMetrics] },
+        {
+          provide: OndcTransactionLog,
+          // The host's read-model database, looked up at first use: its runner is built from this module's reaction, so injecting it here would be a cycle.
+          useFactory: (modules: ModuleRef) =>
+            new OndcTransactionLog(() => {
+              const readModels = modules.get<ReadModels>(READ_MODELS, { strict: false });
+              return { db: readModels.db, schema: readModels.schemas.internal };
+            }),
+          inject: [ModuleRef],
+        },
+        {
+          provide: OndcOutbound,
+          useFactory: (registry: RegistryClient, metrics: OndcMetrics, log: OndcTransactionLog) => new OndcOutbound(config, registry, metrics, log),
+          inject: [RegistryClient, OndcMetrics, OndcTransactionLog],
+        },
         { provide: TransactionIndex, useFactory: (store: EventStore) => new TransactionIndex(store), inject: [EVENT_STORE] },
         { provide: ConversationCache, useFactory: (store: EventStore) => new ConversationCache(store), inject: [EVENT_STORE] },
         {
@@ -83,9 +103,16 @@ export class OndcLogisticsAdapterModule {
         },
         {
           provide: CALLBACK_INTAKE,
-          useFactory: (registry: RegistryClient, store: EventStore, conversations: ConversationCache, transactions: TransactionIndex, driver: ConversationDriver, metrics: OndcMetrics) =>
-            new CallbackIntake(config, registry, store, conversations, transactions, driver, metrics, now),
-          inject: [RegistryClient, EVENT_STORE, ConversationCache, TransactionIndex, ConversationDriver, OndcMetrics],
+          useFactory: (
+            registry: RegistryClient,
+            store: EventStore,
+            conversations: ConversationCache,
+            transactions: TransactionIndex,
+            driver: ConversationDriver,
+            metrics: OndcMetrics,
+            log: OndcTransactionLog,
+          ) => new CallbackIntake(config, registry, store, conversations, transactions, driver, metrics, log, now),
+          inject: [RegistryClient, EVENT_STORE, ConversationCache, TransactionIndex, ConversationDriver, OndcMetrics, OndcTransactionLog],
         },
         {
           provide: SHIPMENT_TRACKING,
@@ -94,8 +121,9 @@ export class OndcLogisticsAdapterModule {
           inject: [EVENT_STORE, ConversationCache, OndcOutbound, CALLBACK_INTAKE],
         },
         AdapterLifecycle,
+        OndcRefusals,
       ],
-      exports: [LogisticsReaction, ConversationDriver, CALLBACK_INTAKE, SHIPMENT_TRACKING, OndcMetrics],
+      exports: [LogisticsReaction, ConversationDriver, CALLBACK_INTAKE, SHIPMENT_TRACKING, OndcMetrics, OndcTransactionLog],
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { OndcErrorCode } from './error-codes';
+import { ONDC_ERRORS, type OndcErrorCode } from './error-codes';
 import type { AckResponse, NackResponse, OndcError, OndcErrorType } from './types';
 
 export const ack = (): AckResponse => ({ message: { ack: { status: 'ACK' } } });
@@ -30,4 +30,18 @@ export function readAckOrNack(body: unknown): { status: 'ACK' } | { status: 'NAC
   if (status === 'ACK') return { status: 'ACK' };
   if (status === 'NACK') return { status: 'NACK', error: readError(body['error']) };
   return undefined;
+}
+
+/**
+ * The NACK for a request refused before any ONDC rule read it (by the HTTP layer: body parsing,
+ * size and depth limits, routing, an internal failure), by its HTTP status. A body that cannot
+ * be read as a message is a schema error; a limit or a media type is our policy; a wrong route is
+ * a context error; our own failure is retriable.
+ */
+export function nackForHttpRefusal(httpStatus: number, detail: string): NackResponse {
+  if (httpStatus >= 500) return nack('CORE-ERROR', ONDC_ERRORS.LBNP_INTERNAL_ERROR, detail);
+  if (httpStatus === 401 || httpStatus === 403) return nack('POLICY-ERROR', ONDC_ERRORS.BUYER_INVALID_SIGNATURE, detail);
+  if (httpStatus === 413 || httpStatus === 415 || httpStatus === 429 || httpStatus === 431) return nack('POLICY-ERROR', ONDC_ERRORS.BUYER_INVALID_RESPONSE, detail);
+  if (httpStatus === 404 || httpStatus === 405 || httpStatus === 414) return nack('CONTEXT-ERROR', ONDC_ERRORS.BUYER_INVALID_RESPONSE, detail);
+  return nack('JSON-SCHEMA-ERROR', ONDC_ERRORS.LBNP_ORDER_VALIDATION_FAILURE, detail);
 }

@@ -19,6 +19,12 @@ export interface KnownTransaction {
    * with the search's message id, so the partner is part of the key.)
    */
   appliedTimestamps?: Readonly<Record<string, string>>;
+  /**
+   * The body of that latest applied callback, by the same key: a repeat of a message id is a
+   * duplicate only when it says the same; one saying something new is refused. Without it, a repeat
+   * with the same timestamp counts as a duplicate.
+   */
+  appliedBodies?: Readonly<Record<string, unknown>>;
 }
 
 export const appliedCallbackKey = (bppId: string, messageId: string): string => `${bppId} ${messageId}`;
@@ -58,7 +64,7 @@ export type CallbackVerdict =
       signer: KeyId;
       /** It answers a request we sent (same message id), rather than coming unasked. */
       solicited: boolean;
-      /** Same message id and timestamp as one already applied: ACK it, do not apply it again. */
+      /** The same message (same content under the same message id) as one already applied: ACK it, do not apply it again. */
       duplicate: boolean;
     }
   | {
@@ -136,7 +142,7 @@ export class CallbackVerifier {
       callback,
       signer,
       solicited: transaction.sentRequests.some((r) => r.messageId === context.message_id && r.action === requestActionOf(action)),
-      duplicate: transaction.appliedTimestamps?.[appliedCallbackKey(context.bpp_id ?? '', context.message_id)] === context.timestamp,
+      duplicate: transaction.appliedTimestamps?.[appliedCallbackKey(context.bpp_id ?? '', context.message_id)] !== undefined,
     };
   }
 
@@ -207,7 +213,8 @@ const outOfSequence = (type: 'CONTEXT-ERROR' | 'POLICY-ERROR', reason: string, p
   refuse(type === 'POLICY-ERROR' ? 200 : 400, type, ONDC_ERRORS.BUYER_OUT_OF_SEQUENCE, reason, path);
 
 /** Callbacks must answer the right request, come from the partner chosen, and not be older than one applied. */
-function checkTransaction(action: CallbackAction, { context }: OndcCallback, transaction: KnownTransaction): Refusal | undefined {
+function checkTransaction(action: CallbackAction, callback: OndcCallback, transaction: KnownTransaction): Refusal | undefined {
+  const { context } = callback;
   const request = transaction.sentRequests.find((r) => r.messageId === context.message_id);
   if (request && request.action !== requestActionOf(action)) {
     return outOfSequence('CONTEXT-ERROR', `message ${context.message_id} was our /${request.action}, not a /${requestActionOf(action)}`, 'context.message_id');
@@ -218,9 +225,27 @@ function checkTransaction(action: CallbackAction, { context }: OndcCallback, tra
   if (action !== 'on_search' && transaction.chosenBppId !== context.bpp_id) {
     return outOfSequence('POLICY-ERROR', `${context.bpp_id} is not the partner chosen for this transaction`, 'context.bpp_id');
   }
-  const applied = transaction.appliedTimestamps?.[appliedCallbackKey(context.bpp_id ?? '', context.message_id)];
-  if (applied !== undefined && Date.parse(context.timestamp) < Date.parse(applied)) {
+  const key = appliedCallbackKey(context.bpp_id ?? '', context.message_id);
+  const applied = transaction.appliedTimestamps?.[key];
+  if (applied === undefined) return undefined;
+  if (Date.parse(context.timestamp) < Date.parse(applied)) {
     return refuse(400, 'CONTEXT-ERROR', ONDC_ERRORS.STALE_REQUEST, `older than the ${action} already applied for message ${context.message_id}`, 'context.timestamp');
   }
+  const appliedBody = transaction.appliedBodies?.[key];
+  const same = appliedBody === undefined ? applied === context.timestamp : canonicalJson(appliedBody) === canonicalJson(callback);
+  if (!same) {
+    // Taking it would either drop what it says (as a duplicate) or apply a message id twice: the sender must give new news a new id.
+    return refuse(400, 'CONTEXT-ERROR', ONDC_ERRORS.BUYER_INVALID_RESPONSE, `message ${context.message_id} was already received from ${context.bpp_id} with other content; new content needs a new message_id`, 'context.message_id');
+  }
   return undefined;
+}
+
+/** JSON with object keys sorted: the stored body comes back from the event store in another key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

@@ -16,13 +16,20 @@ export interface OndcHttpClientOptions {
   nowMs?: () => number;
 }
 
+/** The last try as it went on the wire: the signature it carried and, if the peer answered, the answer's bytes. */
+export interface Exchange {
+  authorization: string;
+  answer?: { httpStatus: number; body: Buffer };
+}
+
 /** What became of one delivery, after retries. */
-export type DeliveryOutcome =
+export type DeliveryOutcome = (
   | { outcome: 'ack'; httpStatus: number; attempts: number }
   /** The peer refused: a NACK (error as sent, undefined if it sent none) or an answer that is no ACK. */
   | { outcome: 'nack'; httpStatus: number; error: OndcError | undefined; attempts: number }
   /** No answer from the peer within the tries: refused, reset, timed out, or only 5xx without a NACK. */
-  | { outcome: 'unreachable'; reason: string; attempts: number };
+  | { outcome: 'unreachable'; reason: string; attempts: number }
+) & { exchange?: Exchange };
 
 /** `https://lsp.com/ondc` + `init` → `https://lsp.com/ondc/init`. */
 export const actionUrl = (baseUri: string, action: string): string => `${baseUri.replace(/\/+$/, '')}/${action}`;
@@ -49,39 +56,54 @@ export class OndcHttpClient {
   /** POSTs exact bytes, signed by us; `extraHeaders` may add more (a gateway passes the sender's own signature on beside its own). */
   async deliver(url: string, rawBody: Buffer, extraHeaders: Readonly<Record<string, string>> = {}): Promise<DeliveryOutcome> {
     const policy = this.options.retry ?? DEFAULT_RETRY_POLICY;
-    const { result, attempts, lastFailure } = await withRetries(policy, (n) => this.tryOnce(url, rawBody, extraHeaders, n < policy.attempts));
-    return result ? { ...result, attempts } : { outcome: 'unreachable', reason: lastFailure ?? 'no answer', attempts };
+    const seen: { exchange?: Exchange } = {};
+    const { result, attempts, lastFailure } = await withRetries(policy, (n) => this.tryOnce(url, rawBody, extraHeaders, n < policy.attempts, seen));
+    const exchange = seen.exchange ? { exchange: seen.exchange } : {};
+    return result ? { ...result, attempts, ...exchange } : { outcome: 'unreachable', reason: lastFailure ?? 'no answer', attempts, ...exchange };
   }
 
-  private signatureHeaders(rawBody: Buffer): Record<string, string> {
+  private signature(rawBody: Buffer): string {
     const signer = typeof this.options.signer === 'function' ? this.options.signer() : this.options.signer;
-    return { [this.options.signatureHeader ?? AUTHORIZATION_HEADER]: createAuthorizationHeader(rawBody, signer, { nowMs: this.now() }) };
+    return createAuthorizationHeader(rawBody, signer, { nowMs: this.now() });
   }
 
-  private async tryOnce(url: string, rawBody: Buffer, extraHeaders: Readonly<Record<string, string>>, triesLeft: boolean): Promise<TryResult<Answer>> {
-    const headers = { 'content-type': 'application/json', ...this.signatureHeaders(rawBody), ...extraHeaders };
-    let response: AxiosResponse<unknown>;
+  private async tryOnce(url: string, rawBody: Buffer, extraHeaders: Readonly<Record<string, string>>, triesLeft: boolean, seen: { exchange?: Exchange }): Promise<TryResult<Answer>> {
+    const authorization = this.signature(rawBody);
+    const headers = { 'content-type': 'application/json', [this.options.signatureHeader ?? AUTHORIZATION_HEADER]: authorization, ...extraHeaders };
+    seen.exchange = { authorization };
+    let response: AxiosResponse<ArrayBuffer>;
     try {
-      response = await this.http.post<unknown>(url, rawBody, { headers, validateStatus: () => true });
+      // The answer's bytes as they came, for the transaction log; read as JSON below.
+      response = await this.http.post<ArrayBuffer>(url, rawBody, { headers, validateStatus: () => true, responseType: 'arraybuffer' });
     } catch (error) {
       if (isTransportFailure(error)) return { retry: describeFailure(error) };
       throw error;
     }
-    return interpretAnswer(response, triesLeft);
+    const body = Buffer.from(response.data);
+    seen.exchange = { authorization, answer: { httpStatus: response.status, body } };
+    return interpretAnswer(response.status, jsonOf(body), triesLeft);
   }
 }
 
-type Answer = DistributiveOmit<Exclude<DeliveryOutcome, { outcome: 'unreachable' }>, 'attempts'>;
+function jsonOf(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+type Answer = DistributiveOmit<Exclude<DeliveryOutcome, { outcome: 'unreachable' }>, 'attempts' | 'exchange'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** The peer's word on one try; a 5xx without a NACK is not its word yet, only a retriable NACK code asks to be tried again. */
-function interpretAnswer(response: AxiosResponse<unknown>, triesLeft: boolean): TryResult<Answer> {
-  const answer = readAckOrNack(response.data);
-  if (answer?.status === 'ACK') return { done: { outcome: 'ack', httpStatus: response.status } };
+function interpretAnswer(httpStatus: number, body: unknown, triesLeft: boolean): TryResult<Answer> {
+  const answer = readAckOrNack(body);
+  if (answer?.status === 'ACK') return { done: { outcome: 'ack', httpStatus } };
   if (answer?.status === 'NACK') {
     if (triesLeft && isRetriableErrorCode(answer.error?.code)) return { retry: `NACK ${answer.error?.code ?? ''} asks for a retry` };
-    return { done: { outcome: 'nack', httpStatus: response.status, error: answer.error } };
+    return { done: { outcome: 'nack', httpStatus, error: answer.error } };
   }
-  if (response.status >= 500) return { retry: `HTTP ${response.status} without an ACK or NACK` };
-  return { done: { outcome: 'nack', httpStatus: response.status, error: undefined } };
+  if (httpStatus >= 500) return { retry: `HTTP ${httpStatus} without an ACK or NACK` };
+  return { done: { outcome: 'nack', httpStatus, error: undefined } };
 }

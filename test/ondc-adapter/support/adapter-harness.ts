@@ -147,7 +147,7 @@ export class AdapterHarness {
     const registryUrl = options.external ? `${options.external.baseUrl}/registry` : `${root}/ondc-sandbox/registry`;
     const config = adapterConfigFor(port, dataDir, { ONDC_REGISTRY_URL: registryUrl, ...options.env });
     const metrics = new EngineMetrics();
-    const ondc = ondcAdapterHosting({ config, metricsRegistry: metrics.registry, trackingRoute: true });
+    const ondc = ondcAdapterHosting({ config, metricsRegistry: metrics.registry, trackingRoute: true, adminRoutes: true });
     @Module({
       imports: [
         ...coreModules(engine, metrics, { reactions: ondc.reactions, reactionImports: [ondc.module] }),

@@ -10,6 +10,7 @@ import { TransactionIndex } from '../driver/transaction-index';
 import { ondcMetadata, partnerActor } from '../driver/adapter-metadata';
 import type { OndcAdapterConfig } from '../ondc-config';
 import type { OndcMetrics } from '../ondc-metrics';
+import type { LoggedMessage, OndcTransactionLog } from '../transaction-log/ondc-transaction-log';
 
 /** A callback recorded in a conversation: who wants to hear of it (the tracking waiters). */
 export type CallbackListener = (callback: OndcCallback, shipmentId: string) => void;
@@ -17,8 +18,9 @@ export type CallbackListener = (callback: OndcCallback, shipmentId: string) => v
 /**
  * Takes partners' callbacks in: verifies them (signature over the raw bytes with the registry key,
  * context, schema, transaction, partner, message pairing, staleness), records an accepted one in
- * its shipment's conversation before answering ACK, and wakes the driver to act on it. A duplicate
- * is ACKed and recorded nowhere; a refused one changes nothing.
+ * its shipment's conversation, and its bytes in the transaction log, before answering ACK, and wakes
+ * the driver to act on it. A duplicate is ACKed and recorded nowhere again (its bytes are logged if
+ * they differ); a refused one changes nothing.
  */
 export class CallbackIntake {
   private readonly logger = new Logger('OndcCallbackIntake');
@@ -33,6 +35,7 @@ export class CallbackIntake {
     private readonly transactions: TransactionIndex,
     private readonly driver: ConversationDriver,
     private readonly metrics: OndcMetrics,
+    private readonly log: OndcTransactionLog,
     private readonly nowMs: () => number = Date.now,
   ) {
     this.verifier = new CallbackVerifier({
@@ -52,7 +55,13 @@ export class CallbackIntake {
   async receive(incoming: IncomingCallback): Promise<CallbackVerdict> {
     const started = process.hrtime.bigint();
     const verdict = await this.verifier.verify(incoming);
-    if (verdict.accepted && !verdict.duplicate) await this.record(verdict.callback, verdict.solicited);
+    if (verdict.accepted) {
+      const logged = await this.logged(incoming, verdict.callback);
+      const answer = { httpStatus: verdict.httpStatus, body: Buffer.from(JSON.stringify(verdict.response)) };
+      // A duplicate's row is the first copy's unless its bytes differ; also mends a record whose log row was lost to a failure between the two.
+      if (verdict.duplicate) await this.log.received(logged.message, answer);
+      else await this.log.received(logged.message, answer, () => this.record(verdict.callback, verdict.solicited, logged.shipmentId));
+    }
     if (!verdict.accepted) this.logger.warn(`refused ${incoming.action} (HTTP ${verdict.httpStatus}): ${verdict.reason}`);
     const result = !verdict.accepted ? 'nack' : verdict.duplicate ? 'duplicate' : 'ack';
     this.metrics.received(incoming.action, result, Number(process.hrtime.bigint() - started) / 1e9);
@@ -66,11 +75,31 @@ export class CallbackIntake {
     return knownTransaction(state, transactionId);
   }
 
-  private async record(callback: OndcCallback, solicited: boolean): Promise<void> {
+  /** The callback as the transaction log keeps it: the verifier found its transaction, so the index knows its shipment. */
+  private async logged(incoming: IncomingCallback, callback: OndcCallback): Promise<{ message: LoggedMessage; shipmentId: string }> {
     const { context } = callback;
-    // The verifier found the transaction, so the index knows it.
     const shipmentId = await this.transactions.shipmentOf(context.transaction_id);
     if (!shipmentId) throw new Error(`transaction ${context.transaction_id} vanished from the index`);
+    const { state } = await this.conversations.load(shipmentId);
+    const authorization = incoming.headers['authorization'];
+    const message: LoggedMessage = {
+      transactionId: context.transaction_id,
+      direction: 'received',
+      action: context.action,
+      messageId: context.message_id,
+      timestamp: context.timestamp,
+      sellerId: state.sellerId,
+      orderId: state.orderId,
+      shipmentId,
+      peer: context.bpp_id ?? '',
+      body: incoming.rawBody,
+      ...(typeof authorization === 'string' ? { authorization } : {}),
+    };
+    return { message, shipmentId };
+  }
+
+  private async record(callback: OndcCallback, solicited: boolean, shipmentId: string): Promise<void> {
+    const { context } = callback;
     const data: CallbackData = {
       transactionId: context.transaction_id,
       action: context.action,

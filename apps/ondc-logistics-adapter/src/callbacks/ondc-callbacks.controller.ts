@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Inject, Param, Post, Req, Res, SetMetadata } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ONDC_ERRORS, nack } from '@fulfil/ondc';
+import { nackForHttpRefusal } from '@fulfil/ondc';
 import { AUDIENCE_METADATA, type Audience } from '@fulfil/platform';
 import { CallbackIntake } from './callback-intake';
 
@@ -28,9 +28,10 @@ export class OndcCallbacksController {
   @Post(':action')
   @HttpCode(200)
   async receive(@Param('action') action: string, @Req() request: RawBodyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+    // Only JSON bodies are kept raw: anything else came with another media type, or none.
     if (!request.rawBody) {
-      void reply.status(400);
-      return nack('CONTEXT-ERROR', ONDC_ERRORS.BUYER_INVALID_RESPONSE, 'a JSON body is required');
+      void reply.status(415);
+      return nackForHttpRefusal(415, 'the body must be application/json');
     }
     const verdict = await this.intake.receive({ action, rawBody: request.rawBody, headers: request.headers });
     void reply.status(verdict.httpStatus);

@@ -320,10 +320,14 @@ export function knownTransaction(state: ConversationState, transactionId: string
   const attempt = attemptOf(state, transactionId);
   if (!attempt) return undefined;
   const appliedTimestamps: Record<string, string> = {};
+  const appliedBodies: Record<string, unknown> = {};
   for (const callback of state.callbacks.filter((c) => c.transactionId === transactionId)) {
     const key = appliedCallbackKey(callback.bppId, callback.messageId);
     const earlier = appliedTimestamps[key];
-    if (earlier === undefined || ms(callback.timestamp) > ms(earlier)) appliedTimestamps[key] = callback.timestamp;
+    if (earlier === undefined || ms(callback.timestamp) > ms(earlier)) {
+      appliedTimestamps[key] = callback.timestamp;
+      appliedBodies[key] = callback.body;
+    }
   }
   const order = state.partnerOrder?.transactionId === transactionId ? state.partnerOrder : undefined;
   const chosenBppId = order?.bppId ?? currentCandidate(attempt)?.offer.bppId;
@@ -331,6 +335,7 @@ export function knownTransaction(state: ConversationState, transactionId: string
     sentRequests: state.requests.filter((r) => r.transactionId === transactionId).map((r) => ({ action: r.action, messageId: r.messageId })),
     ...(chosenBppId ? { chosenBppId } : {}),
     appliedTimestamps,
+    appliedBodies,
   };
 }
 

@@ -306,7 +306,7 @@ export class ConversationDriver {
     try {
       if (!(await this.appendDecisions(shipmentId, [...decisions, sent], loaded))) return 'continue';
       this.rememberFailures(decisions);
-      const outcome = await this.options.outbound.send(request, to);
+      const outcome = await this.options.outbound.send(request, to, { sellerId: loaded.state.sellerId, orderId: loaded.state.orderId, shipmentId });
       const answered: ConversationEvent = {
         type: 'RequestAnswered',
         data: {

@@ -1,9 +1,17 @@
 import { Logger } from '@nestjs/common';
-import { ONDC_ERRORS, OndcHttpClient, RegistryClient, RegistryUnavailableError, validateOndcMessage } from '@fulfil/ondc';
+import { ONDC_ERRORS, OndcHttpClient, RegistryClient, RegistryUnavailableError, actionUrl, validateOndcMessage } from '@fulfil/ondc';
 import type { DeliveryOutcome, LogisticsDomain, Signer } from '@fulfil/ondc';
 import type { OutboundRequest } from '../conversation/steps';
 import type { OndcAdapterConfig } from '../ondc-config';
 import type { OndcMetrics } from '../ondc-metrics';
+import type { OndcTransactionLog } from '../transaction-log/ondc-transaction-log';
+
+/** Whose shipment a request is about: the transaction log files it under the order. */
+export interface RequestSubject {
+  sellerId: string;
+  orderId: string;
+  shipmentId: string;
+}
 
 /** The URL a request went to, and what came of it. */
 export interface Delivery {
@@ -20,7 +28,8 @@ export const signerOf = (config: OndcAdapterConfig): Signer => ({
 /**
  * Sends the adapter's requests: finds the gateway in the registry when none is configured, checks
  * every message against its contract schema before it leaves (a message that fails is our bug and
- * is never sent), signs and posts it, retrying transport failures with backoff.
+ * is never sent), keeps its bytes in the transaction log, signs and posts exactly those bytes,
+ * retrying transport failures with backoff, and logs the answer.
  */
 export class OndcOutbound {
   private readonly logger = new Logger('OndcOutbound');
@@ -30,6 +39,7 @@ export class OndcOutbound {
     private readonly config: OndcAdapterConfig,
     private readonly registry: RegistryClient,
     private readonly metrics: OndcMetrics,
+    private readonly log: OndcTransactionLog,
   ) {
     this.client = new OndcHttpClient({
       signer: signerOf(config),
@@ -45,7 +55,7 @@ export class OndcOutbound {
     return this.gatewayOf(request.target.gateway);
   }
 
-  async send(request: OutboundRequest, to: string): Promise<DeliveryOutcome> {
+  async send(request: OutboundRequest, to: string, subject: RequestSubject): Promise<DeliveryOutcome> {
     const check = validateOndcMessage(request.action, request.message);
     if (!check.valid) {
       const detail = check.errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; ');
@@ -53,8 +63,18 @@ export class OndcOutbound {
       this.metrics.sent(request.action, 'nack');
       return { outcome: 'nack', httpStatus: 0, error: { type: 'JSON-SCHEMA-ERROR', code: ONDC_ERRORS.LBNP_ORDER_VALIDATION_FAILURE.code, message: `not sent, our message breaks its schema: ${detail}` }, attempts: 0 };
     }
-    const outcome = await this.client.send(to, request.message);
+    const { context } = request.message;
+    const body = Buffer.from(JSON.stringify(request.message));
+    // Logged before it leaves: a message on the network is never missing from its transaction's log.
+    const seq = await this.log.sent({ ...subject, transactionId: request.transactionId, direction: 'sent', action: request.action, messageId: context.message_id, timestamp: context.timestamp, peer: to, body });
+    const outcome = await this.client.deliver(actionUrl(to, request.action), body);
     this.metrics.sent(request.action, outcome.outcome);
+    if (outcome.exchange) {
+      // The request went out and its record is kept; an answer the log cannot take now must not undo that.
+      await this.log.answered(seq, outcome.exchange.answer, outcome.exchange.authorization).catch((error: unknown) => {
+        this.logger.warn(`could not log the answer to /${request.action} ${context.message_id}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
     return outcome;
   }
 

@@ -68,7 +68,7 @@ export class ShipmentTracking {
       // The seller asked over the API; the request's own message id stands for that ask.
       const metadata = { ...ondcMetadata({ type: 'seller', id: sellerId }, order.transactionId, context.message_id), channel: 'api' };
       await this.store.append(conversationStream(shipmentId), [{ type: sent.type, data: sent.data as unknown as JsonObject, metadata }], { expectedRevision: 'any' });
-      const outcome = await this.outbound.send({ action: 'track', transactionId: order.transactionId, target: { url: order.offer.bppUri }, bppId: order.bppId, message }, order.offer.bppUri);
+      const outcome = await this.outbound.send({ action: 'track', transactionId: order.transactionId, target: { url: order.offer.bppUri }, bppId: order.bppId, message }, order.offer.bppUri, { sellerId, orderId, shipmentId });
       if (outcome.outcome !== 'ack') {
         const detail = outcome.outcome === 'nack' ? `the partner refused: ${outcome.error?.code ?? ''} ${outcome.error?.message ?? ''}`.trim() : `the partner did not answer: ${outcome.reason}`;
         return { ...base, tracking: { status: 'unavailable', detail } };
