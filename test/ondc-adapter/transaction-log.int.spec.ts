@@ -50,12 +50,6 @@ describe.each(databases)('ONDC transaction log on %s', (_name, open) => {
     expect(entry?.answer?.body.equals(ack.body)).toBe(true);
   });
 
-  it('keeps no row when recording the callback fails: nothing refused or unrecorded is in the log', async () => {
-    const received = message();
-    await expect(log.received(received, ack, async () => Promise.reject(new Error('event store down')))).rejects.toThrow('event store down');
-    expect(await log.messagesOf(received.transactionId)).toEqual([]);
-  });
-
   it('keeps a byte-identical repeat once, and a repeat with other bytes beside it', async () => {
     const first = message();
     await log.received(first, ack);

@@ -103,9 +103,36 @@ export interface SignOptions {
   validitySeconds?: number;
 }
 
+/**
+ * Keys given as base64, parsed once: reading a key costs more than signing or verifying with it,
+ * and every message is signed or verified. Bounded, since registry keys arrive from outside.
+ */
+class ParsedKeys {
+  private readonly keys = new Map<string, KeyObject>();
+
+  constructor(
+    private readonly parse: (base64: string) => KeyObject,
+    private readonly limit: number,
+  ) {}
+
+  of(key: KeyObject | string): KeyObject {
+    if (typeof key !== 'string') return key;
+    let parsed = this.keys.get(key);
+    if (!parsed) {
+      parsed = this.parse(key);
+      if (this.keys.size >= this.limit) this.keys.clear();
+      this.keys.set(key, parsed);
+    }
+    return parsed;
+  }
+}
+
+const privateKeys = new ParsedKeys(signingPrivateKeyFrom, 64);
+const publicKeys = new ParsedKeys(signingPublicKeyFrom, 1024);
+
 /** The `Authorization` (or `X-Gateway-Authorization`) value for these exact body bytes. */
 export function createAuthorizationHeader(body: Uint8Array | string, signer: Signer, options: SignOptions = {}): string {
-  const key = typeof signer.privateKey === 'string' ? signingPrivateKeyFrom(signer.privateKey) : signer.privateKey;
+  const key = privateKeys.of(signer.privateKey);
   const created = Math.floor((options.nowMs ?? Date.now()) / 1000);
   const expires = created + (options.validitySeconds ?? DEFAULT_SIGNATURE_VALIDITY_SECONDS);
   const signature = sign(null, Buffer.from(signingString(created, expires, blake512Digest(body))), key).toString('base64');
@@ -203,11 +230,9 @@ function timeFailure(params: SignatureParams, options: VerifyOptions): Verificat
   return undefined;
 }
 
-const toPublicKey = (key: KeyObject | string): KeyObject => (typeof key === 'string' ? signingPublicKeyFrom(key) : key);
-
 function verifies(data: Buffer, signature: Buffer, key: KeyObject | string): boolean {
   try {
-    return verify(null, data, toPublicKey(key), signature);
+    return verify(null, data, publicKeys.of(key), signature);
   } catch {
     // A registered key in a form we cannot read verifies nothing.
     return false;

@@ -58,9 +58,9 @@ export class CallbackIntake {
     if (verdict.accepted) {
       const logged = await this.logged(incoming, verdict.callback);
       const answer = { httpStatus: verdict.httpStatus, body: Buffer.from(JSON.stringify(verdict.response)) };
-      // A duplicate's row is the first copy's unless its bytes differ; also mends a record whose log row was lost to a failure between the two.
-      if (verdict.duplicate) await this.log.received(logged.message, answer);
-      else await this.log.received(logged.message, answer, () => this.record(verdict.callback, verdict.solicited, logged.shipmentId));
+      if (!verdict.duplicate) await this.record(verdict.callback, verdict.solicited, logged.shipmentId);
+      // A duplicate's row is the first copy's unless its bytes differ; it also mends a record whose log row a crash between the two writes lost.
+      await this.log.received(logged.message, answer);
     }
     if (!verdict.accepted) this.logger.warn(`refused ${incoming.action} (HTTP ${verdict.httpStatus}): ${verdict.reason}`);
     const result = !verdict.accepted ? 'nack' : verdict.duplicate ? 'duplicate' : 'ack';

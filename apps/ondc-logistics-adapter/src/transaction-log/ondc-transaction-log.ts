@@ -71,16 +71,14 @@ export class OndcTransactionLog {
   constructor(private readonly database: LogDatabase) {}
 
   /**
-   * Keeps a message we received and runs `record` (the callback's append) in the same database
-   * transaction: the row commits only once the callback is recorded, so nothing is ACKed without
-   * its log and nothing refused leaves a row.
+   * Keeps a message we received, once its callback is recorded and before it is ACKed: nothing is
+   * ACKed without its log. No transaction spans the two stores (on PGlite one would hold the read
+   * models' only connection across the event store's append); a crash between them leaves a
+   * recorded callback unACKed, whose repeat the partner sends and `received` logs then.
    */
-  async received(message: LoggedMessage, answer: LoggedAnswer, record: () => Promise<void> = async () => undefined): Promise<void> {
+  async received(message: LoggedMessage, answer: LoggedAnswer): Promise<void> {
     const { db, table } = await this.open();
-    await db.transaction(async (tx) => {
-      await this.insert(tx, table, message, answer);
-      await record();
-    });
+    await this.insert(db, table, message, answer);
   }
 
   /** Keeps a message we are about to send; its answer follows with `answered`. */
