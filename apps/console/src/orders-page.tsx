@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, apiBlob, keys, label, rupees, when, type Problem } from './api';
+import { api, apiBlob, keys, type Problem } from './api';
+import { label, rupees, when } from './format';
 import { usePolling } from './polling';
 import { ProblemView, problemOf } from './problem-view';
 import { orderHref, parseRoute } from './router';
