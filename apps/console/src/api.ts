@@ -96,13 +96,3 @@ export async function apiForm<T>(path: string, fields: Record<string, string>, f
 }
 
 export const apiUpload = <T,>(path: string, file: File): Promise<T> => apiForm<T>(path, {}, [{ field: 'image', file }]);
-
-// One formatter each: toLocaleString builds a new one per call, which a page of 50 rows feels.
-const RUPEES = new Intl.NumberFormat('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const WHEN = new Intl.DateTimeFormat('en-IN', { dateStyle: 'medium', timeStyle: 'short' });
-
-export const rupees = (paise: number | null | undefined): string => (paise === null || paise === undefined ? '—' : `₹${RUPEES.format(paise / 100)}`);
-
-export const when = (iso: string | null | undefined): string => (iso ? WHEN.format(new Date(iso)) : '—');
-
-export const label = (value: string | null | undefined): string => (value ? value.replace(/[_-]/g, ' ') : '—');

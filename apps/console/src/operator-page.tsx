@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, keys, label, when, type Problem } from './api';
+import { api, keys, type Problem } from './api';
+import { label, when } from './format';
 import { usePolling } from './polling';
 import { ProblemView, problemOf } from './problem-view';
 

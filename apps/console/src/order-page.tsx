@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { api, apiBlob, apiForm, apiUpload, label, rupees, when, type Problem } from './api';
+import { api, apiBlob, apiForm, apiUpload, type Problem } from './api';
+import { label, rupees, when } from './format';
 import { usePolling } from './polling';
 import { ProblemView, problemOf } from './problem-view';
 import type { OndcMessage, OrderDetail, OrderWayForward, ShipmentView, WayForward, WhatsAppMessage, Written } from './types';
