@@ -310,7 +310,12 @@ export class SqlEventStore implements EventStore, PageSource {
     const filter = filterClause(options.filter, 3);
     const rows = await guarded(() =>
       this.db.query<EventRow & { stable_head: string; held_back: boolean }>(
-        `WITH bound AS MATERIALIZED (SELECT ${STABLE_BOUND} AS below),
+        this.db.kind === 'pglite'
+          ? // One connection, and a statement runs only while no transaction is open: everything committed is stable.
+            `SELECT (SELECT coalesce(max(position), 0) FROM events)::text AS stable_head, false AS held_back, page.* FROM (SELECT) AS one LEFT JOIN LATERAL (
+               SELECT ${COLUMNS} FROM events WHERE position > $1${filter.sql} ORDER BY position LIMIT $2
+             ) AS page ON true`
+          : `WITH bound AS MATERIALIZED (SELECT ${STABLE_BOUND} AS below),
               head AS (
                 SELECT coalesce(max(position), 0)::text AS stable_head,
                        coalesce((SELECT max(position) FROM events) >= (SELECT below FROM bound), false) AS held_back
