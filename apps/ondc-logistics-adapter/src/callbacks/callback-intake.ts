@@ -10,7 +10,7 @@ import { TransactionIndex } from '../driver/transaction-index';
 import { ondcMetadata, partnerActor } from '../driver/adapter-metadata';
 import type { OndcAdapterConfig } from '../ondc-config';
 import type { OndcMetrics } from '../ondc-metrics';
-import type { LoggedMessage, OndcTransactionLog } from '../transaction-log/ondc-transaction-log';
+import type { LoggedAnswer, LoggedMessage, OndcTransactionLog } from '../transaction-log/ondc-transaction-log';
 
 /** A callback recorded in a conversation: who wants to hear of it (the tracking waiters). */
 export type CallbackListener = (callback: OndcCallback, shipmentId: string) => void;
@@ -58,14 +58,29 @@ export class CallbackIntake {
     if (verdict.accepted) {
       const logged = await this.logged(incoming, verdict.callback);
       const answer = { httpStatus: verdict.httpStatus, body: Buffer.from(JSON.stringify(verdict.response)) };
-      if (!verdict.duplicate) await this.record(verdict.callback, verdict.solicited, logged.shipmentId);
-      // A duplicate's row is the first copy's unless its bytes differ; it also mends a record whose log row a crash between the two writes lost.
-      await this.log.received(logged.message, answer);
+      // A duplicate's row is the first copy's unless its bytes differ; it also mends a record whose log row a failure lost.
+      if (verdict.duplicate) await this.log.received(logged.message, answer);
+      else await this.recordAndLog(verdict.callback, verdict.solicited, logged.shipmentId, logged.message, answer);
     }
     if (!verdict.accepted) this.logger.warn(`refused ${incoming.action} (HTTP ${verdict.httpStatus}): ${verdict.reason}`);
     const result = !verdict.accepted ? 'nack' : verdict.duplicate ? 'duplicate' : 'ack';
     this.metrics.received(incoming.action, result, Number(process.hrtime.bigint() - started) / 1e9);
     return verdict;
+  }
+
+  /**
+   * The callback's event and its log row, written side by side (two databases, no transaction
+   * spans them; the ACK waits for both). A row whose event could not be appended is taken back, so
+   * the log does not claim an ACK we did not send; a missing row after a crash is mended by the
+   * partner's retry, which is a duplicate.
+   */
+  private async recordAndLog(callback: OndcCallback, solicited: boolean, shipmentId: string, message: LoggedMessage, answer: LoggedAnswer): Promise<void> {
+    const [recorded, logged] = await Promise.allSettled([this.record(callback, solicited, shipmentId), this.log.received(message, answer)]);
+    if (recorded.status === 'rejected') {
+      if (logged.status === 'fulfilled' && logged.value !== undefined) await this.log.forget(logged.value).catch(() => undefined);
+      throw recorded.reason;
+    }
+    if (logged.status === 'rejected') throw logged.reason;
   }
 
   private async findTransaction(transactionId: string): Promise<KnownTransaction | undefined> {
@@ -80,7 +95,8 @@ export class CallbackIntake {
     const { context } = callback;
     const shipmentId = await this.transactions.shipmentOf(context.transaction_id);
     if (!shipmentId) throw new Error(`transaction ${context.transaction_id} vanished from the index`);
-    const { state } = await this.conversations.load(shipmentId);
+    // The verifier has just read the conversation; its seller and order never change.
+    const state = this.conversations.known(shipmentId) ?? (await this.conversations.load(shipmentId)).state;
     const authorization = incoming.headers['authorization'];
     const message: LoggedMessage = {
       transactionId: context.transaction_id,

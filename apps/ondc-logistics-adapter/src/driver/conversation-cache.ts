@@ -36,17 +36,35 @@ const MAX_CACHED = 5_000;
 export class ConversationCache {
   private readonly entries = new Map<string, Entry>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** A read queued behind the one in flight and not started yet: later callers share it, as it starts after they asked. */
+  private readonly waiting = new Map<string, Promise<LoadedConversation>>();
 
   constructor(private readonly store: EventStore) {}
 
+  /**
+   * The conversation with everything the store held when the call was made. Under a burst of
+   * callbacks for one shipment at most two reads are queued (the one in flight and the next),
+   * instead of one per caller.
+   */
   load(shipmentId: string): Promise<LoadedConversation> {
+    const queued = this.waiting.get(shipmentId);
+    if (queued) return queued;
     const previous = this.queues.get(shipmentId) ?? Promise.resolve();
-    const next = previous.then(() => this.catchUp(shipmentId));
+    const next: Promise<LoadedConversation> = previous.then(() => {
+      if (this.waiting.get(shipmentId) === next) this.waiting.delete(shipmentId);
+      return this.catchUp(shipmentId);
+    });
+    this.waiting.set(shipmentId, next);
     const settled = next.catch(() => undefined).finally(() => {
       if (this.queues.get(shipmentId) === settled) this.queues.delete(shipmentId);
     });
     this.queues.set(shipmentId, settled);
     return next;
+  }
+
+  /** What is folded already, without reading: for facts a conversation never changes (its seller and order). */
+  known(shipmentId: string): ConversationState | undefined {
+    return this.entries.get(shipmentId)?.state;
   }
 
   private async catchUp(shipmentId: string): Promise<LoadedConversation> {

@@ -71,14 +71,18 @@ export class OndcTransactionLog {
   constructor(private readonly database: LogDatabase) {}
 
   /**
-   * Keeps a message we received, once its callback is recorded and before it is ACKed: nothing is
-   * ACKed without its log. No transaction spans the two stores (on PGlite one would hold the read
-   * models' only connection across the event store's append); a crash between them leaves a
-   * recorded callback unACKed, whose repeat the partner sends and `received` logs then.
+   * Keeps a message we received, before it is ACKed: nothing is ACKed without its log. Resolves to
+   * the new row's `seq`, or undefined when these bytes were logged already.
    */
-  async received(message: LoggedMessage, answer: LoggedAnswer): Promise<void> {
+  async received(message: LoggedMessage, answer: LoggedAnswer): Promise<number | undefined> {
     const { db, table } = await this.open();
-    await this.insert(db, table, message, answer);
+    return this.insert(db, table, message, answer);
+  }
+
+  /** Takes back a row whose callback could not be recorded after all (so was not ACKed). */
+  async forget(seq: number): Promise<void> {
+    const { db, table } = await this.open();
+    await db.query(`DELETE FROM ${table} WHERE seq = $1`, [seq]);
   }
 
   /** Keeps a message we are about to send; its answer follows with `answered`. */

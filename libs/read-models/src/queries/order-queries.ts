@@ -467,12 +467,13 @@ export class OrderQueries {
   }
 
   async getOrder(sellerId: string, orderId: string): Promise<OrderDetail | undefined> {
-    const [row] = await this.reader.select<DbRow>(sellerId, { select: `${SUMMARY_COLUMNS}, t.state`, from: this.names.table('orders'), where: 't.order_id = $2' }, [orderId]);
-    if (!row) return undefined;
-    const [shipments, timeline] = await Promise.all([
+    // The three reads go together: one round trip, not two (an unknown order costs two empty reads).
+    const [[row], shipments, timeline] = await Promise.all([
+      this.reader.select<DbRow>(sellerId, { select: `${SUMMARY_COLUMNS}, t.state`, from: this.names.table('orders'), where: 't.order_id = $2' }, [orderId]),
       this.reader.select<DbRow>(sellerId, { select: 't.*', from: this.names.table('shipments'), where: 't.order_id = $2', tail: 'ORDER BY t.created_at, t.shipment_id' }, [orderId]),
       this.reader.select<DbRow>(sellerId, { select: 't.*', from: this.names.table('order_timeline'), where: 't.order_id = $2', tail: 'ORDER BY t.revision' }, [orderId]),
     ]);
+    if (!row) return undefined;
     const entries = timeline.map(toTimelineEntry);
     const state = row['state'] as ActiveOrder;
     const invoice = toInvoiceView(state);
