@@ -113,6 +113,20 @@ describe.each(stores)('deciding on the events a command appended (%s)', (_name, 
     expect((await shared.readStream(stream)).map((e) => e.revision)).toEqual([0n, 1n, 2n]);
   });
 
+  it('given a command that starts a stream, when it runs, then it decides on no events without reading; when it is repeated or the stream exists, then it reads and replays or decides on what is there', async () => {
+    const starts = (key?: string) => handleCommand(ours, stream, decider, step, { metadata: metadata(key), retryOnConflict: false, assumeNewStream: true });
+    const first = await starts('key-start');
+    expect(ours.streamReads).toBe(0);
+    expect(first.state.steps).toBe(1);
+    // Another instance's handle on the same store has no cached events: its repeat must find the stream there.
+    const repeated = await handleCommand(other, stream, decider, step, { metadata: metadata('key-start'), retryOnConflict: false, assumeNewStream: true });
+    expect(repeated).toMatchObject({ replayed: true, position: first.position });
+    expect(other.streamReads).toBe(1);
+    const anew = await handleCommand(other, stream, decider, step, { metadata: metadata('key-other'), retryOnConflict: false, assumeNewStream: true });
+    expect(anew.state.steps).toBe(2);
+    expect((await shared.readStream(stream)).map((e) => e.revision)).toEqual([0n, 1n]);
+  });
+
   it('given another instance moved the stream on, when a command decides on the cached events, then the store refuses that and the command decides again on the stream as it is', async () => {
     await run(ours, stream);
     await run(other, stream);

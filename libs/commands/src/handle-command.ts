@@ -32,6 +32,12 @@ export interface HandleOptions<S = unknown, E = unknown> {
   maxAttempts?: number;
   /** Completes decided events with facts computed outside the decision (a rendered document's hash). */
   enrich?: (stateBefore: S, events: E[]) => Promise<E[]>;
+  /**
+   * The command starts a stream under a fresh id (a new order): decide on no events without reading
+   * the stream, as on cached events. The store refuses the append if the stream exists after all,
+   * and the command then reads it and decides again (a repeat replays, a duplicate is refused).
+   */
+  assumeNewStream?: boolean;
 }
 
 export interface HandleResult<S, E> {
@@ -95,8 +101,10 @@ export async function handleCommand<S, E extends DomainEventShape>(
 ): Promise<HandleResult<S, E>> {
   const maxAttempts = options.retryOnConflict ? (options.maxAttempts ?? 5) : 1;
   const cache = decisionCacheOf(store);
+  let assumeNew = options.assumeNewStream === true;
   for (let attempt = 1; ; ) {
-    const cached = cache.get(stream);
+    const cached = cache.get(stream) ?? (assumeNew ? [] : undefined);
+    assumeNew = false;
     const loaded = cached ? foldStream(cached, decider) : await loadStream(store, stream, decider);
     // Events in the store never change, so an earlier outcome found among cached events stands.
     const replay = replayOf(loaded, options.metadata);

@@ -94,6 +94,8 @@ export class OrderCommandExecutor {
         metadata: eventMetadata(message.meta),
         // Receiving twice is never a retry: the second is a duplicate order id.
         retryOnConflict: command.type !== 'ReceiveOrder',
+        // An order is received once, under an id nobody used: saves the read of a stream that is not there.
+        assumeNewStream: command.type === 'ReceiveOrder',
         enrich: (state, events) => this.withDocumentHashes(state, events),
       },
     );

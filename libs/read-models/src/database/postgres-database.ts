@@ -11,6 +11,23 @@ function executor(target: Pool | PoolClient): SqlExecutor {
   };
 }
 
+/**
+ * A transaction's connection takes one statement at a time. Projections send independent
+ * statements together (on PGlite they pipeline); here they wait their turn, in the order sent,
+ * rather than leaning on `pg`'s own queue, which pg 9 removes.
+ */
+function inOrder(client: PoolClient): SqlExecutor {
+  const direct = executor(client);
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    query<R extends object>(sql: string, params?: readonly SqlParam[]): Promise<SqlResult<R>> {
+      const next = last.then(() => direct.query<R>(sql, params));
+      last = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
+
 export interface PostgresDatabaseOptions {
   databaseUrl: string;
   /** Connections kept: one per projection runner plus a few for queries. */
@@ -29,7 +46,7 @@ export function openPostgresDatabase(options: PostgresDatabaseOptions): SqlDatab
   const plain = executor(pool);
   return {
     query: plain.query,
-    transaction: (work) => inPgTransaction(pool, (client) => work(executor(client))),
+    transaction: (work) => inPgTransaction(pool, (client) => work(inOrder(client))),
     close: () => pool.end(),
   };
 }
