@@ -55,7 +55,7 @@ describe.each(storesUnderTest())('GSTR-1 export on %s', (_name, storeConfig) => 
     api = await startApi(storeConfig());
     api.clock.advanceMinutes(Math.round((noon.getTime() - Date.now()) / 60_000));
     ({ apiKey: key } = await api.newSeller());
-  }, 30_000);
+  }, 90_000);
   afterAll(() => api.close());
 
   const post = (path: string, body: object = {}, as = key) => api.http().post(path).set('authorization', `Bearer ${as}`).send(body);
