@@ -1,5 +1,5 @@
 import { checkSentMessage } from './check-message';
-import { FindingList, arrayAt, at, tagsAt, textAt } from './conformance-finding';
+import { FindingList, arrayAt, at, isObject, tagsAt, textAt } from './conformance-finding';
 import type { ConformanceFinding } from './conformance-finding';
 
 /**
@@ -14,7 +14,15 @@ export interface TransactionMessage {
   body: unknown;
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** Equal as JSON values: key order is no difference (stores and partners reorder keys). */
+function same(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && same(a[k], b[k]));
+  }
+  return a === b;
+}
 
 /** The last message of an action before position `before`, from the partner the request went to when named. */
 function last(messages: readonly TransactionMessage[], action: string, before: number, bppId?: string): unknown {
