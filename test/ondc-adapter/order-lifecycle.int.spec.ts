@@ -14,7 +14,7 @@ describe('ONDC adapter: after the partner is confirmed', () => {
     });
     afterAll(async () => harness.close());
 
-    it('the seller cancelling before pickup sends /cancel with reason 005 and the partner confirms the cancellation', async () => {
+    it('the seller cancelling before pickup sends /cancel with reason 007 (the one 1.2.5 lets a logistics buyer give) and the partner confirms the cancellation', async () => {
       const { sellerId } = await harness.newSeller();
       const placed = await harness.placeOnNetworkOrder(sellerId);
       await harness.statusReaches(placed, 'partner_assigned');
@@ -22,9 +22,9 @@ describe('ONDC adapter: after the partner is confirmed', () => {
       await harness.cancelShipment(placed);
 
       const onCancel = await eventually(async () => (await harness.conversationEvents(placed.shipmentId)).find((e) => e.type === 'CallbackReceived' && e.data['action'] === 'on_cancel'), 'the on_cancel');
-      expect(onCancel.data['body']).toMatchObject({ message: { order: { state: 'Cancelled', cancellation: { reason: { id: '005' } } } } });
+      expect(onCancel.data['body']).toMatchObject({ message: { order: { state: 'Cancelled', cancellation: { reason: { id: '007' } } } } });
       const [cancel] = sentOf(await harness.conversationEvents(placed.shipmentId), 'CancelSent');
-      expect(cancel?.message).toMatchObject({ cancellation_reason_id: '005' });
+      expect(cancel?.message).toMatchObject({ cancellation_reason_id: '007' });
       expect((await harness.shipment(placed))?.status).toBe('cancelled');
       expect(await harness.invalidSentMessages(placed.shipmentId)).toEqual([]);
     });

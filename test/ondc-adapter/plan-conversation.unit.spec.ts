@@ -137,14 +137,14 @@ describe('planning a shipment conversation', () => {
     expect(plan(after, 1_300)).toMatchObject({ kind: 'send', request: { action: 'init', bppId: 'fast.lsp' } });
   });
 
-  it('cancels with the partner (reason 005) an order the domain refused to assign, e.g. switched to the seller\'s own courier meanwhile', () => {
+  it('cancels with the partner (reason 007, the one a logistics buyer may give) an order the domain refused to assign, e.g. switched to the seller\'s own courier meanwhile', () => {
     const events: ConversationEvent[] = [
       ...searchedWith(CHEAP),
       chosen(CHEAP, 1_100),
       { type: 'OrderConfirmed', data: { transactionId: TX, bppId: 'cheap.lsp', partnerName: 'Cheap', networkOrderId: 'NETORDER1', callbackMessageId: 'confirm-1', confirmedAt: at(1_500) } },
       { type: 'DomainNotified', data: { transactionId: TX, command: 'AssignLogisticsPartner', idempotencyKey: 'ondc-assign:cheap.lsp:NETORDER1', result: 'refused', detail: 'SHIPMENT_IS_OFF_NETWORK', notifiedAt: at(1_600) } },
     ];
-    expect(plan(events, 1_700)).toMatchObject({ kind: 'send', request: { action: 'cancel', bppId: 'cheap.lsp', message: { message: { order_id: 'NETORDER1', cancellation_reason_id: '005' } } } });
+    expect(plan(events, 1_700)).toMatchObject({ kind: 'send', request: { action: 'cancel', bppId: 'cheap.lsp', message: { message: { order_id: 'NETORDER1', cancellation_reason_id: '007' } } } });
   });
 
   it('gives a partner that never answers /init up after the timeout, and stops after the policy\'s number of candidates', () => {
@@ -242,8 +242,8 @@ describe('planning after the partner confirmed', () => {
       data: { transactionId: TX, action: 'cancel', messageId, outcome, ...(outcome === 'nack' ? { error: { type: 'CORE-ERROR', code: '66001' } } : {}), attempts: 1, answeredAt: at(ms) },
     });
 
-    it('sends /cancel with reason 005', () => {
-      expect(plan(cancelling, 2_000)).toMatchObject({ kind: 'send', request: { action: 'cancel', message: { message: { order_id: NET, cancellation_reason_id: '005' } } } });
+    it('sends /cancel with reason 007, the one 1.2.5 lets a logistics buyer give', () => {
+      expect(plan(cancelling, 2_000)).toMatchObject({ kind: 'send', request: { action: 'cancel', message: { message: { order_id: NET, cancellation_reason_id: '007' } } } });
     });
 
     it('a NACK is retried after a backoff that doubles, with a new message id', () => {

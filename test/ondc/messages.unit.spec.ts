@@ -51,10 +51,10 @@ const everyRequest: Array<[string, OndcMessage<RequestAction>]> = [
   ['confirm, ready to ship', confirm(hyperlocalShipment())],
   ['confirm, not yet ready to ship', confirm(hyperlocalShipment({ readyToShip: false }))],
   ['confirm, intercity with order lines', confirm(intercityShipment({ items: [{ name: 'Mysore silk saree', quantity: 1, pricePaise: 400_000 }, { name: 'Cotton stole', quantity: 2, pricePaise: 25_000 }] }), 'ONDC:LOG11')],
-  ['update, ready to ship', buildReadyToShipUpdate(orderContext('update'), { shipment: hyperlocalShipment(), offer, networkOrderId })],
+  ['update, ready to ship', buildReadyToShipUpdate(orderContext('update'), { shipment: hyperlocalShipment(), offer, networkOrderId, buyer: BUYER_BILLING })],
   ['status', buildStatus(orderContext('status'), networkOrderId)],
   ['track', buildTrack(orderContext('track'), networkOrderId)],
-  ['cancel, merchant rejected', buildCancel(orderContext('cancel'), networkOrderId, '005')],
+  ['cancel, the seller cancelled', buildCancel(orderContext('cancel'), networkOrderId, '007')],
 ];
 
 describe('outgoing messages', () => {
@@ -80,14 +80,34 @@ describe('outgoing messages', () => {
     expect(search(hyperlocalShipment()).context.message_id).not.toBe(context.message_id);
   });
 
-  it('search carries the intent: category, gps with six decimals, PIN codes, COD amount, parcel in kg and cm, value', () => {
+  it('search carries the intent: category, pickup hours, gps with six decimals, PIN codes, the store, the retail order, COD amount, parcel in kg and cm, value', () => {
     const { intent } = search(hyperlocalShipment({ cod: { amountPaise: 120_050 } })).message;
     expect(intent).toEqual({
       category: { id: 'Standard Delivery' },
+      provider: { time: { days: '1,2,3,4,5,6,7', schedule: { holidays: [] }, duration: 'PT30M', range: { start: '0900', end: '2100' } } },
       fulfillment: {
         type: 'Delivery',
-        start: { location: { gps: '12.935200,77.624500', address: { area_code: '560034' } } },
+        start: { location: { id: 'seller-kaveri', gps: '12.935200,77.624500', address: { area_code: '560034' } } },
         end: { location: { gps: '12.978400,77.640800', address: { area_code: '560038' } } },
+        tags: [
+          { code: 'linked_provider', list: [{ code: 'id', value: 'seller-kaveri' }, { code: 'name', value: 'Kaveri Handlooms' }] },
+          {
+            code: 'linked_order',
+            list: [
+              { code: 'cod_order', value: 'yes' },
+              { code: 'collection_amount', value: '1200.50' },
+              { code: 'currency', value: 'INR' },
+              { code: 'declared_value', value: '4500.00' },
+              { code: 'category', value: 'Fashion' },
+              { code: 'weight_unit', value: 'kilogram' },
+              { code: 'weight_value', value: '1.2' },
+              { code: 'dim_unit', value: 'centimeter' },
+              { code: 'length', value: '30' },
+              { code: 'breadth', value: '20' },
+              { code: 'height', value: '8' },
+            ],
+          },
+        ],
       },
       payment: { type: 'ON-FULFILLMENT', '@ondc/org/collection_amount': '1200.50' },
       '@ondc/org/payload_details': {
@@ -95,21 +115,28 @@ describe('outgoing messages', () => {
         dimensions: { length: { unit: 'centimeter', value: 30 }, breadth: { unit: 'centimeter', value: 20 }, height: { unit: 'centimeter', value: 8 } },
         category: 'Fashion',
         value: { currency: 'INR', value: '4500.00' },
+        dangerous_goods: false,
       },
+      tags: [{ code: 'lbnp_features', list: [{ code: '008', value: 'yes' }, { code: '00D', value: 'yes' }, { code: '00E', value: 'yes' }] }],
     });
+  });
+
+  it('search leaves out the seller\'s holidays already past', () => {
+    const hours = { days: [1, 2, 3, 4, 5, 6], open: '1000', close: '1900', holidays: ['2000-01-26', '2999-08-15'] };
+    expect(search(hyperlocalShipment({ pickupHours: hours })).message.intent.provider?.time).toMatchObject({ days: '1,2,3,4,5,6', schedule: { holidays: ['2999-08-15'] }, range: { start: '1000', end: '1900' } });
   });
 
   it('confirm carries our order id, the on_init quote, the ready-to-ship tag and the pickup code', () => {
     const { order } = confirm(hyperlocalShipment()).message;
     expect(order.id).toBe(networkOrderId);
     expect(order.id).toMatch(/^[A-Za-z0-9]{1,32}$/);
-    expect(order.quote).toBe(quote);
+    expect(order.quote).toEqual(quote);
     const [fulfillment] = order.fulfillments;
     expect(fulfillment?.tags).toContainEqual({ code: 'state', list: [{ code: 'ready_to_ship', value: 'yes' }] });
     expect(fulfillment?.start?.instructions).toEqual({ code: '3', short_desc: 'PKP4821' });
     expect(fulfillment?.start?.time).toEqual({ duration: 'PT15M' });
     expect(order.items).toEqual([{ id: 'I1', fulfillment_id: '1', category_id: 'Same Day Delivery', descriptor: { code: 'P2P' }, time: { label: 'TAT', duration: 'PT45M', timestamp: '2026-03-02' } }]);
-    expect(order.payment).toEqual({ type: 'ON-ORDER', collected_by: 'BAP' });
+    expect(order.payment).toEqual({ type: 'ON-ORDER', collected_by: 'BAP', '@ondc/org/settlement_basis': 'invoicing', '@ondc/org/settlement_window': 'P1D' });
     expect(order['@ondc/org/linked_order'].order).toEqual({
       id: expect.any(String),
       weight: { unit: 'kilogram', value: 1.2 },
@@ -127,11 +154,11 @@ describe('outgoing messages', () => {
     expect(confirm(hyperlocalShipment()).message.order.billing).toEqual(init(hyperlocalShipment()).message.order.billing);
   });
 
-  it('addresses split into a name and a different locality, within the contract’s length', () => {
+  it('addresses split into a name, a building and a different locality, within the contract’s length', () => {
     const { address } = init(hyperlocalShipment()).message.order.fulfillments[0]?.start?.location ?? {};
-    expect(address).toEqual({ name: 'No. 12', locality: '3rd Cross, Koramangala 4th Block', city: 'Bengaluru', state: 'Karnataka', country: 'India', area_code: '560034' });
+    expect(address).toEqual({ name: 'No. 12', building: '3rd Cross', locality: 'Koramangala 4th Block', city: 'Bengaluru', state: 'Karnataka', country: 'India', area_code: '560034' });
     const long = init(hyperlocalShipment({ pickup: { ...hyperlocalShipment().pickup, line1: 'x'.repeat(300), line2: undefined } })).message.order.fulfillments[0]?.start?.location?.address;
-    expect((long?.name ?? '').length + (long?.locality ?? '').length).toBeLessThan(190);
+    expect((long?.name ?? '').length + (long?.building ?? '').length + (long?.locality ?? '').length).toBeLessThan(190);
     expect(long?.locality).toBe('Bengaluru');
   });
 });

@@ -49,6 +49,7 @@ describe('on_search → priced offers', () => {
       tatMinutes: 45,
       tat: { duration: 'PT45M', timestamp: '2026-03-02' },
       pickupMinutes: 15,
+      pickupDuration: 'PT15M',
       rto: { itemId: 'I2', pricePaise: 2_360 },
       locationIds: [],
     });

@@ -121,6 +121,7 @@ const EMBEDDED_BILLING: OndcAdapterConfig['billing'] = {
   phone: '9000000001',
   email: 'logistics@fulfilment-engine.example',
   address: { line1: 'No. 5, Residency Road', line2: 'Shanthala Nagar', city: 'Bengaluru', state: 'Karnataka', pincode: '560025' },
+  settlement: { type: 'upi', beneficiaryName: 'Fulfilment Engine Logistics Buyer', upiAddress: 'fulfilment-engine@upi' },
 };
 
 /** Reads variables, collecting one line per bad value. */
@@ -238,6 +239,9 @@ function billing(read: EnvReader, embedded: boolean): OndcAdapterConfig['billing
   const because = 'outside the embedded default (the logistics buyer partners invoice)';
   const need = (name: string, value: string | undefined): string => read.text(name) ?? value ?? read.required(name, because);
   const line2 = read.text('ONDC_BILLING_LOCALITY') ?? fallback?.address.line2;
+  // Where partners pay the cash they collect (COD): a UPI address; without one a COD /confirm names no account of ours.
+  const upiAddress = read.text('ONDC_SETTLEMENT_UPI');
+  const settlement = upiAddress ? { type: 'upi' as const, beneficiaryName: read.text('ONDC_SETTLEMENT_BENEFICIARY') ?? need('ONDC_BILLING_NAME', fallback?.name), upiAddress } : fallback?.settlement;
   return {
     name: need('ONDC_BILLING_NAME', fallback?.name),
     gstin: read.matching('ONDC_BILLING_GSTIN', /^[0-9A-Z]{15}$/, 'a 15-character GSTIN', fallback?.gstin ?? '', fallback ? undefined : because),
@@ -250,6 +254,7 @@ function billing(read: EnvReader, embedded: boolean): OndcAdapterConfig['billing
       state: need('ONDC_BILLING_STATE', fallback?.address.state),
       pincode: read.matching('ONDC_BILLING_PINCODE', /^[1-9][0-9]{5}$/, 'a 6-digit PIN code', fallback?.address.pincode ?? '', fallback ? undefined : because),
     },
+    ...(settlement ? { settlement } : {}),
   };
 }
 
@@ -272,7 +277,7 @@ function policy(read: EnvReader): PartnerPolicy {
  * ONDC_HTTP_ATTEMPTS, ONDC_MAX_SIGNATURE_VALIDITY_S), what is asked for (ONDC_CATEGORY, ONDC_GOODS_CATEGORY,
  * ONDC_READY_TO_SHIP_AT_CONFIRM, ONDC_DEFAULT_CITY, ONDC_HYPERLOCAL_MAX_KM), the partner policy
  * (ONDC_CHOOSE_BY, ONDC_PREFERRED_PARTNERS, ONDC_EXCLUDED_PARTNERS, ONDC_MAX_CANDIDATES,
- * ONDC_FAILURE_MEMORY_MS) and our billing details (ONDC_BILLING_*). The embedded default needs
+ * ONDC_FAILURE_MEMORY_MS) and our billing details (ONDC_BILLING_*, ONDC_SETTLEMENT_UPI and ONDC_SETTLEMENT_BENEFICIARY). The embedded default needs
  * none: keys are generated under DATA_DIR and the engine's own sandbox is the network.
  */
 export function loadOndcConfig(env: Env, context: OndcConfigContext): OndcAdapterConfig {

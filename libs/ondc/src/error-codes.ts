@@ -111,5 +111,15 @@ export const CANCELLATION_REASONS = {
   LSP_CONFIRMATION_FAILURE: '997',
 } as const;
 
+/**
+ * Why we cancel, as the reason a logistics buyer may give. 1.2.5's log verification allows an LBNP
+ * only "007" and "996"; ONDC's reviewers ask for "007" whoever cancelled on the retail side (the
+ * seller's "005" is a retail seller app's code), so a seller's cancellation goes out as "007".
+ */
+export type LbnpCancellationCause = 'seller-cancelled' | 'tat-breached' | 'confirmation-failed';
+export const LBNP_CANCELLATION_REASON_IDS: readonly string[] = [CANCELLATION_REASONS.TAT_BREACHED, CANCELLATION_REASONS.LBNP_CONFIRMATION_FAILURE];
+export const lbnpCancellationReason = (cause: LbnpCancellationCause): string =>
+  cause === 'confirmation-failed' ? CANCELLATION_REASONS.LBNP_CONFIRMATION_FAILURE : CANCELLATION_REASONS.TAT_BREACHED;
+
 /** Reason ids of the ONDC cancellation reason list: 001 to 021, and 996 to 999 for confirmation failures. */
 export const isCancellationReasonId = (id: string): boolean => /^(00[1-9]|01[0-9]|02[01]|99[6-9])$/.test(id);

@@ -13,3 +13,4 @@ export * from './schemas';
 export * from './callback-verifier';
 export * from './messages';
 export * from './parsers';
+export * from './conformance';

@@ -72,7 +72,10 @@ function offerOf(onSearch: OndcMessage<'on_search'>, provider: CatalogProvider, 
     if (minutes !== undefined) offer.tatMinutes = minutes;
   }
   const pickup = pickupMinutes ? isoDurationToMinutes(pickupMinutes) : undefined;
-  if (pickup !== undefined) offer.pickupMinutes = pickup;
+  if (pickup !== undefined && pickupMinutes) {
+    offer.pickupMinutes = pickup;
+    offer.pickupDuration = pickupMinutes;
+  }
   const rto = rtoOf(provider, item);
   if (rto) offer.rto = rto;
   return offer;

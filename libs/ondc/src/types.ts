@@ -160,8 +160,24 @@ export interface Payment {
   collected_by?: 'BAP' | 'BPP';
   /** Cash the partner collects at delivery, only with `ON-FULFILLMENT` (COD). */
   '@ondc/org/collection_amount'?: string;
+  /** 1.2.5: how and when the party collecting pays the other (`invoicing`, an ISO 8601 window such as `P1D`). */
+  '@ondc/org/settlement_basis'?: 'invoicing';
+  '@ondc/org/settlement_window'?: string;
+  '@ondc/org/settlement_details'?: SettlementDetail[];
   status?: 'PAID' | 'NOT-PAID';
   time?: { timestamp: string };
+}
+
+/** Who is paid (`lbnp` us, `lsp` the partner) and where. */
+export interface SettlementDetail {
+  settlement_counterparty: 'lbnp' | 'lsp';
+  settlement_type: 'upi' | 'neft' | 'rtgs';
+  beneficiary_name?: string;
+  upi_address?: string;
+  settlement_bank_account_no?: string;
+  settlement_ifsc_code?: string;
+  bank_name?: string;
+  branch_name?: string;
 }
 
 export type QuoteTitleType = 'delivery' | 'rto' | 'reverseqc' | 'tax' | 'diff' | 'tax_diff' | 'discount';
@@ -215,7 +231,8 @@ export interface LinkedOrder {
     quantity: { count: number; measure: Measure<WeightUnit> };
     price: Price;
   }>;
-  provider: { descriptor: { name: string }; address: OndcAddress };
+  /** Required in /confirm; /update leaves it out (1.2.5 allows only items and order there). */
+  provider?: { descriptor: { name: string }; address: OndcAddress };
   order: { id: string; weight: Measure<WeightUnit>; dimensions?: Dimensions };
 }
 
@@ -236,16 +253,17 @@ export interface PayloadDetails {
 }
 
 export interface SearchStop {
-  location: { gps: string; address: { area_code: string } };
+  location: { id?: string; gps: string; address: { area_code: string } };
 }
 
 export interface SearchMessage {
   intent: {
     category: { id: LogisticsCategory };
-    provider?: { time?: OndcTime & { days?: string } };
-    fulfillment: { type: 'Delivery'; start: SearchStop; end: SearchStop };
+    provider?: { time?: OndcTime & { days?: string; schedule?: { holidays: string[] } } };
+    fulfillment: { type: 'Delivery'; start: SearchStop; end: SearchStop; tags?: TagGroup[] };
     payment: { type: PaymentType; '@ondc/org/collection_amount'?: string };
     '@ondc/org/payload_details': PayloadDetails;
+    tags?: TagGroup[];
   };
 }
 
@@ -304,7 +322,7 @@ export interface OndcOrder {
 }
 
 export interface InitMessage {
-  order: Required<Pick<OndcOrder, 'provider' | 'items' | 'fulfillments' | 'billing' | 'payment'>>;
+  order: Required<Pick<OndcOrder, 'provider' | 'items' | 'fulfillments' | 'billing' | 'payment' | 'tags'>>;
 }
 
 export interface ConfirmMessage {

@@ -17,11 +17,11 @@ import {
 } from '@fulfil/commands';
 import { evolveOrder, initialOrderState, orderStream } from '@fulfil/domain';
 import { validateOndcMessage } from '@fulfil/ondc';
-import type { OndcAction } from '@fulfil/ondc';
-import type { Address, OrderEvent, OrderState, ShipmentState } from '@fulfil/domain';
+import type { OndcAction, TransactionMessage } from '@fulfil/ondc';
+import type { Address, OrderEvent, OrderState, PaymentMethod, ShipmentState } from '@fulfil/domain';
 import type { EventStore, RecordedEvent } from '@fulfil/event-store';
 import { coreModules, createHttpApp } from '@fulfil/fulfillment-api';
-import { ConversationDriver, PUBLIC_ROUTE_METADATA, buyerRegistration, loadConversation, loadOndcConfig, ondcAdapterHosting } from '@fulfil/ondc-logistics-adapter';
+import { ConversationDriver, OndcTransactionLog, PUBLIC_ROUTE_METADATA, buyerRegistration, loadConversation, loadOndcConfig, ondcAdapterHosting } from '@fulfil/ondc-logistics-adapter';
 import type { OndcAdapterConfig } from '@fulfil/ondc-logistics-adapter';
 import { SandboxModule, SandboxNetwork } from '@fulfil/ondc-sandbox';
 import type { PartnerName, PartnerSetup } from '@fulfil/ondc-sandbox';
@@ -208,9 +208,9 @@ export class AdapterHarness {
   }
 
   /** An invoiced on-network order with one shipment; ready to ship unless told not to. */
-  async placeOnNetworkOrder(sellerId: string, options: { drop?: Address; readyToShip?: boolean } = {}): Promise<PlacedShipment> {
+  async placeOnNetworkOrder(sellerId: string, options: { drop?: Address; readyToShip?: boolean; paymentMethod?: PaymentMethod } = {}): Promise<PlacedShipment> {
     const meta: CommandMeta = { actor: { type: 'seller', id: sellerId }, channel: 'api' };
-    const order = orderInput(sellerId);
+    const order = { ...orderInput(sellerId), ...(options.paymentMethod ? { paymentMethod: options.paymentMethod } : {}) };
     const orderId = order.orderId;
     const shipmentId = freshId('shp');
     await this.commands.execute(new ReceiveOrderCommand({ ...order, deliveryAddress: options.drop ?? INDIRANAGAR_DROP }, meta));
@@ -264,6 +264,18 @@ export class AdapterHarness {
         return { type: e.type, errors: validateOndcMessage(message.context.action, message).errors };
       })
       .filter((check) => (check.errors as unknown[]).length > 0);
+  }
+
+  /** Every message of a transaction as it went on the wire (the transaction log), bodies parsed. */
+  async transactionMessages(transactionId: string): Promise<TransactionMessage[]> {
+    const entries = await this.app.get(OndcTransactionLog).messagesOf(transactionId);
+    return entries.map((e) => ({ direction: e.direction, body: JSON.parse(e.body.toString('utf8')) as unknown }));
+  }
+
+  /** The transactions of a shipment's conversation, in the order they started. */
+  async transactionsOf(shipmentId: string): Promise<string[]> {
+    const ids = (await this.conversationEvents(shipmentId)).map((e) => e.data['transactionId']).filter((id): id is string => typeof id === 'string');
+    return [...new Set(ids)];
   }
 
   async conversation(shipmentId: string) {

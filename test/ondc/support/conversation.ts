@@ -80,7 +80,7 @@ export class Conversation {
   }
 
   async readyToShip(offer: CatalogOffer): Promise<{ outcome: DeliveryOutcome; messageId: string }> {
-    const message = buildReadyToShipUpdate(this.contexts.build('update', this.partnerContext(offer)), { shipment: this.shipment, offer, networkOrderId: this.networkOrderId });
+    const message = buildReadyToShipUpdate(this.contexts.build('update', this.partnerContext(offer)), { shipment: this.shipment, offer, networkOrderId: this.networkOrderId, buyer: this.billing });
     return { outcome: await this.send(offer.bppUri, message), messageId: message.context.message_id };
   }
 

@@ -1,4 +1,4 @@
-import { CANCELLATION_REASONS, backoffCeilingMs, buildAttemptAnswerUpdate, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus, checkInitQuote } from '@fulfil/ondc';
+import { backoffCeilingMs, lbnpCancellationReason, buildAttemptAnswerUpdate, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus, checkInitQuote } from '@fulfil/ondc';
 import type { CatalogOffer, ContextInput, ContextOf, LogisticsDomain, OndcMessage, RequestAction, ShipmentDescription } from '@fulfil/ondc';
 
 import { choosePartner, eligibleOfferCount } from './choose-partner';
@@ -133,8 +133,9 @@ function candidateStep(state: ConversationState, attempt: Attempt, shipment: Shi
   const confirm = requestOf(state, candidate.confirmMessageId);
   if (!confirm) {
     const networkOrderId = ctx.newNetworkOrderId();
+    const onInit = onInitOf(state, candidate, init);
     const message = (context: ContextOf<'confirm'>) =>
-      buildConfirm(context, { shipment, offer: candidate.offer, quote, buyer: attempt.billing, networkOrderId });
+      buildConfirm(context, { shipment, offer: candidate.offer, quote, buyer: attempt.billing, networkOrderId, ...(onInit ? { onInit } : {}) });
     return send(toPartner('confirm', attempt, candidate.offer, message, ctx));
   }
   const confirmProgress = progressOf(confirm, ctx);
@@ -153,7 +154,7 @@ function candidateStep(state: ConversationState, attempt: Attempt, shipment: Shi
     type: 'CandidateFailed',
     data: { transactionId: attempt.transactionId, bppId: candidate.offer.bppId, step: 'confirm', why: 'timeout', detail: `no on_confirm within ${ctx.settings.confirmTimeoutMs} ms, ${confirm.sends} times`, failedAt: iso(ctx) },
   };
-  const cancel = (context: ContextOf<'cancel'>) => buildCancel(context, networkOrderId, CANCELLATION_REASONS.LBNP_CONFIRMATION_FAILURE);
+  const cancel = (context: ContextOf<'cancel'>) => buildCancel(context, networkOrderId, lbnpCancellationReason('confirmation-failed'));
   return send(toPartner('cancel', attempt, candidate.offer, cancel, ctx), [failed]);
 }
 
@@ -162,6 +163,12 @@ const SEARCH_SENDS = 2;
 
 /** A confirm the partner ACKed but never answered is sent this many times in all before the partner is given up. */
 const CONFIRM_SENDS = 2;
+
+/** The partner's answer to our /init, if it came. */
+function onInitOf(state: ConversationState, candidate: Candidate, init: SentRequest): OndcMessage<'on_init'> | undefined {
+  const callback = state.callbacks.find((c) => c.action === 'on_init' && c.messageId === init.messageId && c.bppId === candidate.offer.bppId);
+  return callback?.body as OndcMessage<'on_init'> | undefined;
+}
 
 /** The partner's on_init: a quote that adds up and matches the catalog moves on to confirm; anything else falls back. */
 function quoteStep(state: ConversationState, attempt: Attempt, candidate: Candidate, init: SentRequest, ctx: PlanContext): Step {
@@ -191,7 +198,7 @@ function orderStep(state: ConversationState, attempt: Attempt, shipment: Shipmen
   if (order.settled) return waitUntil();
   if (!shipment.readyToShip && !lastRequest(state, 'update', order.transactionId)) {
     const message = (context: ContextOf<'update'>) =>
-      buildReadyToShipUpdate(context, { shipment, offer: order.offer, networkOrderId: order.networkOrderId });
+      buildReadyToShipUpdate(context, { shipment, offer: order.offer, networkOrderId: order.networkOrderId, buyer: attempt.billing });
     return send(toPartner('update', attempt, order.offer, message, ctx));
   }
   const answerStep = attemptAnswerStep(state, attempt, order, ctx);
@@ -217,8 +224,8 @@ function attemptAnswerStep(state: ConversationState, attempt: Attempt, order: Pa
 }
 
 /**
- * The seller cancelled: a confirmed order is cancelled with the partner (reason 005, the merchant
- * rejected it); a confirmation still awaited is waited for, so that an order the partner accepts
+ * The seller cancelled: a confirmed order is cancelled with the partner (reason 007, the one 1.2.5
+ * lets a logistics buyer give; see lbnpCancellationReason); a confirmation still awaited is waited for, so that an order the partner accepts
  * after all is cancelled too.
  */
 function cancelStep(state: ConversationState, attempt: Attempt, order: PartnerOrder | undefined, ctx: PlanContext): Step {
@@ -242,7 +249,7 @@ function partnerCancelStep(state: ConversationState, attempt: Attempt, order: Pa
   if (order.settled || state.cancelAbandoned) return waitUntil();
   const cancels = cancelRequestsOf(state, order);
   const last = cancels[cancels.length - 1];
-  const newCancel = () => send(toPartner('cancel', attempt, order.offer, (context) => buildCancel(context, order.networkOrderId, CANCELLATION_REASONS.MERCHANT_REJECTED), ctx));
+  const newCancel = () => send(toPartner('cancel', attempt, order.offer, (context) => buildCancel(context, order.networkOrderId, lbnpCancellationReason('seller-cancelled')), ctx));
   if (!last) return newCancel();
   const progress = progressOf(last, ctx);
   if (progress.state === 'orphaned') return send(resendOf(last, ctx));

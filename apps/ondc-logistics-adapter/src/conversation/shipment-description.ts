@@ -43,6 +43,8 @@ export function describeShipment(order: ActiveOrder, shipment: ShipmentState, se
   if (typeof pickup === 'string') return { ok: false, problem: pickup };
   const drop = stopOf(shipment.deliveryAddress, 'delivery');
   if (typeof drop === 'string') return { ok: false, problem: drop };
+  // The partner may mail the buyer about the delivery: the address the buyer gave with the order.
+  if (order.buyer.email) drop.email = order.buyer.email;
   const description: ShipmentDescription = {
     shipmentId: shipment.shipmentId,
     orderId: order.orderId,

@@ -9,8 +9,10 @@ import type {
   OnTrackMessage,
   OrderCallbackMessage,
   OrderItem,
+  Payment,
   Quote,
   QuoteBreakupLine,
+  SettlementDetail,
   TagGroup,
 } from '@fulfil/ondc';
 import { FORWARD_FULFILLMENT_ID, PROVIDER_ID, QuotedOption, RTO_FULFILLMENT_ID } from './partner-catalog';
@@ -61,6 +63,11 @@ function cancellationTerms(option: QuotedOption): CancellationTerm[] {
   ];
 }
 
+/** The account a buyer paying us up front settles into (1.2.5: the partner names it in on_init). */
+const SANDBOX_ACCOUNT: SettlementDetail = { settlement_counterparty: 'lsp', settlement_type: 'upi', beneficiary_name: 'ONDC Sandbox Logistics', upi_address: 'sandbox-lsp@upi' };
+
+const paymentOf = (asked: Payment): Payment => (asked.collected_by === 'BAP' ? { ...asked, '@ondc/org/settlement_details': [SANDBOX_ACCOUNT] } : asked);
+
 export function onInitMessage(option: QuotedOption, init: InitMessage): OrderCallbackMessage {
   const [fulfillment] = init.order.fulfillments;
   const fulfillments: Fulfillment[] = fulfillment ? [{ ...fulfillment, tags: [{ code: 'rider_check', list: [{ code: 'inline_check_for_rider', value: 'yes' }] }] }] : [];
@@ -70,7 +77,7 @@ export function onInitMessage(option: QuotedOption, init: InitMessage): OrderCal
       items: [{ id: option.itemId, fulfillment_id: FORWARD_FULFILLMENT_ID }],
       fulfillments,
       quote: initQuoteOf(option),
-      payment: init.order.payment,
+      payment: paymentOf(init.order.payment),
       cancellation_terms: cancellationTerms(option),
       tags: [{ code: 'bpp_terms', list: [{ code: 'max_liability', value: '2' }, { code: 'court_jurisdiction', value: 'Bengaluru' }] }],
     },

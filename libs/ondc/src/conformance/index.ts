@@ -1,0 +1,3 @@
+export type { ConformanceFinding } from './conformance-finding';
+export { checkSentMessage } from './check-message';
+export { checkTransaction, type TransactionMessage } from './check-transaction';
