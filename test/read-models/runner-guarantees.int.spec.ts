@@ -26,7 +26,7 @@ describe.each(environments({ esdbDouble: true }))('subscription runner on %s', (
   const opened: ReadModels[] = [];
 
   async function open(options: Partial<ReadModelsOptions> = {}): Promise<ReadModels> {
-    const readModels = await ReadModels.open({ database: env.database, store: env.store, logger: quiet, tuning: { batchSize: 64, retryDelayMs: 5 }, ...options });
+    const readModels = await ReadModels.open({ database: env.database, store: env.store, logger: quiet, tuning: { batchSize: 64, retryDelayMs: 5, rebuildChunkEvents: 256 }, ...options });
     opened.push(readModels);
     return readModels;
   }
@@ -39,6 +39,17 @@ describe.each(environments({ esdbDouble: true }))('subscription runner on %s', (
     const tables = readModels.projections.flatMap((p) => p.tables);
     const entries = await Promise.all(tables.map(async (t) => [t, await tableRows(readModels.db, qualifiedName(readModels.schemas.internal, t))] as const));
     return Object.fromEntries(entries);
+  }
+
+  /** Each projection table's indexes as PostgreSQL prints them, without the names (a rebuilt table's indexes are named after its shadow). */
+  async function allIndexes(readModels: ReadModels): Promise<string[]> {
+    const tables = readModels.projections.flatMap((p) => p.tables);
+    const { rows } = await readModels.db.query<{ tablename: string; definition: string }>(
+      `SELECT tablename, regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \\S+ ON \\S+', 'CREATE \\1INDEX ON') AS definition
+         FROM pg_indexes WHERE schemaname = $1 AND tablename IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+      [readModels.schemas.internal, JSON.stringify(tables)],
+    );
+    return rows.map((r) => `${r.tablename}: ${r.definition}`).sort();
   }
 
   async function caughtUp(readModels: ReadModels, position: Position): Promise<void> {
@@ -111,6 +122,8 @@ describe.each(environments({ esdbDouble: true }))('subscription runner on %s', (
     const first = await appendOrderWorkload(env.store, { sellerIds: SELLERS, orders: 3 * SCENARIOS.length, orderIdPrefix: 'live-', numberPrefix: 'LIV/' });
     await caughtUp(readModels, first.lastPosition);
     const live = await allTables(readModels);
+    const liveIndexes = await allIndexes(readModels);
+    expect(liveIndexes.filter((i) => !i.includes('UNIQUE')).length).toBeGreaterThan(0);
 
     const answered: Array<Promise<number>> = [];
     // Every projection in one pass: the store is read once, page by page, not once per projection.
@@ -124,6 +137,8 @@ describe.each(environments({ esdbDouble: true }))('subscription runner on %s', (
     expect(results.map((r) => r.projection)).toEqual(readModels.projections.map((p) => p.name));
     expect(results.every((r) => r.events > 0 && r.position >= first.lastPosition)).toBe(true);
     expect(await allTables(readModels)).toEqual(live);
+    // The secondary indexes, built after the copy, are all back.
+    expect(await allIndexes(readModels)).toEqual(liveIndexes);
     expect(answered.length).toBeGreaterThan(0);
     expect(await Promise.all(answered)).toEqual(answered.map(() => 5));
 

@@ -57,7 +57,7 @@ export class ReadModels {
     this.runners = (options.subscribers ?? READ_MODEL_PROJECTIONS).map((subscriber) => new SubscriptionRunner(subscriber, deps));
     this.queries = new OrderQueries(new SellerScopedReader(db), schemaNames(schemas), options.clock);
     this.status = new ProjectionStatus(this.runners, options.store, options.clock);
-    this.rebuilder = new ProjectionRebuilder({ db, store: options.store, schemas, checkpoints, batchSize: tuning.batchSize });
+    this.rebuilder = new ProjectionRebuilder({ db, store: options.store, schemas, checkpoints, batchSize: tuning.batchSize, chunkEvents: tuning.rebuildChunkEvents });
     const logger = options.logger ?? stderrLogger;
     this.leases = new LeaseKeeper(db, schemas, logger, { ...DEFAULT_LEASE_TUNING, ...options.leases });
     for (const runner of this.runners) {

@@ -2,8 +2,8 @@ import { computeTaxInvoice, summariseByHsn, type InvoiceSnapshot, type OrderEven
 import type { JsonObject, RecordedEvent } from '@fulfil/event-store';
 import type { SqlExecutor } from '../database/sql-database';
 import type { ProjectionTx, SqlProjection } from '../runner/subscriber';
-import { upsertRows, type ColumnSpec, type Row } from './bulk-write';
-import { toOrderEvent } from './order-event-facts';
+import { ordersOf, selectOrders, upsertRows, type ColumnSpec, type Row } from './bulk-write';
+import { orderRefOf, toOrderEvent } from './order-event-facts';
 
 const COLUMNS: readonly ColumnSpec[] = [
   { name: 'seller_id', type: 'text' },
@@ -93,28 +93,38 @@ function invoiceRow(event: InvoiceEvent, recordedAt: Date): Row {
 
 const keyOf = (row: Row): string => KEY.map((column) => String(row[column])).join('|');
 
-class InvoiceRegisterWriter {
-  /** Rows to insert, in event order; written together before anything reads or updates the table, and at the end of the batch. */
-  private pending: Row[] = [];
+const numberTakenError = (row: Row, holder: Row): Error =>
+  new Error(`${String(row['document_type'])} ${String(row['document_number'])} of ${String(row['financial_year'])} is already in the register for order ${String(holder['order_id'])}`);
 
-  constructor(
-    private readonly sql: SqlExecutor,
-    private readonly table: string,
-  ) {}
+/** Timestamps read back as PostgreSQL text, so a row written again keeps exactly what it held. */
+const STORED_COLUMNS = COLUMNS.map((c) => (c.type === 'timestamptz' ? `${c.name}::text AS ${c.name}` : c.name)).join(', ');
 
-  async apply(recorded: RecordedEvent): Promise<void> {
+/**
+ * One batch folded in memory: the register rows of every order the batch touches are read in one
+ * statement, the events change them in order (a credit note reads the invoice row an earlier
+ * event of the same batch wrote), and the result goes back in two statements: new rows, and
+ * stored rows whose status changed.
+ */
+class InvoiceRegisterBatch {
+  /** Rows of the batch's orders by key: stored ones and those the batch adds. */
+  private readonly rows = new Map<string, Row>();
+  private readonly added = new Set<string>();
+  private readonly changed = new Set<string>();
+
+  constructor(stored: readonly Row[]) {
+    for (const row of stored) this.rows.set(keyOf(row), row);
+  }
+
+  apply(recorded: RecordedEvent): void {
     const event = toOrderEvent(recorded);
     switch (event.type) {
       case 'InvoiceGenerated':
-        return this.insert(invoiceRow(event, recorded.recordedAt));
+        return this.add(invoiceRow(event, recorded.recordedAt));
       case 'InvoiceRegenerated':
-        this.insert(invoiceRow(event, recorded.recordedAt));
-        await this.flush();
+        this.add(invoiceRow(event, recorded.recordedAt));
         return this.supersedeEarlierRevisions(event);
       case 'CreditNoteIssued':
-        await this.flush();
-        this.insert(await this.creditNoteRow(event, recorded.recordedAt));
-        await this.flush();
+        this.add(this.creditNoteRow(event, recorded.recordedAt));
         // A return credits some lines; the invoice stands for the rest.
         return event.data.items ? undefined : this.cancelInvoice(event);
       default:
@@ -122,63 +132,75 @@ class InvoiceRegisterWriter {
     }
   }
 
-  private insert(row: Row): void {
-    this.pending.push(row);
-  }
-
   /**
-   * Insert-if-absent, many rows in one statement: a redelivered event finds its row and changes
-   * nothing. A row of another order under the same number breaks the rule that numbers are unique
-   * per seller and year; it stops the projection rather than drop a document from the register.
+   * Insert-if-absent for the new rows, update for the changed stored ones. A new row whose key
+   * another order's row holds breaks the rule that numbers are unique per seller and year; it
+   * stops the projection rather than drop a document from the register.
    */
-  async flush(): Promise<void> {
-    const rows = [...new Map(this.pending.map((row) => [keyOf(row), row])).values()];
-    this.pending = [];
-    const inserted = await upsertRows(this.sql, this.table, COLUMNS, rows, { key: KEY, onConflict: 'nothing' });
-    if (inserted === rows.length) return;
-    const { rows: stored } = await this.sql.query<Row>(
-      `SELECT t.${KEY.join(', t.')}, t.order_id FROM ${this.table} t
+  async write(sql: SqlExecutor, table: string): Promise<void> {
+    const added = [...this.added].map((key) => this.rows.get(key)!);
+    const changed = [...this.changed].filter((key) => !this.added.has(key)).map((key) => this.rows.get(key)!);
+    const [inserted] = await Promise.all([
+      upsertRows(sql, table, COLUMNS, added, { key: KEY, onConflict: 'nothing' }),
+      upsertRows(sql, table, COLUMNS, changed, { key: KEY, onConflict: 'update' }),
+    ]);
+    if (inserted === added.length) return;
+    const { rows: holders } = await sql.query<Row>(
+      `SELECT t.${KEY.join(', t.')}, t.order_id FROM ${table} t
          JOIN jsonb_to_recordset($1::jsonb) AS k(${KEY.map((column) => `${column} ${column === 'revision' ? 'integer' : 'text'}`).join(', ')})
            USING (${KEY.join(', ')})`,
-      [JSON.stringify(rows.map((row) => Object.fromEntries(KEY.map((column) => [column, row[column]]))))],
+      [JSON.stringify(added.map((row) => Object.fromEntries(KEY.map((column) => [column, row[column]]))))],
     );
-    const owner = new Map(stored.map((row) => [keyOf(row), row['order_id']]));
-    for (const row of rows) {
-      const stored = owner.get(keyOf(row));
-      if (stored !== row['order_id']) {
-        throw new Error(`${String(row['document_type'])} ${String(row['document_number'])} of ${String(row['financial_year'])} is already in the register for order ${String(stored)}`);
-      }
+    for (const holder of holders) {
+      const row = this.rows.get(keyOf(holder))!;
+      if (holder['order_id'] !== row['order_id']) throw numberTakenError(row, holder);
     }
   }
 
+  /** A redelivered event finds its row and changes nothing. */
+  private add(row: Row): void {
+    const key = keyOf(row);
+    const holder = this.rows.get(key);
+    if (holder) {
+      if (holder['order_id'] !== row['order_id']) throw numberTakenError(row, holder);
+      return;
+    }
+    this.rows.set(key, row);
+    this.added.add(key);
+  }
+
+  private update(key: string, changes: Row): void {
+    this.rows.set(key, { ...this.rows.get(key)!, ...changes });
+    this.changed.add(key);
+  }
+
+  /** Invoice rows of one order. */
+  private invoicesOf(sellerId: string, orderId: string): Array<[string, Row]> {
+    return [...this.rows].filter(([, row]) => row['seller_id'] === sellerId && row['order_id'] === orderId && row['document_type'] === 'invoice');
+  }
+
   /** A re-rendered invoice (same number, or a new one after a credit note) replaces the revisions still current. */
-  private async supersedeEarlierRevisions(event: OrderEventOf<'InvoiceRegenerated'>): Promise<void> {
-    await this.sql.query(
-      `UPDATE ${this.table} SET status = 'superseded', superseded_by_revision = $3
-        WHERE seller_id = $1 AND order_id = $2 AND document_type = 'invoice' AND status = 'current' AND revision < $3`,
-      [event.data.sellerId, event.data.orderId, event.data.revision],
-    );
+  private supersedeEarlierRevisions(event: OrderEventOf<'InvoiceRegenerated'>): void {
+    const { sellerId, orderId, revision } = event.data;
+    for (const [key, row] of this.invoicesOf(sellerId, orderId)) {
+      if (row['status'] === 'current' && Number(row['revision']) < revision) this.update(key, { status: 'superseded', superseded_by_revision: revision });
+    }
   }
 
   /** A credit note cancels every revision of the invoice number it cites. */
-  private async cancelInvoice(event: OrderEventOf<'CreditNoteIssued'>): Promise<void> {
-    await this.sql.query(
-      `UPDATE ${this.table} SET status = 'cancelled', cancelled_by_credit_note = $4
-        WHERE seller_id = $1 AND order_id = $2 AND document_type = 'invoice' AND document_number = $3`,
-      [event.data.sellerId, event.data.orderId, event.data.originalInvoiceNumber, event.data.creditNoteNumber],
-    );
+  private cancelInvoice(event: OrderEventOf<'CreditNoteIssued'>): void {
+    const d = event.data;
+    for (const [key, row] of this.invoicesOf(d.sellerId, d.orderId)) {
+      if (row['document_number'] === d.originalInvoiceNumber) this.update(key, { status: 'cancelled', cancelled_by_credit_note: d.creditNoteNumber });
+    }
   }
 
   /** The credit note event carries amounts only; parties and place of supply are the cancelled invoice's. */
-  private async creditNoteRow(event: OrderEventOf<'CreditNoteIssued'>, recordedAt: Date): Promise<Row> {
+  private creditNoteRow(event: OrderEventOf<'CreditNoteIssued'>, recordedAt: Date): Row {
     const d = event.data;
-    const { rows } = await this.sql.query<Row>(
-      `SELECT supplier_gstin, supplier_state_code, buyer_name, buyer_gstin, place_of_supply_state_code, rate_summary, hsn_summary
-         FROM ${this.table}
-        WHERE seller_id = $1 AND order_id = $2 AND document_type = 'invoice' AND document_number = $3 AND revision = $4`,
-      [d.sellerId, d.orderId, d.originalInvoiceNumber, d.originalRevision],
-    );
-    const original = rows[0];
+    const original = this.invoicesOf(d.sellerId, d.orderId)
+      .map(([, row]) => row)
+      .find((row) => row['document_number'] === d.originalInvoiceNumber && Number(row['revision']) === d.originalRevision);
     if (!original) throw new Error(`Credit note ${d.creditNoteNumber} cites invoice ${d.originalInvoiceNumber} revision ${d.originalRevision}, which the register lacks`);
     const credited = d.items
       ? summariesOf({ supplier: { stateCode: String(original['supplier_state_code']) }, placeOfSupplyStateCode: String(original['place_of_supply_state_code']), items: d.items, charges: [] })
@@ -224,9 +246,10 @@ export const invoiceRegisterProjection: SqlProjection = {
   filter: { kind: 'eventType', prefixes: INVOICE_EVENTS },
   tables: ['invoice_register'],
   async apply(tx: ProjectionTx, events) {
-    const writer = new InvoiceRegisterWriter(tx.sql, tx.table('invoice_register'));
-    // Events build on one another (a credit note reads the invoice row): pending inserts are written before any read or update.
-    for (const event of events) await writer.apply(event);
-    await writer.flush();
+    const table = tx.table('invoice_register');
+    const stored = await selectOrders<Row>(tx.sql, STORED_COLUMNS, table, ordersOf(events, orderRefOf));
+    const batch = new InvoiceRegisterBatch(stored);
+    for (const event of events) batch.apply(event);
+    await batch.write(tx.sql, table);
   },
 };

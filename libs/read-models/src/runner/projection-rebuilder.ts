@@ -1,4 +1,4 @@
-import type { EventStore, Position } from '@fulfil/event-store';
+import type { EventStore, Position, RecordedEvent } from '@fulfil/event-store';
 import { qualifiedName, type ReadModelSchemas } from '../database/read-models-database';
 import { quoteIdent, type SqlDatabase, type SqlExecutor } from '../database/sql-database';
 import type { CheckpointStore } from './checkpoint-store';
@@ -9,7 +9,7 @@ import type { SqlProjection } from './subscriber';
 export interface RebuildReport {
   /** The projections rebuilt together, comma-separated. */
   projection: string;
-  phase: 'copying' | 'swapping' | 'done';
+  phase: 'copying' | 'indexing' | 'swapping' | 'done';
   /** Store events read so far (each one is offered to every projection rebuilt). */
   eventsDone: number;
   /** Position reached in the store. */
@@ -31,7 +31,10 @@ export interface RebuilderDeps {
   store: EventStore;
   schemas: ReadModelSchemas;
   checkpoints: CheckpointStore;
+  /** Events per store read. */
   batchSize: number;
+  /** Events a projection applies per shadow transaction: an order's events then mostly meet in one, so its row is written once, not once per page. */
+  chunkEvents: number;
 }
 
 interface ViewDefinition {
@@ -49,10 +52,16 @@ interface Progress {
 /**
  * Rebuilds projections from position zero into shadow tables while the live tables keep serving
  * queries, then swaps them in one transaction:
- *   1. copy: `<table>__rebuild` created `LIKE` each live table; the store is read once, in pages,
- *      and every page goes to every projection being rebuilt, each in its own transaction (on
- *      PostgreSQL they run side by side on the pool's connections);
- *   2. swap: lock the live checkpoint rows (the live runners' next transactions wait), apply what
+ *   1. copy: `<table>__rebuild` created `LIKE` each live table, keeping only the unique indexes
+ *      the upserts need; the store is read once, in pages, gathered into chunks, and every chunk
+ *      goes to every projection being rebuilt, each in its own transaction (on PostgreSQL they run
+ *      side by side on the pool's connections). These transactions commit without waiting for
+ *      the WAL flush: nothing reads a shadow table before the swap, and the swap's own commit
+ *      flushes the WAL up to it, so the rebuilt tables are exactly as durable once swapped. A
+ *      crash before then leaves shadow tables the next rebuild drops;
+ *   2. index: the other indexes are built on the filled tables, one sort each instead of an
+ *      index update per row;
+ *   3. swap: lock the live checkpoint rows (the live runners' next transactions wait), apply what
  *      arrived meanwhile, rename live -> retired and shadow -> live, re-point the analytics views
  *      (a view follows a renamed table, not its name), drop the retired tables, and set each
  *      checkpoint to where its shadow stands. A live runner elsewhere then finds its checkpoint
@@ -68,9 +77,15 @@ export class ProjectionRebuilder {
     const progress: Progress = { eventsRead: 0, position: 0n, applied: new Map(projections.map((p) => [p.name, 0])) };
     const report = (phase: RebuildReport['phase']) => onProgress({ projection: names, phase, eventsDone: progress.eventsRead, position: progress.position, headPosition });
     const positions = new Map<string, Position>();
-    for (const projection of projections) await this.createShadowTables(projection);
+    const deferredIndexes: string[] = [];
     try {
-      await this.copy(projections, (work) => this.deps.db.transaction(work), true, progress, () => report('copying'));
+      for (const projection of projections) deferredIndexes.push(...(await this.createShadowTables(projection)));
+      await this.copy(projections, (work) => this.deps.db.transaction(async (sql) => {
+        await sql.query('SET LOCAL synchronous_commit = off');
+        await work(sql);
+      }), true, progress, () => report('copying'));
+      report('indexing');
+      for (const definition of deferredIndexes) await this.deps.db.query(definition);
       report('swapping');
       await this.deps.db.transaction(async (sql) => {
         // One order for the row locks, whoever else swaps.
@@ -96,7 +111,7 @@ export class ProjectionRebuilder {
     return projections.map((p) => ({ projection: p.name, events: progress.applied.get(p.name)!, position: positions.get(p.name)!, durationMs }));
   }
 
-  /** Reads pages after `progress.position` until the store has no more, and applies each to every projection's shadow tables. */
+  /** Reads pages after `progress.position` until the store has no more, and applies them, a chunk at a time, to every projection's shadow tables. */
   private async copy(
     projections: readonly SqlProjection[],
     inTransaction: (work: (sql: SqlExecutor) => Promise<void>) => Promise<void>,
@@ -106,29 +121,51 @@ export class ProjectionRebuilder {
   ): Promise<void> {
     const tables = new Map(projections.map((p) => [p.name, shadowTables(this.deps.schemas, p)]));
     const pages = eventPages(this.deps.store, { after: progress.position, pageSize: this.deps.batchSize });
-    for await (const page of pages) {
+    let chunk: RecordedEvent[] = [];
+    let through = progress.position;
+    const applyChunk = async () => {
       const work = projections.map((projection) => {
-        const events = projection.filter ? page.events.filter((event) => matchesFilter(projection.filter, event)) : page.events;
+        const events = projection.filter ? chunk.filter((event) => matchesFilter(projection.filter, event)) : chunk;
         progress.applied.set(projection.name, progress.applied.get(projection.name)! + events.length);
         return events.length === 0 ? undefined : () => inTransaction((sql) => projection.apply({ sql, table: tables.get(projection.name)! }, events));
       });
       const pending = work.filter((w) => w !== undefined);
       if (sideBySide) await Promise.all(pending.map((w) => w()));
       else for (const w of pending) await w();
-      progress.eventsRead += page.events.length;
-      progress.position = page.through;
+      progress.eventsRead += chunk.length;
+      progress.position = through;
+      chunk = [];
       onBatch();
+    };
+    for await (const page of pages) {
+      chunk.push(...page.events);
+      through = page.through;
+      if (chunk.length >= this.deps.chunkEvents) await applyChunk();
     }
+    if (chunk.length > 0) await applyChunk();
   }
 
-  private async createShadowTables(projection: SqlProjection): Promise<void> {
+  /** Creates the projection's shadow tables with their unique indexes; answers the statements that build the others. */
+  private async createShadowTables(projection: SqlProjection): Promise<string[]> {
     const live = liveTables(this.deps.schemas, projection);
     const shadow = shadowTables(this.deps.schemas, projection);
-    await this.deps.db.transaction(async (sql) => {
+    return this.deps.db.transaction(async (sql) => {
+      const deferred: string[] = [];
       for (const name of projection.tables) {
         await sql.query(`DROP TABLE IF EXISTS ${shadow(name)}`);
         await sql.query(`CREATE TABLE ${shadow(name)} (LIKE ${live(name)} INCLUDING ALL)`);
+        const { rows } = await sql.query<{ name: string; definition: string }>(
+          `SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, pg_get_indexdef(i.indexrelid) AS definition
+             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE i.indrelid = $1::regclass AND NOT i.indisunique`,
+          [shadow(name)],
+        );
+        for (const index of rows) {
+          await sql.query(`DROP INDEX ${index.name}`);
+          deferred.push(index.definition);
+        }
       }
+      return deferred;
     });
   }
 

@@ -23,6 +23,8 @@ export interface RunnerTuning {
   attemptsPerEvent: number;
   retryDelayMs: number;
   maxRetryDelayMs: number;
+  /** Events a rebuild applies per shadow transaction (it reads them `batchSize` at a time). */
+  rebuildChunkEvents: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface RunnerTuning {
  */
 const SKIP_CHECKPOINT_INTERVAL_MS = 1_000;
 
-export const DEFAULT_RUNNER_TUNING: RunnerTuning = { batchSize: 500, attemptsPerEvent: 3, retryDelayMs: 200, maxRetryDelayMs: 10_000 };
+export const DEFAULT_RUNNER_TUNING: RunnerTuning = { batchSize: 500, attemptsPerEvent: 3, retryDelayMs: 200, maxRetryDelayMs: 10_000, rebuildChunkEvents: 10_000 };
 
 export interface RunnerLogger {
   log(message: string): void;
