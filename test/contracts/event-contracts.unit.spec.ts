@@ -235,7 +235,10 @@ function runScenarios(): void {
     },
     ['SellerProfileUpdated'],
   );
-  seller.run({ type: 'ChangeSellerSettings', sellerId: seller.sellerId, settings: { autoInvoice: true, autoManifest: true, returnWindowDays: 10 } }, ['SellerSettingsChanged']);
+  seller.run(
+    { type: 'ChangeSellerSettings', sellerId: seller.sellerId, settings: { autoInvoice: true, autoManifest: true, returnWindowDays: 10, deliveryCategory: 'Express Delivery' } },
+    ['SellerSettingsChanged'],
+  );
   seller.run({ type: 'IssueSellerApiKey', sellerId: seller.sellerId, keyId: 'key0001abcd', secretSha256: sha256('the secret') }, ['SellerApiKeyIssued']);
   seller.run({ type: 'RotateSellerApiKey', sellerId: seller.sellerId, keyId: 'key0002abcd', secretSha256: sha256('the new secret') }, ['SellerApiKeyRevoked', 'SellerApiKeyIssued']);
   const numbers = new Numbering(seller);
@@ -255,7 +258,7 @@ function runScenarios(): void {
   const a = new OrderWorld(seller, 'ord-a');
   a.receive({ externalRef: 'SHOP-1001', buyer: { name: 'Asha Kulkarni', phone: '+919123456780' } });
   a.invoice(numbers);
-  a.run({ type: 'CreateShipment', shipmentId: 'shp-a1', mode: 'on-network' }, ['ShipmentCreated', 'ShippingLabelGenerated']);
+  a.run({ type: 'CreateShipment', shipmentId: 'shp-a1', mode: 'on-network', deliveryCategory: 'Same Day Delivery' }, ['ShipmentCreated', 'ShippingLabelGenerated']);
   a.run({ type: 'MarkShipmentReadyToShip', shipmentId: 'shp-a1', bulk: true }, ['ShipmentMarkedReadyToShip']);
   a.run({ type: 'RecordPackageImage', shipmentId: 'shp-a1', image: image('a1-top') }, ['PackageImageRecorded']);
   const slotStart = tick();

@@ -72,6 +72,7 @@ export interface ShipmentView {
   status: string;
   /** Who cancelled a cancelled shipment: one the partner cancelled can be searched again or switched. */
   cancelledBy: 'seller' | 'partner' | null;
+  deliveryCategory: string | null;
   reshipOf: string | null;
   partner: { id: string; name: string; networkOrderId: string | null; awb: string | null } | null;
   courier: { name: string; trackingNumber: string | null } | null;

@@ -62,7 +62,7 @@ export interface OndcAdapterConfig {
   trackTimeoutMs: number;
   /** true: /confirm says ready to ship; false: /confirm says not ready and /update says ready right after. */
   readyToShipAtConfirm: boolean;
-  /** The delivery category searched for; Standard and Express bring their faster children too. */
+  /** The delivery category searched for when neither the shipment nor its seller chose one; Standard and Express bring their faster children too. */
   category: LogisticsCategory;
   /** Goods category of the retail orders, for payload details and the linked order. */
   goodsCategory: string;

@@ -4,6 +4,8 @@
  * Property names are the wire names, so these types describe the JSON exactly; the JSON Schemas in
  * `contracts/ondc/` say the same with formats and cross-field rules.
  */
+import { DELIVERY_CATEGORIES, type DeliveryCategory } from '@fulfil/domain';
+
 
 /** P2P hyperlocal and P2H2P intercity logistics; `nic2004:60232` is the pre-1.2.5 name accepted on input. */
 export type LogisticsDomain = 'ONDC:LOG10' | 'ONDC:LOG11';
@@ -236,8 +238,9 @@ export interface LinkedOrder {
   order: { id: string; weight: Measure<WeightUnit>; dimensions?: Dimensions };
 }
 
-export const LOGISTICS_CATEGORIES = ['Immediate Delivery', 'Same Day Delivery', 'Next Day Delivery', 'Standard Delivery', 'Express Delivery'] as const;
-export type LogisticsCategory = (typeof LOGISTICS_CATEGORIES)[number];
+/** The categories a seller's shipment can ask for are exactly the protocol's. */
+export const LOGISTICS_CATEGORIES = DELIVERY_CATEGORIES;
+export type LogisticsCategory = DeliveryCategory;
 export type ShipmentType = 'P2P' | 'P2H2P';
 
 // ---- /search and /on_search -------------------------------------------------------------

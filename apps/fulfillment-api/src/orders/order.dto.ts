@@ -17,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import type { OrderStatus, ShippingMode } from '@fulfil/domain';
+import { DELIVERY_CATEGORIES, type DeliveryCategory, type OrderStatus, type ShippingMode } from '@fulfil/domain';
 import { MAX_PAGE_SIZE, ORDER_STATUSES } from '@fulfil/read-models';
 import { FreshReadQueryDto } from './read-your-writes';
 import { OptionalGstinField } from './gstin-field';
@@ -164,6 +164,10 @@ export class ReshipDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) note?: string;
   @ApiPropertyOptional({ enum: ['on-network', 'off-network'] }) @IsOptional() @IsIn(['on-network', 'off-network']) mode?: 'on-network' | 'off-network';
   @ApiPropertyOptional({ type: PackageDto }) @IsOptional() @ValidateNested() @Type(() => PackageDto) package?: PackageDto;
+  @ApiPropertyOptional({ enum: DELIVERY_CATEGORIES, description: "On-network only: the ONDC delivery category asked of partners; the replaced shipment's when absent" })
+  @IsOptional()
+  @IsIn(DELIVERY_CATEGORIES)
+  deliveryCategory?: DeliveryCategory;
 }
 
 export class CancelOrderDto {

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { DELIVERY_CATEGORIES, type DeliveryCategory } from '@fulfil/domain';
 import { AddressDto, PackageDto } from '../orders/order.dto';
 import { GstinField, OptionalGstinField } from '../orders/gstin-field';
 
@@ -58,6 +59,10 @@ export class SellerSettingsDto {
   @Min(0)
   @Max(365)
   returnWindowDays?: number;
+  @ApiPropertyOptional({ enum: DELIVERY_CATEGORIES, description: "The ONDC delivery category on-network shipments ask for unless a shipment names one; the ONDC adapter's default (ONDC_CATEGORY) when never set" })
+  @IsOptional()
+  @IsIn(DELIVERY_CATEGORIES)
+  deliveryCategory?: DeliveryCategory;
 }
 
 export class ConfirmWhatsAppNumberDto {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { DELIVERY_CATEGORIES, type DeliveryCategory } from '@fulfil/domain';
 import { PackageDto } from '../orders/order.dto';
 
 export class CreateShipmentDto {
@@ -13,6 +14,10 @@ export class CreateShipmentDto {
   @ValidateNested()
   @Type(() => PackageDto)
   package?: PackageDto;
+  @ApiPropertyOptional({ enum: DELIVERY_CATEGORIES, description: "On-network only: the ONDC delivery category asked of partners; the seller's settings.deliveryCategory, else the adapter's default, when absent" })
+  @IsOptional()
+  @IsIn(DELIVERY_CATEGORIES)
+  deliveryCategory?: DeliveryCategory;
 }
 
 export class BulkReadyToShipItemDto {

@@ -5,7 +5,8 @@ import type { LogisticsCategory, ShipmentDescription, ShipmentStop } from '@fulf
 /** What the network is told about a shipment, taken from the order as it stands at ready to ship. */
 
 export interface DescriptionSettings {
-  category: LogisticsCategory;
+  /** Searched for when neither the shipment nor its seller chose a category. */
+  defaultCategory: LogisticsCategory;
   goodsCategory: string;
   readyToShipAtConfirm: boolean;
 }
@@ -39,6 +40,11 @@ const itemsOf = (order: ActiveOrder): ShipmentDescription['items'] =>
   order.items.map((item) => ({ name: item.name, quantity: item.quantity, pricePaise: item.unitPricePaise }));
 
 export function describeShipment(order: ActiveOrder, shipment: ShipmentState, settings: DescriptionSettings, pickupCode: string): DescriptionResult {
+  const category = shipment.deliveryCategory ?? settings.defaultCategory;
+  // The contract has Immediate Delivery confirmed ready to ship; a partner would refuse it at confirm.
+  if (category === 'Immediate Delivery' && !settings.readyToShipAtConfirm) {
+    return { ok: false, problem: 'Immediate Delivery must be ready to ship at confirm, and this engine confirms first and says ready later (ONDC_READY_TO_SHIP_AT_CONFIRM=no)' };
+  }
   const pickup = stopOf(shipment.pickupAddress, 'pickup');
   if (typeof pickup === 'string') return { ok: false, problem: pickup };
   const drop = stopOf(shipment.deliveryAddress, 'delivery');
@@ -53,7 +59,7 @@ export function describeShipment(order: ActiveOrder, shipment: ShipmentState, se
     drop,
     package: shipment.package,
     valuePaise: order.invoice?.current.totals.grandTotalPaise ?? order.totalPaise,
-    category: settings.category,
+    category,
     readyToShip: settings.readyToShipAtConfirm,
     pickupCode,
     goodsCategory: settings.goodsCategory,

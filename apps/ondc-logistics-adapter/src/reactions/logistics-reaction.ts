@@ -85,7 +85,7 @@ export class LogisticsReaction {
     const attempt = Number(event.data['attempt']);
     // Replayed from an old checkpoint after the shipment moved on (another attempt, a cancellation): nothing to start.
     if (order.status !== 'active' || !shipment || shipment.mode !== 'on-network' || shipment.status !== 'ready_to_ship' || shipment.readyAttempts !== attempt) return;
-    const settings = { category: this.config.category, goodsCategory: this.config.goodsCategory, readyToShipAtConfirm: this.config.readyToShipAtConfirm };
+    const settings = { defaultCategory: this.config.category, goodsCategory: this.config.goodsCategory, readyToShipAtConfirm: this.config.readyToShipAtConfirm };
     const described = describeShipment(order, shipment, settings, newPickupCode());
     const transactionId = this.contexts.newTransactionId();
     const pickup = shipment.pickupAddress;

@@ -1,4 +1,4 @@
-import type { Address, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
+import type { Address, DeliveryCategory, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
 import type { Buyer, OrderCharge, OrderItem, PartnerReport, RejectedReturnLine, ReshipReason, ReturnLine, StoredImage } from './order-events';
 
 /** Every order command names the seller acting; an order of another seller is "not found". */
@@ -45,7 +45,7 @@ export type OrderCommand =
       newInvoiceNumber?: string;
       creditNoteNumber?: string;
     })
-  | (ShipmentCommandBase & { type: 'CreateShipment'; mode?: ShippingMode; package?: PackageDetails })
+  | (ShipmentCommandBase & { type: 'CreateShipment'; mode?: ShippingMode; package?: PackageDetails; deliveryCategory?: DeliveryCategory })
   | (ShipmentCommandBase & { type: 'MarkShipmentReadyToShip'; bulk?: boolean })
   | (ShipmentCommandBase & { type: 'RecordPackageImage'; image: StoredImage })
   | (ShipmentCommandBase & { type: 'SwitchShipmentToOffNetwork' })
@@ -119,6 +119,7 @@ export type OrderCommand =
       note?: string;
       mode?: ShippingMode;
       package?: PackageDetails;
+      deliveryCategory?: DeliveryCategory;
     })
   | (OrderCommandBase & {
       type: 'CancelOrder';

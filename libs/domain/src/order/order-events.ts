@@ -1,4 +1,4 @@
-import type { Address, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
+import type { Address, DeliveryCategory, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
 import type { ShipmentStatus } from './order-state';
 
 /** The prefix of every order stream, and of no other stream. */
@@ -223,6 +223,8 @@ export type OrderEvent =
         reshipOf?: string;
         /** Addresses whose GPS was derived from the PIN code (approximate), not given. */
         gpsFromPincode?: GpsDerivedAddress[];
+        /** On-network only: the delivery category asked for, the shipment's own or the seller's setting; absent: the ONDC adapter's default. */
+        deliveryCategory?: DeliveryCategory;
         createdAt: string;
       };
     }

@@ -288,6 +288,19 @@ describe('Reship', () => {
     expect(state.status === 'active' && state.invoice?.current.invoiceNumber).toBe('INV/00001');
   });
 
+  it('on-network, asks for the delivery category the shipment it replaces asked for, unless told another; off-network for none', () => {
+    const ids = freshOrderIds();
+    const history = partnerJourney(ids, 'delivered').map((e) => (e.type === 'ShipmentCreated' ? { ...e, data: { ...e.data, deliveryCategory: 'Same Day Delivery' as const } } : e));
+
+    spec.given(history).when(reship(ids, freshId('shp'), 'damaged')).thenMatches([{ type: 'OrderReshipped' }, { type: 'ShipmentCreated', data: { deliveryCategory: 'Same Day Delivery' } }, { type: 'ShippingLabelGenerated' }]);
+    spec
+      .given(history)
+      .when({ ...reship(ids, freshId('shp'), 'damaged'), deliveryCategory: 'Express Delivery' })
+      .thenMatches([{ type: 'OrderReshipped' }, { type: 'ShipmentCreated', data: { deliveryCategory: 'Express Delivery' } }, { type: 'ShippingLabelGenerated' }]);
+    const [, offNetwork] = spec.given(history).when({ ...reship(ids, freshId('shp'), 'damaged'), mode: 'off-network' }).thenMatches([{ type: 'OrderReshipped' }, { type: 'ShipmentCreated' }, { type: 'ShippingLabelGenerated' }]);
+    expect(offNetwork!.data).not.toHaveProperty('deliveryCategory');
+  });
+
   it.each<[string, (ids: OrderIds) => OrderEvent[]]>([
     ['delivered (damaged on arrival)', (ids) => partnerJourney(ids, 'delivered')],
     ['cancelled', (ids) => [...packedOrder(ids), shipmentCancelled(ids)]],

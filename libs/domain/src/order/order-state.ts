@@ -1,4 +1,4 @@
-import type { Address, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
+import type { Address, DeliveryCategory, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
 import type {
   AttemptStage,
   Buyer,
@@ -130,6 +130,8 @@ export interface ShipmentState {
   reshipOf?: string;
   /** Addresses whose GPS is the PIN code's, not the buyer's or seller's own: a rough point. */
   gpsFromPincode?: Array<'pickupAddress' | 'deliveryAddress'>;
+  /** The delivery category searched for on-network; absent: the ONDC adapter's default. */
+  deliveryCategory?: DeliveryCategory;
   partner?: PartnerState;
   courier?: { name: string; trackingNumber: string; trackingUrl?: string };
   images: StoredImage[];
@@ -307,6 +309,7 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
         createdAt: d.createdAt,
         ...(d.reshipOf ? { reshipOf: d.reshipOf } : {}),
         ...(d.gpsFromPincode ? { gpsFromPincode: d.gpsFromPincode } : {}),
+        ...(d.deliveryCategory ? { deliveryCategory: d.deliveryCategory } : {}),
         images: [],
       };
       return { ...order, shipments: [...order.shipments, shipment] };

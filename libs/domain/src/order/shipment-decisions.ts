@@ -1,6 +1,6 @@
 import { IllegalStepError, NotFoundError, RateLimitedError } from '../shared/domain-error';
 import { Validator } from '../shared/validation';
-import { Address, PackageDetails, SHIPPING_MODES, ShippingMode, validatePackage } from '../shared/values';
+import { Address, DELIVERY_CATEGORIES, DeliveryCategory, PackageDetails, SHIPPING_MODES, ShippingMode, validatePackage } from '../shared/values';
 import type { OrderContext, PincodeLocator, RegisteredSeller } from './order-context';
 import { OrderCommandOf, RESHIP_REASONS } from './order-commands';
 import type { GpsDerivedAddress, OrderEvent, StoredImage } from './order-events';
@@ -56,12 +56,16 @@ function validateImages(v: Validator, images: StoredImage[] | undefined, field: 
 function newShipmentEvents(
   order: ActiveOrder,
   seller: RegisteredSeller,
-  input: { shipmentId: string; mode?: ShippingMode; package?: PackageDetails; reshipOf?: string },
+  input: { shipmentId: string; mode?: ShippingMode; package?: PackageDetails; deliveryCategory?: DeliveryCategory; reshipOf?: string },
   ctx: Pick<OrderContext, 'now' | 'locatePincode'>,
 ): OrderEvent[] {
   const mode = input.mode ?? seller.settings.defaultShippingMode;
   const v = new Validator().matches(input.shipmentId, SHIPMENT_ID, 'shipmentId', 'must be 1 to 64 letters, digits, "_" or "-"');
   if (input.mode !== undefined) v.oneOf(input.mode, SHIPPING_MODES, 'mode');
+  if (input.deliveryCategory !== undefined) {
+    v.oneOf(input.deliveryCategory, DELIVERY_CATEGORIES, 'deliveryCategory');
+    v.check(mode === 'on-network', 'deliveryCategory', 'is asked of ONDC logistics partners: it applies to on-network shipments only');
+  }
   const pkg = input.package ?? order.package ?? seller.settings.defaultPackage;
   if (pkg === undefined) v.check(false, 'package', 'is required (weight and dimensions) when the seller has no default package');
   else validatePackage(v, pkg, 'package');
@@ -74,6 +78,7 @@ function newShipmentEvents(
   const at = ctx.now.toISOString();
   const ref = { orderId: order.orderId, shipmentId: input.shipmentId };
   const codAmountPaise = order.paymentMethod === 'cod' ? (order.invoice?.current.totals.grandTotalPaise ?? order.totalPaise) : 0;
+  const deliveryCategory = mode === 'on-network' ? (input.deliveryCategory ?? seller.settings.deliveryCategory) : undefined;
   return [
     {
       type: 'ShipmentCreated',
@@ -88,6 +93,7 @@ function newShipmentEvents(
         codAmountPaise,
         ...(input.reshipOf ? { reshipOf: input.reshipOf } : {}),
         ...(located.gpsFromPincode.length > 0 ? { gpsFromPincode: located.gpsFromPincode } : {}),
+        ...(deliveryCategory ? { deliveryCategory } : {}),
         createdAt: at,
       },
     },
@@ -423,10 +429,13 @@ export function decideReship(order: ActiveOrder, command: OrderCommandOf<'Reship
     throw refusal(previous, 'SHIPMENT_STILL_ACTIVE', `Shipment ${previous.shipmentId} is ${previous.status}; reship once it is delivered, returned or cancelled (or lost)`);
   }
   const seller = requireSeller(ctx);
+  const mode = command.mode ?? previous.mode;
+  // A reship on-network asks for what the shipment it replaces asked for, unless told otherwise.
+  const deliveryCategory = command.deliveryCategory ?? (mode === 'on-network' ? previous.deliveryCategory : undefined);
   const created = newShipmentEvents(
     order,
     seller,
-    { ...command, mode: command.mode ?? previous.mode, package: command.package ?? previous.package, reshipOf: previous.shipmentId },
+    { ...command, mode, package: command.package ?? previous.package, ...(deliveryCategory ? { deliveryCategory } : {}), reshipOf: previous.shipmentId },
     ctx,
   );
   return [

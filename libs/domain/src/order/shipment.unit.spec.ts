@@ -157,6 +157,58 @@ describe('Ship now', () => {
         .thenThrows<ValidationError>(ValidationError);
       expect(fieldsOf(error)).toEqual(['package.weightGrams', 'package.lengthCm']);
     });
+
+  describe('delivery category', () => {
+    const withCategory = (ids: OrderIds, deliveryCategory: 'Same Day Delivery' | 'Express Delivery') => {
+      const seller = orderContext(ids.sellerId).seller!;
+      return { seller: { ...seller, settings: { ...seller.settings, deliveryCategory } } };
+    };
+
+    it('on-network, asks for the one the shipment names', () => {
+      const ids = freshOrderIds();
+
+      spec
+        .given(invoicedOrder(ids))
+        .when(shipNow(ids, { deliveryCategory: 'Immediate Delivery' }), withCategory(ids, 'Same Day Delivery'))
+        .thenMatches([{ type: 'ShipmentCreated', data: { mode: 'on-network', deliveryCategory: 'Immediate Delivery' } }, { type: 'ShippingLabelGenerated' }]);
+    });
+
+    it("otherwise the seller's setting", () => {
+      const ids = freshOrderIds();
+
+      const state = spec.given(invoicedOrder(ids)).when(shipNow(ids), withCategory(ids, 'Express Delivery')).thenState();
+      expect(state.status === 'active' && state.shipments[0]!.deliveryCategory).toBe('Express Delivery');
+    });
+
+    it("otherwise none, which leaves it to the ONDC adapter's default", () => {
+      const ids = freshOrderIds();
+
+      const [created] = spec.given(invoicedOrder(ids)).when(shipNow(ids)).thenMatches([{ type: 'ShipmentCreated' }, { type: 'ShippingLabelGenerated' }]);
+      expect(created!.data).not.toHaveProperty('deliveryCategory');
+    });
+
+    it("off-network records none, whatever the seller's setting", () => {
+      const ids = freshOrderIds();
+
+      const [created] = spec
+        .given(invoicedOrder(ids))
+        .when(shipNow(ids, { mode: 'off-network' }), withCategory(ids, 'Same Day Delivery'))
+        .thenMatches([{ type: 'ShipmentCreated', data: { mode: 'off-network' } }, { type: 'ShippingLabelGenerated' }]);
+      expect(created!.data).not.toHaveProperty('deliveryCategory');
+    });
+
+    it('is refused off-network, and when it is not an ONDC category', () => {
+      const ids = freshOrderIds();
+
+      const offNetwork = spec.given(invoicedOrder(ids)).when(shipNow(ids, { mode: 'off-network', deliveryCategory: 'Same Day Delivery' })).thenThrows<ValidationError>(ValidationError);
+      expect(fieldsOf(offNetwork)).toEqual(['deliveryCategory']);
+      const unknown = spec
+        .given(invoicedOrder(ids))
+        .when(shipNow(ids, { deliveryCategory: 'Teleport' as OrderCommandOf<'CreateShipment'>['deliveryCategory'] }))
+        .thenThrows<ValidationError>(ValidationError);
+      expect(fieldsOf(unknown)).toEqual(['deliveryCategory']);
+    });
+  });
   });
 
   it('before the invoice is refused', () => {

@@ -3,6 +3,8 @@ import { Validator } from '../shared/validation';
 import { isGstStateCode, normalizeGstin } from '../gst';
 import {
   Address,
+  DELIVERY_CATEGORIES,
+  DeliveryCategory,
   PackageDetails,
   SHIPPING_MODES,
   ShippingMode,
@@ -39,6 +41,8 @@ export interface SellerSettings {
   whatsappNumber?: string;
   /** Days after delivery within which a customer return is accepted (0: no returns); absent: `DEFAULT_RETURN_WINDOW_DAYS`. */
   returnWindowDays?: number;
+  /** The delivery category the seller's on-network shipments ask for unless a shipment names one; absent: the ONDC adapter's configured default. */
+  deliveryCategory?: DeliveryCategory;
 }
 
 export const DEFAULT_RETURN_WINDOW_DAYS = 7;
@@ -167,6 +171,7 @@ export function validateSellerSettings(v: Validator, settings: Partial<SellerSet
     );
   }
   if (settings.defaultShippingMode !== undefined) v.oneOf(settings.defaultShippingMode, SHIPPING_MODES, 'settings.defaultShippingMode');
+  if (settings.deliveryCategory !== undefined) v.oneOf(settings.deliveryCategory, DELIVERY_CATEGORIES, 'settings.deliveryCategory');
   if (settings.defaultPackage !== undefined) validatePackage(v, settings.defaultPackage, 'settings.defaultPackage');
   if (settings.returnWindowDays !== undefined) v.integer(settings.returnWindowDays, 'settings.returnWindowDays', 0, MAX_RETURN_WINDOW_DAYS);
   if (settings.whatsappNumber !== undefined) {

@@ -227,6 +227,17 @@ describe('Seller settings changed', () => {
     }
   });
 
+  it('with an ONDC delivery category is recorded, and anything else is refused', () => {
+    const sellerId = freshId('seller');
+    const state = spec.given([registered(sellerId)]).when({ type: 'ChangeSellerSettings', sellerId, settings: { deliveryCategory: 'Next Day Delivery' } }).thenState();
+    expect(state).toMatchObject({ settings: { deliveryCategory: 'Next Day Delivery' } });
+    const error = spec
+      .given([registered(sellerId)])
+      .when({ type: 'ChangeSellerSettings', sellerId, settings: { deliveryCategory: 'Tomorrow' as 'Next Day Delivery' } })
+      .thenThrows<ValidationError>(ValidationError);
+    expect(fieldsOf(error)).toEqual(['settings.deliveryCategory']);
+  });
+
   it('of a seller who never registered is not found', () => {
     spec.given([]).when({ type: 'ChangeSellerSettings', sellerId: freshId('seller'), settings: { autoInvoice: true } }).thenThrows(NotFoundError, 'SELLER_NOT_FOUND');
   });

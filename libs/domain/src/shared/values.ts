@@ -4,6 +4,10 @@ import { Validator } from './validation';
 export type ShippingMode = 'on-network' | 'off-network';
 export const SHIPPING_MODES: readonly ShippingMode[] = ['on-network', 'off-network'];
 
+/** The ONDC logistics delivery categories (1.2.5 spellings) an on-network shipment can ask partners for. */
+export const DELIVERY_CATEGORIES = ['Immediate Delivery', 'Same Day Delivery', 'Next Day Delivery', 'Standard Delivery', 'Express Delivery'] as const;
+export type DeliveryCategory = (typeof DELIVERY_CATEGORIES)[number];
+
 export type PaymentMethod = 'prepaid' | 'cod';
 export const PAYMENT_METHODS: readonly PaymentMethod[] = ['prepaid', 'cod'];
 

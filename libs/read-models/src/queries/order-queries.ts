@@ -7,6 +7,7 @@ import {
   type Address,
   type Buyer,
   type CreditNote,
+  type DeliveryCategory,
   type Gstr1Document,
   type HsnSummaryLine,
   type InvoiceRevision,
@@ -156,6 +157,8 @@ export interface ShipmentView {
    * or switch to their own courier. Null when not cancelled, or in a row folded before it was kept (until a rebuild).
    */
   cancelledBy: 'seller' | 'partner' | null;
+  /** On-network: the delivery category asked of partners, the shipment's or the seller's choice; null: the ONDC adapter's default. */
+  deliveryCategory: DeliveryCategory | null;
   rtoInitiatedAt: string | null;
   updatedAt: string;
   /** The steps the seller may take with this shipment now (the domain's ways forward); empty for one a later shipment followed. */
@@ -349,6 +352,7 @@ function toShipmentView(row: DbRow, tracking: TimelineEntry[], order: ActiveOrde
     deliveredAt: isoOrNull(row['delivered_at']),
     cancelledAt: isoOrNull(row['cancelled_at']),
     cancelledBy: row['status'] === 'cancelled' ? (state?.cancelledBy ?? null) : null,
+    deliveryCategory: state?.deliveryCategory ?? null,
     rtoInitiatedAt: isoOrNull(row['rto_initiated_at']),
     updatedAt: iso(row['updated_at']),
     allowed: state ? shipmentWaysForward(order, state) : [],
