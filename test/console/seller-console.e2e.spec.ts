@@ -92,7 +92,9 @@ describe('seller console in a real browser', () => {
     await page.getByRole('link', { name: orderId }).click();
     await act(page, 'Generate invoice');
     await page.getByLabel('Shipping mode').selectOption('on-network');
+    await page.getByLabel('Delivery category').selectOption('Standard Delivery');
     await act(page, 'Ship now');
+    expect(await page.locator('ul.shipments').innerText()).toContain('Standard Delivery');
     await act(page, 'Ready to ship');
     // No reload from here: the partner's reports reach the page by polling the read models.
     await status(page, 'delivered', 90_000);
@@ -194,10 +196,11 @@ describe('seller console in a real browser', () => {
     expect(await page.locator('#s-heightCm-error').innerText()).toBe('must be from 0.1 to 200 cm');
     await page.getByLabel('Height (cm)').fill('8');
     await page.getByLabel('Default shipping mode').selectOption('off-network');
+    await page.getByLabel('ONDC delivery category').selectOption('Next Day Delivery');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
     const { body } = await engine.call<{ settings: Record<string, unknown> }>('GET', '/v1/seller', seller.apiKey);
-    expect(body.settings).toMatchObject({ invoicePrefix: 'SHOP/', defaultShippingMode: 'off-network', defaultPackage: { weightGrams: 900, lengthCm: 30, widthCm: 20, heightCm: 8 } });
+    expect(body.settings).toMatchObject({ invoicePrefix: 'SHOP/', defaultShippingMode: 'off-network', deliveryCategory: 'Next Day Delivery', defaultPackage: { weightGrams: 900, lengthCm: 30, widthCm: 20, heightCm: 8 } });
     await checkPage(page, 'settings');
     expect(tab.errors()).toEqual([]);
   }, 60_000);

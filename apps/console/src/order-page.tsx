@@ -4,7 +4,7 @@ import { api, apiBlob, apiForm, apiUpload, type Problem } from './api';
 import { label, rupees, when } from './format';
 import { usePolling } from './polling';
 import { ProblemView, problemOf } from './problem-view';
-import type { OndcMessage, OrderDetail, OrderWayForward, ShipmentView, WayForward, WhatsAppMessage, Written } from './types';
+import { DELIVERY_CATEGORIES, type DeliveryCategory, type OndcMessage, type OrderDetail, type OrderWayForward, type ShipmentView, type WayForward, type WhatsAppMessage, type Written } from './types';
 
 /** Who caused an event, from its actor and channel. */
 export function causedBy(actorType: string | null | undefined, channel: string | null | undefined): string {
@@ -94,6 +94,7 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
   const [reason, setReason] = useState('');
   const [buyerName, setBuyerName] = useState('');
   const [mode, setMode] = useState<'on-network' | 'off-network'>('off-network');
+  const [category, setCategory] = useState<DeliveryCategory | ''>('');
   const [courier, setCourier] = useState('');
   const [tracking, setTracking] = useState('');
   const [photos, setPhotos] = useState<File[]>([]);
@@ -138,13 +139,25 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
   }
   if (may('create-shipment')) {
     forms.push(
-      <ActionForm key="ship" name="Ship now" onDone={onDone} submit={() => post(`${base}/shipments`, { mode })}>
+      <ActionForm key="ship" name="Ship now" onDone={onDone} submit={() => post(`${base}/shipments`, { mode, ...(mode === 'on-network' && category ? { deliveryCategory: category } : {}) })}>
         <Field id="a-mode" label="Shipping mode">
           <select id="a-mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as 'on-network' | 'off-network')}>
             <option value="off-network">Off-network (own courier)</option>
             <option value="on-network">On-network (ONDC partner)</option>
           </select>
         </Field>
+        {mode === 'on-network' && (
+          <Field id="a-category" label="Delivery category">
+            <select id="a-category" value={category} onChange={(e) => setCategory(e.currentTarget.value as DeliveryCategory | '')}>
+              <option value="">Your default</option>
+              {DELIVERY_CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
       </ActionForm>,
     );
   }
@@ -386,6 +399,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
                 {s.courier && ` · ${s.courier.name}${s.courier.trackingNumber ? ` ${s.courier.trackingNumber}` : ''}`}
                 {s.imageCount > 0 && ` · ${s.imageCount} ${s.imageCount === 1 ? 'photo' : 'photos'}`}
                 {s.reshipOf && ` · reship of ${s.reshipOf}`}
+                {s.deliveryCategory && ` · ${s.deliveryCategory}`}
               </li>
             ))}
           </ul>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Problem } from './api';
 import { ProblemView, problemOf } from './problem-view';
+import { DELIVERY_CATEGORIES, type DeliveryCategory } from './types';
 
 interface PackageSettings {
   weightGrams: number;
@@ -12,7 +13,7 @@ interface PackageSettings {
 interface SellerView {
   sellerId: string;
   profile: { legalName: string; gstin: string; stateCode: string; pickupAddress: { line1: string; city: string; pincode: string } };
-  settings: { autoInvoice?: boolean; autoManifest?: boolean; invoicePrefix?: string; defaultShippingMode?: 'on-network' | 'off-network'; defaultPackage?: PackageSettings; whatsappNumber?: string };
+  settings: { autoInvoice?: boolean; autoManifest?: boolean; invoicePrefix?: string; defaultShippingMode?: 'on-network' | 'off-network'; defaultPackage?: PackageSettings; whatsappNumber?: string; deliveryCategory?: DeliveryCategory };
   pendingWhatsAppNumber?: { number: string; expiresAt: string };
 }
 
@@ -22,6 +23,7 @@ interface Form {
   autoManifest: boolean;
   invoicePrefix: string;
   defaultShippingMode: string;
+  deliveryCategory: string;
   weightGrams: string;
   lengthCm: string;
   widthCm: string;
@@ -35,6 +37,7 @@ const formOf = (seller: SellerView): Form => ({
   autoManifest: seller.settings.autoManifest ?? false,
   invoicePrefix: seller.settings.invoicePrefix ?? '',
   defaultShippingMode: seller.settings.defaultShippingMode ?? '',
+  deliveryCategory: seller.settings.deliveryCategory ?? '',
   weightGrams: String(seller.settings.defaultPackage?.weightGrams ?? ''),
   lengthCm: String(seller.settings.defaultPackage?.lengthCm ?? ''),
   widthCm: String(seller.settings.defaultPackage?.widthCm ?? ''),
@@ -121,6 +124,7 @@ export function SettingsPage() {
             autoManifest: form.autoManifest,
             invoicePrefix: form.invoicePrefix,
             ...(form.defaultShippingMode ? { defaultShippingMode: form.defaultShippingMode } : {}),
+            ...(form.deliveryCategory ? { deliveryCategory: form.deliveryCategory } : {}),
             ...(hasPackage ? { defaultPackage: { weightGrams: Number(form.weightGrams), lengthCm: Number(form.lengthCm), widthCm: Number(form.widthCm), heightCm: Number(form.heightCm) } } : {}),
             ...(form.whatsappNumber && form.whatsappNumber !== seller.settings.whatsappNumber ? { whatsappNumber: form.whatsappNumber } : {}),
           },
@@ -172,6 +176,17 @@ export function SettingsPage() {
             <option value="">Not set</option>
             <option value="on-network">On-network (ONDC)</option>
             <option value="off-network">Off-network (own courier)</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="s-deliveryCategory">ONDC delivery category</label>
+          <select id="s-deliveryCategory" value={form.deliveryCategory} onChange={(e) => set('deliveryCategory')(e.currentTarget.value)}>
+            <option value="">Not set (the engine's default)</option>
+            {DELIVERY_CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
           </select>
         </div>
         <fieldset>

@@ -72,7 +72,7 @@ export interface ShipmentView {
   status: string;
   /** Who cancelled a cancelled shipment: one the partner cancelled can be searched again or switched. */
   cancelledBy: 'seller' | 'partner' | null;
-  deliveryCategory: string | null;
+  deliveryCategory: DeliveryCategory | null;
   reshipOf: string | null;
   partner: { id: string; name: string; networkOrderId: string | null; awb: string | null } | null;
   courier: { name: string; trackingNumber: string | null } | null;
@@ -118,3 +118,7 @@ export interface WhatsAppMessage {
   phase: string;
   at: string;
 }
+
+/** The ONDC delivery categories partners can be asked for (the API's DELIVERY_CATEGORIES). */
+export const DELIVERY_CATEGORIES = ['Immediate Delivery', 'Same Day Delivery', 'Next Day Delivery', 'Standard Delivery', 'Express Delivery'] as const;
+export type DeliveryCategory = (typeof DELIVERY_CATEGORIES)[number];
