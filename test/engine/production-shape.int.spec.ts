@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { DeliveryOtpGenerator } from '@fulfil/domain';
+import { OndcTransactionLog } from '@fulfil/ondc';
+import { openReadModelsDatabase } from '@fulfil/read-models';
 import { orderInput, sellerProfile } from '../support/fixtures';
 import { freePort } from '../support/free-port';
 import { until } from '../support/until';
@@ -110,6 +113,31 @@ if (databaseUrl) {
       const scraped = await fetch(url('/metrics'), { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } });
       expect(scraped.status).toBe(200);
       expect(await scraped.text()).toContain('# TYPE');
+    });
+
+    it('serves the ONDC transaction log the adapter keeps beside the read models, to the platform key only, with the adapter in another process', async () => {
+      // What an adapter running apart writes: its log in the read-model database both processes share.
+      const db = await openReadModelsDatabase({ kind: 'postgres', databaseUrl, schema: env.READ_MODELS_SCHEMA });
+      const transactionId = `txn-${randomBytes(6).toString('hex')}`;
+      const body = Buffer.from(JSON.stringify({ context: { action: 'search', transaction_id: transactionId, message_id: 'msg-1' }, message: {} }));
+      try {
+        await new OndcTransactionLog(() => ({ db, schema: env.READ_MODELS_SCHEMA })).sent({
+          transactionId, direction: 'sent', action: 'search', messageId: 'msg-1', timestamp: new Date().toISOString(),
+          sellerId: 'seller-1', orderId: 'order-1', shipmentId: 'shp-1', peer: 'https://gateway.example/search', body,
+        });
+      } finally {
+        await db.close();
+      }
+      const path = `/v1/admin/ondc/transactions/${transactionId}/log`;
+      const exported = await fetch(url(path), { headers: { authorization: `Bearer ${env.PLATFORM_API_KEY}` } });
+      expect(exported.status).toBe(200);
+      expect(exported.headers.get('content-type')).toBe('application/zip');
+      const files = unzipSync(new Uint8Array(await exported.arrayBuffer()));
+      expect(Object.values(files).some((file) => Buffer.from(file).equals(body))).toBe(true);
+
+      const seller = await call('POST', '/v1/sellers', env.PLATFORM_API_KEY, { profile: sellerProfile(), settings: { invoicePrefix: 'INV/' } });
+      expect((await fetch(url(path), { headers: { authorization: `Bearer ${seller.body['apiKey'] as string}` } })).status).toBe(401);
+      expect((await fetch(url('/v1/admin/ondc/transactions/txn-nobody-knows/log'), { headers: { authorization: `Bearer ${env.PLATFORM_API_KEY}` } })).status).toBe(404);
     });
 
     it('keeps no plain delivery OTP on disk or in its output after a full off-network flow', async () => {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createAuthorizationHeader } from '@fulfil/ondc';
+import { OndcTransactionLog, createAuthorizationHeader } from '@fulfil/ondc';
 import type { OndcMessage, Signer } from '@fulfil/ondc';
-import { OndcTransactionLog } from '@fulfil/ondc-logistics-adapter';
 import { AdapterHarness, PlacedShipment } from './support/adapter-harness';
 
 type OnStatus = OndcMessage<'on_status'>;

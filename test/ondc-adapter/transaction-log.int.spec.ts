@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { OndcTransactionLog, type LoggedMessage } from '@fulfil/ondc-logistics-adapter';
+import { OndcTransactionLog, type LoggedMessage } from '@fulfil/ondc';
 import { openReadModelsDatabase, type SqlDatabase } from '@fulfil/read-models';
 
 /** PGlite always; PostgreSQL too when DATABASE_URL is set. Each run its own schema, so runs never share rows. */

@@ -37,7 +37,7 @@ export function ondcEngineHosting(env: Readonly<Record<string, string | undefine
     if (error instanceof OndcConfigError) throw new ConfigError('ONDC_*', `settings are invalid:\n  ${error.problems.join('\n  ')}`);
     throw error;
   }
-  const adapter = ondcAdapterHosting({ config, metricsRegistry: host.metricsRegistry, trackingRoute: true, adminRoutes: true });
+  const adapter = ondcAdapterHosting({ config, metricsRegistry: host.metricsRegistry, trackingRoute: true });
   if (!hostsNetwork) return { config, adapter };
   const network = sandboxOptionsFromEnv({ SANDBOX_STEP_MS: env['SANDBOX_STEP_MS'], SANDBOX_PARTNERS: env['SANDBOX_PARTNERS'] });
   const sandbox = SandboxModule.forRoot({

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { OndcTransactionLogController } from './admin/ondc-transaction-log.controller';
 import { OperatorOverviewController } from './console/operator-overview.controller';
 import { OrderOndcMessagesController } from './console/order-ondc-messages.controller';
 import { OrderWhatsAppMessagesController } from './console/order-whatsapp-messages.controller';
@@ -6,6 +7,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { EngineMetrics, ProblemDetailsFilter, loggerParams, type MetricsExposure } from '@fulfil/platform';
+import { OndcTransactionLog } from '@fulfil/ondc';
 import { READ_MODELS, type ReadModels } from '@fulfil/read-models';
 import { ApiKeyCache } from './auth/api-key-cache';
 import { ApiKeyGuard, PLATFORM_API_KEY } from './auth/api-key.guard';
@@ -68,6 +70,7 @@ export class FulfillmentApiModule {
         OrderOndcMessagesController,
         OrderWhatsAppMessagesController,
         OperatorOverviewController,
+        OndcTransactionLogController,
       ],
       providers: [
         { provide: PLATFORM_API_KEY, useValue: options.platformApiKey },
@@ -81,6 +84,12 @@ export class FulfillmentApiModule {
           provide: IdempotencyRecords,
           // Beside the read models: a claim is not an event (a refused request must leave the store untouched), and every deployment has that database.
           useFactory: (readModels: ReadModels) => IdempotencyRecords.open(readModels.db, readModels.schemas.internal, { singleOwner: options.singleStoreOwner ?? false }),
+          inject: [READ_MODELS],
+        },
+        {
+          provide: OndcTransactionLog,
+          // The log the ONDC adapter keeps beside the read models, wherever the adapter runs.
+          useFactory: (readModels: ReadModels) => new OndcTransactionLog(() => ({ db: readModels.db, schema: readModels.schemas.internal })),
           inject: [READ_MODELS],
         },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -8,5 +8,3 @@ export { CALLBACK_INTAKE, PUBLIC_ROUTE_METADATA } from './callbacks/ondc-callbac
 export { ShipmentTracking } from './tracking/shipment-tracking';
 export { SHIPMENT_TRACKING } from './tracking/tracking.controller';
 export * from './conversation/conversation-events';
-export { OndcTransactionLog, type LogEntry, type LoggedMessage, type LoggedAnswer, type LogDirection } from './transaction-log/ondc-transaction-log';
-export { logFileName, transactionLogArchive } from './transaction-log/transaction-log-archive';

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Registry } from 'prom-client';
 import { EVENT_STORE } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
-import { RegistryClient } from '@fulfil/ondc';
+import { OndcTransactionLog, RegistryClient } from '@fulfil/ondc';
 import { READ_MODELS, type Hosted, type ReadModels } from '@fulfil/read-models';
 import { CALLBACK_INTAKE, OndcCallbacksController } from './callbacks/ondc-callbacks.controller';
 import { CallbackIntake } from './callbacks/callback-intake';
@@ -18,8 +18,6 @@ import { OndcMetrics } from './ondc-metrics';
 import { LogisticsReaction } from './reactions/logistics-reaction';
 import { ShipmentTracking } from './tracking/shipment-tracking';
 import { SHIPMENT_TRACKING, TrackingController } from './tracking/tracking.controller';
-import { OndcTransactionLog } from './transaction-log/ondc-transaction-log';
-import { TransactionLogController } from './transaction-log/transaction-log.controller';
 
 export interface OndcLogisticsAdapterOptions {
   config: OndcAdapterConfig;
@@ -27,8 +25,6 @@ export interface OndcLogisticsAdapterOptions {
   metricsRegistry?: Registry;
   /** Serve `GET /v1/orders/{orderId}/shipments/{shipmentId}/tracking`; the host must authenticate sellers (the fulfilment API's guard). */
   trackingRoute?: boolean;
-  /** Serve `GET /v1/admin/ondc/transactions/{id}/log`; the host must hold it to the platform key (the fulfilment API's guard). */
-  adminRoutes?: boolean;
   nowMs?: () => number;
 }
 
@@ -67,7 +63,7 @@ export class OndcLogisticsAdapterModule {
     const now = options.nowMs ?? Date.now;
     return {
       module: OndcLogisticsAdapterModule,
-      controllers: [OndcCallbacksController, ...(options.trackingRoute ? [TrackingController] : []), ...(options.adminRoutes ? [TransactionLogController] : [])],
+      controllers: [OndcCallbacksController, ...(options.trackingRoute ? [TrackingController] : [])],
       providers: [
         { provide: ONDC_ADAPTER_OPTIONS, useValue: options },
         { provide: OndcMetrics, useFactory: () => new OndcMetrics(options.metricsRegistry) },

@@ -9,18 +9,14 @@ import 'reflect-metadata';
 import { openEngineEventStore } from '@fulfil/commands';
 import { ConfigError, DataDirInUseError, claimDataDir, embeddedDataDir, loadStoresConfig, startupFailureLine } from '@fulfil/platform';
 import { READ_MODEL_PROJECTIONS, ReadModels } from '@fulfil/read-models';
-import { whatsAppMessagesProjection } from '@fulfil/whatsapp';
 import { rebuildProgressBar } from './rebuild-progress';
 
-/** Every read model in the read-model database: the four the projector runs and the WhatsApp messages, which the API's reaction host runs beside the outbox. */
-const REBUILDABLE = [...READ_MODEL_PROJECTIONS, whatsAppMessagesProjection];
-
-const USAGE = `Usage: npm run projections:rebuild -- <name>|all   (names: ${REBUILDABLE.map((p) => p.name).join(', ')})`;
+const USAGE = `Usage: npm run projections:rebuild -- <name>|all   (names: ${READ_MODEL_PROJECTIONS.map((p) => p.name).join(', ')})`;
 
 class UsageError extends Error {}
 
 function projectionsToRebuild(args: string[]): string[] {
-  const known = REBUILDABLE.map((p) => p.name);
+  const known = READ_MODEL_PROJECTIONS.map((p) => p.name);
   if (args.length === 0) throw new UsageError(USAGE);
   if (args.length === 1 && args[0] === 'all') return known;
   const unknown = args.filter((name) => !known.includes(name));
@@ -45,7 +41,7 @@ async function rebuild(args: string[]): Promise<void> {
   }
   const store = await openEngineEventStore(config.eventStore, (report) => process.stdout.write(`Renamed ${report.renamed} streams of the previous version to seller-scoped names\n`));
   try {
-    const readModels = await ReadModels.open({ database: config.readModels, store, subscribers: REBUILDABLE });
+    const readModels = await ReadModels.open({ database: config.readModels, store });
     try {
       // One pass over the store feeds every projection named.
       const bar = rebuildProgressBar(names.length === 1 ? names[0]! : `${names.length} projections`);

@@ -14,3 +14,5 @@ export * from './callback-verifier';
 export * from './messages';
 export * from './parsers';
 export * from './conformance';
+export * from './transaction-log/ondc-transaction-log';
+export * from './transaction-log/transaction-log-archive';

@@ -16,12 +16,12 @@ import {
   ReceiveOrderCommand,
 } from '@fulfil/commands';
 import { evolveOrder, initialOrderState, orderStream } from '@fulfil/domain';
-import { validateOndcMessage } from '@fulfil/ondc';
+import { OndcTransactionLog, validateOndcMessage } from '@fulfil/ondc';
 import type { OndcAction, TransactionMessage } from '@fulfil/ondc';
 import type { Address, OrderEvent, OrderState, PaymentMethod, ShipmentState } from '@fulfil/domain';
 import type { EventStore, RecordedEvent } from '@fulfil/event-store';
 import { coreModules, createHttpApp } from '@fulfil/fulfillment-api';
-import { ConversationDriver, OndcTransactionLog, PUBLIC_ROUTE_METADATA, buyerRegistration, loadConversation, loadOndcConfig, ondcAdapterHosting } from '@fulfil/ondc-logistics-adapter';
+import { ConversationDriver, PUBLIC_ROUTE_METADATA, buyerRegistration, loadConversation, loadOndcConfig, ondcAdapterHosting } from '@fulfil/ondc-logistics-adapter';
 import type { OndcAdapterConfig } from '@fulfil/ondc-logistics-adapter';
 import { SandboxModule, SandboxNetwork } from '@fulfil/ondc-sandbox';
 import type { PartnerName, PartnerSetup } from '@fulfil/ondc-sandbox';
@@ -147,7 +147,7 @@ export class AdapterHarness {
     const registryUrl = options.external ? `${options.external.baseUrl}/registry` : `${root}/ondc-sandbox/registry`;
     const config = adapterConfigFor(port, dataDir, { ONDC_REGISTRY_URL: registryUrl, ...options.env });
     const metrics = new EngineMetrics();
-    const ondc = ondcAdapterHosting({ config, metricsRegistry: metrics.registry, trackingRoute: true, adminRoutes: true });
+    const ondc = ondcAdapterHosting({ config, metricsRegistry: metrics.registry, trackingRoute: true });
     @Module({
       imports: [
         ...coreModules(engine, metrics, { reactions: ondc.reactions, reactionImports: [ondc.module] }),

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CallbackVerifier, RegistryClient, parseCatalog, rfc3339 } from '@fulfil/ondc';
-import type { CallbackVerdict, IncomingCallback, KnownTransaction, OndcCallback, OndcMessage } from '@fulfil/ondc';
+import type { CallbackVerdict, IncomingCallback, KnownTransaction, LoggedAnswer, LoggedMessage, OndcCallback, OndcMessage, OndcTransactionLog } from '@fulfil/ondc';
 import type { EventStore, JsonObject } from '@fulfil/event-store';
 import { CallbackData, ConversationEvent, conversationStream } from '../conversation/conversation-events';
 import { knownTransaction } from '../conversation/conversation-state';
@@ -10,7 +10,6 @@ import { TransactionIndex } from '../driver/transaction-index';
 import { ondcMetadata, partnerActor } from '../driver/adapter-metadata';
 import type { OndcAdapterConfig } from '../ondc-config';
 import type { OndcMetrics } from '../ondc-metrics';
-import type { LoggedAnswer, LoggedMessage, OndcTransactionLog } from '../transaction-log/ondc-transaction-log';
 
 /** A callback recorded in a conversation: who wants to hear of it (the tracking waiters). */
 export type CallbackListener = (callback: OndcCallback, shipmentId: string) => void;

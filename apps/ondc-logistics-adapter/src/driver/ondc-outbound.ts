@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { ONDC_ERRORS, OndcHttpClient, RegistryClient, RegistryUnavailableError, actionUrl, validateOndcMessage } from '@fulfil/ondc';
-import type { DeliveryOutcome, LogisticsDomain, Signer } from '@fulfil/ondc';
+import type { DeliveryOutcome, LogisticsDomain, OndcTransactionLog, Signer } from '@fulfil/ondc';
 import type { OutboundRequest } from '../conversation/steps';
 import type { OndcAdapterConfig } from '../ondc-config';
 import type { OndcMetrics } from '../ondc-metrics';
-import type { OndcTransactionLog } from '../transaction-log/ondc-transaction-log';
 
 /** Whose shipment a request is about: the transaction log files it under the order. */
 export interface RequestSubject {

@@ -1,8 +1,7 @@
-import { Controller, Get, Inject, NotFoundException, Param, Res, SetMetadata } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { AUDIENCE_METADATA, type Audience } from '@fulfil/platform';
-import { OndcTransactionLog } from './ondc-transaction-log';
-import { transactionLogArchive } from './transaction-log-archive';
+import { OndcTransactionLog, transactionLogArchive } from '@fulfil/ondc';
+import { PlatformRoute } from '../auth/auth.decorators';
 
 interface ZipReply {
   status(code: number): ZipReply;
@@ -10,14 +9,16 @@ interface ZipReply {
   send(body: Buffer): void;
 }
 
-/** For the operator only: the host's API-key guard lets the platform key through and refuses sellers' keys. */
-const ForThePlatform = (): ClassDecorator => SetMetadata(AUDIENCE_METADATA, 'platform' satisfies Audience);
-
 @ApiTags('admin')
+/**
+ * The ONDC transaction log export, for the operator only. The adapter writes the log beside the
+ * read models; the API serves it, so the export is there whether the adapter runs in this process
+ * or apart (the production compose runs it apart).
+ */
 @ApiBearerAuth()
-@ForThePlatform()
+@PlatformRoute()
 @Controller('v1/admin/ondc/transactions/:transactionId/log')
-export class TransactionLogController {
+export class OndcTransactionLogController {
   constructor(@Inject(OndcTransactionLog) private readonly log: OndcTransactionLog) {}
 
   @Get()

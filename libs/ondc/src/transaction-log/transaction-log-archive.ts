@@ -1,5 +1,5 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
-import { blake512Digest } from '@fulfil/ondc';
+import { blake512Digest } from '../signing';
 import type { LogEntry } from './ondc-transaction-log';
 
 /** A name part kept to what every unzip tool and file system takes. */
