@@ -208,6 +208,8 @@ describe('conformance of what partners send us (ONDC logistics 1.2.5)', () => {
     ['on_confirm.tracking', 'on_confirm', (b) => (forward(b)['tracking'] = false), 'message.order.fulfillments[0].tracking'],
     ['on_confirm.pickup-slot', 'on_confirm', (b) => delete forward(b)['start'].time.range, 'message.order.fulfillments[0].start.time.range.start'],
     ['on_update.rts-slots', 'on_update', (b) => delete forward(b)['end'].time.range, 'message.order.fulfillments[0].end.time.range.start'],
+    // A P2H2P (LOG11) answer to ready to ship without the label: the domain is the switch.
+    ['on_update.shipping-label', 'on_update', (b) => (b['context'].domain = 'ONDC:LOG11'), 'message.order.fulfillments[0].start.instructions.images'],
     ['on_track.tracking', 'on_track', (b) => (b['message'].tracking.status = 'live'), 'message.tracking.status'],
     ['on_track.location', 'on_track', (b) => (b['message'].tracking.location.gps = '12.95,77.63'), 'message.tracking.location.gps'],
     ['transaction.context', 'on_status picked-up', (b) => (b['context'].city = 'std:011'), 'context.city'],
