@@ -172,4 +172,24 @@ describe('ONDC logistics 1.2.5: every message the adapter sends, and every callb
       expect(await findingsOnReceived(harness, placed)).toEqual([]);
     });
   });
+
+  describe('a delivery that fails and is re-attempted at the seller\'s word (NDR)', () => {
+    let harness: AdapterHarness;
+    beforeAll(async () => {
+      harness = await AdapterHarness.start({ participants: [{ name: 'troublemaker', trouble: 'fail-delivery-once' }], stepMs: 40 });
+    });
+    afterAll(async () => harness.close());
+
+    it('the failed attempt, the answer to our re-attempt /update and the delivery have no finding', async () => {
+      const { sellerId, apiKey } = await harness.newSeller();
+      const placed = await harness.placeOnNetworkOrder(sellerId);
+      await harness.statusReaches(placed, 'delivery_failed');
+      await harness.http().post(`/v1/orders/${placed.orderId}/shipments/${placed.shipmentId}/reattempt`).set('authorization', `Bearer ${apiKey}`).send({}).expect(200);
+      await harness.statusReaches(placed, 'delivered');
+
+      expect(await receivedActions(harness, placed)).toContain('on_update');
+      // Only the partner's side: our attempt-answer /update carries ndr_action, which 1.2.5 does not list (ADR 0033).
+      expect(await findingsOnReceived(harness, placed)).toEqual([]);
+    });
+  });
 });

@@ -253,6 +253,15 @@ describe('conformance of what partners send us (ONDC logistics 1.2.5)', () => {
     expect(checkReceivedTransaction(messages)).toContainEqual(expect.objectContaining({ rule: 'on_init.rider-check', path: 'message.order.fulfillments', action: 'on_init' }));
   });
 
+  it('given two partners confirmed in one transaction (one told to cancel), when each reports its own pickup time, then neither is held to the other\'s', () => {
+    const messages = withChanged(conformantFlow(), 'on_status picked-up', (b) => {
+      b['context'].bpp_id = 'other.lsp.example';
+      forward(b)['start'].time.timestamp = at(19);
+    });
+    const delivered = messages.at(-1);
+    expect(checkReceivedMessage(delivered?.body, messages.slice(0, -1))).toEqual([]);
+  });
+
   it('given a callback checked alone, when it is conformant, then only its own rules apply and nothing is found', () => {
     const onConfirm = conformantFlow().find((s) => s.name === 'on_confirm')?.message.body;
     expect(checkReceivedMessage(onConfirm)).toEqual([]);

@@ -73,7 +73,8 @@ const domainRefusal = (code: OndcErrorCode, detail: string): DeskAnswer => ({ st
 
 function journeyOf(order: SandboxOrder): Step[] {
   // A partner that sends its AWB late says it in an on_update before anything moves.
-  return order.partner.setup.lateAwb && !order.awb ? ['Awb-issued', ...forwardJourneyOf(order)] : forwardJourneyOf(order);
+  // 1.2.5: only intercity (P2H2P) shipments have an AWB.
+  return order.partner.setup.lateAwb && order.option.type === 'P2H2P' && !order.awb ? ['Awb-issued', ...forwardJourneyOf(order)] : forwardJourneyOf(order);
 }
 
 function forwardJourneyOf(order: SandboxOrder): Step[] {
@@ -255,7 +256,7 @@ export class PartnerDesk {
     if (isOpen(order) && !order.readyToShip && readyToShip(update.message.order.fulfillments[0])) {
       this.readyForPickup(order);
       // Deferred ready to ship, as the contract has it: the AWB and label come with its on_update.
-      if (partner.setup.lateAwb) this.issueAwb(order);
+      if (partner.setup.lateAwb && order.option.type === 'P2H2P') this.issueAwb(order);
       this.startJourney(order);
     }
     const answer = readAttemptAnswer(update);

@@ -387,10 +387,11 @@ function checkOrderAgainst(f: FindingList, body: unknown, action: string, confir
     f.require('on_update.rts-slots', `${base}.end.time`, ['range.start', 'range.end']);
     if (textAt(body, 'context.domain') === 'ONDC:LOG11') f.check('on_update.shipping-label', `${base}.start.instructions.images`, arrayAt(forward.fulfillment, 'start.instructions.images').some((x) => typeof x === 'string' && x !== ''), 'a P2H2P shipment ready to ship needs its shipping label');
   }
-  // LVU: once reported, the pickup time does not move.
+  // LVU: once reported, the pickup time does not move (another partner of the transaction has its own).
   const picked = textAt(forward.fulfillment, 'start.time.timestamp');
+  const bppId = textAt(body, 'context.bpp_id');
   const earlier = before
-    .filter((m) => m.direction === 'received' && ORDER_CALLBACKS.includes(textAt(m.body, 'context.action') ?? ''))
+    .filter((m) => m.direction === 'received' && ORDER_CALLBACKS.includes(textAt(m.body, 'context.action') ?? '') && textAt(m.body, 'context.bpp_id') === bppId)
     .map((m) => textAt(forwardOf(m.body).fulfillment, 'start.time.timestamp'))
     .find((t) => t !== undefined);
   if (picked !== undefined && earlier !== undefined) f.check('transaction.stable-pickup-time', `${order}.fulfillments[${forward.index}].start.time.timestamp`, picked === earlier, 'the pickup time differs from the one reported before');
