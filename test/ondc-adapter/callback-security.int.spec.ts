@@ -3,6 +3,7 @@ import { createAuthorizationHeader, generateSigningKeyPair, validateOndcMessage 
 import type { OndcMessage, Signer } from '@fulfil/ondc';
 import type { PartnerName } from '@fulfil/ondc-sandbox';
 import { AdapterHarness, PlacedShipment } from './support/adapter-harness';
+import { partnerReport } from './support/partner-report';
 
 type OnStatus = OndcMessage<'on_status'>;
 
@@ -18,13 +19,7 @@ describe('ONDC adapter: callbacks are verified before anything is applied', () =
   };
 
   /** An on_status from the confirmed partner about our order, reporting `state`, with a fresh message id unless one is given. */
-  const onStatus = (state: string, overrides: { messageId?: string; timestampMs?: number; context?: Record<string, string> } = {}): OnStatus => {
-    const body = structuredClone(template);
-    body.context = { ...body.context, action: 'on_status', message_id: overrides.messageId ?? randomUUID(), timestamp: new Date(overrides.timestampMs ?? Date.now()).toISOString(), ...overrides.context };
-    const delivery = body.message.order.fulfillments?.find((f) => f.type === 'Delivery');
-    if (delivery) delivery.state = { descriptor: { code: state } };
-    return body;
-  };
+  const onStatus = (state: string, overrides: { messageId?: string; timestampMs?: number; context?: Record<string, string> } = {}): OnStatus => partnerReport(template, state, overrides);
 
   const post = (body: string, headers: Record<string, string>) =>
     harness.http().post('/ondc/on_status').set('content-type', 'application/json').set(headers).send(body);

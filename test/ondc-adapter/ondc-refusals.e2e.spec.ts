@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OndcTransactionLog, createAuthorizationHeader } from '@fulfil/ondc';
 import type { OndcMessage, Signer } from '@fulfil/ondc';
 import { AdapterHarness, PlacedShipment } from './support/adapter-harness';
+import { partnerReport } from './support/partner-report';
 
 type OnStatus = OndcMessage<'on_status'>;
 
@@ -12,13 +13,7 @@ describe('ONDC callbacks: every refusal is an ONDC NACK, and changes nothing', (
   let transactionId: string;
   let partner: Signer;
 
-  const onStatus = (state: string, overrides: { messageId?: string; timestampMs?: number } = {}): OnStatus => {
-    const body = structuredClone(template);
-    body.context = { ...body.context, action: 'on_status', message_id: overrides.messageId ?? randomUUID(), timestamp: new Date(overrides.timestampMs ?? Date.now()).toISOString() };
-    const delivery = body.message.order.fulfillments?.find((f) => f.type === 'Delivery');
-    if (delivery) delivery.state = { descriptor: { code: state } };
-    return body;
-  };
+  const onStatus = (state: string, overrides: { messageId?: string; timestampMs?: number } = {}): OnStatus => partnerReport(template, state, overrides);
   const signedHeaders = (body: string | Buffer): Record<string, string> => ({ 'content-type': 'application/json', authorization: createAuthorizationHeader(body, partner) });
   const post = (path: string, body: string | Buffer, headers: Record<string, string>) => harness.http().post(path).set(headers).send(body);
 

@@ -1,17 +1,28 @@
-import { checkTransaction } from '@fulfil/ondc';
-import type { ConformanceFinding } from '@fulfil/ondc';
+import { checkReceivedTransaction, checkTransaction } from '@fulfil/ondc';
+import type { ConformanceFinding, TransactionMessage } from '@fulfil/ondc';
 import { AdapterHarness, DADAR_DROP, PlacedShipment, eventually } from './support/adapter-harness';
 
 /**
  * What ONDC's log checks will read: every transaction of a shipment as the transaction log holds it
- * (the exact bytes each way), checked against the 1.2.5 rules. Only what we send is ours to fix;
- * the sandbox partners' callbacks are read as the context our requests must repeat.
+ * (the exact bytes each way), checked against the 1.2.5 rules: what we send, and what the sandbox
+ * partners send back (which the adapter, strict in tests, would have NACKed had it broken a rule).
  */
-async function findingsOnSent(harness: AdapterHarness, placed: PlacedShipment): Promise<ConformanceFinding[]> {
+async function findingsIn(harness: AdapterHarness, placed: PlacedShipment, check: (messages: readonly TransactionMessage[]) => ConformanceFinding[]): Promise<ConformanceFinding[]> {
   await harness.driver.idle();
   const findings: ConformanceFinding[] = [];
-  for (const transactionId of await harness.transactionsOf(placed.shipmentId)) findings.push(...checkTransaction(await harness.transactionMessages(transactionId)));
+  for (const transactionId of await harness.transactionsOf(placed.shipmentId)) findings.push(...check(await harness.transactionMessages(transactionId)));
   return findings;
+}
+
+const findingsOnSent = (harness: AdapterHarness, placed: PlacedShipment) => findingsIn(harness, placed, checkTransaction);
+const findingsOnReceived = (harness: AdapterHarness, placed: PlacedShipment) => findingsIn(harness, placed, checkReceivedTransaction);
+
+async function receivedActions(harness: AdapterHarness, placed: PlacedShipment): Promise<string[]> {
+  const actions: string[] = [];
+  for (const transactionId of await harness.transactionsOf(placed.shipmentId)) {
+    for (const m of await harness.transactionMessages(transactionId)) if (m.direction === 'received') actions.push((m.body as { context: { action: string } }).context.action);
+  }
+  return actions;
 }
 
 async function sentActions(harness: AdapterHarness, placed: PlacedShipment): Promise<string[]> {
@@ -22,7 +33,7 @@ async function sentActions(harness: AdapterHarness, placed: PlacedShipment): Pro
   return actions;
 }
 
-describe('ONDC logistics 1.2.5: every message the adapter sends passes the conformance rules', () => {
+describe('ONDC logistics 1.2.5: every message the adapter sends, and every callback the sandbox sends back, passes the conformance rules', () => {
   describe('confirming ready to ship', () => {
     let harness: AdapterHarness;
     beforeAll(async () => {
@@ -37,6 +48,7 @@ describe('ONDC logistics 1.2.5: every message the adapter sends passes the confo
 
       expect(await sentActions(harness, placed)).toEqual(expect.arrayContaining(['search', 'init', 'confirm']));
       expect(await findingsOnSent(harness, placed)).toEqual([]);
+      expect(await findingsOnReceived(harness, placed)).toEqual([]);
     });
 
     it('a cash-on-delivery intercity shipment (LOG11), search to delivered, has no finding', async () => {
@@ -47,6 +59,7 @@ describe('ONDC logistics 1.2.5: every message the adapter sends passes the confo
       const confirm = (await harness.conversationEvents(placed.shipmentId)).find((e) => e.type === 'ConfirmSent');
       expect(confirm?.data['message']).toMatchObject({ context: { domain: 'ONDC:LOG11' }, message: { order: { payment: { type: 'ON-FULFILLMENT', collected_by: 'BPP' } } } });
       expect(await findingsOnSent(harness, placed)).toEqual([]);
+      expect(await findingsOnReceived(harness, placed)).toEqual([]);
     });
   });
 
@@ -68,6 +81,7 @@ describe('ONDC logistics 1.2.5: every message the adapter sends passes the confo
 
       expect(await sentActions(harness, placed)).toContain('cancel');
       expect(await findingsOnSent(harness, placed)).toEqual([]);
+      expect(await findingsOnReceived(harness, placed)).toEqual([]);
     });
   });
 
@@ -85,6 +99,97 @@ describe('ONDC logistics 1.2.5: every message the adapter sends passes the confo
 
       expect(await sentActions(harness, placed)).toContain('update');
       expect(await findingsOnSent(harness, placed)).toEqual([]);
+      expect(await findingsOnReceived(harness, placed)).toEqual([]);
+    });
+  });
+
+  describe('a partner returning the parcel to origin (RTO)', () => {
+    let harness: AdapterHarness;
+    beforeAll(async () => {
+      harness = await AdapterHarness.start({ participants: [{ name: 'troublemaker', trouble: 'rto' }], stepMs: 50 });
+    });
+    afterAll(async () => harness.close());
+
+    it('the on_cancel that starts the return and the on_status that ends it have no finding', async () => {
+      const { sellerId } = await harness.newSeller();
+      const placed = await harness.placeOnNetworkOrder(sellerId, { paymentMethod: 'prepaid' });
+      await harness.statusReaches(placed, 'rto_delivered');
+
+      expect(await receivedActions(harness, placed)).toEqual(expect.arrayContaining(['on_cancel', 'on_status']));
+      expect(await findingsOnSent(harness, placed)).toEqual([]);
+      expect(await findingsOnReceived(harness, placed)).toEqual([]);
+    });
+  });
+
+  describe('a partner cancelling after it was assigned', () => {
+    let harness: AdapterHarness;
+    beforeAll(async () => {
+      harness = await AdapterHarness.start({ participants: [{ name: 'troublemaker', trouble: 'cancel' }], stepMs: 50 });
+    });
+    afterAll(async () => harness.close());
+
+    it('its unsolicited on_cancel has no finding', async () => {
+      const { sellerId } = await harness.newSeller();
+      const placed = await harness.placeOnNetworkOrder(sellerId);
+      await eventually(async () => (await receivedActions(harness, placed)).includes('on_cancel'), 'the partner\'s on_cancel');
+
+      expect(await findingsOnSent(harness, placed)).toEqual([]);
+      expect(await findingsOnReceived(harness, placed)).toEqual([]);
+    });
+  });
+
+  describe('falling back after a partner is silent and another NACKs', () => {
+    let harness: AdapterHarness;
+    beforeAll(async () => {
+      harness = await AdapterHarness.start({ participants: [{ name: 'silent', silentFrom: 'init' }, 'nacker', 'cheap-slow'], stepMs: 40 });
+    });
+    afterAll(async () => harness.close());
+
+    it('every catalog and every callback of the partner confirmed has no finding', async () => {
+      const { sellerId } = await harness.newSeller();
+      const placed = await harness.placeOnNetworkOrder(sellerId);
+      await harness.statusReaches(placed, 'delivered');
+
+      expect((await receivedActions(harness, placed)).filter((a) => a === 'on_search').length).toBeGreaterThanOrEqual(3);
+      expect(await findingsOnSent(harness, placed)).toEqual([]);
+      expect(await findingsOnReceived(harness, placed)).toEqual([]);
+    });
+  });
+
+  describe('a pickup that fails once and is rescheduled', () => {
+    let harness: AdapterHarness;
+    beforeAll(async () => {
+      harness = await AdapterHarness.start({ participants: [{ name: 'troublemaker', trouble: 'fail-pickup-once' }], stepMs: 40 });
+    });
+    afterAll(async () => harness.close());
+
+    it('the failed and rescheduled attempts have no finding', async () => {
+      const { sellerId } = await harness.newSeller();
+      const placed = await harness.placeOnNetworkOrder(sellerId);
+      await harness.statusReaches(placed, 'delivered');
+
+      expect(await findingsOnSent(harness, placed)).toEqual([]);
+      expect(await findingsOnReceived(harness, placed)).toEqual([]);
+    });
+  });
+
+  describe('a delivery that fails and is re-attempted at the seller\'s word (NDR)', () => {
+    let harness: AdapterHarness;
+    beforeAll(async () => {
+      harness = await AdapterHarness.start({ participants: [{ name: 'troublemaker', trouble: 'fail-delivery-once' }], stepMs: 40 });
+    });
+    afterAll(async () => harness.close());
+
+    it('the failed attempt, the answer to our re-attempt /update and the delivery have no finding', async () => {
+      const { sellerId, apiKey } = await harness.newSeller();
+      const placed = await harness.placeOnNetworkOrder(sellerId);
+      await harness.statusReaches(placed, 'delivery_failed');
+      await harness.http().post(`/v1/orders/${placed.orderId}/shipments/${placed.shipmentId}/reattempt`).set('authorization', `Bearer ${apiKey}`).send({}).expect(200);
+      await harness.statusReaches(placed, 'delivered');
+
+      expect(await receivedActions(harness, placed)).toContain('on_update');
+      // Only the partner's side: our attempt-answer /update carries ndr_action, which 1.2.5 does not list (ADR 0033).
+      expect(await findingsOnReceived(harness, placed)).toEqual([]);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS, KeyFormatError, LOGISTICS_CATEGORIES, generateSigningKeyPair, publicKeyOf, signingPrivateKeyFrom } from '@fulfil/ondc';
-import type { BuyerBilling, LogisticsCategory } from '@fulfil/ondc';
+import type { BuyerBilling, ConformanceMode, LogisticsCategory } from '@fulfil/ondc';
 
 /**
  * The adapter's settings from environment variables. Every bad value is reported as one line that
@@ -75,6 +75,8 @@ export interface OndcAdapterConfig {
   http: { timeoutMs: number; attempts: number };
   /** Incoming signatures valid for longer than this (`expires - created`) are refused. */
   maxSignatureValiditySeconds: number;
+  /** A callback breaking the 1.2.5 rules: NACKed (strict) or taken with its findings logged and counted (lenient). ADR 0034. */
+  callbackConformance: ConformanceMode;
   /** Where generated keys are kept (the embedded default); undefined when the keys come from the environment. */
   generatedKeysFile?: string;
 }
@@ -112,6 +114,10 @@ const DEFAULTS = {
   maxSignatureValiditySeconds: DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS,
   goodsCategory: 'Grocery',
   category: 'Standard Delivery' as LogisticsCategory,
+  /** The embedded default talks to our own sandbox, which speaks 1.2.5: anything else is a bug to see at once. */
+  embeddedCallbackConformance: 'strict' as ConformanceMode,
+  /** Real partners' callbacks are taken and their findings counted (ADR 0034): a NACKed delivery report is a fact lost. */
+  callbackConformance: 'lenient' as ConformanceMode,
 };
 
 /** Demo invoicing details for the embedded default only; a real deployment names its own. */
@@ -277,7 +283,8 @@ function policy(read: EnvReader): PartnerPolicy {
  * ONDC_HTTP_ATTEMPTS, ONDC_MAX_SIGNATURE_VALIDITY_S), what is asked for (ONDC_CATEGORY, ONDC_GOODS_CATEGORY,
  * ONDC_READY_TO_SHIP_AT_CONFIRM, ONDC_DEFAULT_CITY, ONDC_HYPERLOCAL_MAX_KM), the partner policy
  * (ONDC_CHOOSE_BY, ONDC_PREFERRED_PARTNERS, ONDC_EXCLUDED_PARTNERS, ONDC_MAX_CANDIDATES,
- * ONDC_FAILURE_MEMORY_MS) and our billing details (ONDC_BILLING_*, ONDC_SETTLEMENT_UPI and ONDC_SETTLEMENT_BENEFICIARY). The embedded default needs
+ * ONDC_FAILURE_MEMORY_MS), our billing details (ONDC_BILLING_*, ONDC_SETTLEMENT_UPI and ONDC_SETTLEMENT_BENEFICIARY)
+ * and what a callback breaking the 1.2.5 rules gets (ONDC_CALLBACK_CONFORMANCE). The embedded default needs
  * none: keys are generated under DATA_DIR and the engine's own sandbox is the network.
  */
 export function loadOndcConfig(env: Env, context: OndcConfigContext): OndcAdapterConfig {
@@ -317,6 +324,7 @@ export function loadOndcConfig(env: Env, context: OndcConfigContext): OndcAdapte
     billing: billing(read, context.embedded),
     http: { timeoutMs: read.integer('ONDC_HTTP_TIMEOUT_MS', DEFAULTS.httpTimeoutMs, 100, 120_000), attempts: read.integer('ONDC_HTTP_ATTEMPTS', DEFAULTS.httpAttempts, 1, 10) },
     maxSignatureValiditySeconds: read.integer('ONDC_MAX_SIGNATURE_VALIDITY_S', DEFAULTS.maxSignatureValiditySeconds, 1, 86_400),
+    callbackConformance: read.oneOf('ONDC_CALLBACK_CONFORMANCE', ['strict', 'lenient'] as const, context.embedded ? DEFAULTS.embeddedCallbackConformance : DEFAULTS.callbackConformance),
     ...(file ? { generatedKeysFile: file } : {}),
   };
   if (read.problems.length > 0) throw new OndcConfigError(read.problems);

@@ -11,7 +11,7 @@ export interface PartnerSetup {
   nackAt?: 'init' | 'confirm' | 'cancel';
   /** nacker with nackAt `cancel`: how many /cancel requests of an order it NACKs before it takes one (default 1). */
   cancelNacks?: number;
-  /** Any partner: the AWB (and a P2H2P label) comes after the confirmation, in an on_update, not in on_confirm; a P2P partner issues one too. */
+  /** Any partner: for P2H2P shipments the AWB and label come after the confirmation, in an on_update, not in on_confirm (1.2.5 gives P2P shipments no AWB). */
   lateAwb?: boolean;
   /** silent: the first request it leaves unanswered (default search: it is never heard from; init: it offers, then falls silent). */
   silentFrom?: 'search' | 'init';

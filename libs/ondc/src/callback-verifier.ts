@@ -1,4 +1,6 @@
 import { ack, nack } from './ack';
+import { checkReceivedMessage } from './conformance';
+import type { ConformanceFinding, TransactionMessage } from './conformance';
 import { ACCEPTED_DOMAINS } from './context';
 import { ONDC_ERRORS, OndcErrorCode } from './error-codes';
 import { RegistryUnavailableError } from './registry-client';
@@ -25,7 +27,18 @@ export interface KnownTransaction {
    * with the same timestamp counts as a duplicate.
    */
   appliedBodies?: Readonly<Record<string, unknown>>;
+  /**
+   * The transaction's messages so far, each direction in the order sent or received: what the
+   * conformance rules check a callback against (ids, catalog, quote, confirmed order).
+   */
+  messages?: readonly TransactionMessage[];
 }
+
+/**
+ * What to do with a callback that breaks the 1.2.5 rules (checkReceivedMessage): refuse it with a
+ * NACK (strict), or take it and report the findings (lenient). Without a mode the rules are not run.
+ */
+export type ConformanceMode = 'strict' | 'lenient';
 
 export const appliedCallbackKey = (bppId: string, messageId: string): string => `${bppId} ${messageId}`;
 
@@ -45,6 +58,7 @@ export interface CallbackVerifierOptions {
   maxSignatureValiditySeconds?: number;
   nowMs?: () => number;
   validate?: (action: CallbackAction, body: unknown) => SchemaCheck;
+  conformance?: ConformanceMode;
 }
 
 export interface IncomingCallback {
@@ -66,6 +80,8 @@ export type CallbackVerdict =
       solicited: boolean;
       /** The same message (same content under the same message id) as one already applied: ACK it, do not apply it again. */
       duplicate: boolean;
+      /** The 1.2.5 rules it breaks, taken all the same in lenient mode; empty when it breaks none or was not checked. */
+      findings: ConformanceFinding[];
     }
   | {
       accepted: false;
@@ -73,6 +89,8 @@ export type CallbackVerdict =
       httpStatus: 200 | 400 | 401 | 503;
       response: NackResponse;
       reason: string;
+      /** Refused in strict mode for breaking these 1.2.5 rules. */
+      findings?: ConformanceFinding[];
     };
 
 type Refusal = Extract<CallbackVerdict, { accepted: false }>;
@@ -135,6 +153,10 @@ export class CallbackVerifier {
     if (!transaction) return outOfSequence('CONTEXT-ERROR', `unknown transaction ${context.transaction_id}`, 'context.transaction_id');
     const unexpected = checkTransaction(action, callback, transaction);
     if (unexpected) return unexpected;
+    const duplicate = transaction.appliedTimestamps?.[appliedCallbackKey(context.bpp_id ?? '', context.message_id)] !== undefined;
+    // A duplicate says what was judged when it first came: it is ACKed and applied nowhere.
+    const findings = this.options.conformance && !duplicate ? checkReceivedMessage(callback, transaction.messages ?? []) : [];
+    if (findings.length > 0 && this.options.conformance === 'strict') return nonConformant(action, findings);
     return {
       accepted: true,
       httpStatus: 200,
@@ -142,7 +164,8 @@ export class CallbackVerifier {
       callback,
       signer,
       solicited: transaction.sentRequests.some((r) => r.messageId === context.message_id && r.action === requestActionOf(action)),
-      duplicate: transaction.appliedTimestamps?.[appliedCallbackKey(context.bpp_id ?? '', context.message_id)] !== undefined,
+      duplicate,
+      findings,
     };
   }
 
@@ -208,6 +231,24 @@ const contextOf = (body: unknown): Readonly<Record<string, unknown>> => {
   const context = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['context'] : undefined;
   return typeof context === 'object' && context !== null ? (context as Record<string, unknown>) : {};
 };
+
+/** How many findings a NACK's message names; the rest are counted. */
+const NAMED_FINDINGS = 3;
+
+/**
+ * A callback that breaks the 1.2.5 rules does not meet the API contract (20006, "Invalid
+ * response"); the error type follows the first finding: its context, what it must repeat from the
+ * transaction (a domain error), or its own shape (a schema error). Only rule names and paths go
+ * into the message: a finding's own text may quote a value (a phone, a pickup code).
+ */
+function nonConformant(action: CallbackAction, findings: readonly ConformanceFinding[]): Refusal {
+  const [first] = findings;
+  const type: OndcErrorType = first?.rule.startsWith('context.') ? 'CONTEXT-ERROR' : first?.rule.startsWith('transaction.') ? 'DOMAIN-ERROR' : 'JSON-SCHEMA-ERROR';
+  const named = findings.slice(0, NAMED_FINDINGS).map((x) => `${x.rule} at ${x.path}`);
+  const more = findings.length > NAMED_FINDINGS ? ` and ${findings.length - NAMED_FINDINGS} more` : '';
+  const reason = `${action} breaks the ONDC logistics 1.2.5 rules: ${named.join('; ')}${more}`;
+  return { ...refuse(400, type, ONDC_ERRORS.BUYER_INVALID_RESPONSE, reason, first?.path), findings: [...findings] };
+}
 
 const outOfSequence = (type: 'CONTEXT-ERROR' | 'POLICY-ERROR', reason: string, path: string): Refusal =>
   refuse(type === 'POLICY-ERROR' ? 200 : 400, type, ONDC_ERRORS.BUYER_OUT_OF_SEQUENCE, reason, path);

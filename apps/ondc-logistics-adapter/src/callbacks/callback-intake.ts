@@ -42,6 +42,7 @@ export class CallbackIntake {
       resolveSigningKey: registry.resolveSigningKey,
       findTransaction: (transactionId) => this.findTransaction(transactionId),
       maxSignatureValiditySeconds: config.maxSignatureValiditySeconds,
+      conformance: config.callbackConformance,
       nowMs,
     });
   }
@@ -62,6 +63,12 @@ export class CallbackIntake {
       else await this.recordAndLog(verdict.callback, verdict.solicited, logged.shipmentId, logged.message, answer);
     }
     if (!verdict.accepted) this.logger.warn(`refused ${incoming.action} (HTTP ${verdict.httpStatus}): ${verdict.reason}`);
+    const findings = verdict.findings ?? [];
+    if (findings.length > 0) {
+      this.metrics.nonConformant(incoming.action, findings, verdict.accepted ? 'accepted' : 'refused');
+      // Rule and path only: a finding's text may quote a phone number or a pickup code.
+      if (verdict.accepted) this.logger.warn(`took ${incoming.action} breaking ONDC 1.2.5 rules (lenient): ${findings.map((f) => `${f.rule} at ${f.path}`).join('; ')}`);
+    }
     const result = !verdict.accepted ? 'nack' : verdict.duplicate ? 'duplicate' : 'ack';
     this.metrics.received(incoming.action, result, Number(process.hrtime.bigint() - started) / 1e9);
     return verdict;

@@ -331,11 +331,20 @@ export function knownTransaction(state: ConversationState, transactionId: string
   }
   const order = state.partnerOrder?.transactionId === transactionId ? state.partnerOrder : undefined;
   const chosenBppId = order?.bppId ?? currentCandidate(attempt)?.offer.bppId;
+  const requests = state.requests.filter((r) => r.transactionId === transactionId);
+  // Sent and received in the order they happened, as the conformance rules read a transaction.
+  const messages = [
+    ...requests.map((r) => ({ atMs: r.sentAtMs, message: { direction: 'sent' as const, body: r.message } })),
+    ...state.callbacks.filter((c) => c.transactionId === transactionId).map((c) => ({ atMs: c.receivedAtMs, message: { direction: 'received' as const, body: c.body } })),
+  ]
+    .sort((a, b) => a.atMs - b.atMs)
+    .map((m) => m.message);
   return {
-    sentRequests: state.requests.filter((r) => r.transactionId === transactionId).map((r) => ({ action: r.action, messageId: r.messageId })),
+    sentRequests: requests.map((r) => ({ action: r.action, messageId: r.messageId })),
     ...(chosenBppId ? { chosenBppId } : {}),
     appliedTimestamps,
     appliedBodies,
+    messages,
   };
 }
 

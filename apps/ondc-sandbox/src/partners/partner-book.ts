@@ -39,7 +39,8 @@ export interface SandboxOrder {
   deliveryFailures?: number;
   /** The next delivery attempt's window, after a failed one. */
   deliveryWindow?: TimeRange;
-  cancellation?: { reasonId: string; cancelledBy: string };
+  /** Who cancelled and why, and the forward fulfillment's state just before (1.2.5's precancel_state). */
+  cancellation?: { reasonId: string; cancelledBy: string; precancelState: FulfillmentState; at: string };
   /** /cancel requests refused so far (the cancel-NACKing partner). */
   cancelsRefused?: number;
   /** Cancels the next scheduled step, if any. */

@@ -35,6 +35,7 @@ export function callbackContext<A extends CallbackAction>(request: OndcContext, 
     transaction_id: request.transaction_id,
     message_id: messageId,
     timestamp: rfc3339(nowMs),
+    ttl: 'PT30S',
   };
 }
 
@@ -102,6 +103,27 @@ function quoteOf(order: SandboxOrder): Quote {
   return { price: inr(totalPaise), breakup: [...order.quote.breakup, ...chargeLines(order.option.rtoItemId, order.option.rtoPricePaise, 'rto')] };
 }
 
+/**
+ * What 1.2.5 asks of a cancelled forward fulfillment: the state it was in (`precancel_state`), and
+ * for a return to origin (a cancellation after pickup) the `rto_event` naming the RTO fulfillment.
+ */
+function cancellationTags(order: SandboxOrder): TagGroup[] {
+  const { cancellation } = order;
+  if (!cancellation) return [];
+  const before: TagGroup = { code: 'precancel_state', list: [{ code: 'fulfillment_state', value: cancellation.precancelState }, { code: 'updated_at', value: cancellation.at }] };
+  if (!order.rto) return [before];
+  const event: TagGroup = {
+    code: 'rto_event',
+    list: [
+      { code: 'retry_count', value: String(order.deliveryFailures ?? 0) },
+      { code: 'rto_id', value: RTO_FULFILLMENT_ID },
+      { code: 'cancellation_reason_id', value: cancellation.reasonId },
+      { code: 'cancelled_by', value: cancellation.cancelledBy },
+    ],
+  };
+  return [before, event];
+}
+
 /** 1.2.5's trail of failed or rescheduled attempts: one `fulfillment_delay` tag per stage, named by the state it delays. */
 function delayTags(order: SandboxOrder): TagGroup[] {
   const tag = (state: 'Order-picked-up' | 'Order-delivered', delay: { reasonId: string; at: string }): TagGroup => ({
@@ -128,10 +150,11 @@ function forwardFulfillment(order: SandboxOrder): Fulfillment {
     id: FORWARD_FULFILLMENT_ID,
     type: 'Delivery',
     state: { descriptor: { code: order.fulfillmentState } },
-    tracking: false,
+    // 1.2.5: a hyperlocal (P2P) rider is tracked from the confirmation on.
+    tracking: order.option.type === 'P2P',
     start,
     end,
-    tags: [{ code: 'tracking', list: [{ code: 'url_enabled', value: 'yes' }, { code: 'url', value: order.trackingUrl }] }, ...delayTags(order)],
+    tags: [{ code: 'tracking', list: [{ code: 'url_enabled', value: 'yes' }, { code: 'url', value: order.trackingUrl }] }, ...delayTags(order), ...cancellationTags(order)],
   };
   if (order.awb) fulfillment['@ondc/org/awb_no'] = order.awb;
   if (order.agent) fulfillment.agent = order.agent;

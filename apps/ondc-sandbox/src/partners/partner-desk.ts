@@ -73,7 +73,8 @@ const domainRefusal = (code: OndcErrorCode, detail: string): DeskAnswer => ({ st
 
 function journeyOf(order: SandboxOrder): Step[] {
   // A partner that sends its AWB late says it in an on_update before anything moves.
-  return order.partner.setup.lateAwb && !order.awb ? ['Awb-issued', ...forwardJourneyOf(order)] : forwardJourneyOf(order);
+  // 1.2.5: only intercity (P2H2P) shipments have an AWB.
+  return order.partner.setup.lateAwb && order.option.type === 'P2H2P' && !order.awb ? ['Awb-issued', ...forwardJourneyOf(order)] : forwardJourneyOf(order);
 }
 
 function forwardJourneyOf(order: SandboxOrder): Step[] {
@@ -242,7 +243,10 @@ export class PartnerDesk {
   private readyForPickup(order: SandboxOrder): void {
     const now = Date.now();
     order.readyToShip = true;
-    order.pickupSlot = { start: rfc3339(now), end: rfc3339(now + (isoDurationToMinutes(order.partner.profile.pickupTime) ?? DEFAULT_PICKUP_MINUTES) * 60_000) };
+    const pickupBy = now + (isoDurationToMinutes(order.partner.profile.pickupTime) ?? DEFAULT_PICKUP_MINUTES) * 60_000;
+    order.pickupSlot = { start: rfc3339(now), end: rfc3339(pickupBy) };
+    // 1.2.5 answers ready to ship with the delivery slot too: from the pickup until the TAT runs out.
+    order.deliveryWindow = { start: rfc3339(pickupBy), end: rfc3339(pickupBy + (isoDurationToMinutes(order.option.tat.duration) ?? DEFAULT_PICKUP_MINUTES) * 60_000) };
     if (order.option.type === 'P2H2P' && order.awb) order.labelUrl = `${this.network.urlOf(order.partner)}/labels/${order.id}.pdf`;
   }
 
@@ -252,7 +256,7 @@ export class PartnerDesk {
     if (isOpen(order) && !order.readyToShip && readyToShip(update.message.order.fulfillments[0])) {
       this.readyForPickup(order);
       // Deferred ready to ship, as the contract has it: the AWB and label come with its on_update.
-      if (partner.setup.lateAwb) this.issueAwb(order);
+      if (partner.setup.lateAwb && order.option.type === 'P2H2P') this.issueAwb(order);
       this.startJourney(order);
     }
     const answer = readAttemptAnswer(update);
@@ -299,9 +303,9 @@ export class PartnerDesk {
   }
 
   private markCancelled(order: SandboxOrder, reasonId: string, cancelledBy: string): void {
+    order.cancellation = { reasonId, cancelledBy, precancelState: order.fulfillmentState, at: rfc3339(Date.now()) };
     order.fulfillmentState = 'Cancelled';
     order.orderState = 'Cancelled';
-    order.cancellation = { reasonId, cancelledBy };
   }
 
   /** The contract: an LSP whose on_confirm is NACKed cancels with reason 997 and tells the buyer. */
@@ -379,12 +383,9 @@ export class PartnerDesk {
         order.deliveryWindow = { start: rfc3339(Date.now() + 20 * HOUR_MS), end: rfc3339(Date.now() + 24 * HOUR_MS) };
         break;
       case 'RTO-Initiated':
+        // 1.2.5: the forward fulfillment is cancelled and the RTO fulfillment carries the parcel back.
+        this.markCancelled(order, order.deliveryFailures ? CANCELLATION_REASONS.BUYER_NOT_FOUND : CANCELLATION_REASONS.BUYER_REFUSED, order.partner.subscriberId);
         order.rto = { state: 'RTO-Initiated', at: now };
-        order.orderState = 'Cancelled';
-        order.cancellation = {
-          reasonId: order.deliveryFailures ? CANCELLATION_REASONS.BUYER_NOT_FOUND : CANCELLATION_REASONS.BUYER_REFUSED,
-          cancelledBy: order.partner.subscriberId,
-        };
         return 'on_cancel';
       case 'RTO-Delivered':
         order.rto = { state: 'RTO-Delivered', at: order.rto?.at ?? now, endedAt: now };

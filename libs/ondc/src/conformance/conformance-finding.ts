@@ -18,10 +18,23 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 export const isObject = (value: unknown): value is { [key: string]: Json } => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Paths split into steps once: the checks read the same few hundred paths on every message. */
+const STEPS = new Map<string, readonly string[]>();
+const MAX_CACHED_PATHS = 10_000;
+
+function stepsOf(path: string): readonly string[] {
+  let steps = STEPS.get(path);
+  if (!steps) {
+    steps = path.split('.').flatMap((part) => part.split(/\[(\d+)\]/).filter(Boolean));
+    if (STEPS.size < MAX_CACHED_PATHS) STEPS.set(path, steps);
+  }
+  return steps;
+}
+
 /** `a.b[0].c` read from a value; undefined where any step is missing. */
 export function at(value: unknown, path: string): unknown {
   let current: unknown = value;
-  for (const step of path.split('.').flatMap((part) => part.split(/\[(\d+)\]/).filter(Boolean))) {
+  for (const step of stepsOf(path)) {
     if (Array.isArray(current) && /^\d+$/.test(step)) current = current[Number(step)];
     else if (isObject(current)) current = current[step];
     else return undefined;
