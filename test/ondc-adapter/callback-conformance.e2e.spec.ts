@@ -1,7 +1,7 @@
-import { createAuthorizationHeader } from '@fulfil/ondc';
+import { OndcTransactionLog, createAuthorizationHeader } from '@fulfil/ondc';
 import type { OndcMessage, Signer } from '@fulfil/ondc';
 import type { PartnerName } from '@fulfil/ondc-sandbox';
-import { OndcMetrics, OndcTransactionLog } from '@fulfil/ondc-logistics-adapter';
+import { OndcMetrics } from '@fulfil/ondc-logistics-adapter';
 import { AdapterHarness, PlacedShipment, eventually } from './support/adapter-harness';
 import { partnerReport } from './support/partner-report';
 
