@@ -31,7 +31,8 @@ describe.each(environments())('a concurrent reaction on %s', (_name, openEnviron
     env = await openEnvironment();
     readModels = await ReadModels.open({ database: env.database, store: env.store, subscribers: [], logger: quiet });
     checkpoints = new CheckpointStore(readModels.schemas);
-  });
+    // Two PGlite databases and their migrations: beyond Jest's minute on a shared CI machine.
+  }, 120_000);
 
   afterEach(async () => {
     await readModels.close();
