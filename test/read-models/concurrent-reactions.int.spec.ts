@@ -55,7 +55,10 @@ describe.each(environments())('a concurrent reaction on %s', (_name, openEnviron
     for (let round = 0; round < rounds; round++) {
       for (const stream of streams) await env.store.append(stream, [{ type: 'Thing', data: { round } }], { expectedRevision: 'any' });
     }
-    return env.store.readAll({ maxCount: 10_000, filter: { kind: 'streamName', prefixes: ['lane-'] } });
+    // On PostgreSQL a read stops below any transaction still open in the database (another suite's), so wait until all are readable.
+    let events: RecordedEvent[] = [];
+    await until('every event to be readable', async () => (events = await env.store.readAll({ maxCount: 10_000, filter: { kind: 'streamName', prefixes: ['lane-'] } })).length === streams.length * rounds, 30_000, 10);
+    return events;
   }
 
   const stored = async (): Promise<Position> => (await checkpoints.peek(readModels.db, NAME))?.position ?? 0n;
