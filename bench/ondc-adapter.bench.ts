@@ -123,18 +123,25 @@ export async function runOndcAdapterBench(opts: { shipments: number; callbacks: 
         return ids;
       }),
     );
-    // Each poll reads only the orders still waiting, so the bench's own reads shrink as the figure is made.
-    const waiting = new Set(shipments);
-    const assignedCount = async () => {
-      for (const s of waiting) if ((await store.readStream(orderStream(s.sellerId, s.orderId))).some((e) => e.type === 'LogisticsPartnerAssigned')) waiting.delete(s);
-      return shipments.length - waiting.size;
-    };
+    // Assignments are heard as a live subscriber hears them (the shared tail read the engine's own
+    // subscribers make), not by polling every order stream: such polls were thousands of extra
+    // stream reads a second on the store the figure measures.
+    const waiting = new Set(shipments.map((s) => orderStream(s.sellerId, s.orderId)));
+    let lastAssigned = 0n;
+    const assignments = store.subscribe({
+      after: await store.headPosition(),
+      filter: { kind: 'eventType', prefixes: ['LogisticsPartnerAssigned'] },
+      onEvent: async (event) => {
+        if (waiting.delete(event.stream)) lastAssigned = process.hrtime.bigint();
+      },
+    });
     const rtsStarted = process.hrtime.bigint();
     const rts = await pooled(shipments, opts.concurrency, async (ids) => {
       await commands.execute(new MarkShipmentReadyToShipCommand(ids, meta));
     });
-    await until(async () => (await assignedCount()) === shipments.length, `${shipments.length} shipments to be assigned`, 120_000);
-    const assignMs = Number(process.hrtime.bigint() - rtsStarted) / 1e6;
+    await until(async () => waiting.size === 0, `${shipments.length} shipments to be assigned`, 120_000).finally(() => assignments.stop());
+    // Timed to the last assignment heard, not to the poll that noticed it.
+    const assignMs = Number(lastAssigned - rtsStarted) / 1e6;
 
     // ---- callbacks verified and ACKed ---------------------------------------------------------
     const network = app.get(SandboxNetwork);

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Registry } from 'prom-client';
 import { EVENT_STORE } from '@fulfil/commands';
 import type { EventStore } from '@fulfil/event-store';
-import { OndcTransactionLog, RegistryClient } from '@fulfil/ondc';
+import { OndcTransactionLog, RegistryClient, prepareOndcSchemas } from '@fulfil/ondc';
 import { READ_MODELS, type Hosted, type ReadModels } from '@fulfil/read-models';
 import { CALLBACK_INTAKE, OndcCallbacksController } from './callbacks/ondc-callbacks.controller';
 import { CallbackIntake } from './callbacks/callback-intake';
@@ -40,6 +40,8 @@ class AdapterLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Conversations left open by the previous run carry on once this instance holds the driver's lease (the host's runner). */
   onApplicationBootstrap(): void {
+    // Before the first request: what we send and what partners send back are checked against them.
+    prepareOndcSchemas();
     const { identity, registryUrl, generatedKeysFile } = this.options.config;
     const keys = generatedKeysFile ? `, signing keys generated once and kept in ${generatedKeysFile}` : '';
     this.logger.log(`ONDC logistics buyer ${identity.subscriberId} (key ${identity.uniqueKeyId}), callbacks at ${identity.bapUri}, registry ${registryUrl}${keys}`);

@@ -137,8 +137,13 @@ export class CallbackIntake {
       context.action === 'on_search' ? { type: 'CatalogReceived', data: { ...data, ...parseCatalog(callback as OndcMessage<'on_search'>) } } : { type: 'CallbackReceived', data };
     // A received callback is a fact, not a decision: it goes in at whatever revision the stream is.
     const metadata = ondcMetadata(partnerActor(data.bppId), data.transactionId, data.messageId);
-    await this.store.append(conversationStream(shipmentId), [{ type: event.type, data: event.data as unknown as JsonObject, metadata }], { expectedRevision: 'any' });
+    const appended = await this.store.append(conversationStream(shipmentId), [{ type: event.type, data: event.data as unknown as JsonObject, metadata }], {
+      expectedRevision: 'any',
+      returnEvents: true,
+    });
+    // Folded where it follows what the verifier read, so the driver plans on it without reading it back.
+    this.conversations.appended(shipmentId, appended.events);
     for (const listener of this.listeners) listener(callback, shipmentId);
-    this.driver.nudge(shipmentId);
+    this.driver.nudge(shipmentId, appended.nextExpectedRevision);
   }
 }

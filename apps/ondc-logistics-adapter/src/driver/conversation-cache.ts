@@ -62,20 +62,47 @@ export class ConversationCache {
     return next;
   }
 
+  /**
+   * The conversation folded at least up to `revision`, without a read when it already is: for the
+   * driver, which appends every decision expecting the revision it planned on (a stale plan fails
+   * its append and is made again from a read), and is woken again by whatever others record.
+   */
+  loadAtLeast(shipmentId: string, revision: bigint): Promise<LoadedConversation> {
+    const entry = this.entries.get(shipmentId);
+    if (entry && entry.revision !== 'no_stream' && entry.revision >= revision) return Promise.resolve({ state: entry.state, revision: entry.revision, events: entry.events });
+    return this.load(shipmentId);
+  }
+
+  /**
+   * Events this process has just appended, as the store returned them: folded when they follow the
+   * revision already folded (nothing else came in between), so the next load need not read them.
+   */
+  appended(shipmentId: string, events: readonly RecordedEvent[] | undefined): void {
+    const entry = this.entries.get(shipmentId);
+    const first = events?.[0];
+    if (!entry || !first || entry.revision === 'no_stream' || first.revision !== entry.revision + 1n) return;
+    this.fold(entry, events);
+  }
+
   /** What is folded already, without reading: for facts a conversation never changes (its seller and order). */
   known(shipmentId: string): ConversationState | undefined {
     return this.entries.get(shipmentId)?.state;
   }
 
+  /** Folds what follows the entry's revision; events it holds already (folded by `appended` while a read was out) are passed over. */
+  private fold(entry: Entry, events: readonly RecordedEvent[]): void {
+    const folded = entry.revision;
+    const fresh = folded === 'no_stream' ? events : events.filter((e) => e.revision > folded);
+    if (fresh.length === 0) return;
+    foldConversationInto(entry.state, fresh.map(stored));
+    entry.events.push(...fresh);
+    entry.revision = fresh[fresh.length - 1]!.revision;
+  }
+
   private async catchUp(shipmentId: string): Promise<LoadedConversation> {
     const entry = this.entries.get(shipmentId) ?? { state: emptyConversation(), events: [], revision: 'no_stream' as const };
     const fromRevision = entry.revision === 'no_stream' ? 0n : entry.revision + 1n;
-    const fresh = await this.store.readStream(conversationStream(shipmentId), { fromRevision });
-    if (fresh.length > 0) {
-      foldConversationInto(entry.state, fresh.map(stored));
-      entry.events.push(...fresh);
-      entry.revision = fresh[fresh.length - 1]!.revision;
-    }
+    this.fold(entry, await this.store.readStream(conversationStream(shipmentId), { fromRevision }));
     // Re-inserted so the map's order is least recently read first.
     this.entries.delete(shipmentId);
     if (entry.revision !== 'no_stream') this.entries.set(shipmentId, entry);

@@ -85,6 +85,11 @@ export class ConversationDriver {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<string>();
   private readonly failures = new Map<string, number[]>();
+  /**
+   * The revision a shipment's next drive must have folded, from what woke it ('read': a timer, a
+   * restart or news of unknown revision, so the drive reads the stream).
+   */
+  private readonly needed = new Map<string, bigint | 'read'>();
   private readonly contexts: ContextBuilder;
   private readonly settings: PlanSettings;
   private readonly now: () => number;
@@ -110,9 +115,18 @@ export class ConversationDriver {
     };
   }
 
-  /** Something happened to a shipment (a callback, an RTS, a cancellation): drive it now. */
-  nudge(shipmentId: string): void {
+  /**
+   * Something happened to a shipment (a callback, an RTS, a cancellation): drive it now. With the
+   * revision of what happened, a drive whose cache holds it already plans without reading.
+   */
+  nudge(shipmentId: string, revision?: bigint): void {
     if (this.stopped) return;
+    const needed = this.needed.get(shipmentId);
+    this.needed.set(shipmentId, revision === undefined || needed === 'read' ? 'read' : needed !== undefined && needed > revision ? needed : revision);
+    this.start(shipmentId);
+  }
+
+  private start(shipmentId: string): void {
     if (this.running.has(shipmentId)) {
       this.again.add(shipmentId);
       return;
@@ -126,7 +140,7 @@ export class ConversationDriver {
       const [next] = this.queued;
       if (next !== undefined) {
         this.queued.delete(next);
-        this.nudge(next);
+        this.start(next);
       }
     });
     this.running.set(shipmentId, run);
@@ -155,7 +169,7 @@ export class ConversationDriver {
       ...(after !== undefined ? { after } : {}),
       filter: { kind: 'streamName', prefixes: [CONVERSATION_STREAM_PREFIX] },
       onEvent: async (event) => {
-        if (WAKING_EVENTS.has(event.type)) this.nudge(shipmentIdOfStream(event.stream));
+        if (WAKING_EVENTS.has(event.type)) this.nudge(shipmentIdOfStream(event.stream), event.revision);
       },
       onError: (error) => this.logger.error(`Following the conversations ended: ${error.message}`),
     });
@@ -188,6 +202,7 @@ export class ConversationDriver {
     this.follower = undefined;
     await follower?.stop();
     this.queued.clear();
+    this.needed.clear();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     await this.idle();
@@ -218,38 +233,49 @@ export class ConversationDriver {
   }
 
   private async drive(shipmentId: string): Promise<void> {
+    const needed = this.needed.get(shipmentId) ?? 'read';
+    this.needed.delete(shipmentId);
+    // After each step, what the drive itself appended: the cache folded it, so the next plan needs no read.
+    let atLeast: bigint | undefined = needed === 'read' ? undefined : needed;
     for (let i = 0; i < MAX_STEPS_PER_DRIVE && !this.stopped; i++) {
-      const loaded = await this.options.conversations.load(shipmentId);
+      const { conversations } = this.options;
+      const loaded = atLeast === undefined ? await conversations.load(shipmentId) : await conversations.loadAtLeast(shipmentId, atLeast);
       if (loaded.revision === 'no_stream') return;
       const step = planConversation(loaded.state, this.planContext());
       if (step.kind === 'wait') {
         if (step.untilMs !== undefined) this.wakeAt(shipmentId, step.untilMs);
         return;
       }
-      if ((await this.perform(shipmentId, loaded, step)) === 'yield') return;
-    }
-  }
-
-  /** Does one step; 'yield' when the conversation can go no further now (a timer resumes it). */
-  private async perform(shipmentId: string, loaded: LoadedConversation, step: Exclude<Step, { kind: 'wait' }>): Promise<'continue' | 'yield'> {
-    switch (step.kind) {
-      case 'append':
-        if (await this.appendDecisions(shipmentId, step.events, loaded)) this.rememberFailures(step.events);
-        return 'continue';
-      case 'send':
-        return this.sendRequest(shipmentId, loaded, step.decisions, step.request);
-      case 'command':
-        await this.runCommand(shipmentId, loaded, step.spec);
-        return 'continue';
+      const performed = await this.perform(shipmentId, loaded, step);
+      if (performed === 'yield') return;
+      atLeast = performed.atLeast;
     }
   }
 
   /**
-   * Appends decisions expecting the revision they were planned on; false when someone else wrote
-   * first (plan again). Their cause is the last event they were planned on; they correlate on
-   * their transaction.
+   * Does one step; 'yield' when the conversation can go no further now (a timer resumes it), else
+   * the revision its own appends reached (undefined after a conflict: the next plan reads).
    */
-  private async appendDecisions(shipmentId: string, events: ConversationEvent[], loaded: LoadedConversation): Promise<boolean> {
+  private async perform(shipmentId: string, loaded: LoadedConversation, step: Exclude<Step, { kind: 'wait' }>): Promise<'yield' | { atLeast: bigint | undefined }> {
+    switch (step.kind) {
+      case 'append': {
+        const revision = await this.appendDecisions(shipmentId, step.events, loaded);
+        if (revision !== undefined) this.rememberFailures(step.events);
+        return { atLeast: revision };
+      }
+      case 'send':
+        return this.sendRequest(shipmentId, loaded, step.decisions, step.request);
+      case 'command':
+        return { atLeast: await this.runCommand(shipmentId, loaded, step.spec) };
+    }
+  }
+
+  /**
+   * Appends decisions expecting the revision they were planned on; the revision reached, or
+   * undefined when someone else wrote first (plan again). Their cause is the last event they were
+   * planned on; they correlate on their transaction.
+   */
+  private async appendDecisions(shipmentId: string, events: ConversationEvent[], loaded: LoadedConversation): Promise<bigint | undefined> {
     const cause = loaded.events[loaded.events.length - 1];
     if (!cause) throw new Error(`conversation of shipment ${shipmentId} has no event to decide on`);
     const causeCorrelation = typeof cause.metadata['correlationId'] === 'string' ? cause.metadata['correlationId'] : cause.id;
@@ -258,10 +284,15 @@ export class ConversationDriver {
       sentBy: this.instanceId,
     });
     try {
-      await this.options.store.append(conversationStream(shipmentId), events.map((e) => ({ type: e.type, data: asJson(e.data), metadata: metadataOf(e) })), { expectedRevision: loaded.revision });
-      return true;
+      const appended = await this.options.store.append(
+        conversationStream(shipmentId),
+        events.map((e) => ({ type: e.type, data: asJson(e.data), metadata: metadataOf(e) })),
+        { expectedRevision: loaded.revision, returnEvents: true },
+      );
+      this.options.conversations.appended(shipmentId, appended.events);
+      return appended.nextExpectedRevision;
     } catch (error) {
-      if (error instanceof StreamRevisionConflictError) return false;
+      if (error instanceof StreamRevisionConflictError) return undefined;
       throw error;
     }
   }
@@ -278,7 +309,7 @@ export class ConversationDriver {
    * The request's record goes in with the decisions, before the request leaves: whoever appends it
    * owns sending it. The synchronous answer is recorded after (a fact, so at any revision).
    */
-  private async sendRequest(shipmentId: string, loaded: LoadedConversation, decisions: ConversationEvent[], request: OutboundRequest): Promise<'continue' | 'yield'> {
+  private async sendRequest(shipmentId: string, loaded: LoadedConversation, decisions: ConversationEvent[], request: OutboundRequest): Promise<'yield' | { atLeast: bigint | undefined }> {
     let to: string;
     try {
       to = await this.options.outbound.urlOf(request);
@@ -304,7 +335,7 @@ export class ConversationDriver {
     };
     this.inFlight.add(context.message_id);
     try {
-      if (!(await this.appendDecisions(shipmentId, [...decisions, sent], loaded))) return 'continue';
+      if ((await this.appendDecisions(shipmentId, [...decisions, sent], loaded)) === undefined) return { atLeast: undefined };
       this.rememberFailures(decisions);
       const outcome = await this.options.outbound.send(request, to, { sellerId: loaded.state.sellerId, orderId: loaded.state.orderId, shipmentId });
       const answered: ConversationEvent = {
@@ -321,19 +352,20 @@ export class ConversationDriver {
         },
       };
       const metadata = ondcMetadata(ADAPTER_ACTOR, request.transactionId, context.message_id);
-      await this.options.store.append(conversationStream(shipmentId), [{ type: answered.type, data: asJson(answered.data), metadata }], { expectedRevision: 'any' });
-      return 'continue';
+      const recorded = await this.options.store.append(conversationStream(shipmentId), [{ type: answered.type, data: asJson(answered.data), metadata }], { expectedRevision: 'any', returnEvents: true });
+      this.options.conversations.appended(shipmentId, recorded.events);
+      return { atLeast: recorded.nextExpectedRevision };
     } finally {
       this.inFlight.delete(context.message_id);
     }
   }
 
-  private async runCommand(shipmentId: string, loaded: LoadedConversation, spec: DomainCommandSpec): Promise<void> {
+  private async runCommand(shipmentId: string, loaded: LoadedConversation, spec: DomainCommandSpec): Promise<bigint | undefined> {
     const { state } = loaded;
     const result = await this.execute(state, shipmentId, spec);
     const record = recordOfCommand(spec, result, this.planContext());
     // A conflict means someone recorded first; the command is idempotent, so planning again repeats nothing.
-    await this.appendDecisions(shipmentId, [record], loaded);
+    return this.appendDecisions(shipmentId, [record], loaded);
   }
 
   private async execute(state: ConversationState, shipmentId: string, spec: DomainCommandSpec): Promise<CommandResult> {

@@ -19,6 +19,12 @@ const REATTEMPT = 'ShipmentReattemptRequested';
 const RETURN = 'ShipmentReturnRequested';
 /** A conflicting append is retried from a fresh read this many times (another instance handling the same event). */
 const CONFLICT_RETRIES = 3;
+/**
+ * Orders whose events are handled at once. Each event costs a few reads and appends, so one at a
+ * time a burst of ready-to-ships queued behind each other's round trips to the store; events of
+ * one order stay in order (the runner keeps a lane per stream).
+ */
+const CONCURRENT_ORDERS = 16;
 
 const asJson = (data: object): JsonObject => data as unknown as JsonObject;
 
@@ -48,6 +54,7 @@ export class LogisticsReaction {
       kind: 'reaction',
       name: 'ondc-logistics-adapter',
       filter: { kind: 'eventType', prefixes: [RTS, CANCELLED, REATTEMPT, RETURN] },
+      concurrency: CONCURRENT_ORDERS,
       handle: (event) => this.handle(event),
     };
   }

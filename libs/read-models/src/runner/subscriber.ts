@@ -33,6 +33,12 @@ export interface Reaction {
   readonly kind: 'reaction';
   readonly name: string;
   readonly filter?: EventFilter;
+  /**
+   * How many events of different streams may be handled at once (default 1: one at a time, in
+   * position order). Events of one stream are always handled one after another, in order, and the
+   * checkpoint never passes an event that is not done, so a crash redoes whatever was in flight.
+   */
+  readonly concurrency?: number;
   handle(event: RecordedEvent): Promise<void>;
 }
 

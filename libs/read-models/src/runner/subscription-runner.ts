@@ -94,7 +94,8 @@ export class SubscriptionRunner {
   private supervision: Promise<void> | undefined;
   private subscription: Subscription | undefined;
   private endLive: (() => void) | undefined;
-  private interruptPause: (() => void) | undefined;
+  /** Pauses in progress (one per lane retrying an event); `stop()` ends them all. */
+  private readonly pauses = new Set<() => void>();
   private readonly progressListeners = new Set<() => void>();
   private readonly tables: TableResolver | undefined;
 
@@ -154,7 +155,7 @@ export class SubscriptionRunner {
   /** Lets the event in hand finish (its checkpoint is stored with it), then stops; `then: 'standby'` when the lease went elsewhere. */
   async stop(then: 'stopped' | 'standby' = 'stopped'): Promise<void> {
     this.stopping = true;
-    this.interruptPause?.();
+    for (const interrupt of [...this.pauses]) interrupt();
     const subscription = this.subscription;
     this.subscription = undefined;
     if (subscription) {
@@ -286,6 +287,8 @@ export class SubscriptionRunner {
    * fails for good stores the progress made before it.
    */
   private async handleReaction(reaction: Reaction, events: RecordedEvent[]): Promise<void> {
+    const concurrency = Math.max(1, Math.floor(reaction.concurrency ?? 1));
+    if (concurrency > 1) return this.handleReactionConcurrently(reaction, events, concurrency);
     let handled = this.storedPosition;
     for (const event of events) {
       try {
@@ -299,6 +302,50 @@ export class SubscriptionRunner {
     await this.storeReactionProgress(handled);
   }
 
+  /**
+   * The batch split into one lane per stream, lanes handled side by side (at most `concurrency`
+   * at once), each lane's events in order. The checkpoint moves to the last event before the first
+   * one not done, so it never passes an event still in flight or failed; a lane's failure lets the
+   * others finish the event in hand and start no more.
+   */
+  private async handleReactionConcurrently(reaction: Reaction, events: RecordedEvent[], concurrency: number): Promise<void> {
+    const lanes = new Map<string, RecordedEvent[]>();
+    for (const event of events) {
+      const lane = lanes.get(event.stream);
+      if (lane) lane.push(event);
+      else lanes.set(event.stream, [event]);
+    }
+    const waiting = [...lanes.values()];
+    const done = new Set<RecordedEvent>();
+    let failure: { error: unknown } | undefined;
+    const work = async (): Promise<void> => {
+      for (let lane = waiting.shift(); lane && !failure; lane = waiting.shift()) {
+        for (const event of lane) {
+          if (failure) return;
+          try {
+            // Once another lane has failed, an error here is not retried: the batch is being given up.
+            await this.withAttempts(event, () => reaction.handle(event), () => failure !== undefined);
+          } catch (error) {
+            failure ??= { error };
+            return;
+          }
+          done.add(event);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, waiting.length) }, work));
+    let handled = this.storedPosition;
+    for (const event of events) {
+      if (!done.has(event)) break;
+      handled = event.position;
+    }
+    if (failure) {
+      await this.storeReactionProgress(handled).catch(() => undefined);
+      throw failure.error;
+    }
+    await this.storeReactionProgress(handled);
+  }
+
   private async storeReactionProgress(handled: Position): Promise<void> {
     if (handled <= this.storedPosition) return;
     await this.deps.checkpoints.advance(this.deps.db, this.name, this.storedPosition, handled);
@@ -306,13 +353,13 @@ export class SubscriptionRunner {
     this.advanceTo(handled);
   }
 
-  private async withAttempts(event: RecordedEvent, work: () => Promise<void>): Promise<void> {
+  private async withAttempts(event: RecordedEvent, work: () => Promise<void>, givingUp: () => boolean = () => false): Promise<void> {
     let delay = this.deps.tuning.retryDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();
       } catch (error) {
-        if (!isEventFault(error) || this.stopping) throw error;
+        if (!isEventFault(error) || this.stopping || givingUp()) throw error;
         if (attempt >= this.deps.tuning.attemptsPerEvent) throw await this.poisoned(event, error);
         this.deps.logger.warn(`Subscriber ${this.name}: ${event.type} at ${event.position} failed (try ${attempt}), retrying: ${describe(error)}`);
         await this.pause(delay);
@@ -372,11 +419,11 @@ export class SubscriptionRunner {
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        this.interruptPause = undefined;
+        this.pauses.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.interruptPause = done;
+      this.pauses.add(done);
     });
   }
 }
