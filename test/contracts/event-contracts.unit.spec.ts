@@ -44,7 +44,7 @@ import {
   validateEventMetadata,
 } from '../../libs/domain/src/testing/event-contracts';
 import { STREAMS_SCOPED_TO_SELLERS, engineSchemaVersion } from '@fulfil/commands';
-import { TRANSACTION_OPENED, type ConversationEventType as OndcConversationEventType } from '@fulfil/ondc-logistics-adapter';
+import { TRANSACTION_OPENED, type ConversationEventType as OndcConversationEventType } from '@fulfil/ondc';
 import type { ConversationEvent as WhatsAppConversationEvent, OutboxEvent } from '@fulfil/whatsapp';
 import { bengaluruPickup, orderInput, sellerProfile } from '../support/fixtures';
 

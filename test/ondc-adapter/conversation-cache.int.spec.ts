@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createEventStore, type EventStore } from '@fulfil/event-store';
-import { ConversationCache, conversationStream } from '@fulfil/ondc-logistics-adapter';
+import { ConversationCache } from '@fulfil/ondc-logistics-adapter';
+import { conversationStream } from '@fulfil/ondc';
 
 const answer = () => ({
   type: 'SellerAnsweredAttempt',

@@ -1,11 +1,5 @@
-import { ContextBuilder, formatRupees } from '@fulfil/ondc';
-import type { CatalogOffer, OndcMessage } from '@fulfil/ondc';
-import type { ConversationEvent } from '../../apps/ondc-logistics-adapter/src/conversation/conversation-events';
-import { foldConversation } from '../../apps/ondc-logistics-adapter/src/conversation/conversation-state';
-import { choosePartner } from '../../apps/ondc-logistics-adapter/src/conversation/choose-partner';
-import { planConversation } from '../../apps/ondc-logistics-adapter/src/conversation/plan-conversation';
-import type { PlanContext, Step } from '../../apps/ondc-logistics-adapter/src/conversation/steps';
-import type { PartnerPolicy } from '../../apps/ondc-logistics-adapter/src/ondc-config';
+import { ContextBuilder, formatRupees , foldConversation , choosePartner , planConversation } from '@fulfil/ondc';
+import type { CatalogOffer, OndcMessage , ConversationEvent , PlanContext, Step , PartnerPolicy } from '@fulfil/ondc';
 import { BUYER_BILLING, hyperlocalShipment, sampleOffer } from '../ondc/support/shipments';
 
 const T0 = Date.parse('2026-11-23T10:00:00.000Z');

@@ -1,5 +1,5 @@
 import { evolveOrder, initialOrderState, type ActiveOrder, type OrderEvent } from '@fulfil/domain';
-import { describeShipment, type DescriptionSettings } from '../../apps/ondc-logistics-adapter/src/conversation/shipment-description';
+import { describeShipment, type DescriptionSettings } from '@fulfil/ondc';
 import { freshOrderIds, packedOrder } from '../../libs/domain/src/testing/decider-specification';
 
 const settings: DescriptionSettings = { defaultCategory: 'Standard Delivery', goodsCategory: 'Grocery', readyToShipAtConfirm: true };

@@ -7,4 +7,3 @@ export { CallbackIntake } from './callbacks/callback-intake';
 export { CALLBACK_INTAKE, PUBLIC_ROUTE_METADATA } from './callbacks/ondc-callbacks.controller';
 export { ShipmentTracking } from './tracking/shipment-tracking';
 export { SHIPMENT_TRACKING } from './tracking/tracking.controller';
-export * from './conversation/conversation-events';

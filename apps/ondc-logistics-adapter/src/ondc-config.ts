@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS, KeyFormatError, LOGISTICS_CATEGORIES, generateSigningKeyPair, publicKeyOf, signingPrivateKeyFrom } from '@fulfil/ondc';
-import type { BuyerBilling, ConformanceMode, LogisticsCategory } from '@fulfil/ondc';
+import type { BuyerBilling, ConformanceMode, LogisticsCategory, PartnerPolicy } from '@fulfil/ondc';
 
 /**
  * The adapter's settings from environment variables. Every bad value is reported as one line that
@@ -25,21 +25,6 @@ export interface OndcIdentity {
   signingPublicKey: string;
   /** Where partners send callbacks: `{bapUri}/on_search` and so on. */
   bapUri: string;
-}
-
-export type ChooseBy = 'price' | 'speed';
-
-export interface PartnerPolicy {
-  /** What ranks offers first: the lowest price, or the shortest promised time. */
-  chooseBy: ChooseBy;
-  /** Subscriber ids tried before anyone else. */
-  preferredPartners: readonly string[];
-  /** Subscriber ids never chosen. */
-  excludedPartners: readonly string[];
-  /** Partners tried (init and confirm) for one shipment before giving up. */
-  maxCandidates: number;
-  /** A partner that failed us (NACK, silence, bad quote, refusal) within this window ranks after the others. */
-  recentFailureWindowMs: number;
 }
 
 export interface OndcAdapterConfig {

@@ -16,3 +16,4 @@ export * from './parsers';
 export * from './conformance';
 export * from './transaction-log/ondc-transaction-log';
 export * from './transaction-log/transaction-log-archive';
+export * from './conversation';

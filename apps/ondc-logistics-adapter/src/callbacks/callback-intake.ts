@@ -1,9 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { CallbackVerifier, RegistryClient, parseCatalog, rfc3339 } from '@fulfil/ondc';
+import { CallbackVerifier, RegistryClient, parseCatalog, rfc3339 , CallbackData, ConversationEvent, conversationStream , knownTransaction } from '@fulfil/ondc';
 import type { CallbackVerdict, IncomingCallback, KnownTransaction, LoggedAnswer, LoggedMessage, OndcCallback, OndcMessage, OndcTransactionLog } from '@fulfil/ondc';
 import type { EventStore, JsonObject } from '@fulfil/event-store';
-import { CallbackData, ConversationEvent, conversationStream } from '../conversation/conversation-events';
-import { knownTransaction } from '../conversation/conversation-state';
 import type { ConversationCache } from '../driver/conversation-cache';
 import type { ConversationDriver } from '../driver/conversation-driver';
 import { TransactionIndex } from '../driver/transaction-index';

@@ -1,6 +1,5 @@
 import type { EventStore, RecordedEvent } from '@fulfil/event-store';
-import { ConversationEvent, conversationStream } from '../conversation/conversation-events';
-import { ConversationState, StoredConversationEvent, emptyConversation, foldConversationInto } from '../conversation/conversation-state';
+import { ConversationEvent, conversationStream , ConversationState, StoredConversationEvent, emptyConversation, foldConversationInto } from '@fulfil/ondc';
 
 /** A conversation as read: its state and the revision decisions must expect. */
 export interface LoadedConversation {

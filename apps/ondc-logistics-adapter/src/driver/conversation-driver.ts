@@ -10,14 +10,10 @@ import {
   RecordPartnerReportCommand,
 } from '@fulfil/commands';
 import { DomainError } from '@fulfil/domain';
-import { ContextBuilder, newNetworkOrderId } from '@fulfil/ondc';
+import { ContextBuilder, newNetworkOrderId , CONVERSATION_STREAM_PREFIX, ConversationEvent, SENT_EVENT_TYPES, conversationStream, settlesConversation, shipmentIdOfStream , planConversation , recordOfCommand } from '@fulfil/ondc';
 import { StreamRevisionConflictError } from '@fulfil/event-store';
 import type { EventStore, JsonObject, Position, Subscription } from '@fulfil/event-store';
-import { CONVERSATION_STREAM_PREFIX, ConversationEvent, SENT_EVENT_TYPES, conversationStream, settlesConversation, shipmentIdOfStream } from '../conversation/conversation-events';
-import type { ConversationState } from '../conversation/conversation-state';
-import { planConversation } from '../conversation/plan-conversation';
-import { recordOfCommand } from '../conversation/plan-reports';
-import type { CommandResult, DomainCommandSpec, OutboundRequest, PlanContext, PlanSettings, Step } from '../conversation/steps';
+import type { ConversationState , CommandResult, DomainCommandSpec, OutboundRequest, PlanContext, PlanSettings, Step } from '@fulfil/ondc';
 import type { OndcAdapterConfig } from '../ondc-config';
 import { ConversationCache, LoadedConversation } from './conversation-cache';
 import { GatewayUnknownError, OndcOutbound } from './ondc-outbound';

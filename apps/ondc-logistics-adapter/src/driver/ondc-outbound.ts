@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ONDC_ERRORS, OndcHttpClient, RegistryClient, RegistryUnavailableError, actionUrl, validateOndcMessage } from '@fulfil/ondc';
-import type { DeliveryOutcome, LogisticsDomain, OndcTransactionLog, Signer } from '@fulfil/ondc';
-import type { OutboundRequest } from '../conversation/steps';
+import type { DeliveryOutcome, LogisticsDomain, OndcTransactionLog, Signer , OutboundRequest } from '@fulfil/ondc';
 import type { OndcAdapterConfig } from '../ondc-config';
 import type { OndcMetrics } from '../ondc-metrics';
 

@@ -1,6 +1,6 @@
 import { StreamRevisionConflictError } from '@fulfil/event-store';
 import type { EventStore, JsonObject } from '@fulfil/event-store';
-import { TRANSACTION_OPENED, transactionStream } from '../conversation/conversation-events';
+import { TRANSACTION_OPENED, transactionStream } from '@fulfil/ondc';
 
 /**
  * Callbacks name an ONDC transaction, conversations are kept by shipment: a one-event stream per

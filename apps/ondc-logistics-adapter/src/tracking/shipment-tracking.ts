@@ -1,8 +1,6 @@
-import { ContextBuilder, buildTrack, readTracking } from '@fulfil/ondc';
+import { ContextBuilder, buildTrack, readTracking , ConversationEvent, conversationStream , attemptOf } from '@fulfil/ondc';
 import type { LogisticsDomain, OndcCallback, OndcMessage } from '@fulfil/ondc';
 import type { EventStore, JsonObject } from '@fulfil/event-store';
-import { ConversationEvent, conversationStream } from '../conversation/conversation-events';
-import { attemptOf } from '../conversation/conversation-state';
 import type { CallbackIntake } from '../callbacks/callback-intake';
 import type { ConversationCache } from '../driver/conversation-cache';
 import type { OndcOutbound } from '../driver/ondc-outbound';

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Address, ActiveOrder, ShipmentState, isGstStateCode, gstStateName } from '@fulfil/domain';
-import type { LogisticsCategory, ShipmentDescription, ShipmentStop } from '@fulfil/ondc';
+import type { LogisticsCategory } from '../types';
+import type { ShipmentDescription, ShipmentStop } from '../messages';
 
 /** What the network is told about a shipment, taken from the order as it stands at ready to ship. */
 

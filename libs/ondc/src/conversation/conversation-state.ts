@@ -1,5 +1,9 @@
-import type { KnownTransaction, OndcError, Quote, RequestAction, ShipmentDescription, BuyerBilling, CatalogOffer, CallbackAction , OndcMessage, OrderCallbackAction } from '@fulfil/ondc';
-import { appliedCallbackKey, readOrderCallback } from '@fulfil/ondc';
+import type { KnownTransaction } from '../callback-verifier';
+import type { OndcError, Quote, RequestAction, CallbackAction, OndcMessage } from '../types';
+import type { ShipmentDescription, BuyerBilling, CatalogOffer } from '../messages';
+import type { OrderCallbackAction } from '../parsers';
+import { appliedCallbackKey } from '../callback-verifier';
+import { readOrderCallback } from '../parsers';
 import {
   CallbackData,
   ConversationEvent,

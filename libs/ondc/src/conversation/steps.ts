@@ -1,7 +1,7 @@
 import type { OrderCommandOf, OrderCommandType, PartnerReport } from '@fulfil/domain';
-import { ContextBuilder, rfc3339 } from '@fulfil/ondc';
-import type { LogisticsDomain, OndcMessage, RequestAction } from '@fulfil/ondc';
-import type { PartnerPolicy } from '../ondc-config';
+import { ContextBuilder, rfc3339 } from '../context';
+import type { LogisticsDomain, OndcMessage, RequestAction } from '../types';
+import type { PartnerPolicy } from './partner-policy';
 import type { ConversationEvent } from './conversation-events';
 import type { RecordedCallback, SentRequest } from './conversation-state';
 import type { PartnerFacts } from './partner-facts';

@@ -1,6 +1,6 @@
-import { formatRupees } from '@fulfil/ondc';
-import type { CatalogOffer } from '@fulfil/ondc';
-import type { PartnerPolicy } from '../ondc-config';
+import { formatRupees } from '../money';
+import type { CatalogOffer } from '../messages';
+import type { PartnerPolicy } from './partner-policy';
 import type { RankedOffer } from './conversation-events';
 
 export interface ChoiceInput {

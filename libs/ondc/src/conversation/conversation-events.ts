@@ -1,6 +1,8 @@
 import type { AttemptStage, FailedAttemptAnswer, PartnerReport } from '@fulfil/domain';
 import type { PartnerFacts } from './partner-facts';
-import type { BuyerBilling, CallbackAction, CatalogOffer, OndcError, Quote, RequestAction, ShipmentDescription, SkippedCatalogItem } from '@fulfil/ondc';
+import type { BuyerBilling, CatalogOffer, ShipmentDescription } from '../messages';
+import type { CallbackAction, OndcError, Quote, RequestAction } from '../types';
+import type { SkippedCatalogItem } from '../parsers';
 
 /**
  * The events of one shipment's conversation with the network, in the stream

@@ -1,5 +1,10 @@
-import { backoffCeilingMs, lbnpCancellationReason, buildAttemptAnswerUpdate, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus, checkInitQuote } from '@fulfil/ondc';
-import type { CatalogOffer, ContextInput, ContextOf, LogisticsDomain, OndcMessage, RequestAction, ShipmentDescription } from '@fulfil/ondc';
+import { backoffCeilingMs } from '../retry';
+import { lbnpCancellationReason } from '../error-codes';
+import { buildAttemptAnswerUpdate, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus } from '../messages';
+import { checkInitQuote } from '../parsers';
+import type { CatalogOffer, ShipmentDescription } from '../messages';
+import type { ContextInput } from '../context';
+import type { ContextOf, LogisticsDomain, OndcMessage, RequestAction } from '../types';
 
 import { choosePartner, eligibleOfferCount } from './choose-partner';
 import type { ChoiceInput } from './choose-partner';

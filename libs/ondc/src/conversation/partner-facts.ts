@@ -1,4 +1,4 @@
-import type { PartnerUpdate } from '@fulfil/ondc';
+import type { PartnerUpdate } from '../parsers';
 
 /**
  * Facts about a confirmed order that a partner may send in any callback, late or again (deferred

@@ -1,5 +1,7 @@
-import { CANCELLATION_REASONS, readOrderCallback } from '@fulfil/ondc';
-import type { OndcMessage, OrderCallbackAction, PartnerUpdate } from '@fulfil/ondc';
+import { CANCELLATION_REASONS } from '../error-codes';
+import { readOrderCallback } from '../parsers';
+import type { OndcMessage } from '../types';
+import type { OrderCallbackAction, PartnerUpdate } from '../parsers';
 import type { ConversationEvent, ProcessedResult } from './conversation-events';
 import { ConversationState, PartnerOrder, RecordedCallback, attemptOf, currentCandidate, currentAttempt, isOrderCallbackAction } from './conversation-state';
 import { newPartnerFacts } from './partner-facts';
