@@ -142,6 +142,8 @@ export interface OpenedIssue {
   proposal?: ProposedResolution;
   /** The resolution the seller accepted. */
   accepted?: ProposedResolution;
+  /** Every resolution the partner proposed, in order: the history refers to them by id. */
+  resolutions: ProposedResolution[];
   satisfied?: boolean;
 }
 
@@ -217,6 +219,8 @@ export function decideIssue(command: IssueCommand, state: IssueState, context: I
     case 'CloseIssue': {
       const issue = opened(state, command.issueId);
       notClosed(issue);
+      // IGM 2.0 closes an issue on a resolution (its closing names one): before any is proposed, the seller escalates instead.
+      if (issue.resolutions.length === 0) throw new IllegalStepError('ISSUE_NOT_RESOLVED', `The partner has proposed no resolution on issue ${issue.issueId} yet; escalate it if it is not answered`);
       return [{ type: 'IssueClosed', data: { issueId: issue.issueId, actionId: nextActionId(issue), satisfied: command.satisfied === true, closedAt: at } }];
     }
   }
@@ -279,6 +283,7 @@ export function evolveIssue(state: IssueState, event: IssueEvent): IssueState {
       raisedAt: d.raisedAt,
       updatedAt: d.raisedAt,
       actions: [{ actionId: d.actionId, code: 'opened', by: 'seller', text: d.description, at: d.raisedAt }],
+      resolutions: [],
     };
   }
   if (state.status === 'none') return state;
@@ -295,6 +300,7 @@ export function evolveIssue(state: IssueState, event: IssueEvent): IssueState {
         level: d.level === 'grievance' ? 'grievance' : state.level,
         ...(d.response === 'info_requested' ? { infoRequest: { actionId: d.actionId, text: d.text } } : state.infoRequest && d.response === 'processing' ? { infoRequest: state.infoRequest } : {}),
         ...(d.resolution ? { proposal: d.resolution } : state.proposal && d.response === 'processing' ? { proposal: state.proposal } : {}),
+        resolutions: d.resolution && !state.resolutions.some((r) => r.resolutionId === d.resolution!.resolutionId) ? [...state.resolutions, d.resolution] : state.resolutions,
         ...(d.response === 'resolved' && !state.accepted && d.resolution ? { accepted: d.resolution } : {}),
       };
     }

@@ -133,9 +133,15 @@ describe("The seller's answers", () => {
     spec.given([]).when({ type: 'CloseIssue', sellerId: ids.sellerId, issueId, satisfied: true }).thenThrows(NotFoundError, 'ISSUE_NOT_FOUND');
   });
 
-  it('given a closed issue, when the seller closes it again, then it is refused', () => {
-    const closed: IssueEvent = { type: 'IssueClosed', data: { issueId, actionId: `${issueId}-A2`, satisfied: true, closedAt: NOW_ISO } };
-    spec.given([raised, closed]).when({ type: 'CloseIssue', sellerId: ids.sellerId, issueId, satisfied: true }).thenThrows(IllegalStepError, 'ISSUE_CLOSED');
+  it('given no resolution proposed yet, when the seller closes the issue, then it is refused (escalating is the way on)', () => {
+    spec.given([raised, responded('P1', 'processing')]).when({ type: 'CloseIssue', sellerId: ids.sellerId, issueId, satisfied: true }).thenThrows(IllegalStepError, 'ISSUE_NOT_RESOLVED');
+  });
+
+  it('given a resolved issue, when the seller closes it, then it is closed, and closing again is refused', () => {
+    const resolved = [raised, responded('P1', 'resolution_proposed', { resolution: refund }), responded('P2', 'resolved', { resolution: refund })];
+    spec.given(resolved).when({ type: 'CloseIssue', sellerId: ids.sellerId, issueId, satisfied: true }).then([{ type: 'IssueClosed', data: { issueId, actionId: `${issueId}-A4`, satisfied: true, closedAt: NOW_ISO } }]);
+    const closed: IssueEvent = { type: 'IssueClosed', data: { issueId, actionId: `${issueId}-A4`, satisfied: true, closedAt: NOW_ISO } };
+    spec.given([...resolved, closed]).when({ type: 'CloseIssue', sellerId: ids.sellerId, issueId, satisfied: true }).thenThrows(IllegalStepError, 'ISSUE_CLOSED');
   });
 });
 
