@@ -96,6 +96,9 @@ describe('Shipment issues with the logistics partner (IGM 2.0)', () => {
       'partner:resolved',
       'seller:closed',
     ]);
+    const listed = await s.get(`/v1/orders/${placed.orderId}/issues?minPosition=${closed.body.position as string}`).expect(200);
+    expect(listed.body).toMatchObject({ orderId: placed.orderId, issues: [{ issueId, status: 'closed', kind: 'damaged', shipmentId: placed.shipmentId, accepted: { refundPaise: 5_000 } }] });
+    expect(listed.body.issues[0].actions).toHaveLength(9);
     const igm = (await eventually(async () => {
       const messages = (await igmMessages(harness, placed)).filter((m) => ['issue', 'on_issue'].includes(actionOf(m)));
       return messages.filter((m) => actionOf(m) === 'issue').length === 4 && messages;
@@ -142,6 +145,7 @@ describe('Shipment issues with the logistics partner (IGM 2.0)', () => {
     const { body } = await s.post(path, { kind: 'delayed', description: 'Promised yesterday' }).expect(201);
     const issueId = body.issueId as string;
     await other.get(`/v1/issues/${issueId}`).expect(404);
+    await other.get(`/v1/orders/${placed.orderId}/issues`).expect(404);
     const early = await s.post(`/v1/issues/${issueId}/info`, { info: 'nobody asked' }).expect(409);
     expect(early.body).toMatchObject({ code: 'ISSUE_NO_INFO_REQUESTED' });
     await s.issueReaches(issueId, (v) => v.status === 'resolution_proposed', 'an offer');

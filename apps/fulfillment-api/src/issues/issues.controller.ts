@@ -1,12 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandOutcome, EVENT_STORE, IssueCommandMessage, issueDecider, loadStream } from '@fulfil/commands';
 import { IssueCommand, IssueEvent, IssueState, NotFoundError, OpenedIssue, issueStream } from '@fulfil/domain';
 import type { EventStore } from '@fulfil/event-store';
+import { OrderQueries } from '@fulfil/read-models';
 import { CurrentSeller, SellerIdentity } from '../auth/auth.decorators';
 import { ApiRequest, newId, sellerMeta, written } from '../command-request';
-import { ShipmentParams } from '../orders/route-params';
+import { FreshReadQueryDto, ReadYourWrites } from '../orders/read-your-writes';
+import { OrderIdParam, ShipmentParams } from '../orders/route-params';
 import { CloseIssueDto, EscalateIssueDto, IssueIdParam, ProvideIssueInfoDto, RaiseIssueDto } from './issue.dto';
 
 /** An issue as the seller sees it: where it stands, what the partner offers, and the whole history. */
@@ -31,6 +33,8 @@ export class IssuesController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly queries: OrderQueries,
+    private readonly freshness: ReadYourWrites,
   ) {}
 
   private async run(command: IssueCommand, request: ApiRequest, seller: SellerIdentity) {
@@ -44,6 +48,16 @@ export class IssuesController {
   raise(@Param() { orderId, shipmentId }: ShipmentParams, @Body() body: RaiseIssueDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
     const issueId = newId('iss', request, seller, `issue:${orderId}:${shipmentId}`);
     return this.run({ type: 'RaiseIssue', sellerId: seller.sellerId, issueId, orderId, shipmentId, kind: body.kind, description: body.description }, request, seller);
+  }
+
+  @Get('v1/orders/:orderId/issues')
+  @ApiOperation({ summary: "The issues raised about the order's shipments, oldest first, each with its history (read models)" })
+  async list(@Param() { orderId }: OrderIdParam, @Query() query: FreshReadQueryDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
+    await this.freshness.awaitRequested(request, query);
+    // Both reads are scoped to the calling seller: another seller's order reads as missing.
+    const [order, issues] = await Promise.all([this.queries.orderExists(seller.sellerId, orderId), this.queries.shipmentIssues(seller.sellerId, orderId)]);
+    if (!order) throw new NotFoundError('ORDER_NOT_FOUND', `Order ${orderId} was not found`, { orderId });
+    return { orderId, issues: issues.map(issueView) };
   }
 
   @Get('v1/issues/:issueId')
