@@ -32,7 +32,7 @@ const asJson = (data: object): JsonObject => data as unknown as JsonObject;
  * The adapter's store subscription: an on-network shipment marked ready to ship opens a
  * conversation (one search per RTS event, so a redelivered event opens nothing), and a cancelled
  * shipment that has one records the seller's cancellation for the driver to act on, as it records
- * the seller's answers to failed attempts.
+ * the seller's answers to failed attempts and their actions on issues about the shipment (IGM).
  */
 export class LogisticsReaction {
   private readonly logger = new Logger('OndcLogisticsReaction');
