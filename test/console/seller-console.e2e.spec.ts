@@ -105,8 +105,23 @@ describe('seller console in a real browser', () => {
     for (const type of ['SearchSent', 'CatalogReceived', 'ConfirmSent', 'CallbackReceived']) expect(messages).toContain(type);
     expect(await page.locator('[data-testid=shipment-status]').textContent()).toBe('delivered');
     await checkPage(page, 'order-delivered-on-network');
+
+    // An issue with the partner, by clicks: raised, the partner's refund offered, accepted, resolved by the partner, closed.
+    const shipmentId = await page.locator('ul.shipments li').first().getAttribute('data-shipment-id');
+    await page.getByLabel('What went wrong').selectOption('delayed');
+    await page.getByLabel('Describe it for the partner').fill('Delivered two days after the promised date');
+    await act(page, `Raise an issue about ${shipmentId}`);
+    const issue = page.locator('ul.issues > li').first();
+    await until('the partner’s offer', async () => (await issue.getByTestId('issue-proposal').count()) === 1);
+    expect(await issue.getByTestId('issue-proposal').innerText()).toContain('₹50.00');
+    await act(page, 'Accept the resolution');
+    await until('the partner resolving it', async () => (await issue.getByTestId('issue-status').textContent()) === 'resolved');
+    await act(page, 'Close, satisfied');
+    expect(await issue.getByTestId('issue-status').textContent()).toBe('closed');
+    expect(await issue.locator('ol.history').innerText()).toMatch(/You: opened[\s\S]*resolution proposed[\s\S]*You: resolution accepted[\s\S]*resolved[\s\S]*You: closed/);
+    await checkPage(page, 'order-issue-closed');
     expect(tab.errors()).toEqual([]);
-  }, 150_000);
+  }, 180_000);
 
   it('marks many orders ready to ship at once, with a result per row, and prints their labels as one PDF', async () => {
     const bulkSeller = await engine.newSeller({ autoInvoice: true });

@@ -8,6 +8,8 @@ import {
   DomainEventType,
   EventMetadata,
   InvoiceNumberReservationEvent,
+  IssueCommand,
+  IssueState,
   NumberSeriesKind,
   OrderCommand,
   OrderEvent,
@@ -22,15 +24,18 @@ import {
   decideClaimWhatsAppNumber,
   decideNextNumber,
   decideReleaseWhatsAppNumber,
+  decideIssue,
   decideOrder,
   decideSeller,
   eventSchemaVersion,
   evolveNumberSeries,
+  evolveIssue,
   evolveOrder,
   evolveSeller,
   evolveWhatsAppNumberClaim,
   financialYearOf,
   initialNumberSeriesState,
+  initialIssueState,
   initialOrderState,
   initialSellerState,
   initialWhatsAppNumberClaim,
@@ -169,6 +174,26 @@ class OrderWorld {
 
 const PARTNER = { partnerId: 'lsp.shiprocket.example', partnerName: 'Shiprocket' };
 
+type IssueCommandInput = IssueCommand extends infer C ? (C extends IssueCommand ? Omit<C, 'sellerId' | 'issueId'> : never) : never;
+
+/** An issue about one shipment of an order, raised by its seller. */
+class IssueWorld {
+  state: IssueState = initialIssueState();
+
+  constructor(
+    private readonly seller: SellerWorld,
+    readonly issueId: string,
+    private readonly order: OrderWorld,
+  ) {}
+
+  run(command: IssueCommandInput, expected: DomainEventType[]): void {
+    const full = { ...command, sellerId: this.seller.sellerId, issueId: this.issueId } as IssueCommand;
+    const events = decideIssue(full, this.state, { now: tick(), order: this.order.state });
+    this.state = events.reduce(evolveIssue, this.state);
+    record(events, expected);
+  }
+}
+
 /**
  * The events the engine writes beside the domain's: the ONDC adapter's conversation, WhatsApp's
  * outbox, inbox and conversations, and the upgrade record. The unions make the lists exhaustive;
@@ -183,6 +208,7 @@ const ONDC_ADAPTER_EVENT_TYPES = Object.keys({
   StatusSent: 1,
   TrackSent: 1,
   CancelSent: 1,
+  IssueSent: 1,
   RequestAnswered: 1,
   CatalogReceived: 1,
   CallbackReceived: 1,
@@ -194,6 +220,7 @@ const ONDC_ADAPTER_EVENT_TYPES = Object.keys({
   PartnerSearchExhausted: 1,
   SellerCancelled: 1,
   SellerAnsweredAttempt: 1,
+  SellerIssueActed: 1,
   PartnerCancellationAbandoned: 1,
   CallbackProcessed: 1,
   DomainNotified: 1,
@@ -281,6 +308,20 @@ function runScenarios(): void {
   a.report('shp-a1', 'delivered', ['ShipmentDelivered']);
   a.report('shp-a1', 'in_transit', ['LatePartnerReportRecorded']);
   a.run({ type: 'RegenerateInvoice', reason: 'Buyer asked for the invoice by e-mail', corrections: { buyer: { email: 'asha@example.in' } } }, ['InvoiceRegenerated']);
+
+  scenario = 'an issue about the delivered shipment: photos asked and given, a refund escalated, the better one accepted, resolved, closed';
+  const issue = new IssueWorld(seller, 'iss-a1', a);
+  const respond = (actionId: string, response: 'info_requested' | 'resolution_proposed' | 'resolved', extra: object = {}) =>
+    issue.run({ type: 'RecordIssueResponse', actionId, response, text: response, level: 'issue', respondedAt: tick().toISOString(), ...extra } as IssueCommandInput, ['IssuePartnerResponded']);
+  issue.run({ type: 'RaiseIssue', orderId: a.orderId, shipmentId: 'shp-a1', kind: 'damaged', description: 'The box came crushed, the vase inside broken' }, ['IssueRaised']);
+  respond('lsp-1', 'info_requested');
+  issue.run({ type: 'ProvideIssueInfo', info: 'Photos: https://example.in/box.jpg' }, ['IssueInfoProvided']);
+  respond('lsp-2', 'resolution_proposed', { resolution: { resolutionId: 'R1', kind: 'refund', text: 'Rs 50 back', refundPaise: 5_000 } });
+  issue.run({ type: 'EscalateIssue', reason: 'Does not cover the vase' }, ['IssueEscalated']);
+  respond('lsp-gro-1', 'resolution_proposed', { level: 'grievance', resolution: { resolutionId: 'R2', kind: 'refund', text: 'Rs 1,500 back', refundPaise: 150_000 } });
+  issue.run({ type: 'AcceptIssueResolution' }, ['IssueResolutionAccepted']);
+  respond('lsp-gro-2', 'resolved', { level: 'grievance' });
+  issue.run({ type: 'CloseIssue', satisfied: true }, ['IssueClosed']);
 
   scenario = 'customer returns: one shipped back, inspected with units accepted (credit note) and refused; one withdrawn';
   a.run({ type: 'RequestReturn', returnId: 'ret-a1', lines: [{ sku: 'STOLE-02', quantity: 2 }, { sku: 'SAREE-SILK-01', quantity: 1 }], reason: 'Colour not as shown' }, ['ReturnRequested']);

@@ -1,6 +1,14 @@
 import { ContextBuilder, formatRupees , foldConversation , choosePartner , planConversation } from '@fulfil/ondc';
 import type { CatalogOffer, OndcMessage , ConversationEvent , PlanContext, Step , PartnerPolicy } from '@fulfil/ondc';
+import { evolveIssue, initialIssueState } from '@fulfil/domain';
+import type { IssueEvent, OpenedIssue } from '@fulfil/domain';
 import { BUYER_BILLING, hyperlocalShipment, sampleOffer } from '../ondc/support/shipments';
+
+const foldIssue = (events: IssueEvent[]): OpenedIssue => {
+  const state = events.reduce(evolveIssue, initialIssueState());
+  if (state.status === 'none') throw new Error('no issue');
+  return state;
+};
 
 const T0 = Date.parse('2026-11-23T10:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -365,5 +373,52 @@ describe('failed attempts and the seller’s answer', () => {
     const updateSent: ConversationEvent = { type: 'UpdateSent', data: { transactionId: TX, messageId: 'answer-1', to: CHEAP.bppUri, bppId: 'cheap.lsp', message: {}, sentAt: at(3_100), sentBy: 'me' } };
     const after = plan([...confirmed, failedCallback, processed, answered, updateSent], 3_200);
     expect(after).not.toMatchObject({ kind: 'send', request: { action: 'update' } });
+  });
+});
+
+describe('issues about the shipment (IGM 2.0)', () => {
+  const delivered: ConversationEvent[] = [
+    ...searchedWith(CHEAP),
+    chosen(CHEAP, 1_100),
+    { type: 'OrderConfirmed', data: { transactionId: TX, bppId: 'cheap.lsp', partnerName: 'Cheap', networkOrderId: 'NETORDER1', callbackMessageId: 'confirm-1', confirmedAt: at(1_500) } },
+    { type: 'DomainNotified', data: { transactionId: TX, command: 'AssignLogisticsPartner', idempotencyKey: 'ondc-assign:cheap.lsp:NETORDER1', result: 'applied', notifiedAt: at(1_600) } },
+    { type: 'CallbackProcessed', data: { transactionId: TX, bppId: 'cheap.lsp', messageId: 'status-1', timestamp: at(2_000), result: 'reported', report: 'delivered', settles: true, processedAt: at(2_000) } },
+  ];
+  const issue = foldIssue([
+    {
+      type: 'IssueRaised',
+      data: { issueId: 'iss-1', sellerId: 'seller-1', orderId: 'ord-1', shipmentId: 'shp-1', kind: 'lost', description: 'Never arrived', partnerId: 'cheap.lsp', partnerName: 'Cheap', networkOrderId: 'NETORDER1', actionId: 'iss-1-A1', raisedAt: at(3_000) },
+    },
+  ]);
+  const acted: ConversationEvent = { type: 'SellerIssueActed', data: { issueId: 'iss-1', issueEventId: 'domain-evt-9', messageId: 'issue-1', issue, actedAt: at(3_000) } };
+
+  it('the seller’s issue goes to the partner as one /issue under the message id chosen for it, even after delivery settled the order', () => {
+    const step = plan([...delivered, acted], 3_100);
+    expect(step).toMatchObject({ kind: 'send', request: { action: 'issue', transactionId: TX, bppId: 'cheap.lsp', target: { url: CHEAP.bppUri } } });
+    const message = (step as Extract<Step, { kind: 'send' }>).request.message as OndcMessage<'issue'>;
+    expect(message.context).toMatchObject({ message_id: 'issue-1', core_version: '2.0.0' });
+    expect(message.message.issue).toMatchObject({ id: 'iss-1', status: 'OPEN', refs: expect.arrayContaining([{ ref_id: 'NETORDER1', ref_type: 'ORDER' }]) });
+
+    const sentIssue: ConversationEvent = { type: 'IssueSent', data: { transactionId: TX, messageId: 'issue-1', to: CHEAP.bppUri, bppId: 'cheap.lsp', message, sentAt: at(3_100), sentBy: 'me' } };
+    expect(plan([...delivered, acted, sentIssue], 3_200)).toMatchObject({ kind: 'wait' });
+    // Nobody saw it answered, and its time is up: the same message goes again.
+    expect(plan([...delivered, acted, sentIssue], 3_100 + 5_000)).toMatchObject({ kind: 'send', request: { action: 'issue', resend: true } });
+  });
+
+  it('each of the partner’s actions in an on_issue is told to the issue’s stream once, then the callback is done', () => {
+    const first = plan([...delivered, acted], 3_100) as Extract<Step, { kind: 'send' }>;
+    const ours = first.request.message as OndcMessage<'issue'>;
+    const sentIssue: ConversationEvent = { type: 'IssueSent', data: { transactionId: TX, messageId: 'issue-1', to: CHEAP.bppUri, bppId: 'cheap.lsp', message: ours, sentAt: at(3_100), sentBy: 'me' } };
+    const action = (id: string, code: 'PROCESSING' | 'INFO_REQUESTED', ms: number) => ({ id, descriptor: { code, short_desc: code }, updated_at: at(ms), action_by: 'lsp', actor_details: { name: 'LSP' } });
+    const body = { context: ours.context, message: { issue: { ...ours.message.issue, actions: [...ours.message.issue.actions, action('L1', 'PROCESSING', 3_200), action('L2', 'INFO_REQUESTED', 3_300)] } } };
+    const answer: ConversationEvent = { type: 'CallbackReceived', data: { transactionId: TX, action: 'on_issue', bppId: 'cheap.lsp', bppUri: CHEAP.bppUri, messageId: 'issue-1', timestamp: at(3_400), solicited: true, body, receivedAt: at(3_400) } };
+    const told = (actionId: string): ConversationEvent => ({
+      type: 'DomainNotified',
+      data: { transactionId: TX, command: 'RecordIssueResponse', idempotencyKey: `ondc-issue:cheap.lsp:iss-1:${actionId}`, result: 'applied', notifiedAt: at(3_500) },
+    });
+    const history = [...delivered, acted, sentIssue, answer];
+    expect(plan(history, 3_500)).toMatchObject({ kind: 'command', spec: { command: 'RecordIssueResponse', issueId: 'iss-1', data: { actionId: 'L1', response: 'processing' } } });
+    expect(plan([...history, told('L1')], 3_500)).toMatchObject({ kind: 'command', spec: { data: { actionId: 'L2', response: 'info_requested' } } });
+    expect(plan([...history, told('L1'), told('L2')], 3_500)).toMatchObject({ kind: 'append', events: [{ type: 'CallbackProcessed', data: { messageId: 'issue-1', result: 'reported' } }] });
   });
 });

@@ -30,13 +30,14 @@ import {
   SwitchShipmentToOffNetworkCommand,
   VerifyDeliveryOtpCommand,
 } from '@fulfil/commands';
-import { DEFAULT_DELIVERY_OTP_POLICY, DOMAIN_EVENT_TYPES, type PartnerReport } from '@fulfil/domain';
+import { DEFAULT_DELIVERY_OTP_POLICY, DOMAIN_EVENT_TYPES, ISSUE_EVENT_TYPES, type PartnerReport } from '@fulfil/domain';
 import { qualifiedName, type OrderDetail as OrderDetailView } from '@fulfil/read-models';
 import { chandigarhAddress, chandigarhSellerProfile, freshId, orderInput } from '../support/fixtures';
 import { asPartner, asSeller, startCommandHarness, type CommandHarness } from './support/command-harness';
 import { environments, type ReadModelEnvironment } from './support/read-model-environments';
 
 const NOT_ORDER_EVENTS = new Set([
+  ...ISSUE_EVENT_TYPES,
   'SellerRegistered',
   'SellerProfileUpdated',
   'SellerSettingsChanged',
@@ -497,7 +498,7 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
 
   it('reports every projection live with no lag once caught up', async () => {
     const status = await h.status.status();
-    expect(status.map((s) => s.name).sort()).toEqual(['fulfilment_sla', 'invoice_register', 'orders', 'seller_dashboard']);
+    expect(status.map((s) => s.name).sort()).toEqual(['fulfilment_sla', 'invoice_register', 'orders', 'seller_dashboard', 'shipment_issues']);
     for (const projection of status) expect(projection).toMatchObject({ state: 'live', lagEvents: 0, lagSeconds: 0 });
   });
 

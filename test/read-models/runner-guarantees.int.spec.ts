@@ -15,7 +15,7 @@ import {
   type SqlProjection,
   type SubscriptionRunner,
 } from '@fulfil/read-models';
-import { SCENARIOS, appendOrderWorkload } from '../../libs/read-models/src/testing/order-workload';
+import { SCENARIOS, appendIssueWorkload, appendOrderWorkload } from '../../libs/read-models/src/testing/order-workload';
 import { environments, runnerReaches, tableRows, type ReadModelEnvironment } from './support/read-model-environments';
 
 const quiet: RunnerLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -119,7 +119,8 @@ describe.each(environments({ esdbDouble: true }))('subscription runner on %s', (
     const readModels = await open();
     readModels.start();
     // Appended while the runners are live: the one-event-per-transaction path.
-    const first = await appendOrderWorkload(env.store, { sellerIds: SELLERS, orders: 3 * SCENARIOS.length, orderIdPrefix: 'live-', numberPrefix: 'LIV/' });
+    const orders = await appendOrderWorkload(env.store, { sellerIds: SELLERS, orders: 3 * SCENARIOS.length, orderIdPrefix: 'live-', numberPrefix: 'LIV/' });
+    const first = { ...orders, lastPosition: await appendIssueWorkload(env.store, orders, 4), events: orders.events + 4 * 6 };
     await caughtUp(readModels, first.lastPosition);
     const live = await allTables(readModels);
     const liveIndexes = await allIndexes(readModels);

@@ -3,8 +3,10 @@ import type { ComponentChildren } from 'preact';
 import { api, apiBlob, apiForm, apiUpload, type Problem } from './api';
 import { label, rupees, when } from './format';
 import { usePolling } from './polling';
+import { ActionForm, Field, Section } from './action-form';
+import { IssuesSection } from './issues-section';
 import { ProblemView, problemOf } from './problem-view';
-import { DELIVERY_CATEGORIES, type DeliveryCategory, type OndcMessage, type OrderDetail, type OrderWayForward, type ShipmentView, type WayForward, type WhatsAppMessage, type Written } from './types';
+import { DELIVERY_CATEGORIES, type DeliveryCategory, type OndcMessage, type OrderDetail, type OrderWayForward, type ShipmentIssue, type ShipmentView, type WayForward, type WhatsAppMessage, type Written } from './types';
 
 /** Who caused an event, from its actor and channel. */
 export function causedBy(actorType: string | null | undefined, channel: string | null | undefined): string {
@@ -38,51 +40,6 @@ function documentsOf(order: OrderDetail): Document[] {
     if (shipment.status !== 'created' && shipment.status !== 'cancelled') docs.push({ name: `Shipping label ${shipment.shipmentId}`, path: `${base}/shipments/${encodeURIComponent(shipment.shipmentId)}/label.pdf` });
   }
   return docs;
-}
-
-function Section({ id, title, children }: { id: string; title: string; children: ComponentChildren }) {
-  return (
-    <section class="card" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
-      {children}
-    </section>
-  );
-}
-
-/** One action's form: its fields, a submit button, and the API's problem when it refuses. */
-function ActionForm({ name, submit, onDone, children, danger }: { name: string; submit: () => Promise<Written>; onDone: (written: Written, name: string) => Promise<void>; children?: ComponentChildren; danger?: boolean }) {
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await onDone(await submit(), name);
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <form class="action" onSubmit={run} aria-label={name}>
-      {children}
-      <button type="submit" class={danger ? 'danger' : undefined} disabled={busy}>
-        {name}
-      </button>
-      <ProblemView problem={problem} />
-    </form>
-  );
-}
-
-function Field({ id, label: text, children }: { id: string; label: string; children: ComponentChildren }) {
-  return (
-    <div class="field">
-      <label for={id}>{text}</label>
-      {children}
-    </div>
-  );
 }
 
 /**
@@ -283,20 +240,23 @@ export function OrderPage({ orderId }: { orderId: string }) {
   const [order, setOrder] = useState<OrderDetail | null>(null);
   const [ondc, setOndc] = useState<OndcMessage[]>([]);
   const [whatsapp, setWhatsapp] = useState<WhatsAppMessage[]>([]);
+  const [issues, setIssues] = useState<ShipmentIssue[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const path = `/v1/orders/${encodeURIComponent(orderId)}`;
 
   const load = async (minPosition?: string) => {
     const fresh = { query: minPosition ? { minPosition } : {} };
-    const [detail, messages, chats] = await Promise.all([
+    const [detail, messages, chats, raised] = await Promise.all([
       api<OrderDetail>(path, fresh),
       api<{ messages: OndcMessage[] }>(`${path}/ondc-messages`),
       api<{ messages: WhatsAppMessage[] }>(`${path}/whatsapp-messages`, fresh),
+      api<{ issues: ShipmentIssue[] }>(`${path}/issues`, fresh),
     ]);
     setOrder(detail);
     setOndc(messages.messages);
     setWhatsapp(chats.messages);
+    setIssues(raised.issues);
   };
 
   useEffect(() => {
@@ -405,6 +365,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
           </ul>
         )}
       </Section>
+      <IssuesSection order={order} issues={issues} onDone={onDone} />
       <Section id="story-title" title="Story">
         <ol class="timeline">
           {order.timeline.map((entry) => (

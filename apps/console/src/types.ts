@@ -122,3 +122,33 @@ export interface WhatsAppMessage {
 /** The ONDC delivery categories partners can be asked for (the API's DELIVERY_CATEGORIES). */
 export const DELIVERY_CATEGORIES = ['Immediate Delivery', 'Same Day Delivery', 'Next Day Delivery', 'Standard Delivery', 'Express Delivery'] as const;
 export type DeliveryCategory = (typeof DELIVERY_CATEGORIES)[number];
+
+export const ISSUE_KINDS = ['lost', 'damaged', 'delayed', 'wrong_delivery'] as const;
+export type IssueKind = (typeof ISSUE_KINDS)[number];
+
+/** A resolution the partner proposed (GET /v1/orders/{id}/issues). */
+export interface IssueResolution {
+  resolutionId: string;
+  kind: string;
+  text: string;
+  refundPaise?: number;
+}
+
+/** An issue about a shipment raised with its partner (ONDC IGM 2.0), with its whole history. */
+export interface ShipmentIssue {
+  issueId: string;
+  shipmentId: string;
+  kind: IssueKind;
+  description: string;
+  status: string;
+  level: 'issue' | 'grievance';
+  partnerName: string;
+  raisedAt: string;
+  updatedAt: string;
+  infoRequest?: { actionId: string; text: string };
+  proposal?: IssueResolution;
+  accepted?: IssueResolution;
+  resolutions: IssueResolution[];
+  satisfied?: boolean;
+  actions: Array<{ actionId: string; code: string; by: 'seller' | 'partner'; text: string; at: string }>;
+}

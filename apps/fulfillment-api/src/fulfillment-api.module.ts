@@ -26,6 +26,7 @@ import { ReadYourWrites } from './orders/read-your-writes';
 import { GstReturnsController } from './reports/gst-returns.controller';
 import { ReportsController } from './reports/reports.controller';
 import { ReturnsController } from './returns/returns.controller';
+import { IssuesController } from './issues/issues.controller';
 import { SellersController } from './sellers/sellers.controller';
 import { BulkReadyToShipController } from './shipments/bulk-ready-to-ship.controller';
 import { FailedAttemptsController } from './shipments/failed-attempts.controller';
@@ -63,6 +64,7 @@ export class FulfillmentApiModule {
         FailedAttemptsController,
         BulkReadyToShipController,
         ReturnsController,
+        IssuesController,
         HealthController,
         ...(metricsPort === undefined ? [MetricsController] : []),
         DocumentsController,

@@ -6,6 +6,7 @@ import { COMMAND_OBSERVER, CommandObserver, ignoreCommands } from './command-obs
 import { InvoiceNumberAllocator } from './invoice-number-allocator';
 import { CancelOrderHandler, GenerateInvoiceHandler, ReceiveReturnHandler, RegenerateInvoiceHandler } from './invoice-command.handlers';
 import { ORDER_USE_CASE_HANDLERS, OrderCommandExecutor } from './order-command.handler';
+import { IssueCommandHandler } from './issue-command.handler';
 import { SellerCommandHandler } from './seller-command.handler';
 import { AutomaticStepsReaction } from './reactions/automatic-steps.reaction';
 import { PackagedPincodeDirectory, PincodeDirectory } from './pincode-directory';
@@ -60,6 +61,7 @@ export class CommandSideModule {
         CancelOrderHandler,
         ReceiveReturnHandler,
         SellerCommandHandler,
+        IssueCommandHandler,
         AutomaticStepsReaction,
       ],
       exports: [EVENT_STORE, CLOCK, DELIVERY_OTP, DELIVERY_OTP_POLICY, SellerReader, AutomaticStepsReaction, CqrsModule],

@@ -10,6 +10,7 @@ export * from './seller-reader';
 export * from './pincode-directory';
 export * from './command-side.module';
 export { orderDecider } from './order-command.handler';
+export { IssueCommandMessage, issueDecider } from './issue-command.handler';
 export * from './reactions/automatic-steps.reaction';
 export * from './upgrades/scope-streams-to-sellers';
 export * from './upgrades/open-engine-event-store';

@@ -1,10 +1,11 @@
 import type { InvoiceNumberReservationEvent, NumberSeriesEvent } from './invoicing/invoice-numbering';
+import type { IssueEvent } from './issue/shipment-issue';
 import type { OrderEvent } from './order/order-events';
 import type { SellerEvent } from './seller/seller';
 import type { WhatsAppNumberClaimEvent } from './seller/whatsapp-number';
 
 /** Every event the domain can emit, across all of its streams. */
-export type DomainEvent = OrderEvent | SellerEvent | WhatsAppNumberClaimEvent | NumberSeriesEvent | InvoiceNumberReservationEvent;
+export type DomainEvent = OrderEvent | IssueEvent | SellerEvent | WhatsAppNumberClaimEvent | NumberSeriesEvent | InvoiceNumberReservationEvent;
 export type DomainEventType = DomainEvent['type'];
 
 /** Schema version of each event's data; bump with a new schema file when a shape changes incompatibly. */
@@ -22,6 +23,12 @@ const EVENT_SCHEMA_VERSIONS: Record<DomainEventType, number> = {
   DocumentNumberAllocated: 1,
   InvoiceNumberReserved: 1,
   OrderReceived: 1,
+  IssueRaised: 1,
+  IssuePartnerResponded: 1,
+  IssueInfoProvided: 1,
+  IssueResolutionAccepted: 1,
+  IssueEscalated: 1,
+  IssueClosed: 1,
   InvoiceGenerated: 1,
   InvoiceRegenerated: 1,
   CreditNoteIssued: 1,

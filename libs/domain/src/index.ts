@@ -5,6 +5,7 @@ export * from './shared/values';
 export * from './seller/seller';
 export * from './seller/whatsapp-number';
 export * from './order/order-events';
+export * from './issue/shipment-issue';
 export * from './order/order-commands';
 export * from './order/order-context';
 export * from './order/order-state';

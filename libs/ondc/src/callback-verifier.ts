@@ -6,7 +6,7 @@ import { ONDC_ERRORS, OndcErrorCode } from './error-codes';
 import { RegistryUnavailableError } from './registry-client';
 import { validateOndcMessage, type SchemaCheck } from './schemas';
 import { AUTHORIZATION_HEADER, KeyId, PublicKeyResolver, SignatureFailure, verifyAuthorization } from './signing';
-import { ACCEPTED_CORE_VERSIONS, CallbackAction, isCallbackAction } from './types';
+import { ACCEPTED_CORE_VERSIONS, CallbackAction, IGM_CORE_VERSION, isCallbackAction } from './types';
 import type { AckResponse, NackResponse, OndcCallback, OndcErrorType, RequestAction } from './types';
 
 /** What we know of a transaction when a callback for it arrives. */
@@ -207,7 +207,9 @@ export class CallbackVerifier {
     if (posted !== undefined && posted !== action) return invalid(`context.action is ${posted}, posted to ${action}`, 'action');
     if (bapId !== undefined && bapId !== this.options.bapId) return invalid(`addressed to ${bapId}, we are ${this.options.bapId}`, 'bap_id');
     if (domain !== undefined && !(this.options.allowedDomains ?? ACCEPTED_DOMAINS).includes(domain)) return invalid(`domain ${domain} is not accepted`, 'domain');
-    if (version !== undefined && !(this.options.allowedCoreVersions ?? ACCEPTED_CORE_VERSIONS).includes(version)) return invalid(`core_version ${version} is not accepted`, 'core_version');
+    // An on_issue speaks IGM, which has its own version, in a logistics transaction's context.
+    const versions = action === 'on_issue' ? [IGM_CORE_VERSION] : (this.options.allowedCoreVersions ?? ACCEPTED_CORE_VERSIONS);
+    if (version !== undefined && !versions.includes(version)) return invalid(`core_version ${version} is not accepted`, 'core_version');
     const at = timestamp === undefined ? Number.NaN : Date.parse(timestamp);
     if (Number.isNaN(at)) return undefined;
     if (at > this.now() + (this.options.maxFutureSkewMs ?? 30_000)) return invalid(`timestamp ${timestamp} is in the future`, 'timestamp');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CORE_VERSION, HYPERLOCAL_DOMAIN, INTERCITY_DOMAIN, LEGACY_LOGISTICS_DOMAIN } from './types';
+import { CORE_VERSION, HYPERLOCAL_DOMAIN, IGM_CORE_VERSION, INTERCITY_DOMAIN, LEGACY_LOGISTICS_DOMAIN } from './types';
 import type { ContextOf, LogisticsDomain, RequestAction, ShipmentType } from './types';
 
 export interface GeoPoint {
@@ -130,7 +130,7 @@ export class ContextBuilder {
       country: 'IND',
       city: input.city,
       action,
-      core_version: CORE_VERSION,
+      core_version: action === 'issue' ? IGM_CORE_VERSION : CORE_VERSION,
       bap_id: this.options.bapId,
       bap_uri: this.options.bapUri,
       transaction_id: input.transactionId,
@@ -138,6 +138,7 @@ export class ContextBuilder {
       timestamp: rfc3339(this.now()),
       ttl: CONTEXT_TTL,
     };
+    if (action === 'issue') context.location = { country: { code: 'IND' }, city: { code: input.city } };
     if (input.bpp) {
       context.bpp_id = input.bpp.id;
       context.bpp_uri = input.bpp.uri;

@@ -17,3 +17,4 @@ export * from './conformance';
 export * from './transaction-log/ondc-transaction-log';
 export * from './transaction-log/transaction-log-archive';
 export * from './conversation';
+export * from './igm/issue-messages';

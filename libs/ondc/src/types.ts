@@ -16,9 +16,12 @@ export const CORE_VERSION = '1.2.5';
 /** Versions whose callbacks we accept: ours, and 1.2.0 whose shapes 1.2.5 keeps for the calls we use. */
 export const ACCEPTED_CORE_VERSIONS: readonly string[] = ['1.2.5', '1.2.0'];
 
-export const REQUEST_ACTIONS = ['search', 'init', 'confirm', 'update', 'status', 'track', 'cancel'] as const;
+/** IGM 2.0 (issue and grievance management) messages carry their own version, in a logistics transaction's context. */
+export const IGM_CORE_VERSION = '2.0.0';
+
+export const REQUEST_ACTIONS = ['search', 'init', 'confirm', 'update', 'status', 'track', 'cancel', 'issue'] as const;
 export type RequestAction = (typeof REQUEST_ACTIONS)[number];
-export const CALLBACK_ACTIONS = ['on_search', 'on_init', 'on_confirm', 'on_update', 'on_status', 'on_track', 'on_cancel'] as const;
+export const CALLBACK_ACTIONS = ['on_search', 'on_init', 'on_confirm', 'on_update', 'on_status', 'on_track', 'on_cancel', 'on_issue'] as const;
 export type CallbackAction = (typeof CALLBACK_ACTIONS)[number];
 export type OndcAction = RequestAction | CallbackAction;
 
@@ -42,6 +45,8 @@ export interface OndcContext {
   timestamp: string;
   /** ISO 8601 duration, `PT30S` on our requests. */
   ttl?: string;
+  /** IGM 2.0 messages name the place as 2.x contexts do, beside country and city. */
+  location?: { country: { code: string }; city: { code: string } };
 }
 
 export type ContextOf<A extends OndcAction> = OndcContext & { action: A };
@@ -378,6 +383,7 @@ export interface MessageByAction {
   status: OrderIdMessage;
   track: OrderIdMessage;
   cancel: CancelMessage;
+  issue: IgmIssueMessage;
   on_search: OnSearchMessage;
   on_init: OrderCallbackMessage;
   on_confirm: OrderCallbackMessage;
@@ -385,6 +391,84 @@ export interface MessageByAction {
   on_status: OrderCallbackMessage;
   on_track: OnTrackMessage;
   on_cancel: OrderCallbackMessage;
+  on_issue: IgmIssueMessage;
+}
+
+// ---- IGM 2.0 ------------------------------------------------------------------------------
+
+export type IgmIssueStatus = 'OPEN' | 'PROCESSING' | 'RESOLVED' | 'CLOSED';
+export type IgmIssueLevel = 'ISSUE' | 'GRIEVANCE' | 'DISPUTE';
+export type IgmActionCode =
+  | 'OPEN'
+  | 'PROCESSING'
+  | 'RESOLVED'
+  | 'CLOSED'
+  | 'INFO_REQUESTED'
+  | 'INFO_PROVIDED'
+  | 'INFO_NOT_AVAILABLE'
+  | 'RESOLUTION_PROPOSED'
+  | 'RESOLUTION_ACCEPTED'
+  | 'RESOLUTION_REJECTED'
+  | 'RESOLUTION_CASCADED'
+  | 'ESCALATED';
+export type IgmActorType = 'CONSUMER' | 'CUSTOMER' | 'SELLER' | 'INTERFACING_NP' | 'COUNTERPARTY_NP' | 'PROVIDER' | 'AGENT' | 'INTERFACING_NP_GRO' | 'COUNTERPARTY_NP_GRO' | 'CASCADED_NP' | 'CASCADED_NP_GRO';
+
+export interface IgmTagList {
+  descriptor: { code: string };
+  list?: Array<{ descriptor: { code: string }; value: string }>;
+}
+
+export interface IgmActor {
+  id: string;
+  type: IgmActorType;
+  info: { org: { name: string }; person?: { name: string }; contact: { phone: string; email: string } };
+}
+
+export interface IgmAction {
+  id: string;
+  /** The action or resolution this one answers. */
+  ref_id?: string;
+  ref_type?: string;
+  descriptor: { code: IgmActionCode; name?: string; short_desc: string };
+  updated_at: string;
+  action_by: string;
+  actor_details: { name: string };
+  tags?: IgmTagList[];
+}
+
+export interface IgmResolution {
+  id: string;
+  ref_id?: string;
+  ref_type?: string;
+  descriptor: { code: string; short_desc: string };
+  updated_at: string;
+  proposed_by: string;
+  tags?: IgmTagList[];
+}
+
+export interface IgmIssue {
+  id: string;
+  status: IgmIssueStatus;
+  level: IgmIssueLevel;
+  created_at: string;
+  updated_at: string;
+  expected_response_time: { duration: string };
+  expected_resolution_time: { duration: string };
+  refs: Array<{ ref_id: string; ref_type: string }>;
+  actors: IgmActor[];
+  source_id: string;
+  complainant_id: string;
+  respondent_ids?: string[];
+  descriptor: { code: string; short_desc: string; long_desc: string; images?: Array<{ url: string; size_type?: string }> };
+  last_action_id: string;
+  actions: IgmAction[];
+  resolutions?: IgmResolution[];
+}
+
+export interface IgmIssueMessage {
+  /** After the first message: what changed (actions appended). */
+  update_target?: Array<{ path: string; action: 'APPENDED' }>;
+  issue: IgmIssue;
 }
 
 /** One message of an action; for a union of actions, the union of their messages. */

@@ -17,6 +17,7 @@ export * from './outbox/whatsapp-outbox';
 export * from './outbox/message-resolver';
 export * from './outbox/whatsapp-sender';
 export * from './notifications/order-notifications';
+export * from './notifications/issue-notifications';
 export * from './notifications/whatsapp-notifier';
 export * from './sandbox/seller-reply';
 export * from './notifications/number-verification';

@@ -4,6 +4,7 @@ import type { CommandBus } from '@nestjs/cqrs';
 import {
   AssignLogisticsPartnerCommand,
   CommandMeta,
+  IssueCommandMessage,
   RecordNoPartnerFoundCommand,
   RecordPartnerCancellationOutcomeCommand,
   RecordPartnerDetailsCommand,
@@ -59,11 +60,13 @@ function commandOf(spec: DomainCommandSpec, ids: { sellerId: string; orderId: st
       return new RecordPartnerDetailsCommand({ ...ids, ...spec.data }, meta);
     case 'RecordPartnerCancellationOutcome':
       return new RecordPartnerCancellationOutcomeCommand({ ...ids, ...spec.data }, meta);
+    case 'RecordIssueResponse':
+      return new IssueCommandMessage({ type: 'RecordIssueResponse', sellerId: ids.sellerId, issueId: spec.issueId, ...spec.data }, meta);
   }
 }
 
 /** What others record in a conversation (an RTS, a cancellation, a seller's answer, a partner's callback): the lease holder drives it on. */
-const WAKING_EVENTS = new Set(['LogisticsSearchStarted', 'SellerCancelled', 'SellerAnsweredAttempt', 'CatalogReceived', 'CallbackReceived']);
+const WAKING_EVENTS = new Set(['LogisticsSearchStarted', 'SellerCancelled', 'SellerAnsweredAttempt', 'SellerIssueActed', 'CatalogReceived', 'CallbackReceived']);
 
 /**
  * Drives each shipment's conversation: reads its stream, asks the planner for the next step, does

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { evolveOrder, initialOrderState, orderRefOfStream, orderStream, type OrderRef , OrderEvent, OrderState } from '@fulfil/domain';
+import { evolveIssue, evolveOrder, initialIssueState, initialOrderState, issueRefOfStream, orderRefOfStream, orderStream, type IssueEvent, type OrderRef, OrderEvent, OrderState } from '@fulfil/domain';
 import { StreamRevisionConflictError } from '@fulfil/event-store';
 import type { EventStore, JsonObject, RecordedEvent } from '@fulfil/event-store';
 import { ContextBuilder, chooseDomain, cityCodeForPincode, rfc3339 , ConversationEvent, conversationStream , describeShipment, newPickupCode } from '@fulfil/ondc';
@@ -15,6 +15,8 @@ const RTS = 'ShipmentMarkedReadyToShip';
 const CANCELLED = 'ShipmentCancelled';
 const REATTEMPT = 'ShipmentReattemptRequested';
 const RETURN = 'ShipmentReturnRequested';
+/** The seller's own actions on an issue, each carried to the partner; the partner's responses are its own news. */
+const SELLER_ISSUE_ACTIONS: ReadonlySet<string> = new Set(['IssueRaised', 'IssueInfoProvided', 'IssueResolutionAccepted', 'IssueEscalated', 'IssueClosed']);
 /** A conflicting append is retried from a fresh read this many times (another instance handling the same event). */
 const CONFLICT_RETRIES = 3;
 /**
@@ -30,7 +32,7 @@ const asJson = (data: object): JsonObject => data as unknown as JsonObject;
  * The adapter's store subscription: an on-network shipment marked ready to ship opens a
  * conversation (one search per RTS event, so a redelivered event opens nothing), and a cancelled
  * shipment that has one records the seller's cancellation for the driver to act on, as it records
- * the seller's answers to failed attempts.
+ * the seller's answers to failed attempts and their actions on issues about the shipment (IGM).
  */
 export class LogisticsReaction {
   private readonly logger = new Logger('OndcLogisticsReaction');
@@ -51,13 +53,14 @@ export class LogisticsReaction {
     return {
       kind: 'reaction',
       name: 'ondc-logistics-adapter',
-      filter: { kind: 'eventType', prefixes: [RTS, CANCELLED, REATTEMPT, RETURN] },
+      filter: { kind: 'eventType', prefixes: [RTS, CANCELLED, REATTEMPT, RETURN, ...SELLER_ISSUE_ACTIONS] },
       concurrency: CONCURRENT_ORDERS,
       handle: (event) => this.handle(event),
     };
   }
 
   async handle(event: RecordedEvent): Promise<void> {
+    if (SELLER_ISSUE_ACTIONS.has(event.type)) return this.withRetries(() => this.recordIssueAction(event));
     const shipmentId = event.data['shipmentId'];
     const order = orderRefOfStream(event.stream);
     if (typeof shipmentId !== 'string' || !order) return;
@@ -143,6 +146,27 @@ export class LogisticsReaction {
       expectedRevision: conversation.revision,
     });
     this.driver.nudge(shipmentId);
+  }
+
+  /** The issue as it stood right after the seller's action (a later read may already hold the partner's answer), for one /issue to the partner. */
+  private async recordIssueAction(event: RecordedEvent): Promise<void> {
+    const ref = issueRefOfStream(event.stream);
+    if (!ref) return;
+    const events = await this.store.readStream(event.stream);
+    const upTo = events.findIndex((e) => e.id === event.id);
+    if (upTo < 0) return;
+    const issue = events.slice(0, upTo + 1).reduce((state, e) => evolveIssue(state, { type: e.type, data: e.data } as unknown as IssueEvent), initialIssueState());
+    if (issue.status === 'none') return;
+    const conversation = await this.conversations.load(issue.shipmentId);
+    if (conversation.revision === 'no_stream' || conversation.state.issueUpdates.some((u) => u.issueEventId === event.id)) return;
+    const acted: ConversationEvent = {
+      type: 'SellerIssueActed',
+      data: { issueId: ref.issueId, issueEventId: event.id, messageId: randomUUID(), issue, actedAt: rfc3339(this.nowMs()) },
+    };
+    await this.store.append(conversationStream(issue.shipmentId), [{ type: acted.type, data: asJson(acted.data), metadata: reactionMetadata(event) }], {
+      expectedRevision: conversation.revision,
+    });
+    this.driver.nudge(issue.shipmentId);
   }
 
   private async recordCancellation(event: RecordedEvent, shipmentId: string): Promise<void> {

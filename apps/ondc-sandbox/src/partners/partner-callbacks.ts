@@ -36,6 +36,7 @@ export function callbackContext<A extends CallbackAction>(request: OndcContext, 
     message_id: messageId,
     timestamp: rfc3339(nowMs),
     ttl: 'PT30S',
+    ...(request.location ? { location: request.location } : {}),
   };
 }
 

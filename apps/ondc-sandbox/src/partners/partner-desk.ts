@@ -30,6 +30,7 @@ import { SandboxClock } from '../sandbox-clock';
 import { InitQuote, PartnerBook, SandboxOrder } from './partner-book';
 import { callbackContext, initQuoteOf, onInitMessage, orderMessage, trackingMessage } from './partner-callbacks';
 import { catalogOf, quoteSearch } from './partner-catalog';
+import { answersToIssue } from './partner-issues';
 
 export interface DeskAnswer {
   status: number;
@@ -139,6 +140,7 @@ export class PartnerDesk {
     status: (p, m) => this.status(p, m),
     track: (p, m) => this.track(p, m),
     cancel: (p, m) => this.cancel(p, m),
+    issue: (p, m) => this.issue(p, m),
   };
 
   /** The transactions whose searches each partner leaves unanswered (`ignoreFirstSearches`); a search sent again stays ignored. */
@@ -399,6 +401,22 @@ export class PartnerDesk {
     }
     order.fulfillmentState = step;
     return 'on_status';
+  }
+
+  /** An issue about an order of ours (IGM 2.0): answered at once, then taken further on the sandbox clock. */
+  private issue(partner: SandboxPartner, message: OndcMessage<'issue'>): DeskAnswer {
+    const { issue } = message.message;
+    const orderId = issue.refs.find((r) => r.ref_type === 'ORDER')?.ref_id ?? '';
+    if (!this.book(partner).order(message.context.transaction_id, orderId)) return domainRefusal(ONDC_ERRORS.LSP_ORDER_NOT_FOUND, `no order ${orderId} of ours in this transaction`);
+    const replyDelay = this.options.replyDelayMs ?? DEFAULT_REPLY_DELAY_MS;
+    for (const reply of answersToIssue(partner, issue, Date.now())) {
+      if (reply.afterSteps === 0) this.reply(partner, message.context, 'on_issue', message.context.message_id, reply.message);
+      // Later news of the issue is the partner's own message, under its own id.
+      else this.clock.after(replyDelay + this.options.stepMs * reply.afterSteps, async () => {
+        await this.deliver(partner, message.context, 'on_issue', randomUUID(), reply.message);
+      });
+    }
+    return accepted();
   }
 
   // ---- callbacks ----------------------------------------------------------------------------

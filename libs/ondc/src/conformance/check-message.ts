@@ -1,4 +1,5 @@
 import { LBNP_CANCELLATION_REASON_IDS } from '../error-codes';
+import { checkIgmMessage } from './check-igm-message';
 import { FindingList, arrayAt, at, isObject, tagsAt, textAt } from './conformance-finding';
 import type { ConformanceFinding } from './conformance-finding';
 
@@ -274,8 +275,13 @@ const BY_ACTION: Readonly<Record<string, (f: FindingList, body: unknown) => void
 /** The findings on one request we send; an action we do not send is a finding of its own. */
 export function checkSentMessage(body: unknown): ConformanceFinding[] {
   const f = new FindingList(body);
-  checkContext(f, body);
   const action = textAt(body, 'context.action') ?? '';
+  // An issue speaks IGM 2.0 in the logistics transaction: its own version and rules.
+  if (action === 'issue') {
+    checkIgmMessage(f, body, 'issue');
+    return f.findings;
+  }
+  checkContext(f, body);
   const check = BY_ACTION[action];
   if (check) check(f, body);
   else f.add('context.action', 'context.action', `${action} is not a request a logistics buyer sends`);

@@ -1,5 +1,6 @@
 import { FULFILLMENT_STATES, ORDER_STATES } from '../fulfillment-states';
 import { LBNP_CANCELLATION_REASON_IDS } from '../error-codes';
+import { checkIgmAgainstTransaction, checkIgmMessage } from './check-igm-message';
 import { FindingList, arrayAt, at, isObject, tagsAt, textAt } from './conformance-finding';
 import type { ConformanceFinding } from './conformance-finding';
 import type { TransactionMessage } from './check-transaction';
@@ -404,8 +405,13 @@ function checkOrderAgainst(f: FindingList, body: unknown, action: string, confir
  */
 export function checkReceivedMessage(body: unknown, before: readonly TransactionMessage[] = []): ConformanceFinding[] {
   const f = new FindingList(body);
-  checkContext(f, body);
   const action = textAt(body, 'context.action') ?? '';
+  if (action === 'on_issue') {
+    checkIgmMessage(f, body, 'on_issue');
+    if (before.length > 0) checkIgmAgainstTransaction(f, body, before);
+    return f.findings;
+  }
+  checkContext(f, body);
   const check = BY_ACTION[action];
   if (!check) {
     f.add('context.action', 'context.action', `${action} is not a callback a logistics partner sends`);

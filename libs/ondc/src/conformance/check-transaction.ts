@@ -1,4 +1,5 @@
 import { checkSentMessage } from './check-message';
+import { checkIgmAgainstTransaction } from './check-igm-message';
 import { FindingList, arrayAt, at, isObject, tagsAt, textAt } from './conformance-finding';
 import type { ConformanceFinding } from './conformance-finding';
 
@@ -118,6 +119,7 @@ export function checkTransaction(messages: readonly TransactionMessage[]): Confo
     const f = new FindingList(body);
     const search = last(messages, 'search', index);
     if (action !== 'search' && search) checkAgainstSearch(f, body, search);
+    if (action === 'issue') checkIgmAgainstTransaction(f, body, messages.slice(0, index));
     if (action === 'init' || action === 'confirm') {
       const onSearch = last(messages, 'on_search', index, bppId);
       if (onSearch) checkAgainstCatalog(f, body, onSearch);

@@ -1,4 +1,4 @@
-import type { AttemptStage, FailedAttemptAnswer, PartnerReport } from '@fulfil/domain';
+import type { AttemptStage, FailedAttemptAnswer, OpenedIssue, PartnerReport } from '@fulfil/domain';
 import type { PartnerFacts } from './partner-facts';
 import type { BuyerBilling, CatalogOffer, ShipmentDescription } from '../messages';
 import type { CallbackAction, OndcError, Quote, RequestAction } from '../types';
@@ -28,6 +28,7 @@ export const SENT_EVENT_TYPES = {
   status: 'StatusSent',
   track: 'TrackSent',
   cancel: 'CancelSent',
+  issue: 'IssueSent',
 } as const satisfies Record<RequestAction, string>;
 export type SentEventType = (typeof SENT_EVENT_TYPES)[RequestAction];
 
@@ -75,7 +76,7 @@ export interface RankedOffer {
   recentFailures: number;
 }
 
-export type DomainNotifiedCommand = 'AssignLogisticsPartner' | 'RecordNoPartnerFound' | 'RecordPartnerDetails' | 'RecordPartnerCancellationOutcome';
+export type DomainNotifiedCommand = 'AssignLogisticsPartner' | 'RecordNoPartnerFound' | 'RecordPartnerDetails' | 'RecordPartnerCancellationOutcome' | 'RecordIssueResponse';
 
 export type ProcessedResult = 'reported' | 'nothing-to-report' | 'not-for-the-current-order' | 'refused-by-domain';
 
@@ -140,6 +141,15 @@ export type ConversationEvent =
         messageId: string;
         answeredAt: string;
       };
+    }
+  | {
+      /**
+       * The seller acted on an issue about the shipment (raised it, gave information, accepted or
+       * escalated a resolution, closed it): the issue as it stood right after, for one /issue to
+       * carry to the partner under the message id chosen here.
+       */
+      type: 'SellerIssueActed';
+      data: { issueId: string; issueEventId: string; messageId: string; issue: OpenedIssue; actedAt: string };
     }
   | {
       /** Every /cancel of the confirmed order was refused or went unanswered, up to the retry budget: the cancellation failed for good. */

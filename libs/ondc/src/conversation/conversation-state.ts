@@ -96,6 +96,8 @@ export interface ConversationState {
   sellerCancel?: { reason: string; atMs: number };
   /** The seller's answers to failed attempts, each to be sent to the partner as one /update. */
   answers: Array<ConversationEventOf<'SellerAnsweredAttempt'>['data']>;
+  /** The seller's actions on issues about the shipment, each to be sent to the partner as one /issue. */
+  issueUpdates: Array<ConversationEventOf<'SellerIssueActed'>['data']>;
   /** The cancellation with the partner failed for good (every /cancel refused or unanswered). */
   cancelAbandoned?: { transactionId: string; bppId: string; networkOrderId: string; attempts: number; reason: string; atMs: number };
   /** Domain commands already sent, by idempotency key. */
@@ -294,6 +296,9 @@ function apply(state: ConversationState, { id, event }: StoredConversationEvent)
     case 'SellerAnsweredAttempt':
       if (!state.answers.some((a) => a.answerEventId === event.data.answerEventId)) state.answers.push(event.data);
       return;
+    case 'SellerIssueActed':
+      if (!state.issueUpdates.some((u) => u.issueEventId === event.data.issueEventId)) state.issueUpdates.push(event.data);
+      return;
     case 'CallbackProcessed':
       return markProcessed(state, event.data);
     case 'DomainNotified':
@@ -309,7 +314,7 @@ function apply(state: ConversationState, { id, event }: StoredConversationEvent)
   }
 }
 
-export const emptyConversation = (): ConversationState => ({ shipmentId: '', orderId: '', sellerId: '', attempts: [], requests: [], callbacks: [], answers: [], notified: {}, cancelledBy: [] });
+export const emptyConversation = (): ConversationState => ({ shipmentId: '', orderId: '', sellerId: '', attempts: [], requests: [], callbacks: [], answers: [], issueUpdates: [], notified: {}, cancelledBy: [] });
 
 /** Folds more events into a state (it is edited in place): how a cached conversation catches up with its stream. */
 export function foldConversationInto(state: ConversationState, events: readonly StoredConversationEvent[]): ConversationState {

@@ -6,5 +6,6 @@ export * from './partner-facts';
 export * from './choose-partner';
 export * from './steps';
 export * from './plan-reports';
+export * from './plan-issues';
 export * from './plan-conversation';
 export * from './shipment-description';

@@ -10,6 +10,7 @@ import { choosePartner, eligibleOfferCount } from './choose-partner';
 import type { ChoiceInput } from './choose-partner';
 import type { ConversationEvent, FailedStep, FailureKind } from './conversation-events';
 import { Attempt, Candidate, ConversationState, PartnerOrder, SentRequest, currentAttempt, currentCandidate, requestOf } from './conversation-state';
+import { issueCallbackStep, issueStep } from './plan-issues';
 import { assignKey, cancelRequestsOf, nextCallbackStep, pendingCommandStep } from './plan-reports';
 import { OutboundRequest, PlanContext, Step, describeAnswer, iso, progressOf, resendOf, waitUntil } from './steps';
 
@@ -19,10 +20,10 @@ type PartnerAction = Exclude<RequestAction, 'search'>;
  * The next step of one shipment's conversation, from its folded stream alone: draw the consequences
  * of callbacks first, then tell the domain what it is owed, then move the search along
  * (search, choose, init, confirm, fall back) or look after the confirmed order (deferred ready to
- * ship, status polls, the seller's cancellation).
+ * ship, status polls, the seller's cancellation). Issues about the shipment go their own way beside it.
  */
 export function planConversation(state: ConversationState, ctx: PlanContext): Step {
-  return nextCallbackStep(state, ctx) ?? pendingCommandStep(state) ?? attemptStep(state, ctx);
+  return nextCallbackStep(state, ctx) ?? issueCallbackStep(state, ctx) ?? pendingCommandStep(state) ?? issueStep(state, ctx) ?? attemptStep(state, ctx);
 }
 
 function attemptStep(state: ConversationState, ctx: PlanContext): Step {

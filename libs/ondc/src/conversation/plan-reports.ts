@@ -53,7 +53,7 @@ function reasonOf(update: PartnerUpdate): string | undefined {
   return `ONDC cancellation reason ${cancellation.reasonId}${text ? ` (${text})` : ''}, by ${cancellation.cancelledBy}`;
 }
 
-function processed(callback: RecordedCallback, ctx: PlanContext, result: ProcessedResult, extra: { detail?: string; report?: PartnerUpdate['report']; settles?: boolean } = {}): ConversationEvent {
+export function processed(callback: RecordedCallback, ctx: PlanContext, result: ProcessedResult, extra: { detail?: string; report?: PartnerUpdate['report']; settles?: boolean } = {}): ConversationEvent {
   return {
     type: 'CallbackProcessed',
     data: {

@@ -1,4 +1,4 @@
-import type { OrderCommandOf, OrderCommandType, PartnerReport } from '@fulfil/domain';
+import type { IssueCommandOf, OrderCommandOf, OrderCommandType, PartnerReport } from '@fulfil/domain';
 import { ContextBuilder, rfc3339 } from '../context';
 import type { LogisticsDomain, OndcMessage, RequestAction } from '../types';
 import type { PartnerPolicy } from './partner-policy';
@@ -82,6 +82,16 @@ export type DomainCommandSpec =
       /** The partner's callback that confirmed it; none when it failed for good. */
       callback?: RecordedCallback;
       data: CommandData<'RecordPartnerCancellationOutcome'>;
+    }
+
+  | {
+      /** A partner's action on an issue, for the issue's own stream. */
+      command: 'RecordIssueResponse';
+      idempotencyKey: string;
+      transactionId: string;
+      callback: RecordedCallback;
+      issueId: string;
+      data: Omit<IssueCommandOf<'RecordIssueResponse'>, 'type' | 'sellerId' | 'issueId'>;
     };
 
 export type CommandResult = { result: 'applied' } | { result: 'refused'; detail: string };

@@ -12,6 +12,7 @@ import {
   type HsnSummaryLine,
   type InvoiceRevision,
   type InvoiceTotals,
+  type OpenedIssue,
   type OrderCharge,
   type OrderItem,
   type OrderStatus,
@@ -508,6 +509,12 @@ export class OrderQueries {
   async orderExists(sellerId: string, orderId: string): Promise<boolean> {
     const rows = await this.reader.select<DbRow>(sellerId, { select: '1', from: this.names.table('orders'), where: 't.order_id = $2' }, [orderId]);
     return rows.length > 0;
+  }
+
+  /** The issues raised about one of the seller's orders' shipments, oldest first, each as its stream folds it. */
+  async shipmentIssues(sellerId: string, orderId: string): Promise<OpenedIssue[]> {
+    const rows = await this.reader.select<DbRow>(sellerId, { select: 't.issue', from: this.names.table('shipment_issues'), where: 't.order_id = $2', tail: 'ORDER BY t.raised_at, t.issue_id' }, [orderId]);
+    return rows.map((row) => row['issue'] as OpenedIssue);
   }
 
   /** The WhatsApp messages sent and received about one of the seller's orders, oldest first. */

@@ -393,6 +393,30 @@ const whatsappMessages: Migration = {
   ],
 };
 
+/** Issues raised about shipments (IGM 2.0), listed by seller and order; `issue` is the issue folded from its stream. */
+const shipmentIssues: Migration = {
+  version: 12,
+  name: 'shipment issues by order',
+  statements: ({ table }) => [
+    `CREATE TABLE ${table('shipment_issues')} (
+      seller_id text NOT NULL,
+      issue_id text NOT NULL,
+      order_id text NOT NULL,
+      shipment_id text NOT NULL,
+      kind text NOT NULL,
+      status text NOT NULL,
+      level text NOT NULL,
+      partner_id text NOT NULL,
+      raised_at timestamptz NOT NULL,
+      updated_at timestamptz NOT NULL,
+      last_revision bigint NOT NULL,
+      issue jsonb NOT NULL,
+      PRIMARY KEY (seller_id, issue_id)
+    )`,
+    `CREATE INDEX ON ${table('shipment_issues')} (seller_id, order_id, raised_at)`,
+  ],
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   checkpoints,
   orders,
@@ -405,4 +429,5 @@ export const MIGRATIONS: readonly Migration[] = [
   leases,
   hsnSummary,
   whatsappMessages,
+  shipmentIssues,
 ];

@@ -7,13 +7,19 @@
 import {
   DEFAULT_DELIVERY_OTP_POLICY,
   DeliveryOtpGenerator,
+  decideIssue,
   decideOrder,
+  evolveIssue,
   evolveOrder,
+  initialIssueState,
   initialOrderState,
+  issueStream,
   orderStream,
   type ActiveOrder,
   type EventMetadata,
   type GeoPoint,
+  type IssueCommand,
+  type IssueState,
   type OrderCommand,
   type OrderContext,
   type OrderState,
@@ -379,4 +385,38 @@ async function appendEvents(store: EventStore, order: OrderInProgress, events: N
   const appended = await store.append(orderStream(order.sellerId, order.orderId), events, { expectedRevision: order.revision ?? 'no_stream' });
   order.revision = appended.nextExpectedRevision;
   result.lastPosition = appended.position;
+}
+
+/**
+ * Issues about the workload's on-network shipments that have a partner, one per order up to
+ * `count`, each driven through a refund proposed and accepted, resolved and closed (six events):
+ * so rebuilds and reads meet issue streams too. Returns the last position appended.
+ */
+export async function appendIssueWorkload(store: EventStore, workload: WorkloadResult, count: number): Promise<Position> {
+  let last = workload.lastPosition;
+  const withPartner = [...workload.states.values()].filter((o) => o.shipments.some((s) => s.partner)).slice(0, count);
+  for (const [n, order] of withPartner.entries()) {
+    const shipment = order.shipments.find((s) => s.partner)!;
+    const issueId = `wl-iss-${n}`;
+    const at = (minutes: number) => new Date(Date.parse('2026-04-20T04:30:00.000Z') + (n * 10 + minutes) * 60_000);
+    const resolution = { resolutionId: `R-${n}`, kind: 'refund' as const, text: 'Refund of the delivery charge', refundPaise: 5_000 };
+    const steps: Array<{ command: IssueCommand; now: Date }> = [
+      { command: { type: 'RaiseIssue', sellerId: order.sellerId, issueId, orderId: order.orderId, shipmentId: shipment.shipmentId, kind: n % 2 ? 'delayed' : 'damaged', description: 'Workload issue' }, now: at(0) },
+      { command: { type: 'RecordIssueResponse', sellerId: order.sellerId, issueId, actionId: `P-${n}-1`, response: 'processing', text: 'Looking into it', level: 'issue', respondedAt: at(1).toISOString() }, now: at(1) },
+      { command: { type: 'RecordIssueResponse', sellerId: order.sellerId, issueId, actionId: `P-${n}-2`, response: 'resolution_proposed', text: 'Refund', level: 'issue', resolution, respondedAt: at(2).toISOString() }, now: at(2) },
+      { command: { type: 'AcceptIssueResolution', sellerId: order.sellerId, issueId }, now: at(3) },
+      { command: { type: 'RecordIssueResponse', sellerId: order.sellerId, issueId, actionId: `P-${n}-3`, response: 'resolved', text: 'Refunded', level: 'issue', resolution, respondedAt: at(4).toISOString() }, now: at(4) },
+      { command: { type: 'CloseIssue', sellerId: order.sellerId, issueId, satisfied: true }, now: at(5) },
+    ];
+    let state: IssueState = initialIssueState();
+    const events: NewEvent[] = [];
+    for (const { command, now } of steps) {
+      const decided = decideIssue(command, state, { now, order });
+      state = decided.reduce(evolveIssue, state);
+      const metadata: EventMetadata = { actor: { type: 'seller', id: order.sellerId }, channel: 'api', correlationId: `${issueId}-${events.length}`, causationId: `${issueId}-${events.length}` };
+      events.push(...decided.map((e) => ({ type: e.type, data: e.data as unknown as JsonObject, metadata: metadata as unknown as JsonObject })));
+    }
+    last = (await store.append(issueStream(order.sellerId, issueId), events, { expectedRevision: 'no_stream' })).position;
+  }
+  return last;
 }

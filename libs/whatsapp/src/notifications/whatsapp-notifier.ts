@@ -1,11 +1,12 @@
-import { loadStream, orderDecider } from '@fulfil/commands';
-import { orderRefOfStream, orderStream, type OrderEvent, type OrderState, type RegisteredSeller } from '@fulfil/domain';
+import { issueDecider, loadStream, orderDecider } from '@fulfil/commands';
+import { issueRefOfStream, issueStream, orderRefOfStream, orderStream, type IssueEvent, type IssueState, type OrderEvent, type OrderState, type RegisteredSeller } from '@fulfil/domain';
 import type { EventStore, RecordedEvent } from '@fulfil/event-store';
 import type { Reaction } from '@fulfil/read-models';
 import { outboxIdFor } from '../outbox/outbox-message';
 import { queueMessage } from '../outbox/whatsapp-outbox';
 import { NOTIFIER_ACTOR } from '../whatsapp-metadata';
-import { NOTIFYING_EVENT_TYPES, notificationsFor } from './order-notifications';
+import { NOTIFYING_ISSUE_EVENT_TYPES, issueNotificationsFor } from './issue-notifications';
+import { NOTIFYING_EVENT_TYPES, notificationsFor, type Notification } from './order-notifications';
 
 export interface WhatsAppNotifierDeps {
   store: EventStore;
@@ -22,6 +23,7 @@ export class WhatsAppNotifier {
   constructor(private readonly deps: WhatsAppNotifierDeps) {}
 
   async handle(event: RecordedEvent): Promise<void> {
+    if (issueRefOfStream(event.stream)) return this.handleIssueEvent(event);
     const ref = orderRefOfStream(event.stream);
     if (!ref) return;
     const { orderId } = ref;
@@ -32,9 +34,26 @@ export class WhatsAppNotifier {
       sellerNumber: seller?.settings.whatsappNumber,
       defaultCountryCode: this.deps.defaultCountryCode,
     });
+    await this.queue(event, notifications, order.sellerId, orderId);
+  }
+
+  /** The partner's answers to the seller's issues, told on WhatsApp and kept with the order's messages. */
+  private async handleIssueEvent(event: RecordedEvent): Promise<void> {
+    const ref = issueRefOfStream(event.stream)!;
+    const { state: issue } = await loadStream<IssueState, IssueEvent>(this.deps.store, issueStream(ref.sellerId, ref.issueId), issueDecider);
+    if (issue.status === 'none') return;
+    const seller = await this.deps.findSeller(issue.sellerId);
+    const notifications = issueNotificationsFor(event.id, { type: event.type, data: event.data } as unknown as IssueEvent, issue, {
+      sellerNumber: seller?.settings.whatsappNumber,
+      defaultCountryCode: this.deps.defaultCountryCode,
+    });
+    await this.queue(event, notifications, issue.sellerId, issue.orderId);
+  }
+
+  private async queue(event: RecordedEvent, notifications: readonly Notification[], sellerId: string, orderId: string): Promise<void> {
     const now = (this.deps.clock ?? (() => new Date()))();
     for (const n of notifications) {
-      await queueMessage(this.deps.store, { outboxId: outboxIdFor(n.key), to: n.to, purpose: n.purpose, sellerId: order.sellerId, orderId, message: n.message }, now, {
+      await queueMessage(this.deps.store, { outboxId: outboxIdFor(n.key), to: n.to, purpose: n.purpose, sellerId, orderId, message: n.message }, now, {
         actor: NOTIFIER_ACTOR,
         correlationId: typeof event.metadata['correlationId'] === 'string' ? event.metadata['correlationId'] : event.id,
         causationId: event.id,
@@ -47,6 +66,6 @@ export class WhatsAppNotifier {
 export const whatsAppNotificationsReaction = (notifier: WhatsAppNotifier): Reaction => ({
   kind: 'reaction',
   name: 'whatsapp-notifications',
-  filter: { kind: 'eventType', prefixes: [...NOTIFYING_EVENT_TYPES] },
+  filter: { kind: 'eventType', prefixes: [...NOTIFYING_EVENT_TYPES, ...NOTIFYING_ISSUE_EVENT_TYPES] },
   handle: (event) => notifier.handle(event),
 });
