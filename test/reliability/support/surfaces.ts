@@ -55,6 +55,10 @@ export const VALID_BODIES: Record<string, (target: Target) => Record<string, unk
   ReturnsController_ship: () => ({ courierName: 'Blue Dart', trackingNumber: 'BD998877' }),
   ReturnsController_receive: () => ({ accepted: [{ sku: 'SAREE-1', quantity: 1 }], rejected: [] }),
   ReturnsController_cancel: () => ({ reason: 'Buyer kept it' }),
+  IssuesController_raise: () => ({ kind: 'lost', description: 'Tracking has not moved for three days' }),
+  IssuesController_info: () => ({ info: 'Photos: https://example.in/box.jpg' }),
+  IssuesController_escalate: () => ({ reason: 'The refund does not cover the goods' }),
+  IssuesController_close: () => ({ satisfied: true }),
 };
 
 const PLATFORM_OPERATIONS = new Set(['SellersController_create', 'WhatsAppOutboxController_list']);
