@@ -19,6 +19,7 @@ function context(nowMs: number, overrides: Partial<PlanContext['settings']> = {}
       initTimeoutMs: 2_000,
       confirmTimeoutMs: 2_000,
       statusPollMs: 60_000,
+      tatGraceMs: 5 * 60_000,
       cancelTimeoutMs: 2_000,
       cancelRetry: { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_500 },
       requestBudgetMs: 5_000,

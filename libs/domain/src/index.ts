@@ -6,6 +6,7 @@ export * from './seller/seller';
 export * from './seller/whatsapp-number';
 export * from './order/order-events';
 export * from './order/order-commands';
+export * from './order/cancellation-reasons';
 export * from './order/order-context';
 export * from './order/order-state';
 export * from './order/order-status';

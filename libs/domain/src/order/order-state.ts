@@ -137,6 +137,8 @@ export interface ShipmentState {
   images: StoredImage[];
   otp?: DeliveryOtpState;
   deliveredAt?: string;
+  /** A COD delivery: what the partner said it collected, and whether that differs from what was due. */
+  codCollection?: { collectedPaise: number; mismatched: boolean };
   /** Failed attempts so far, by stage; absent until the first one. */
   failedAttempts?: Record<AttemptStage, number>;
   lastFailure?: FailedAttempt;
@@ -364,8 +366,17 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
       return updateShipment(order, event.data.shipmentId, withStatus('in_transit'));
     case 'ShipmentOutForDelivery':
       return updateShipment(order, event.data.shipmentId, withStatus('out_for_delivery'));
-    case 'ShipmentDelivered':
-      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'delivered', deliveredAt: event.data.deliveredAt }));
+    case 'ShipmentDelivered': {
+      const collected = event.data.codCollectedPaise;
+      return updateShipment(order, event.data.shipmentId, (s) => ({
+        ...s,
+        status: 'delivered',
+        deliveredAt: event.data.deliveredAt,
+        ...(collected !== undefined ? { codCollection: { collectedPaise: collected, mismatched: collected !== s.codAmountPaise } } : {}),
+      }));
+    }
+    case 'CodCollectionMismatched':
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, codCollection: { collectedPaise: event.data.collectedPaise, mismatched: true } }));
     case 'ShipmentCancelledByPartner':
       return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'cancelled', cancelledBy: 'partner' }));
     case 'ShipmentCancelled':
