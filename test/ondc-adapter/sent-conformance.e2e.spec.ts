@@ -1,38 +1,10 @@
-import { checkReceivedTransaction, checkTransaction } from '@fulfil/ondc';
-import type { ConformanceFinding, TransactionMessage } from '@fulfil/ondc';
-import { AdapterHarness, DADAR_DROP, PlacedShipment, eventually } from './support/adapter-harness';
+import { AdapterHarness, DADAR_DROP, eventually } from './support/adapter-harness';
+import { findingsOnReceived, findingsOnSent, receivedActions, sentActions } from './support/conformance-findings';
 
 /**
- * What ONDC's log checks will read: every transaction of a shipment as the transaction log holds it
- * (the exact bytes each way), checked against the 1.2.5 rules: what we send, and what the sandbox
- * partners send back (which the adapter, strict in tests, would have NACKed had it broken a rule).
+ * What ONDC's log checks will read, flow by flow: what we send, and what the sandbox partners send
+ * back, checked against the 1.2.5 rules (support/conformance-findings).
  */
-async function findingsIn(harness: AdapterHarness, placed: PlacedShipment, check: (messages: readonly TransactionMessage[]) => ConformanceFinding[]): Promise<ConformanceFinding[]> {
-  await harness.driver.idle();
-  const findings: ConformanceFinding[] = [];
-  for (const transactionId of await harness.transactionsOf(placed.shipmentId)) findings.push(...check(await harness.transactionMessages(transactionId)));
-  return findings;
-}
-
-const findingsOnSent = (harness: AdapterHarness, placed: PlacedShipment) => findingsIn(harness, placed, checkTransaction);
-const findingsOnReceived = (harness: AdapterHarness, placed: PlacedShipment) => findingsIn(harness, placed, checkReceivedTransaction);
-
-async function receivedActions(harness: AdapterHarness, placed: PlacedShipment): Promise<string[]> {
-  const actions: string[] = [];
-  for (const transactionId of await harness.transactionsOf(placed.shipmentId)) {
-    for (const m of await harness.transactionMessages(transactionId)) if (m.direction === 'received') actions.push((m.body as { context: { action: string } }).context.action);
-  }
-  return actions;
-}
-
-async function sentActions(harness: AdapterHarness, placed: PlacedShipment): Promise<string[]> {
-  const actions: string[] = [];
-  for (const transactionId of await harness.transactionsOf(placed.shipmentId)) {
-    for (const m of await harness.transactionMessages(transactionId)) if (m.direction === 'sent') actions.push((m.body as { context: { action: string } }).context.action);
-  }
-  return actions;
-}
-
 describe('ONDC logistics 1.2.5: every message the adapter sends, and every callback the sandbox sends back, passes the conformance rules', () => {
   describe('confirming ready to ship', () => {
     let harness: AdapterHarness;
