@@ -43,15 +43,18 @@ describe('ONDC logistics 1.2.5: every message the adapter sends, and every callb
     });
     afterAll(async () => harness.close());
 
-    it('sends /cancel with a reason a logistics buyer may give, and the transaction has no finding', async () => {
+    it('sends /cancel with a reason a logistics buyer may give (007, whatever the seller chose), and the transaction has no finding', async () => {
       const { sellerId } = await harness.newSeller();
       const placed = await harness.placeOnNetworkOrder(sellerId);
       await harness.statusReaches(placed, 'partner_assigned');
-      await harness.cancelShipment(placed);
+      await harness.cancelShipment(placed, 'The merchant rejected the order', 'merchant-rejected');
       // The domain cancels at once; the partner's confirmation of our /cancel follows.
       await eventually(async () => (await harness.conversationEvents(placed.shipmentId)).find((e) => e.type === 'CallbackReceived' && e.data['action'] === 'on_cancel'), 'the on_cancel');
 
       expect(await sentActions(harness, placed)).toContain('cancel');
+      const conversation = await harness.conversationEvents(placed.shipmentId);
+      expect(conversation.find((e) => e.type === 'SellerCancelled')?.data).toMatchObject({ reasonCode: 'merchant-rejected' });
+      expect(conversation.find((e) => e.type === 'CancelSent')?.data['message']).toMatchObject({ message: { cancellation_reason_id: '007' } });
       expect(await findingsOnSent(harness, placed)).toEqual([]);
       expect(await findingsOnReceived(harness, placed)).toEqual([]);
     });
