@@ -179,6 +179,27 @@ describe('seller console in a real browser', () => {
     expect(tab.errors()).toEqual([]);
   }, 60_000);
 
+  it('cancels an order for a reason chosen from the buyer-side and merchant-side reasons, and shows it on the shipment', async () => {
+    const tab = await open({ sellerKey: seller.apiKey });
+    const { page } = tab;
+    const orderId = await receiveOrder(seller.apiKey);
+    await page.goto(`/console/#/orders/${orderId}`);
+    await act(page, 'Generate invoice');
+    await act(page, 'Ship now');
+    const select = page.getByLabel('Why the order is cancelled');
+    // The reasons come from the API, grouped by who asked for the cancellation.
+    await until('the reasons to load', async () => (await select.locator('option').count()) > 1);
+    expect(await select.locator('optgroup').evaluateAll((groups) => groups.map((g) => g.getAttribute('label')))).toEqual(['The buyer', 'You (the merchant)']);
+    await select.selectOption('item-out-of-stock');
+    await page.getByLabel('In your words (optional)').fill('Last saree sold in the shop');
+    await act(page, 'Cancel order');
+    await status(page, 'cancelled');
+    await page.locator('[data-testid=cancellation-reason]', { hasText: 'cancelled by the seller: Last saree sold in the shop' }).waitFor();
+    expect(await page.locator('ol.timeline').innerText()).toContain('OrderCancelled');
+    await checkPage(page, 'order-cancelled-with-reason');
+    expect(tab.errors()).toEqual([]);
+  }, 60_000);
+
   it("never reaches another seller's order: it reads as not found, and their list does not hold it", async () => {
     const orderId = await receiveOrder(seller.apiKey);
     const other = await engine.newSeller();

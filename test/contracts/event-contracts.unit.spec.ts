@@ -219,6 +219,7 @@ const ONDC_ADAPTER_EVENT_TYPES = Object.keys({
   OrderConfirmed: 1,
   PartnerSearchExhausted: 1,
   SellerCancelled: 1,
+  TatBreached: 1,
   SellerAnsweredAttempt: 1,
   SellerIssueActed: 1,
   PartnerCancellationAbandoned: 1,
@@ -430,8 +431,27 @@ function runScenarios(): void {
   f.receive();
   f.invoice(numbers);
   f.onNetworkShipment('shp-f1');
-  f.report('shp-f1', 'cancelled', ['ShipmentCancelledByPartner'], { reason: 'Pickup address unreachable' });
+  f.report('shp-f1', 'cancelled', ['ShipmentCancelledByPartner'], { reason: 'TAT breached: not picked up by 2026-12-04T10:00:00.000Z', reasonCode: '007' });
   f.run({ type: 'ReshipOrder', shipmentId: 'shp-f2', reason: 'cancelled' }, ['OrderReshipped', 'ShipmentCreated', 'ShippingLabelGenerated']);
+
+  scenario = 'COD delivered with less collected than due';
+  const cod = new OrderWorld(seller, 'ord-cod');
+  cod.receive({ paymentMethod: 'cod' });
+  cod.invoice(numbers);
+  cod.onNetworkShipment('shp-cod1');
+  cod.report('shp-cod1', 'picked_up', ['ShipmentPickedUp']);
+  cod.report('shp-cod1', 'delivered', ['ShipmentDelivered', 'CodCollectionMismatched'], { codCollectedPaise: 100 });
+
+  scenario = 'seller cancels for a merchant-side reason';
+  const m = new OrderWorld(seller, 'ord-m');
+  m.receive();
+  m.invoice(numbers);
+  m.onNetworkShipment('shp-m1');
+  m.run({ type: 'CancelOrder', reason: 'One or more items are not available', reasonCode: 'item-out-of-stock', creditNoteNumber: numbers.next('credit-note', m.orderId) }, [
+    'CreditNoteIssued',
+    'ShipmentCancelled',
+    'OrderCancelled',
+  ]);
 
   scenario = 'failed pickup, failed deliveries answered with a re-attempt and a return';
   const g = new OrderWorld(seller, 'ord-g');
@@ -449,7 +469,7 @@ function runScenarios(): void {
   g.report('shp-g1', 'out_for_delivery', ['ShipmentOutForDelivery']);
   g.report('shp-g1', 'delivery_failed', ['ShipmentAttemptFailed'], { reasonCode: '011' });
   g.run({ type: 'RequestReturnToOrigin', shipmentId: 'shp-g1', note: 'Buyer unreachable' }, ['ShipmentReturnRequested']);
-  g.report('shp-g1', 'rto_initiated', ['ShipmentRtoInitiated']);
+  g.report('shp-g1', 'rto_initiated', ['ShipmentRtoInitiated'], { reason: 'Buyer not found or cannot be contacted', reasonCode: '011' });
 
   scenario = 'own courier: a failed attempt, a re-attempt, then the parcel brought back';
   const h = new OrderWorld(seller, 'ord-h');

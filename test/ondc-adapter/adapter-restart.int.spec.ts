@@ -94,3 +94,48 @@ describe('ONDC adapter: two instances driving the same shipment', () => {
     expect((await harness.orderEvents(placed)).filter((e) => e.type === 'LogisticsPartnerAssigned')).toHaveLength(1);
   });
 });
+
+describe('ONDC adapter: a promised pickup time that passes while it is down', () => {
+  const TAT_ENV = { ONDC_TAT_GRACE_MS: '0' };
+  let sandbox: RunningSandbox;
+  let port: number;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    port = await freePort();
+    dataDir = mkdtempSync(join(tmpdir(), 'ondc-restart-tat-'));
+    // A pickup slot of three 400 ms steps, which the partner lets pass.
+    sandbox = await startSandbox({ participants: [{ name: 'troublemaker', trouble: 'miss-pickup' }], stepMs: 400, buyers: [buyerRegistration(adapterConfigFor(port, dataDir, TAT_ENV))], logger: false });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const start = () => AdapterHarness.start({ participants: [], port, dataDir, external: sandbox.network, env: TAT_ENV });
+
+  it('is breached once after the restart, from the slot in its stream: one TatBreached, one /cancel with 007, the shipment cancelled', async () => {
+    const first = await start();
+    const { sellerId } = await first.newSeller();
+    const placed = await first.placeOnNetworkOrder(sellerId);
+    const assigned = await first.statusReaches(placed, 'partner_assigned');
+    const slotEnd = Date.parse(assigned.partner?.pickupSlot?.end ?? '');
+    expect(Number.isNaN(slotEnd)).toBe(false);
+    await first.stop();
+    // Down until the promise has passed: the breach is the restarted adapter's to find.
+    await eventually(async () => Date.now() > slotEnd, 'the pickup slot to end', 10_000);
+
+    const second = await start();
+    try {
+      await second.statusReaches(placed, 'cancelled', 30_000);
+      await second.driver.idle();
+      const conversation = await second.conversationEvents(placed.shipmentId);
+      expect(conversation.filter((e) => e.type === 'TatBreached')).toHaveLength(1);
+      const cancels = conversation.filter((e) => e.type === 'CancelSent');
+      expect(cancels.map((e) => (e.data['message'] as { message: { cancellation_reason_id: string } }).message.cancellation_reason_id)).toEqual(['007']);
+      expect((await second.shipment(placed))?.cancellationReason).toMatchObject({ code: '007' });
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -27,6 +27,7 @@ function context(nowMs: number, overrides: Partial<PlanContext['settings']> = {}
       initTimeoutMs: 2_000,
       confirmTimeoutMs: 2_000,
       statusPollMs: 60_000,
+      tatGraceMs: 5 * 60_000,
       cancelTimeoutMs: 2_000,
       cancelRetry: { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_500 },
       requestBudgetMs: 5_000,
@@ -306,6 +307,150 @@ describe('planning after the partner confirmed', () => {
         spec: { command: 'RecordPartnerCancellationOutcome', idempotencyKey: `ondc-cancel-confirmed:cheap.lsp:${NET}`, data: { outcome: 'confirmed', attempts: 1 } },
       });
     });
+  });
+});
+
+describe('a promised pickup or delivery time that passes (TAT breach)', () => {
+  const NET = 'NETORDER1';
+  // Confirmed ready to ship at 1.5 s, with a pickup slot ending at 10 min; the catalog promises delivery 300 minutes after ready to ship.
+  const SLOT = { start: at(1_500), end: at(600_000) };
+  const assigned: ConversationEvent[] = [
+    ...searchedWith(CHEAP),
+    chosen(CHEAP, 1_100),
+    { type: 'OrderConfirmed', data: { transactionId: TX, bppId: 'cheap.lsp', partnerName: 'Cheap', networkOrderId: NET, callbackMessageId: 'confirm-1', pickupSlot: SLOT, confirmedAt: at(1_500) } },
+    { type: 'DomainNotified', data: { transactionId: TX, command: 'AssignLogisticsPartner', idempotencyKey: `ondc-assign:cheap.lsp:${NET}`, result: 'applied', notifiedAt: at(1_600) } },
+  ];
+  const GRACE = 5 * 60_000;
+  const statusCallback = (messageId: string, ms: number, fulfillment: Record<string, unknown>, action: 'on_status' | 'on_cancel' = 'on_status', orderState = 'In-progress', extra: Record<string, unknown> = {}): ConversationEvent => ({
+    type: 'CallbackReceived',
+    data: {
+      transactionId: TX,
+      action,
+      bppId: 'cheap.lsp',
+      bppUri: CHEAP.bppUri,
+      messageId,
+      timestamp: at(ms),
+      solicited: false,
+      body: { context: { domain: 'ONDC:LOG10', timestamp: at(ms) }, message: { order: { id: NET, state: orderState, fulfillments: [{ id: 'F1', type: 'Delivery', ...fulfillment }], ...extra } } },
+      receivedAt: at(ms),
+    },
+  });
+  const processed = (messageId: string, ms: number, report: string): ConversationEvent => ({
+    type: 'CallbackProcessed',
+    data: { transactionId: TX, bppId: 'cheap.lsp', messageId, timestamp: at(ms), result: 'reported', report: report as 'picked_up', processedAt: at(ms + 10) },
+  });
+  const pickedUp = [
+    ...assigned,
+    statusCallback('st-1', 300_000, { state: { descriptor: { code: 'Order-picked-up' } }, start: { time: { timestamp: at(299_000) } }, end: { time: { range: { start: at(300_000), end: at(1_800_000) } } } }),
+    processed('st-1', 300_000, 'picked_up'),
+  ];
+
+  it('waits for the end of the pickup slot and the grace (or the status poll, if sooner)', () => {
+    expect(plan(assigned, 2_000, { statusPollMs: 3_600_000 })).toEqual({ kind: 'wait', untilMs: T0 + 600_000 + GRACE });
+    expect(plan(assigned, 2_000)).toEqual({ kind: 'wait', untilMs: T0 + 1_500 + 60_000 });
+  });
+
+  it('not picked up by then: TatBreached and the /cancel with 007 are one step, appended before it leaves', () => {
+    const step = plan(assigned, 600_000 + GRACE, { statusPollMs: 3_600_000 });
+
+    expect(step).toMatchObject({
+      kind: 'send',
+      decisions: [{ type: 'TatBreached', data: { transactionId: TX, bppId: 'cheap.lsp', networkOrderId: NET, stage: 'pickup', promisedBy: SLOT.end, breachedAt: at(600_000 + GRACE) } }],
+      request: { action: 'cancel', message: { message: { order_id: NET, cancellation_reason_id: '007' } } },
+    });
+  });
+
+  it('once recorded, a restart does not breach again: the /cancel is tried and retried like the seller\'s', () => {
+    const breached: ConversationEvent = {
+      type: 'TatBreached',
+      data: { transactionId: TX, bppId: 'cheap.lsp', networkOrderId: NET, stage: 'pickup', promisedBy: SLOT.end, breachedAt: at(900_000) },
+    };
+    const cancelSent: ConversationEvent = {
+      type: 'CancelSent',
+      data: { transactionId: TX, messageId: 'c-1', to: CHEAP.bppUri, bppId: 'cheap.lsp', message: { context: { message_id: 'c-1' } }, sentAt: at(900_000), sentBy: 'me' },
+    };
+    const nacked: ConversationEvent = {
+      type: 'RequestAnswered',
+      data: { transactionId: TX, action: 'cancel', messageId: 'c-1', outcome: 'nack', error: { type: 'POLICY-ERROR', code: '60007' }, attempts: 1, answeredAt: at(900_010) },
+    };
+    const events = [...assigned, breached, cancelSent, nacked];
+
+    expect(plan(events, 900_100)).toEqual({ kind: 'wait', untilMs: T0 + 900_010 + 1_000 });
+    const retry = plan(events, 901_010);
+    expect(retry).toMatchObject({ kind: 'send', decisions: [], request: { action: 'cancel', message: { message: { cancellation_reason_id: '007' } } } });
+  });
+
+  it("the partner's on_cancel goes to the domain as its cancellation, with 007 and what was missed", () => {
+    const events = [
+      ...assigned,
+      { type: 'TatBreached', data: { transactionId: TX, bppId: 'cheap.lsp', networkOrderId: NET, stage: 'pickup', promisedBy: SLOT.end, breachedAt: at(900_000) } } as ConversationEvent,
+      statusCallback('c-1', 900_100, { state: { descriptor: { code: 'Cancelled' } } }, 'on_cancel', 'Cancelled', { cancellation: { cancelled_by: 'buyer.example', reason: { id: '007' } } }),
+    ];
+
+    expect(plan(events, 900_200)).toMatchObject({
+      kind: 'command',
+      spec: { command: 'RecordPartnerReport', data: { report: 'cancelled', reasonCode: '007', reason: `TAT breached: not picked up by ${SLOT.end} (ONDC cancellation reason 007)` } },
+    });
+  });
+
+  it('picked up in time: the delivery window the partner gave is the next promise', () => {
+    expect(plan(pickedUp, 700_000, { statusPollMs: 3_600_000 })).toEqual({ kind: 'wait', untilMs: T0 + 1_800_000 + GRACE });
+    expect(plan(pickedUp, 1_800_000 + GRACE, { statusPollMs: 3_600_000 })).toMatchObject({
+      kind: 'send',
+      decisions: [{ type: 'TatBreached', data: { stage: 'delivery', promisedBy: at(1_800_000) } }],
+      request: { action: 'cancel', message: { message: { cancellation_reason_id: '007' } } },
+    });
+  });
+
+  it('without a delivery window, the catalog TAT after ready to ship is the promise', () => {
+    const withoutWindow = [...assigned, statusCallback('st-1', 300_000, { state: { descriptor: { code: 'Order-picked-up' } } }), processed('st-1', 300_000, 'picked_up')];
+
+    expect(plan(withoutWindow, 700_000, { statusPollMs: 86_400_000 })).toEqual({ kind: 'wait', untilMs: T0 + 1_500 + CHEAP.tatMinutes! * 60_000 + GRACE });
+  });
+
+  it('a delivery breach after pickup does not lose the parcel: the return to origin is reported, then polled to its end, never cancelled again', () => {
+    const breached: ConversationEvent = {
+      type: 'TatBreached',
+      data: { transactionId: TX, bppId: 'cheap.lsp', networkOrderId: NET, stage: 'delivery', promisedBy: at(1_800_000), breachedAt: at(2_100_000) },
+    };
+    const rtoBody = {
+      state: { descriptor: { code: 'Cancelled' } },
+      tags: [{ code: 'rto_event', list: [{ code: 'retry_count', value: '0' }, { code: 'rto_id', value: 'F1-RTO' }, { code: 'cancellation_reason_id', value: '007' }, { code: 'cancelled_by', value: 'buyer.example' }] }],
+    };
+    const onCancel: ConversationEvent = {
+      type: 'CallbackReceived',
+      data: {
+        transactionId: TX,
+        action: 'on_cancel',
+        bppId: 'cheap.lsp',
+        bppUri: CHEAP.bppUri,
+        messageId: 'c-1',
+        timestamp: at(2_100_100),
+        solicited: true,
+        body: {
+          context: { domain: 'ONDC:LOG10', timestamp: at(2_100_100) },
+          message: {
+            order: {
+              id: NET,
+              state: 'Cancelled',
+              cancellation: { cancelled_by: 'buyer.example', reason: { id: '007' } },
+              fulfillments: [{ id: 'F1', type: 'Delivery', ...rtoBody }, { id: 'F1-RTO', type: 'RTO', state: { descriptor: { code: 'RTO-Initiated' } }, start: { time: { timestamp: at(2_100_050) } } }],
+            },
+          },
+        },
+        receivedAt: at(2_100_100),
+      },
+    };
+    const events = [...pickedUp, breached, onCancel];
+
+    expect(plan(events, 2_100_200)).toMatchObject({
+      kind: 'command',
+      spec: { command: 'RecordPartnerReport', data: { report: 'rto_initiated', reasonCode: '007', reason: expect.stringContaining('TAT breached: not delivered by') } },
+    });
+    const returning = [...events, processed('c-1', 2_100_100, 'rto_initiated')];
+    // No more /cancel: the parcel is on its way back, and the conversation polls until it is delivered back or disposed of.
+    expect(plan(returning, 2_100_300)).toEqual({ kind: 'wait', untilMs: T0 + 2_100_100 + 60_000 });
+    expect(plan(returning, 2_160_100)).toMatchObject({ kind: 'send', request: { action: 'status' } });
   });
 });
 

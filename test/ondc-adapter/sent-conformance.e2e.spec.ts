@@ -1,38 +1,10 @@
-import { checkReceivedTransaction, checkTransaction } from '@fulfil/ondc';
-import type { ConformanceFinding, TransactionMessage } from '@fulfil/ondc';
-import { AdapterHarness, DADAR_DROP, PlacedShipment, eventually } from './support/adapter-harness';
+import { AdapterHarness, DADAR_DROP, eventually } from './support/adapter-harness';
+import { findingsOnReceived, findingsOnSent, receivedActions, sentActions } from './support/conformance-findings';
 
 /**
- * What ONDC's log checks will read: every transaction of a shipment as the transaction log holds it
- * (the exact bytes each way), checked against the 1.2.5 rules: what we send, and what the sandbox
- * partners send back (which the adapter, strict in tests, would have NACKed had it broken a rule).
+ * What ONDC's log checks will read, flow by flow: what we send, and what the sandbox partners send
+ * back, checked against the 1.2.5 rules (support/conformance-findings).
  */
-async function findingsIn(harness: AdapterHarness, placed: PlacedShipment, check: (messages: readonly TransactionMessage[]) => ConformanceFinding[]): Promise<ConformanceFinding[]> {
-  await harness.driver.idle();
-  const findings: ConformanceFinding[] = [];
-  for (const transactionId of await harness.transactionsOf(placed.shipmentId)) findings.push(...check(await harness.transactionMessages(transactionId)));
-  return findings;
-}
-
-const findingsOnSent = (harness: AdapterHarness, placed: PlacedShipment) => findingsIn(harness, placed, checkTransaction);
-const findingsOnReceived = (harness: AdapterHarness, placed: PlacedShipment) => findingsIn(harness, placed, checkReceivedTransaction);
-
-async function receivedActions(harness: AdapterHarness, placed: PlacedShipment): Promise<string[]> {
-  const actions: string[] = [];
-  for (const transactionId of await harness.transactionsOf(placed.shipmentId)) {
-    for (const m of await harness.transactionMessages(transactionId)) if (m.direction === 'received') actions.push((m.body as { context: { action: string } }).context.action);
-  }
-  return actions;
-}
-
-async function sentActions(harness: AdapterHarness, placed: PlacedShipment): Promise<string[]> {
-  const actions: string[] = [];
-  for (const transactionId of await harness.transactionsOf(placed.shipmentId)) {
-    for (const m of await harness.transactionMessages(transactionId)) if (m.direction === 'sent') actions.push((m.body as { context: { action: string } }).context.action);
-  }
-  return actions;
-}
-
 describe('ONDC logistics 1.2.5: every message the adapter sends, and every callback the sandbox sends back, passes the conformance rules', () => {
   describe('confirming ready to ship', () => {
     let harness: AdapterHarness;
@@ -71,15 +43,18 @@ describe('ONDC logistics 1.2.5: every message the adapter sends, and every callb
     });
     afterAll(async () => harness.close());
 
-    it('sends /cancel with a reason a logistics buyer may give, and the transaction has no finding', async () => {
+    it('sends /cancel with a reason a logistics buyer may give (007, whatever the seller chose), and the transaction has no finding', async () => {
       const { sellerId } = await harness.newSeller();
       const placed = await harness.placeOnNetworkOrder(sellerId);
       await harness.statusReaches(placed, 'partner_assigned');
-      await harness.cancelShipment(placed);
+      await harness.cancelShipment(placed, 'The merchant rejected the order', 'merchant-rejected');
       // The domain cancels at once; the partner's confirmation of our /cancel follows.
       await eventually(async () => (await harness.conversationEvents(placed.shipmentId)).find((e) => e.type === 'CallbackReceived' && e.data['action'] === 'on_cancel'), 'the on_cancel');
 
       expect(await sentActions(harness, placed)).toContain('cancel');
+      const conversation = await harness.conversationEvents(placed.shipmentId);
+      expect(conversation.find((e) => e.type === 'SellerCancelled')?.data).toMatchObject({ reasonCode: 'merchant-rejected' });
+      expect(conversation.find((e) => e.type === 'CancelSent')?.data['message']).toMatchObject({ message: { cancellation_reason_id: '007' } });
       expect(await findingsOnSent(harness, placed)).toEqual([]);
       expect(await findingsOnReceived(harness, placed)).toEqual([]);
     });

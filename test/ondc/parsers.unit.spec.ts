@@ -196,6 +196,29 @@ describe('order callbacks → partner reports', () => {
     expect(update).toMatchObject({ report: 'delivery_failed', reportedAt: callback.context.timestamp, delay: {} });
   });
 
+  it('reads the delivery window the partner promises, and no promise once delivered', () => {
+    const picked = fixture('on_status.picked-up.json', 'on_status');
+    const forward = picked.message.order.fulfillments![0]!;
+    forward.end = { ...forward.end, time: { range: { start: '2026-03-02T12:00:00.000Z', end: '2026-03-02T16:00:00.000Z' } } };
+    expect(readOrderCallback(picked).deliveryBy).toBe('2026-03-02T16:00:00.000Z');
+
+    const delivered = fixture('on_status.delivered.json', 'on_status');
+    const done = delivered.message.order.fulfillments![0]!;
+    done.end = { ...done.end, time: { ...done.end?.time, range: { start: '2026-03-05T08:00:00.000Z', end: '2026-03-05T10:00:00.000Z' } } };
+    expect(readOrderCallback(delivered).deliveryBy).toBeUndefined();
+  });
+
+  it('reads what a COD delivery collected from cod_collection_detail, in paise', () => {
+    const delivered = fixture('on_status.delivered.json', 'on_status');
+    const forward = delivered.message.order.fulfillments![0]!;
+    forward.tags = [
+      ...(forward.tags ?? []),
+      { code: 'cod_collection_detail', list: [{ code: 'currency', value: 'INR' }, { code: 'value', value: '4200.50' }, { code: 'timestamp', value: '2026-03-05T09:00:00.000Z' }] },
+    ];
+    expect(readOrderCallback(delivered)).toMatchObject({ report: 'delivered', codCollectedPaise: 420_050 });
+    expect(readOrderCallback(fixture('on_status.delivered.json', 'on_status')).codCollectedPaise).toBeUndefined();
+  });
+
   it('keeps a state it cannot read, verbatim, rather than guessing', () => {
     const odd = fixture('on_status.picked-up.json', 'on_status');
     odd.message.order.fulfillments![0]!.state = { descriptor: { code: 'Teleported' } };

@@ -262,6 +262,39 @@ describe('conformance of what partners send us (ONDC logistics 1.2.5)', () => {
     expect(checkReceivedMessage(delivered?.body, messages.slice(0, -1))).toEqual([]);
   });
 
+  describe('a cash-on-delivery order delivered', () => {
+    const delivered = (): Body => {
+      const body = structuredClone(conformantFlow().find((s) => s.name === 'on_status delivered')?.message.body) as Body;
+      body['message'].order.payment = { type: 'ON-FULFILLMENT', collected_by: 'BPP', '@ondc/org/collection_amount': '4250.00' };
+      return body;
+    };
+    const collected = (value: string) => ({
+      code: 'cod_collection_detail',
+      list: [
+        { code: 'currency', value: 'INR' },
+        { code: 'value', value },
+        { code: 'transaction_id', value: 'COD1' },
+        { code: 'timestamp', value: at(50) },
+      ],
+    });
+
+    it('given the amount collected in cod_collection_detail, when checked, then nothing is found', () => {
+      const body = delivered();
+      forward(body)['tags'] = [...(forward(body)['tags'] ?? []), collected('4250.00')];
+      expect(checkReceivedMessage(body)).toEqual([]);
+    });
+
+    it.each<[string, (body: Body) => void]>([
+      ['without cod_collection_detail', () => undefined],
+      ['with a value of three decimals', (b) => (forward(b)['tags'] = [...(forward(b)['tags'] ?? []), collected('4250.005')])],
+      ['without the value', (b) => (forward(b)['tags'] = [...(forward(b)['tags'] ?? []), { ...collected('1.00'), list: collected('1.00').list.filter((i) => i.code !== 'value') }])],
+    ])('given it %s, when checked, then order.cod-collection names the tags', (_how, change) => {
+      const body = delivered();
+      change(body);
+      expect(checkReceivedMessage(body)).toContainEqual(expect.objectContaining({ rule: 'order.cod-collection', path: 'message.order.fulfillments[0].tags' }));
+    });
+  });
+
   it('given a callback checked alone, when it is conformant, then only its own rules apply and nothing is found', () => {
     const onConfirm = conformantFlow().find((s) => s.name === 'on_confirm')?.message.body;
     expect(checkReceivedMessage(onConfirm)).toEqual([]);

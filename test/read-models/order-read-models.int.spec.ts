@@ -321,6 +321,30 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     expect([retried.status, shipment(retried, second).status, shipment(retried, second).cancelledBy, shipment(retried, second).partner]).toEqual(['ready_for_pickup', 'ready_to_ship', null, null]);
   });
 
+  it('shows what a COD delivery collected against what was due, and why a partner cancelled (007: the promised time passed)', async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    const shipmentId = await shipped(sellerId, orderId, 'on-network');
+    await onNetworkPickedUp(sellerId, orderId, shipmentId);
+    const due = shipment(await detail(sellerId, orderId), shipmentId).codAmountPaise;
+    await h.run(
+      new RecordPartnerReportCommand({ sellerId, orderId, shipmentId, partnerId: 'lsp.swift', report: 'delivered', reportedAt: h.clock.now().toISOString(), codCollectedPaise: due - 2_000 }, asPartner),
+    );
+    const order = await detail(sellerId, orderId);
+    expect(shipment(order, shipmentId).codCollection).toEqual({ duePaise: due, collectedPaise: due - 2_000, mismatched: true });
+    expect(types(order)).toContain('CodCollectionMismatched');
+    expect(order.timeline.find((t) => t.eventType === 'CodCollectionMismatched')?.detail).toEqual({ partnerId: 'lsp.swift', duePaise: due, collectedPaise: due - 2_000 });
+
+    const other = await invoicedOrder(sellerId);
+    const late = await shipped(sellerId, other, 'on-network');
+    await h.run(new MarkShipmentReadyToShipCommand({ sellerId, orderId: other, shipmentId: late }, asSeller(sellerId)));
+    await h.run(new AssignLogisticsPartnerCommand({ sellerId, orderId: other, shipmentId: late, partnerId: 'lsp.swift', partnerName: 'Swift Couriers', networkOrderId: 'NOTAT1' }, asPartner));
+    const reason = 'TAT breached: not picked up by 2026-05-04T08:00:00.000Z (ONDC cancellation reason 007)';
+    await h.run(new RecordPartnerReportCommand({ sellerId, orderId: other, shipmentId: late, partnerId: 'lsp.swift', report: 'cancelled', reportedAt: h.clock.now().toISOString(), reason, reasonCode: '007' }, asPartner));
+    const cancelled = shipment(await detail(sellerId, other), late);
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelledBy: 'partner', cancellationReason: { text: reason, code: '007', side: null }, codCollection: null });
+  });
+
   it('shows failed attempts with their reason and next attempt, and counts unanswered ones as needing attention', async () => {
     const sellerId = await h.newSeller();
     const orderId = await invoicedOrder(sellerId);

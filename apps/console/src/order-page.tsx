@@ -6,7 +6,7 @@ import { usePolling } from './polling';
 import { ActionForm, Field, Section } from './action-form';
 import { IssuesSection } from './issues-section';
 import { ProblemView, problemOf } from './problem-view';
-import { DELIVERY_CATEGORIES, type DeliveryCategory, type OndcMessage, type OrderDetail, type OrderWayForward, type ShipmentIssue, type ShipmentView, type WayForward, type WhatsAppMessage, type Written } from './types';
+import { DELIVERY_CATEGORIES, type CancellationReason, type DeliveryCategory, type OndcMessage, type OrderDetail, type OrderWayForward, type ShipmentIssue, type ShipmentView, type WayForward, type WhatsAppMessage, type Written } from './types';
 
 /** Who caused an event, from its actor and channel. */
 export function causedBy(actorType: string | null | undefined, channel: string | null | undefined): string {
@@ -58,6 +58,9 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
   const [packageImage, setPackageImage] = useState<File | null>(null);
   const [otp, setOtp] = useState('');
   const [cancelReason, setCancelReason] = useState('');
+  const [cancelCode, setCancelCode] = useState('');
+  const [shipmentCancelCode, setShipmentCancelCode] = useState('');
+  const reasons = useCancellationReasons();
   const [reshipReason, setReshipReason] = useState('returned');
   const base = `/v1/orders/${encodeURIComponent(order.orderId)}`;
   // Only the current shipment has steps; earlier ones answer an empty list.
@@ -168,7 +171,15 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
   if (shipmentMay('resend-delivery-otp')) forms.push(<ActionForm key="resend" name="Send the buyer a new OTP" onDone={onDone} submit={() => post(`${shipmentBase}/delivery-otp/resend`)} />);
   if (shipmentMay('record-failed-attempt')) forms.push(<ActionForm key="failed-attempt" name="Delivery failed" onDone={onDone} submit={() => post(`${shipmentBase}/failed-attempts`, { reason: 'The courier could not deliver' })} />);
   if (shipmentMay('record-returned')) forms.push(<ActionForm key="returned" name="Parcel came back" onDone={onDone} submit={() => post(`${shipmentBase}/returned`, { reason: 'The courier brought the parcel back' })} />);
-  if (shipmentMay('cancel-shipment')) forms.push(<ActionForm key="cancel-shipment" name="Cancel this shipment" danger onDone={onDone} submit={() => post(`${shipmentBase}/cancel`, { reason: 'Cancelled from the console' })} />);
+  if (shipmentMay('cancel-shipment')) {
+    forms.push(
+      <ActionForm key="cancel-shipment" name="Cancel this shipment" danger onDone={onDone} submit={() => post(`${shipmentBase}/cancel`, { reasonCode: shipmentCancelCode })}>
+        <Field id="a-cancel-shipment-code" label="Why the shipment is cancelled">
+          <ReasonSelect id="a-cancel-shipment-code" reasons={reasons} value={shipmentCancelCode} onChange={setShipmentCancelCode} />
+        </Field>
+      </ActionForm>,
+    );
+  }
   if (shipmentMay('reship')) {
     forms.push(
       <ActionForm key="reship" name="Reship" onDone={onDone} submit={() => post(`${base}/reship`, { reason: reshipReason })}>
@@ -186,14 +197,51 @@ function Actions({ order, onDone }: { order: OrderDetail; onDone: (written: Writ
   }
   if (may('cancel-order')) {
     forms.push(
-      <ActionForm key="cancel" name="Cancel order" danger onDone={onDone} submit={() => post(`${base}/cancel`, { reason: cancelReason.trim() })}>
-        <Field id="a-cancel-reason" label="Reason for cancelling">
-          <input id="a-cancel-reason" required maxLength={500} value={cancelReason} onInput={(e) => setCancelReason(e.currentTarget.value)} />
+      <ActionForm key="cancel" name="Cancel order" danger onDone={onDone} submit={() => post(`${base}/cancel`, { reasonCode: cancelCode, ...(cancelReason.trim() ? { reason: cancelReason.trim() } : {}) })}>
+        <Field id="a-cancel-code" label="Why the order is cancelled">
+          <ReasonSelect id="a-cancel-code" reasons={reasons} value={cancelCode} onChange={setCancelCode} />
+        </Field>
+        <Field id="a-cancel-reason" label="In your words (optional)">
+          <input id="a-cancel-reason" maxLength={500} value={cancelReason} onInput={(e) => setCancelReason(e.currentTarget.value)} />
         </Field>
       </ActionForm>,
     );
   }
   return forms.length ? <div class="actions">{forms}</div> : <p>Nothing to do: this order needs no action from you.</p>;
+}
+
+/** The reasons a seller may give, from the API (the domain's list), fetched once per page. */
+function useCancellationReasons(): CancellationReason[] {
+  const [reasons, setReasons] = useState<CancellationReason[]>([]);
+  useEffect(() => {
+    api<{ reasons: CancellationReason[] }>('/v1/cancellation-reasons')
+      .then((r) => setReasons(r.reasons))
+      // Without the list the select stays empty and required: nothing is cancelled for want of a reason.
+      .catch(() => setReasons([]));
+  }, []);
+  return reasons;
+}
+
+const SIDE_LABELS: Record<CancellationReason['side'], string> = { buyer: 'The buyer', merchant: 'You (the merchant)' };
+
+/** Buyer-side and merchant-side reasons, grouped; one must be chosen. */
+function ReasonSelect({ id, reasons, value, onChange }: { id: string; reasons: CancellationReason[]; value: string; onChange: (code: string) => void }) {
+  return (
+    <select id={id} required value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      <option value="">Choose a reason</option>
+      {(['buyer', 'merchant'] as const).map((side) => (
+        <optgroup key={side} label={SIDE_LABELS[side]}>
+          {reasons
+            .filter((r) => r.side === side)
+            .map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.text}
+              </option>
+            ))}
+        </optgroup>
+      ))}
+    </select>
+  );
 }
 
 function DocumentPreview({ docs }: { docs: Document[] }) {
@@ -360,6 +408,16 @@ export function OrderPage({ orderId }: { orderId: string }) {
                 {s.imageCount > 0 && ` · ${s.imageCount} ${s.imageCount === 1 ? 'photo' : 'photos'}`}
                 {s.reshipOf && ` · reship of ${s.reshipOf}`}
                 {s.deliveryCategory && ` · ${s.deliveryCategory}`}
+                {s.cancellationReason && (
+                  <span class="sub" data-testid="cancellation-reason">
+                    {` · cancelled by the ${s.cancelledBy ?? 'seller'}: ${s.cancellationReason.text}`}
+                  </span>
+                )}
+                {s.codCollection && (
+                  <span class={s.codCollection.mismatched ? 'sub warning' : 'sub'} data-testid="cod-collection">
+                    {` · COD collected ${rupees(s.codCollection.collectedPaise)} of ${rupees(s.codCollection.duePaise)}${s.codCollection.mismatched ? ' (differs from the amount due)' : ''}`}
+                  </span>
+                )}
               </li>
             ))}
           </ul>

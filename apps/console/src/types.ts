@@ -72,6 +72,10 @@ export interface ShipmentView {
   status: string;
   /** Who cancelled a cancelled shipment: one the partner cancelled can be searched again or switched. */
   cancelledBy: 'seller' | 'partner' | null;
+  /** Why it was cancelled: the seller's reason (code and side), or the partner's with its ONDC id (007: the promised time passed). */
+  cancellationReason: { text: string; code: string | null; side: 'buyer' | 'merchant' | null } | null;
+  /** Cash on delivery, once delivered: collected against due. */
+  codCollection: { duePaise: number; collectedPaise: number; mismatched: boolean } | null;
   deliveryCategory: DeliveryCategory | null;
   reshipOf: string | null;
   partner: { id: string; name: string; networkOrderId: string | null; awb: string | null } | null;
@@ -151,4 +155,11 @@ export interface ShipmentIssue {
   resolutions: IssueResolution[];
   satisfied?: boolean;
   actions: Array<{ actionId: string; code: string; by: 'seller' | 'partner'; text: string; at: string }>;
+}
+
+/** A reason a seller may give for cancelling (GET /v1/cancellation-reasons). */
+export interface CancellationReason {
+  code: string;
+  side: 'buyer' | 'merchant';
+  text: string;
 }

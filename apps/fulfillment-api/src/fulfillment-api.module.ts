@@ -22,6 +22,7 @@ import { IdempotencyRecords } from './idempotency/idempotency-records';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { OrderReader } from './orders/order-reader';
 import { OrdersController } from './orders/orders.controller';
+import { CancellationReasonsController } from './orders/cancellation-reasons.controller';
 import { ReadYourWrites } from './orders/read-your-writes';
 import { GstReturnsController } from './reports/gst-returns.controller';
 import { ReportsController } from './reports/reports.controller';
@@ -58,6 +59,7 @@ export class FulfillmentApiModule {
       controllers: [
         SellersController,
         OrdersController,
+        CancellationReasonsController,
         ReportsController,
         GstReturnsController,
         ShipmentsController,

@@ -41,6 +41,11 @@ export interface OndcAdapterConfig {
   confirmTimeoutMs: number;
   /** A confirmed shipment whose partner has said nothing for this long is asked with /status. */
   statusPollMs: number;
+  /**
+   * How long past the partner's promised pickup (its pickup slot's end) or delivery (its delivery window's end, or the catalog TAT)
+   * the adapter waits for the report before it cancels with reason 007 (TAT breached). ONDC_TAT_GRACE_MS, default 30 minutes.
+   */
+  tatGraceMs: number;
   /** The seller's /cancel: tries in all (a NACK, no answer, or no /on_cancel within the confirm timeout fails one), the first wait between them, doubling up to the last. */
   cancelRetry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   /** How long OndcTracking waits for /on_track. */
@@ -86,6 +91,8 @@ const DEFAULTS = {
   initTimeoutMs: 30_000,
   confirmTimeoutMs: 30_000,
   statusPollMs: 15 * 60_000,
+  /** Long enough for a report sent at the deadline to arrive (and a status poll to ask for it), short enough to free the seller the same day. */
+  tatGraceMs: 30 * 60_000,
   trackTimeoutMs: 10_000,
   cancelAttempts: 6,
   cancelRetryMs: 10_000,
@@ -294,6 +301,7 @@ export function loadOndcConfig(env: Env, context: OndcConfigContext): OndcAdapte
     initTimeoutMs: read.integer('ONDC_INIT_TIMEOUT_MS', DEFAULTS.initTimeoutMs, 50, 600_000),
     confirmTimeoutMs: read.integer('ONDC_CONFIRM_TIMEOUT_MS', DEFAULTS.confirmTimeoutMs, 50, 600_000),
     statusPollMs: read.integer('ONDC_STATUS_POLL_MS', DEFAULTS.statusPollMs, 100, 7 * 86_400_000),
+    tatGraceMs: read.integer('ONDC_TAT_GRACE_MS', DEFAULTS.tatGraceMs, 0, 7 * 86_400_000),
     cancelRetry: {
       attempts: read.integer('ONDC_CANCEL_ATTEMPTS', DEFAULTS.cancelAttempts, 1, 100),
       baseDelayMs: read.integer('ONDC_CANCEL_RETRY_MS', DEFAULTS.cancelRetryMs, 10, 3_600_000),

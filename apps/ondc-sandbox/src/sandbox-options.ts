@@ -19,14 +19,19 @@ export interface PartnerSetup {
    * troublemaker: cancel after an agent is assigned, or return to origin after pickup (default rto);
    * or fail the pickup once (then pick up and deliver), fail the delivery once (then wait for the
    * buyer's /update: re-attempt delivers, rto returns it), or fail every delivery until the third
-   * failure, after which it returns the parcel by itself.
+   * failure, after which it returns the parcel by itself; `rto-disposed`: return to origin after
+   * pickup that ends with the parcel disposed of; `miss-pickup`: an agent comes, and the pickup slot
+   * (three steps long) passes without a pickup; `stall-in-transit`: picked up, promises delivery
+   * within three steps, and never delivers (a /cancel then returns the parcel to origin).
    */
   trouble?: Trouble;
+  /** Any partner: on a COD delivery, collects this many paise less than the collection amount (and says so in cod_collection_detail). */
+  codShortfallPaise?: number;
   /** Any partner: leaves this many first searches unanswered, so a first search finds nobody and a retry finds it. */
   ignoreFirstSearches?: number;
 }
 
-export const TROUBLES = ['cancel', 'rto', 'fail-pickup-once', 'fail-delivery-once', 'fail-delivery-until-rto'] as const;
+export const TROUBLES = ['cancel', 'rto', 'rto-disposed', 'fail-pickup-once', 'fail-delivery-once', 'fail-delivery-until-rto', 'miss-pickup', 'stall-in-transit'] as const;
 export type Trouble = (typeof TROUBLES)[number];
 export const isTrouble = (value: string): value is Trouble => (TROUBLES as readonly string[]).includes(value);
 

@@ -135,7 +135,7 @@ export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand, C
   async execute({ command, meta }: CancelOrderCommand): Promise<CommandOutcome<OrderState>> {
     const { order, repeat } = await loadOrder(this.store, command.sellerId, command.orderId, meta);
     const cancel = { type: 'CancelOrder' as const, ...command };
-    if (repeat || !order.invoice || !orderNeedsCancelling(order, command.reason)) return this.executor.execute(cancel, { meta });
+    if (repeat || !order.invoice || !orderNeedsCancelling(order, command.reason, command.reasonCode)) return this.executor.execute(cancel, { meta });
     const seller = await this.sellers.get(command.sellerId);
     const now = this.clock.now();
     const creditNoteNumber = await this.numbers.nextCreditNoteNumber({

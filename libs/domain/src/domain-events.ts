@@ -44,6 +44,7 @@ const EVENT_SCHEMA_VERSIONS: Record<DomainEventType, number> = {
   ShipmentInTransit: 1,
   ShipmentOutForDelivery: 1,
   ShipmentDelivered: 1,
+  CodCollectionMismatched: 1,
   ShipmentCancelledByPartner: 1,
   ShipmentRtoInitiated: 1,
   ShipmentRtoDelivered: 1,

@@ -7,6 +7,7 @@ export * from './seller/whatsapp-number';
 export * from './order/order-events';
 export * from './issue/shipment-issue';
 export * from './order/order-commands';
+export * from './order/cancellation-reasons';
 export * from './order/order-context';
 export * from './order/order-state';
 export * from './order/order-status';

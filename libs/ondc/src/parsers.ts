@@ -166,6 +166,10 @@ export interface PartnerUpdate {
    * stage, and the start of the next attempt's window (`start.time.range` for pickup, `end.time.range` for delivery).
    */
   delay?: { reasonId?: string; nextAttemptAt?: string };
+  /** The end of the delivery window the partner promises (`end.time.range.end` of the forward fulfillment), before delivery. */
+  deliveryBy?: string;
+  /** On a COD delivery: what the partner says it collected (the `cod_collection_detail` tag's value), in paise. */
+  codCollectedPaise?: number;
   /** State codes we could not read, verbatim. */
   unreadableStates: string[];
   /** An error the partner sent with the callback (e.g. an on_confirm that refuses the order). */
@@ -231,6 +235,13 @@ function stateTime(fulfillment: Fulfillment | undefined, state: FulfillmentState
   return undefined;
 }
 
+/** 1.2.5 (LVU, COD flow): the delivered forward fulfillment carries `cod_collection_detail` with the amount collected (`value`, rupees). */
+function codCollectedOf(fulfillment: Fulfillment | undefined): number | undefined {
+  const list = fulfillment?.tags?.find((t) => t.code === 'cod_collection_detail')?.list ?? [];
+  const value = list.find((item) => item.code === 'value')?.value;
+  return value === undefined ? undefined : parseRupees(value);
+}
+
 function trackingUrlOf(fulfillment: Fulfillment | undefined): string | undefined {
   const list = fulfillment?.tags?.find((t) => t.code === 'tracking')?.list ?? [];
   return list.find((item) => item.code === 'url')?.value || undefined;
@@ -279,6 +290,8 @@ export function readOrderCallback(callback: OndcMessage<OrderCallbackAction>): P
   assign(update, 'pickupSlot', forward?.start?.time?.range);
   if (order.cancellation) update.cancellation = { reasonId: order.cancellation.reason.id, cancelledBy: order.cancellation.cancelled_by };
   assign(update, 'delay', rtoState ? undefined : delayOf(forward, fulfillmentState));
+  if (fulfillmentState !== 'Order-delivered') assign(update, 'deliveryBy', forward?.end?.time?.range?.end);
+  assign(update, 'codCollectedPaise', codCollectedOf(forward));
   assign(update, 'error', callback.error);
   return update;
 }

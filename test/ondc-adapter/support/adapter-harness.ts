@@ -18,7 +18,7 @@ import {
 import { evolveOrder, initialOrderState, orderStream } from '@fulfil/domain';
 import { OndcTransactionLog, validateOndcMessage } from '@fulfil/ondc';
 import type { OndcAction, TransactionMessage } from '@fulfil/ondc';
-import type { Address, OrderEvent, OrderState, PaymentMethod, ShipmentState } from '@fulfil/domain';
+import type { Address, OrderEvent, OrderState, PaymentMethod, SellerCancellationReason, ShipmentState } from '@fulfil/domain';
 import type { EventStore, RecordedEvent } from '@fulfil/event-store';
 import { coreModules, createHttpApp } from '@fulfil/fulfillment-api';
 import { ConversationDriver, PUBLIC_ROUTE_METADATA, buyerRegistration, loadConversation, loadOndcConfig, ondcAdapterHosting } from '@fulfil/ondc-logistics-adapter';
@@ -224,8 +224,8 @@ export class AdapterHarness {
     await this.commands.execute(new MarkShipmentReadyToShipCommand({ ...s }, { actor: { type: 'seller', id: s.sellerId }, channel: 'api' }));
   }
 
-  async cancelShipment(s: PlacedShipment, reason = 'buyer changed their mind'): Promise<void> {
-    await this.commands.execute(new CancelShipmentCommand({ ...s, reason }, { actor: { type: 'seller', id: s.sellerId }, channel: 'api' }));
+  async cancelShipment(s: PlacedShipment, reason = 'buyer changed their mind', reasonCode?: SellerCancellationReason): Promise<void> {
+    await this.commands.execute(new CancelShipmentCommand({ ...s, reason, ...(reasonCode ? { reasonCode } : {}) }, { actor: { type: 'seller', id: s.sellerId }, channel: 'api' }));
   }
 
   async orderEvents({ sellerId, orderId }: { sellerId: string; orderId: string }): Promise<RecordedEvent[]> {

@@ -35,6 +35,12 @@ export function partnerReport(template: OnStatus, state: string, overrides: { me
     const pickedUpMs = Date.parse(order.created_at) + 1_000;
     if (PICKED_UP.includes(state)) delivery.start = { ...delivery.start, time: { ...delivery.start?.time, timestamp: at(pickedUpMs) } };
     if (state === 'Order-delivered') delivery.end = { ...delivery.end, time: { timestamp: at(Math.max(pickedUpMs + 1_000, sentMs - 1_000)) } };
+    // A COD delivery says what was collected (1.2.5's COD flow): here all of it.
+    const due = order.payment?.['@ondc/org/collection_amount'];
+    if (state === 'Order-delivered' && order.payment?.type === 'ON-FULFILLMENT' && due !== undefined) {
+      const collected = { code: 'cod_collection_detail', list: [{ code: 'currency', value: 'INR' }, { code: 'value', value: due }, { code: 'timestamp', value: at(sentMs - 1_000) }] };
+      delivery.tags = [...(delivery.tags ?? []).filter((t) => t.code !== 'cod_collection_detail'), collected];
+    }
   }
   return body;
 }

@@ -17,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DELIVERY_CATEGORIES, type DeliveryCategory, type OrderStatus, type ShippingMode } from '@fulfil/domain';
+import { DELIVERY_CATEGORIES, SELLER_CANCELLATION_REASON_CODES, type DeliveryCategory, type OrderStatus, type SellerCancellationReason, type ShippingMode } from '@fulfil/domain';
 import { MAX_PAGE_SIZE, ORDER_STATUSES } from '@fulfil/read-models';
 import { FreshReadQueryDto } from './read-your-writes';
 import { OptionalGstinField } from './gstin-field';
@@ -171,7 +171,16 @@ export class ReshipDto {
 }
 
 export class CancelOrderDto {
-  @ApiProperty({ example: 'Buyer cancelled' }) @IsString() @Length(1, 500) reason!: string;
+  @ApiPropertyOptional({ example: 'Buyer cancelled', description: "Why, in the seller's words; the chosen reason's text when left out" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  reason?: string;
+
+  @ApiPropertyOptional({ enum: SELLER_CANCELLATION_REASON_CODES, description: 'The reason chosen: buyer-side (buyer-*) or merchant-side (item-out-of-stock, merchant-rejected); see GET /v1/cancellation-reasons' })
+  @IsOptional()
+  @IsIn(SELLER_CANCELLATION_REASON_CODES)
+  reasonCode?: SellerCancellationReason;
 }
 
 export class ListOrdersQueryDto extends FreshReadQueryDto {

@@ -17,6 +17,7 @@ import { CancelOrderDto, GenerateInvoiceDto, ListOrdersQueryDto, OrderItemDto, R
 import { OrderReader } from './order-reader';
 import { FreshReadQueryDto, ReadYourWrites } from './read-your-writes';
 import { OrderIdParam } from './route-params';
+import { cancellationOf } from './cancellation-of';
 
 const withItemDefaults = (item: OrderItemDto): OrderItem => ({ ...item, unit: item.unit ?? 'NOS', discountPaise: item.discountPaise ?? 0 });
 
@@ -147,7 +148,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'Cancel the order before pickup; an invoiced order gets a credit note cancelling its invoice' })
   async cancel(@Param() { orderId }: OrderIdParam, @Body() body: CancelOrderDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
     const outcome = await this.commands.execute<CancelOrderCommand, CommandOutcome<OrderState>>(
-      new CancelOrderCommand({ sellerId: seller.sellerId, orderId, reason: body.reason }, sellerMeta(request, seller)),
+      new CancelOrderCommand({ sellerId: seller.sellerId, orderId, ...cancellationOf(body) }, sellerMeta(request, seller)),
     );
     const invoice = outcome.state.status === 'active' ? outcome.state.invoice : undefined;
     return { ...orderSummary(outcome), creditNotes: invoice?.creditNotes.map((c) => c.creditNoteNumber) ?? [] };

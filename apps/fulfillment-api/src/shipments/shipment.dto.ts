@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { DELIVERY_CATEGORIES, type DeliveryCategory } from '@fulfil/domain';
+import { DELIVERY_CATEGORIES, SELLER_CANCELLATION_REASON_CODES, type DeliveryCategory, type SellerCancellationReason } from '@fulfil/domain';
 import { PackageDto } from '../orders/order.dto';
 
 export class CreateShipmentDto {
@@ -58,10 +58,19 @@ export const MARK_SHIPPED_FORM_SCHEMA = {
 };
 
 export class CancelShipmentDto {
-  @ApiProperty({ example: 'No partner serves the buyer', description: 'Why the shipment is cancelled (kept in the timeline; sent to a confirmed partner)' })
+  @ApiPropertyOptional({ example: 'No partner serves the buyer', description: "Why the shipment is cancelled, in the seller's words (kept in the timeline); the chosen reason's text when left out" })
+  @IsOptional()
   @IsString()
   @Length(1, 500)
-  reason!: string;
+  reason?: string;
+
+  @ApiPropertyOptional({
+    enum: SELLER_CANCELLATION_REASON_CODES,
+    description: 'The reason chosen: buyer-side (buyer-*) or merchant-side (item-out-of-stock, merchant-rejected); a confirmed partner is sent 007, the one reason ONDC 1.2.5 lets a logistics buyer give',
+  })
+  @IsOptional()
+  @IsIn(SELLER_CANCELLATION_REASON_CODES)
+  reasonCode?: SellerCancellationReason;
 }
 
 export class VerifyOtpDto {

@@ -22,6 +22,7 @@ import { OrderReader } from '../orders/order-reader';
 import { OrderIdParam, ShipmentParams } from '../orders/route-params';
 import { ImageStore } from '../uploads/image-store';
 import { MAX_SHIPMENT_PHOTOS, uploadedForm, type UploadingRequest } from '../uploads/uploaded-image';
+import { cancellationOf } from '../orders/cancellation-of';
 import { CancelShipmentDto, CreateShipmentDto, MARK_SHIPPED_FORM_SCHEMA, MarkShippedDto, VerifyOtpDto } from './shipment.dto';
 
 interface MultipartRequest extends ApiRequest, UploadingRequest {}
@@ -103,7 +104,7 @@ export class ShipmentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel this shipment (before pickup); the order stays, and a new shipment can be created for it' })
   async cancel(@Param() { orderId, shipmentId }: ShipmentParams, @Body() body: CancelShipmentDto, @CurrentSeller() seller: SellerIdentity, @Req() request: ApiRequest) {
-    const outcome = await this.run(new CancelShipmentCommand({ sellerId: seller.sellerId, orderId, shipmentId, reason: body.reason }, sellerMeta(request, seller)));
+    const outcome = await this.run(new CancelShipmentCommand({ sellerId: seller.sellerId, orderId, shipmentId, ...cancellationOf(body) }, sellerMeta(request, seller)));
     return shipmentSummary(outcome, shipmentId);
   }
 

@@ -106,6 +106,7 @@ export class ConversationDriver {
       initTimeoutMs: config.initTimeoutMs,
       confirmTimeoutMs: config.confirmTimeoutMs,
       statusPollMs: config.statusPollMs,
+      tatGraceMs: config.tatGraceMs,
       cancelTimeoutMs: config.confirmTimeoutMs,
       cancelRetry: config.cancelRetry,
       // Every try may take the whole timeout, with at most 2 s of backoff between tries.

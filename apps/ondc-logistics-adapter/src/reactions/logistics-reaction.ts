@@ -173,7 +173,8 @@ export class LogisticsReaction {
     const conversation = await this.conversations.load(shipmentId);
     if (conversation.revision === 'no_stream' || conversation.state.sellerCancel) return;
     const reason = typeof event.data['reason'] === 'string' ? event.data['reason'] : 'cancelled by the seller';
-    const cancelled: ConversationEvent = { type: 'SellerCancelled', data: { reason, cancelEventId: event.id, cancelledAt: rfc3339(this.nowMs()) } };
+    const reasonCode = typeof event.data['reasonCode'] === 'string' ? event.data['reasonCode'] : undefined;
+    const cancelled: ConversationEvent = { type: 'SellerCancelled', data: { reason, ...(reasonCode ? { reasonCode } : {}), cancelEventId: event.id, cancelledAt: rfc3339(this.nowMs()) } };
     await this.store.append(conversationStream(shipmentId), [{ type: cancelled.type, data: asJson(cancelled.data), metadata: reactionMetadata(event) }], {
       expectedRevision: conversation.revision,
     });

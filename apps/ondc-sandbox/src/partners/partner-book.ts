@@ -34,6 +34,8 @@ export interface SandboxOrder {
   pickedUpAt?: string;
   deliveredAt?: string;
   rto?: { state: FulfillmentState; at: string; endedAt?: string };
+  /** A COD delivery: what was collected, in rupees as the tag gives it, and when. */
+  codCollected?: { value: string; at: string };
   /** Failed or rescheduled attempts, by stage, as the `fulfillment_delay` tags report them. */
   delays?: Partial<Record<'pickup' | 'delivery', { reasonId: string; at: string }>>;
   deliveryFailures?: number;

@@ -139,6 +139,22 @@ function delayTags(order: SandboxOrder): TagGroup[] {
   return [...(order.delays?.pickup ? [tag('Order-picked-up', order.delays.pickup)] : []), ...(order.delays?.delivery ? [tag('Order-delivered', order.delays.delivery)] : [])];
 }
 
+/** 1.2.5's COD flow: the delivered fulfillment says what was collected (`cod_collection_detail`). */
+function codTags(order: SandboxOrder): TagGroup[] {
+  if (!order.codCollected) return [];
+  return [
+    {
+      code: 'cod_collection_detail',
+      list: [
+        { code: 'currency', value: 'INR' },
+        { code: 'value', value: order.codCollected.value },
+        { code: 'transaction_id', value: `COD${order.id}` },
+        { code: 'timestamp', value: order.codCollected.at },
+      ],
+    },
+  ];
+}
+
 function forwardFulfillment(order: SandboxOrder): Fulfillment {
   const confirmed = order.confirmed.fulfillments[0];
   const start: NonNullable<Fulfillment['start']> = { ...confirmed?.start };
@@ -155,7 +171,7 @@ function forwardFulfillment(order: SandboxOrder): Fulfillment {
     tracking: order.option.type === 'P2P',
     start,
     end,
-    tags: [{ code: 'tracking', list: [{ code: 'url_enabled', value: 'yes' }, { code: 'url', value: order.trackingUrl }] }, ...delayTags(order), ...cancellationTags(order)],
+    tags: [{ code: 'tracking', list: [{ code: 'url_enabled', value: 'yes' }, { code: 'url', value: order.trackingUrl }] }, ...delayTags(order), ...cancellationTags(order), ...codTags(order)],
   };
   if (order.awb) fulfillment['@ondc/org/awb_no'] = order.awb;
   if (order.agent) fulfillment.agent = order.agent;

@@ -15,6 +15,8 @@ import {
   RequestAction,
   ack,
   distanceKm,
+  inr,
+  parseRupees,
   isCancellationReasonId,
   isoDurationToMinutes,
   nack,
@@ -51,6 +53,7 @@ type Step =
   | 'Order-delivered'
   | 'RTO-Initiated'
   | 'RTO-Delivered'
+  | 'RTO-Disposed'
   | 'Partner-cancelled';
 
 /** A troublemaker failing every delivery tries this many times, then returns the parcel. */
@@ -67,6 +70,8 @@ const AGENTS = [
 ];
 const PICKED_UP_OR_LATER: ReadonlySet<FulfillmentState> = new Set(['Order-picked-up', 'In-transit', 'At-destination-hub', 'Out-for-delivery', 'At-delivery', 'Order-delivered']);
 const DEFAULT_PICKUP_MINUTES = 60;
+/** How many steps the troublemakers that miss their TAT promise (miss-pickup, stall-in-transit). */
+const PROMISE_STEPS = 3;
 
 const accepted = (): DeskAnswer => ({ status: 200, body: ack() });
 const refused = (r: Refusal): DeskAnswer => ({ status: r.status, body: r.body });
@@ -82,6 +87,10 @@ function forwardJourneyOf(order: SandboxOrder): Step[] {
   const { setup } = order.partner;
   const transit: Step[] = order.option.type === 'P2H2P' ? ['In-transit'] : [];
   if (setup.name === 'troublemaker' && setup.trouble === 'cancel') return ['Agent-assigned', 'Partner-cancelled'];
+  // The promised time passes with nothing more: the buyer's TAT-breach /cancel is what moves it on.
+  if (setup.name === 'troublemaker' && setup.trouble === 'miss-pickup') return ['Agent-assigned'];
+  if (setup.name === 'troublemaker' && setup.trouble === 'stall-in-transit') return ['Agent-assigned', 'Order-picked-up', ...transit];
+  if (setup.name === 'troublemaker' && setup.trouble === 'rto-disposed') return ['Agent-assigned', 'Order-picked-up', ...transit, 'Out-for-delivery', 'RTO-Initiated', 'RTO-Disposed'];
   if (setup.name === 'troublemaker' && setup.trouble === 'fail-pickup-once') {
     return ['Agent-assigned', 'Pickup-failed', 'Pickup-rescheduled', 'Order-picked-up', ...transit, 'Out-for-delivery', 'Order-delivered'];
   }
@@ -245,7 +254,9 @@ export class PartnerDesk {
   private readyForPickup(order: SandboxOrder): void {
     const now = Date.now();
     order.readyToShip = true;
-    const pickupBy = now + (isoDurationToMinutes(order.partner.profile.pickupTime) ?? DEFAULT_PICKUP_MINUTES) * 60_000;
+    // The pickup-missing troublemaker promises a slot it lets pass within the sandbox's time scale.
+    const promised = order.partner.setup.trouble === 'miss-pickup' ? PROMISE_STEPS * this.options.stepMs : (isoDurationToMinutes(order.partner.profile.pickupTime) ?? DEFAULT_PICKUP_MINUTES) * 60_000;
+    const pickupBy = now + promised;
     order.pickupSlot = { start: rfc3339(now), end: rfc3339(pickupBy) };
     // 1.2.5 answers ready to ship with the delivery slot too: from the pickup until the TAT runs out.
     order.deliveryWindow = { start: rfc3339(pickupBy), end: rfc3339(pickupBy + (isoDurationToMinutes(order.option.tat.duration) ?? DEFAULT_PICKUP_MINUTES) * 60_000) };
@@ -299,9 +310,24 @@ export class PartnerDesk {
       return { status: 200, body: nack('POLICY-ERROR', ONDC_ERRORS.LSP_CANCELLATION_NOT_POSSIBLE, 'cannot cancel right now') };
     }
     this.stopJourney(order);
+    const holdsParcel = PICKED_UP_OR_LATER.has(order.fulfillmentState) && order.fulfillmentState !== 'Order-delivered';
     this.markCancelled(order, cancel.message.cancellation_reason_id, cancel.context.bap_id);
+    // 1.2.5: a cancellation once the parcel is picked up is a return to origin (the RTO fulfillment and rto_event), not a lost parcel.
+    if (holdsParcel) order.rto = { state: 'RTO-Initiated', at: rfc3339(Date.now()) };
     this.reply(partner, cancel.context, 'on_cancel', cancel.context.message_id, orderMessage(order, Date.now()));
+    if (holdsParcel) {
+      this.journeys.set(order, ['RTO-Delivered']);
+      this.scheduleNextStep(order);
+    }
     return accepted();
+  }
+
+  /** Cash on delivery: the collection amount the buyer asked for, less the partner's shortfall if it has one. */
+  private collectCod(order: SandboxOrder, now: string): void {
+    const due = order.confirmed.payment['@ondc/org/collection_amount'];
+    if (order.confirmed.payment.type !== 'ON-FULFILLMENT' || due === undefined) return;
+    const duePaise = parseRupees(due) ?? 0;
+    order.codCollected = { value: inr(Math.max(0, duePaise - (order.partner.setup.codShortfallPaise ?? 0))).value, at: now };
   }
 
   private markCancelled(order: SandboxOrder, reasonId: string, cancelledBy: string): void {
@@ -366,10 +392,13 @@ export class PartnerDesk {
         break;
       case 'Order-picked-up':
         order.pickedUpAt = now;
+        // The stalling troublemaker promises a delivery it will not make, within the sandbox's time scale.
+        if (order.partner.setup.trouble === 'stall-in-transit') order.deliveryWindow = { start: now, end: rfc3339(Date.now() + PROMISE_STEPS * this.options.stepMs) };
         break;
       case 'Order-delivered':
         order.deliveredAt = now;
         order.orderState = 'Completed';
+        this.collectCod(order, now);
         break;
       case 'Pickup-failed':
       case 'Pickup-rescheduled':
@@ -391,6 +420,9 @@ export class PartnerDesk {
         return 'on_cancel';
       case 'RTO-Delivered':
         order.rto = { state: 'RTO-Delivered', at: order.rto?.at ?? now, endedAt: now };
+        return 'on_status';
+      case 'RTO-Disposed':
+        order.rto = { state: 'RTO-Disposed', at: order.rto?.at ?? now, endedAt: now };
         return 'on_status';
       case 'Partner-cancelled':
         this.markCancelled(order, CANCELLATION_REASONS.LSP_VEHICLE_ISSUES, order.partner.subscriberId);

@@ -1,4 +1,5 @@
 import type { Address, DeliveryCategory, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
+import type { SellerCancellationReason } from './cancellation-reasons';
 import type { Buyer, OrderCharge, OrderItem, PartnerReport, RejectedReturnLine, ReshipReason, ReturnLine, StoredImage } from './order-events';
 
 /** Every order command names the seller acting; an order of another seller is "not found". */
@@ -81,6 +82,8 @@ export type OrderCommand =
       /** Failed or rescheduled attempts: the partner's `fulfillment_delay` reason id and the next attempt's start. */
       reasonCode?: string;
       nextAttemptAt?: string;
+      /** A COD delivery: what the partner says it collected from the buyer, in paise. */
+      codCollectedPaise?: number;
     })
   | (ShipmentCommandBase & { type: 'RequestReattempt'; note?: string })
   | (ShipmentCommandBase & { type: 'RequestReturnToOrigin'; note?: string })
@@ -110,7 +113,12 @@ export type OrderCommand =
       reason?: string;
       reportedAt: string;
     })
-  | (ShipmentCommandBase & { type: 'CancelShipment'; reason: string })
+  | (ShipmentCommandBase & {
+      type: 'CancelShipment';
+      reason: string;
+      /** The seller's chosen reason, buyer- or merchant-side; unknown codes are refused. */
+      reasonCode?: SellerCancellationReason;
+    })
   | (OrderCommandBase & {
       type: 'ReshipOrder';
       /** Id of the new shipment. */
@@ -124,6 +132,8 @@ export type OrderCommand =
   | (OrderCommandBase & {
       type: 'CancelOrder';
       reason: string;
+      /** The seller's chosen reason, buyer- or merchant-side; unknown codes are refused. */
+      reasonCode?: SellerCancellationReason;
       /** Required when the order is invoiced: the credit note that cancels the invoice, from the seller's credit-note series. */
       creditNoteNumber?: string;
     })

@@ -1,5 +1,6 @@
 import type { Address, DeliveryCategory, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
 import type { ShipmentStatus } from './order-state';
+import type { SellerCancellationReason } from './cancellation-reasons';
 
 /** The prefix of every order stream, and of no other stream. */
 export const ORDER_STREAM_PREFIX = 'order:';
@@ -252,9 +253,22 @@ export type OrderEvent =
   | { type: 'ShipmentPickedUp'; data: ShipmentRef & { reportedAt: string } }
   | { type: 'ShipmentInTransit'; data: ShipmentRef & { reportedAt: string } }
   | { type: 'ShipmentOutForDelivery'; data: ShipmentRef & { reportedAt: string } }
-  | { type: 'ShipmentDelivered'; data: ShipmentRef & { via: 'partner' | 'otp'; deliveredAt: string } }
-  | { type: 'ShipmentCancelledByPartner'; data: ShipmentRef & { reason: string; reportedAt: string } }
-  | { type: 'ShipmentRtoInitiated'; data: ShipmentRef & { reason?: string; reportedAt: string } }
+  | {
+      type: 'ShipmentDelivered';
+      /** `codCollectedPaise`: on a COD delivery, what the partner says it collected. */
+      data: ShipmentRef & { via: 'partner' | 'otp'; codCollectedPaise?: number; deliveredAt: string };
+    }
+  | {
+      /** The partner collected a different amount than the shipment was due on delivery (COD): the seller must settle it with the partner. */
+      type: 'CodCollectionMismatched';
+      data: ShipmentRef & { partnerId: string; duePaise: number; collectedPaise: number; reportedAt: string };
+    }
+  | {
+      type: 'ShipmentCancelledByPartner';
+      /** `reasonCode`: the ONDC cancellation reason id (an LSP's, or our 007 when we cancelled for a breached TAT). */
+      data: ShipmentRef & { reason: string; reasonCode?: string; reportedAt: string };
+    }
+  | { type: 'ShipmentRtoInitiated'; data: ShipmentRef & { reason?: string; reasonCode?: string; reportedAt: string } }
   | { type: 'ShipmentRtoDelivered'; data: ShipmentRef & { reportedAt: string } }
   | { type: 'ShipmentRtoDisposed'; data: ShipmentRef & { reportedAt: string } }
   | {
@@ -301,8 +315,8 @@ export type OrderEvent =
   | { type: 'DeliveryOtpRejected'; data: ShipmentRef & { otpSequence: number; failedAttempts: number; attemptsLeft: number; rejectedAt: string } }
   | { type: 'DeliveryOtpLocked'; data: ShipmentRef & { otpSequence: number; failedAttempts: number; lockedAt: string } }
   | { type: 'OrderReshipped'; data: ShipmentRef & { previousShipmentId: string; reason: ReshipReason; note?: string; reshippedAt: string } }
-  | { type: 'ShipmentCancelled'; data: ShipmentRef & { reason: string; partnerAssigned: boolean; cancelledAt: string } }
-  | { type: 'OrderCancelled'; data: { orderId: string; sellerId: string; reason: string; cancelledAt: string } }
+  | { type: 'ShipmentCancelled'; data: ShipmentRef & { reason: string; reasonCode?: SellerCancellationReason; partnerAssigned: boolean; cancelledAt: string } }
+  | { type: 'OrderCancelled'; data: { orderId: string; sellerId: string; reason: string; reasonCode?: SellerCancellationReason; cancelledAt: string } }
   | {
       type: 'ReturnRequested';
       data: { orderId: string; sellerId: string; returnId: string; shipmentId: string; lines: ReturnLine[]; reason: string; windowEndsAt: string; requestedAt: string };

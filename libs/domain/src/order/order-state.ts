@@ -137,6 +137,8 @@ export interface ShipmentState {
   images: StoredImage[];
   otp?: DeliveryOtpState;
   deliveredAt?: string;
+  /** A COD delivery: what the partner said it collected, and whether that differs from what was due. */
+  codCollection?: { collectedPaise: number; mismatched: boolean };
   /** Failed attempts so far, by stage; absent until the first one. */
   failedAttempts?: Record<AttemptStage, number>;
   lastFailure?: FailedAttempt;
@@ -146,6 +148,8 @@ export interface ShipmentState {
    * (search again, own courier); the seller's is final. Absent while not cancelled.
    */
   cancelledBy?: 'seller' | 'partner';
+  /** Why it was cancelled, as the canceller said it: the seller's text and chosen code, or the partner's text and ONDC reason id (007 for a breached TAT). */
+  cancellationReason?: { text: string; code?: string };
 }
 
 export interface ActiveOrder {
@@ -216,7 +220,7 @@ function updatePartner(order: ActiveOrder, shipmentId: string, change: (p: Partn
 /** A shipment taken up again after its partner cancelled: that partner and its cancellation are behind it (a new search finds the next). */
 function withoutCancelledPartner(s: ShipmentState): ShipmentState {
   if (s.cancelledBy !== 'partner') return s;
-  const { partner: _partner, cancelledBy: _cancelledBy, ...rest } = s;
+  const { partner: _partner, cancelledBy: _cancelledBy, cancellationReason: _reason, ...rest } = s;
   return rest;
 }
 
@@ -364,12 +368,25 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
       return updateShipment(order, event.data.shipmentId, withStatus('in_transit'));
     case 'ShipmentOutForDelivery':
       return updateShipment(order, event.data.shipmentId, withStatus('out_for_delivery'));
-    case 'ShipmentDelivered':
-      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'delivered', deliveredAt: event.data.deliveredAt }));
-    case 'ShipmentCancelledByPartner':
-      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'cancelled', cancelledBy: 'partner' }));
-    case 'ShipmentCancelled':
-      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'cancelled', cancelledBy: 'seller' }));
+    case 'ShipmentDelivered': {
+      const collected = event.data.codCollectedPaise;
+      return updateShipment(order, event.data.shipmentId, (s) => ({
+        ...s,
+        status: 'delivered',
+        deliveredAt: event.data.deliveredAt,
+        ...(collected !== undefined ? { codCollection: { collectedPaise: collected, mismatched: collected !== s.codAmountPaise } } : {}),
+      }));
+    }
+    case 'CodCollectionMismatched':
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, codCollection: { collectedPaise: event.data.collectedPaise, mismatched: true } }));
+    case 'ShipmentCancelledByPartner': {
+      const { reason, reasonCode } = event.data;
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'cancelled', cancelledBy: 'partner', cancellationReason: { text: reason, ...(reasonCode ? { code: reasonCode } : {}) } }));
+    }
+    case 'ShipmentCancelled': {
+      const { reason, reasonCode } = event.data;
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'cancelled', cancelledBy: 'seller', cancellationReason: { text: reason, ...(reasonCode ? { code: reasonCode } : {}) } }));
+    }
     case 'ShipmentRtoInitiated':
       return updateShipment(order, event.data.shipmentId, withStatus('rto_initiated'));
     case 'ShipmentRtoDelivered':

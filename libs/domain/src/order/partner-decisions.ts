@@ -131,16 +131,44 @@ function reportEvent(order: ActiveOrder, shipment: ShipmentState, command: Order
     case 'out_for_delivery':
       return { type: 'ShipmentOutForDelivery', data: { ...ref, reportedAt } };
     case 'delivered':
-      return { type: 'ShipmentDelivered', data: { ...ref, via: 'partner', deliveredAt: reportedAt } };
+      return {
+        type: 'ShipmentDelivered',
+        data: { ...ref, via: 'partner', ...(shipment.codAmountPaise > 0 && command.codCollectedPaise !== undefined ? { codCollectedPaise: command.codCollectedPaise } : {}), deliveredAt: reportedAt },
+      };
     case 'cancelled':
-      return { type: 'ShipmentCancelledByPartner', data: { ...ref, reason: command.reason || 'Cancelled by the logistics partner', reportedAt } };
+      return {
+        type: 'ShipmentCancelledByPartner',
+        data: { ...ref, reason: command.reason || 'Cancelled by the logistics partner', ...(command.reasonCode ? { reasonCode: command.reasonCode } : {}), reportedAt },
+      };
     case 'rto_initiated':
-      return { type: 'ShipmentRtoInitiated', data: { ...ref, ...(command.reason ? { reason: command.reason } : {}), reportedAt } };
+      return {
+        type: 'ShipmentRtoInitiated',
+        data: { ...ref, ...(command.reason ? { reason: command.reason } : {}), ...(command.reasonCode ? { reasonCode: command.reasonCode } : {}), reportedAt },
+      };
     case 'rto_delivered':
       return { type: 'ShipmentRtoDelivered', data: { ...ref, reportedAt } };
     case 'rto_disposed':
       return { type: 'ShipmentRtoDisposed', data: { ...ref, reportedAt } };
   }
+}
+
+/** A COD delivery whose collected amount is not what was due: the seller has money to settle with the partner. */
+function codMismatch(order: ActiveOrder, shipment: ShipmentState, command: OrderCommandOf<'RecordPartnerReport'>): OrderEvent[] {
+  const collected = command.codCollectedPaise;
+  if (command.report !== 'delivered' || shipment.codAmountPaise <= 0 || collected === undefined || collected === shipment.codAmountPaise) return [];
+  return [
+    {
+      type: 'CodCollectionMismatched',
+      data: {
+        orderId: order.orderId,
+        shipmentId: shipment.shipmentId,
+        partnerId: command.partnerId,
+        duePaise: shipment.codAmountPaise,
+        collectedPaise: collected,
+        reportedAt: new Date(command.reportedAt).toISOString(),
+      },
+    },
+  ];
 }
 
 /** Does a report move the shipment forward from where it stands? */
@@ -220,6 +248,12 @@ export function decidePartnerReport(order: ActiveOrder, command: OrderCommandOf<
     .check(command.nextAttemptAt === undefined || isTimestamp(command.nextAttemptAt), 'nextAttemptAt', 'must be an ISO 8601 timestamp')
     .optionalString(command.reasonCode, 'reasonCode', 16)
     .optionalString(command.reason, 'reason', 500)
+    .check(
+      command.codCollectedPaise === undefined || (Number.isSafeInteger(command.codCollectedPaise) && command.codCollectedPaise >= 0),
+      'codCollectedPaise',
+      'must be a whole number of paise, 0 or more',
+    )
+    .check(command.codCollectedPaise === undefined || command.report === 'delivered', 'codCollectedPaise', 'is reported with a delivery only')
     .throwIfInvalid();
   const shipment = requireShipment(order, command.shipmentId);
   requireOnNetwork(shipment);
@@ -231,7 +265,7 @@ export function decidePartnerReport(order: ActiveOrder, command: OrderCommandOf<
   if (isAttemptReport(command)) return attemptEvents(order, shipment, command);
   const report = command as OrderCommandOf<'RecordPartnerReport'> & { report: StatusReport };
   if (shipment.status === STATUS_OF_REPORT[report.report]) return [];
-  if (!isTerminal(shipment) && advances(shipment, report.report, report.reportedAt)) return [reportEvent(order, shipment, report)];
+  if (!isTerminal(shipment) && advances(shipment, report.report, report.reportedAt)) return [reportEvent(order, shipment, report), ...codMismatch(order, shipment, report)];
   return [
     {
       type: 'LatePartnerReportRecorded',

@@ -6,6 +6,8 @@ import { OrderCommandOf, RESHIP_REASONS } from './order-commands';
 import type { GpsDerivedAddress, OrderEvent, StoredImage } from './order-events';
 import { waysForward } from './ways-forward';
 import { creditNoteOnCancellation } from './invoice-decisions';
+import { SELLER_CANCELLATION_REASON_CODES, isSellerCancellationReason } from './cancellation-reasons';
+import type { SellerCancellationReason } from './cancellation-reasons';
 import { ActiveOrder, DISPATCHED_SHIPMENT_STATUSES, ShipmentState, ShipmentStatus, currentShipment, isCancelledByPartner, isTerminal } from './order-state';
 
 const SHIPMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -372,27 +374,40 @@ const RETURNED: readonly ShipmentStatus[] = ['rto_delivered', 'rto_disposed'];
 /** Statuses in which the parcel is still with the seller, so cancelling needs no return. */
 const CANCELLABLE: readonly ShipmentStatus[] = ['created', 'ready_to_ship', 'no_partner_found', 'partner_assigned', 'agent_assigned', 'pickup_failed'];
 
-function cancellation(order: ActiveOrder, shipment: ShipmentState, reason: string, now: Date): OrderEvent {
+function cancellation(order: ActiveOrder, shipment: ShipmentState, reason: string, reasonCode: SellerCancellationReason | undefined, now: Date): OrderEvent {
   return {
     type: 'ShipmentCancelled',
-    data: { orderId: order.orderId, shipmentId: shipment.shipmentId, reason, partnerAssigned: shipment.partner !== undefined, cancelledAt: now.toISOString() },
+    data: {
+      orderId: order.orderId,
+      shipmentId: shipment.shipmentId,
+      reason,
+      ...(reasonCode ? { reasonCode } : {}),
+      partnerAssigned: shipment.partner !== undefined,
+      cancelledAt: now.toISOString(),
+    },
   };
 }
 
+const validateCancellation = (reason: string, reasonCode: unknown): void =>
+  new Validator()
+    .nonEmptyString(reason, 'reason', 500)
+    .check(reasonCode === undefined || isSellerCancellationReason(reasonCode), 'reasonCode', `must be one of ${SELLER_CANCELLATION_REASON_CODES.join(', ')}`)
+    .throwIfInvalid();
+
 export function decideCancelShipment(order: ActiveOrder, command: OrderCommandOf<'CancelShipment'>, now: Date): OrderEvent[] {
-  new Validator().nonEmptyString(command.reason, 'reason', 500).throwIfInvalid();
+  validateCancellation(command.reason, command.reasonCode);
   const shipment = requireShipment(order, command.shipmentId);
   if (shipment.status === 'cancelled') return [];
   requireStatus(shipment, CANCELLABLE, 'SHIPMENT_ALREADY_DISPATCHED', 'cancel the shipment');
-  return [cancellation(order, shipment, command.reason, now)];
+  return [cancellation(order, shipment, command.reason, command.reasonCode, now)];
 }
 
 /**
  * Whether the order can be cancelled now; checked before a credit note number is allocated too, so
  * a refused cancellation never consumes one. False when it is cancelled already (nothing to do).
  */
-export function orderNeedsCancelling(order: ActiveOrder, reason: string): boolean {
-  new Validator().nonEmptyString(reason, 'reason', 500).throwIfInvalid();
+export function orderNeedsCancelling(order: ActiveOrder, reason: string, reasonCode?: unknown): boolean {
+  validateCancellation(reason, reasonCode);
   if (order.cancelled) return false;
   // A parcel that came back (or was disposed of on its way back) is no longer out with the buyer.
   const dispatched = order.shipments.find((s) => DISPATCHED_SHIPMENT_STATUSES.includes(s.status) && !RETURNED.includes(s.status));
@@ -406,12 +421,16 @@ export function orderNeedsCancelling(order: ActiveOrder, reason: string): boolea
 }
 
 export function decideCancelOrder(order: ActiveOrder, command: OrderCommandOf<'CancelOrder'>, now: Date): OrderEvent[] {
-  if (!orderNeedsCancelling(order, command.reason)) return [];
+  if (!orderNeedsCancelling(order, command.reason, command.reasonCode)) return [];
   const open = order.shipments.filter((s) => CANCELLABLE.includes(s.status));
+  const { reasonCode } = command;
   return [
     ...creditNoteOnCancellation(order, command, now),
-    ...open.map((s) => cancellation(order, s, command.reason, now)),
-    { type: 'OrderCancelled', data: { orderId: order.orderId, sellerId: order.sellerId, reason: command.reason, cancelledAt: now.toISOString() } },
+    ...open.map((s) => cancellation(order, s, command.reason, reasonCode, now)),
+    {
+      type: 'OrderCancelled',
+      data: { orderId: order.orderId, sellerId: order.sellerId, reason: command.reason, ...(reasonCode ? { reasonCode } : {}), cancelledAt: now.toISOString() },
+    },
   ];
 }
 

@@ -242,7 +242,19 @@ function checkOrder(f: FindingList, body: unknown, action: string): void {
   const forward = forwardOf(body);
   if (forward.fulfillment !== undefined) checkStateTimes(f, body, `${order}.fulfillments[${forward.index}]`, forward.fulfillment, rtoIndex >= 0);
   if (rtoIndex >= 0) checkRto(f, body, rtoIndex);
+  if (forward.fulfillment !== undefined) checkCodCollection(f, body, `${order}.fulfillments[${forward.index}]`, forward.fulfillment);
   checkCancellation(f, body);
+}
+
+/** LVU's COD flow: a delivered cash-on-delivery order says what was collected, in `cod_collection_detail` (currency, value, timestamp). */
+function checkCodCollection(f: FindingList, body: unknown, base: string, forward: unknown): void {
+  if (textAt(forward, 'state.descriptor.code') !== 'Order-delivered' || textAt(body, 'message.order.payment.type') !== 'ON-FULFILLMENT') return;
+  const detail = tagsAt(forward, 'tags').find((t) => t.code === 'cod_collection_detail');
+  f.check('order.cod-collection', `${base}.tags`, detail !== undefined, 'a delivered COD order carries the cod_collection_detail tag');
+  if (!detail) return;
+  for (const field of ['currency', 'value', 'timestamp']) f.check('order.cod-collection', `${base}.tags`, detail.values.has(field), `cod_collection_detail needs ${field}`);
+  const value = detail.values.get('value');
+  if (value !== undefined) f.check('order.cod-collection', `${base}.tags`, TWO_DECIMALS.test(value), 'the collected value has at most two decimals');
 }
 
 function checkOnConfirm(f: FindingList, body: unknown): void {

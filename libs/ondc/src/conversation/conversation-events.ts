@@ -62,6 +62,8 @@ export interface CallbackData {
 }
 
 export type FailedStep = 'init' | 'confirm';
+/** The leg whose promised time passed: the partner did not collect the parcel, or did not deliver it. */
+export type TatStage = 'pickup' | 'delivery';
 export type FailureKind = 'nack' | 'unreachable' | 'timeout' | 'quote' | 'rejected';
 
 /** One offer as the choice saw it, for the record of why a partner was chosen. */
@@ -128,7 +130,19 @@ export type ConversationEvent =
       };
     }
   | { type: 'PartnerSearchExhausted'; data: { transactionId: string; candidatesTried: number; reason: string; exhaustedAt: string } }
-  | { type: 'SellerCancelled'; data: { reason: string; cancelEventId: string; cancelledAt: string } }
+  | {
+      type: 'SellerCancelled';
+      /** `reasonCode`: the seller's chosen reason (buyer- or merchant-side), for the record; the wire carries the LBNP reason id. */
+      data: { reason: string; reasonCode?: string; cancelEventId: string; cancelledAt: string };
+    }
+  | {
+      /**
+       * The partner's promised pickup or delivery time passed (plus the grace) with no report of it: the order is cancelled with
+       * reason 007. Appended with the first /cancel it causes, so a restart neither forgets nor repeats it.
+       */
+      type: 'TatBreached';
+      data: { transactionId: string; bppId: string; networkOrderId: string; stage: TatStage; promisedBy: string; breachedAt: string };
+    }
   | {
       type: 'SellerAnsweredAttempt';
       data: {

@@ -1,3 +1,4 @@
+import type { PartnerReport } from '@fulfil/domain';
 import type { KnownTransaction } from '../callback-verifier';
 import type { OndcError, Quote, RequestAction, CallbackAction, OndcMessage } from '../types';
 import type { ShipmentDescription, BuyerBilling, CatalogOffer } from '../messages';
@@ -83,6 +84,12 @@ export interface PartnerOrder {
   lastHeardAtMs: number;
   /** A terminal report (delivered, cancelled, returned) was forwarded: nothing is left to poll for. */
   settled: boolean;
+  /** The partner reported the parcel picked up (or any later state): a pickup TAT no longer applies. */
+  pickedUp: boolean;
+  /** The end of the delivery window the partner last promised, if it gave one. */
+  deliveryBy?: string;
+  /** The partner reported a return to origin: the parcel is on its way back (and /cancel has nothing more to do). */
+  returning: boolean;
 }
 
 export interface ConversationState {
@@ -93,7 +100,9 @@ export interface ConversationState {
   requests: SentRequest[];
   callbacks: RecordedCallback[];
   partnerOrder?: PartnerOrder;
-  sellerCancel?: { reason: string; atMs: number };
+  sellerCancel?: { reason: string; reasonCode?: string; atMs: number };
+  /** The promised pickup or delivery time passed: the order is being cancelled with reason 007. */
+  tatBreach?: ConversationEventOf<'TatBreached'>['data'];
   /** The seller's answers to failed attempts, each to be sent to the partner as one /update. */
   answers: Array<ConversationEventOf<'SellerAnsweredAttempt'>['data']>;
   /** The seller's actions on issues about the shipment, each to be sent to the partner as one /issue. */
@@ -170,7 +179,10 @@ function recordCallback(state: ConversationState, id: string, data: CallbackData
   const update = fromPartner && isOrderCallbackAction(data.action) ? readOrderCallback(data.body as OndcMessage<OrderCallbackAction>) : undefined;
   const reportsNothing = update !== undefined && update.report === undefined && newPartnerFacts(update, order!.facts) === undefined;
   state.callbacks.push({ ...data, eventId: id, receivedAtMs: ms(data.receivedAt), processed: reportsNothing });
-  if (fromPartner) order.lastHeardAtMs = Math.max(order.lastHeardAtMs, ms(data.receivedAt));
+  if (fromPartner) {
+    order.lastHeardAtMs = Math.max(order.lastHeardAtMs, ms(data.receivedAt));
+    if (update?.deliveryBy) order.deliveryBy = update.deliveryBy;
+  }
 }
 
 function addOffers(state: ConversationState, event: ConversationEventOf<'CatalogReceived'>): void {
@@ -198,7 +210,13 @@ function confirmOrder(state: ConversationState, data: ConversationEventOf<'Order
     },
     lastHeardAtMs: ms(data.confirmedAt),
     settled: false,
+    pickedUp: false,
+    returning: false,
   };
+  // The acceptance itself may promise a delivery window (1.2.5 sends it once ready to ship).
+  const accepting = state.callbacks.find((c) => c.messageId === data.callbackMessageId && c.bppId === data.bppId && isOrderCallbackAction(c.action));
+  const deliveryBy = accepting ? readOrderCallback(accepting.body as OndcMessage<OrderCallbackAction>).deliveryBy : undefined;
+  if (deliveryBy) order.deliveryBy = deliveryBy;
   if (data.awb) order.awb = data.awb;
   if (data.trackingUrl) order.trackingUrl = data.trackingUrl;
   if (data.pickupSlot) order.pickupSlot = data.pickupSlot;
@@ -218,9 +236,24 @@ function markProcessed(state: ConversationState, data: ConversationEventOf<'Call
     }
   }
   if (data.settles && order) order.settled = true;
+  if (order && data.report && AFTER_PICKUP.has(data.report)) order.pickedUp = true;
+  if (order && data.report?.startsWith('rto_')) order.returning = true;
   // The partner's own cancellation, told to the domain (the confirmation of the seller's /cancel is the seller's).
   if (data.report === 'cancelled' && data.result === 'reported' && !state.sellerCancel && !state.cancelledBy.includes(data.bppId)) state.cancelledBy.push(data.bppId);
 }
+
+/** Reports that mean the partner has the parcel (or had it): no pickup is owed any more. */
+const AFTER_PICKUP: ReadonlySet<PartnerReport> = new Set<PartnerReport>([
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivered',
+  'delivery_failed',
+  'delivery_rescheduled',
+  'rto_initiated',
+  'rto_delivered',
+  'rto_disposed',
+]);
 
 function failCandidate(state: ConversationState, transactionId: string, bppId: string, failure: NonNullable<Candidate['failure']>): void {
   const candidate = candidateOf(state, transactionId, bppId);
@@ -291,7 +324,10 @@ function apply(state: ConversationState, { id, event }: StoredConversationEvent)
       return;
     }
     case 'SellerCancelled':
-      state.sellerCancel ??= { reason: event.data.reason, atMs: ms(event.data.cancelledAt) };
+      state.sellerCancel ??= { reason: event.data.reason, ...(event.data.reasonCode ? { reasonCode: event.data.reasonCode } : {}), atMs: ms(event.data.cancelledAt) };
+      return;
+    case 'TatBreached':
+      state.tatBreach ??= event.data;
       return;
     case 'SellerAnsweredAttempt':
       if (!state.answers.some((a) => a.answerEventId === event.data.answerEventId)) state.answers.push(event.data);

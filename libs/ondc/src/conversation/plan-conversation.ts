@@ -1,5 +1,7 @@
 import { backoffCeilingMs } from '../retry';
 import { lbnpCancellationReason } from '../error-codes';
+import type { LbnpCancellationCause } from '../error-codes';
+import { rfc3339 } from '../context';
 import { buildAttemptAnswerUpdate, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus } from '../messages';
 import { checkInitQuote } from '../parsers';
 import type { CatalogOffer, ShipmentDescription } from '../messages';
@@ -8,7 +10,7 @@ import type { ContextOf, LogisticsDomain, OndcMessage, RequestAction } from '../
 
 import { choosePartner, eligibleOfferCount } from './choose-partner';
 import type { ChoiceInput } from './choose-partner';
-import type { ConversationEvent, FailedStep, FailureKind } from './conversation-events';
+import type { ConversationEvent, FailedStep, FailureKind, TatStage } from './conversation-events';
 import { Attempt, Candidate, ConversationState, PartnerOrder, SentRequest, currentAttempt, currentCandidate, requestOf } from './conversation-state';
 import { issueCallbackStep, issueStep } from './plan-issues';
 import { assignKey, cancelRequestsOf, nextCallbackStep, pendingCommandStep } from './plan-reports';
@@ -33,6 +35,8 @@ function attemptStep(state: ConversationState, ctx: PlanContext): Step {
   // The domain would not take the partner (the seller cancelled, or switched the shipment to their own courier meanwhile): the partner must let the order go.
   const unwanted = order !== undefined && state.notified[assignKey(order.bppId, order.networkOrderId)] === 'refused';
   if (state.sellerCancel || unwanted) return cancelStep(state, attempt, order, ctx);
+  // Our own cancellation for a breached TAT, until the partner takes it (cancelled, or returning the parcel it holds).
+  if (state.tatBreach && order && !order.returning) return partnerCancelStep(state, attempt, order, ctx, 'tat-breached');
   if (attempt.exhausted) return waitUntil();
   if (!attempt.shipment) return exhaust(attempt, attempt.unsearchable ?? 'the shipment cannot be described to the network', ctx);
   if (order) return orderStep(state, attempt, attempt.shipment, order, ctx);
@@ -209,10 +213,39 @@ function orderStep(state: ConversationState, attempt: Attempt, shipment: Shipmen
   }
   const answerStep = attemptAnswerStep(state, attempt, order, ctx);
   if (answerStep) return answerStep;
+  const promise = state.tatBreach ? undefined : tatPromiseOf(state, shipment, order);
+  const breachAt = promise ? promise.byMs + ctx.settings.tatGraceMs : undefined;
+  if (promise && breachAt !== undefined && ctx.nowMs >= breachAt) {
+    const breached: ConversationEvent = {
+      type: 'TatBreached',
+      data: { transactionId: order.transactionId, bppId: order.bppId, networkOrderId: order.networkOrderId, stage: promise.stage, promisedBy: rfc3339(promise.byMs), breachedAt: iso(ctx) },
+    };
+    return send(cancelRequest(attempt, order, 'tat-breached', ctx), [breached]);
+  }
   const lastPoll = lastRequest(state, 'status', order.transactionId);
   const pollAt = Math.max(order.lastHeardAtMs, lastPoll?.sentAtMs ?? 0) + ctx.settings.statusPollMs;
-  if (ctx.nowMs < pollAt) return waitUntil(pollAt);
+  if (ctx.nowMs < pollAt) return waitUntil(breachAt === undefined ? pollAt : Math.min(pollAt, breachAt));
   return send(toPartner('status', attempt, order.offer, (context) => buildStatus(context, order.networkOrderId), ctx));
+}
+
+/**
+ * What the partner promised and has not done yet: the pickup by the end of its pickup slot (or,
+ * without one, its catalog's pickup time after ready to ship), then the delivery by the end of the
+ * delivery window it last gave (or, without one, the catalog's TAT after ready to ship). Undefined
+ * when it promised nothing we can hold it to, or the order is not ready to ship yet.
+ */
+export function tatPromiseOf(state: ConversationState, shipment: ShipmentDescription, order: PartnerOrder): { stage: TatStage; byMs: number } | undefined {
+  // Confirmed not ready: the clock starts with the ready-to-ship /update, the first update of the order.
+  const readyAtMs = shipment.readyToShip ? order.confirmedAtMs : state.requests.find((r) => r.action === 'update' && r.transactionId === order.transactionId)?.sentAtMs;
+  if (readyAtMs === undefined) return undefined;
+  const minutes = (m: number | undefined) => (m === undefined ? undefined : readyAtMs + m * 60_000);
+  if (!order.pickedUp) {
+    const slotEnd = order.facts.pickupSlot?.end ?? order.pickupSlot?.end;
+    const byMs = slotEnd !== undefined ? Date.parse(slotEnd) : minutes(order.offer.pickupMinutes);
+    return byMs === undefined || Number.isNaN(byMs) ? undefined : { stage: 'pickup', byMs };
+  }
+  const byMs = order.deliveryBy !== undefined ? Date.parse(order.deliveryBy) : minutes(order.offer.tatMinutes);
+  return byMs === undefined || Number.isNaN(byMs) ? undefined : { stage: 'delivery', byMs };
 }
 
 /** Each answer of the seller goes out once as an /update under the message id chosen for it; a lost one is sent again. */
@@ -243,6 +276,9 @@ function cancelStep(state: ConversationState, attempt: Attempt, order: PartnerOr
   return ctx.nowMs < deadline ? waitUntil(deadline) : waitUntil();
 }
 
+const cancelRequest = (attempt: Attempt, order: PartnerOrder, cause: LbnpCancellationCause, ctx: PlanContext): OutboundRequest =>
+  toPartner('cancel', attempt, order.offer, (context) => buildCancel(context, order.networkOrderId, lbnpCancellationReason(cause)), ctx);
+
 /**
  * A /cancel lands when the partner confirms it (on_cancel, or any callback saying the order is
  * cancelled; drawn by the report planner). A try fails on a NACK, on no answer, or on an ACK with
@@ -251,11 +287,11 @@ function cancelStep(state: ConversationState, attempt: Attempt, order: PartnerOr
  * the domain records the failure and the seller is told. Each try's record is appended before it
  * leaves, so a restart continues the count from the stream.
  */
-function partnerCancelStep(state: ConversationState, attempt: Attempt, order: PartnerOrder, ctx: PlanContext): Step {
+function partnerCancelStep(state: ConversationState, attempt: Attempt, order: PartnerOrder, ctx: PlanContext, cause: LbnpCancellationCause = 'seller-cancelled'): Step {
   if (order.settled || state.cancelAbandoned) return waitUntil();
   const cancels = cancelRequestsOf(state, order);
   const last = cancels[cancels.length - 1];
-  const newCancel = () => send(toPartner('cancel', attempt, order.offer, (context) => buildCancel(context, order.networkOrderId, lbnpCancellationReason('seller-cancelled')), ctx));
+  const newCancel = () => send(cancelRequest(attempt, order, cause, ctx));
   if (!last) return newCancel();
   const progress = progressOf(last, ctx);
   if (progress.state === 'orphaned') return send(resendOf(last, ctx));

@@ -36,21 +36,41 @@ const accepts = (update: PartnerUpdate): boolean =>
 const refuses = (update: PartnerUpdate): boolean => update.error !== undefined || update.orderState === 'Cancelled' || update.report === 'cancelled';
 
 const REASON_TEXTS: Readonly<Record<string, string>> = {
-  [CANCELLATION_REASONS.TAT_BREACHED]: 'not delivered within the promised time',
+  [CANCELLATION_REASONS.TAT_BREACHED]: 'TAT breached: not picked up or delivered within the promised time',
   [CANCELLATION_REASONS.NOT_READY_FOR_PICKUP]: 'the parcel was not ready for pickup',
   [CANCELLATION_REASONS.BUYER_NOT_FOUND]: 'the buyer could not be found or contacted',
+  '012': 'the buyer does not want the product any more',
   [CANCELLATION_REASONS.BUYER_REFUSED]: 'the buyer refused the delivery',
+  '014': 'address not found',
+  '015': 'the buyer was not available at the location',
   [CANCELLATION_REASONS.LSP_VEHICLE_ISSUES]: 'accident, rain, strike or vehicle issues',
+  '017': 'delivery delayed or not possible',
+  '018': 'the delivery PIN code is not serviceable',
   [CANCELLATION_REASONS.MERCHANT_REJECTED]: 'the seller cancelled',
   [CANCELLATION_REASONS.LBNP_CONFIRMATION_FAILURE]: 'the confirmation failed on our side',
   [CANCELLATION_REASONS.LSP_CONFIRMATION_FAILURE]: 'the confirmation failed on the partner side',
 };
 
-function reasonOf(update: PartnerUpdate): string | undefined {
+/** The text of an ONDC cancellation reason id, when we know it. */
+export const cancellationReasonText = (reasonId: string): string | undefined => REASON_TEXTS[reasonId];
+
+function reasonOf(state: ConversationState, update: PartnerUpdate): string | undefined {
+  const breach = state.tatBreach;
+  // Our own cancellation for a breached TAT, taken by the partner: say what was promised and missed.
+  if (breach && (update.report === 'cancelled' || update.report === 'rto_initiated')) {
+    return `TAT breached: ${breach.stage === 'pickup' ? 'not picked up' : 'not delivered'} by ${breach.promisedBy} (ONDC cancellation reason ${CANCELLATION_REASONS.TAT_BREACHED})`;
+  }
   const cancellation = update.cancellation;
   if (!cancellation) return undefined;
   const text = REASON_TEXTS[cancellation.reasonId];
   return `ONDC cancellation reason ${cancellation.reasonId}${text ? ` (${text})` : ''}, by ${cancellation.cancelledBy}`;
+}
+
+/** The reason id a report carries: the delay's for a failed attempt, the cancellation's for a cancellation or a return to origin. */
+function reasonCodeOf(state: ConversationState, update: PartnerUpdate): string | undefined {
+  if (update.delay?.reasonId) return update.delay.reasonId;
+  if (update.report !== 'cancelled' && update.report !== 'rto_initiated') return undefined;
+  return state.tatBreach ? CANCELLATION_REASONS.TAT_BREACHED : update.cancellation?.reasonId;
 }
 
 export function processed(callback: RecordedCallback, ctx: PlanContext, result: ProcessedResult, extra: { detail?: string; report?: PartnerUpdate['report']; settles?: boolean } = {}): ConversationEvent {
@@ -151,7 +171,8 @@ function reportStep(state: ConversationState, order: PartnerOrder, callback: Rec
     const detail = update.unreadableStates.length > 0 ? `unreadable states: ${update.unreadableStates.join(', ')}` : undefined;
     return { kind: 'append', events: [processed(callback, ctx, 'nothing-to-report', detail ? { detail } : {})] };
   }
-  const reason = reasonOf(update);
+  const reason = reasonOf(state, update);
+  const reasonCode = reasonCodeOf(state, update);
   return {
     kind: 'command',
     spec: {
@@ -166,7 +187,8 @@ function reportStep(state: ConversationState, order: PartnerOrder, callback: Rec
         ...(update.agent?.name ? { agentName: update.agent.name } : {}),
         ...(update.agent?.phone ? { agentPhone: update.agent.phone } : {}),
         ...(reason ? { reason } : {}),
-        ...(update.delay?.reasonId ? { reasonCode: update.delay.reasonId } : {}),
+        ...(reasonCode ? { reasonCode } : {}),
+        ...(update.report === 'delivered' && update.codCollectedPaise !== undefined ? { codCollectedPaise: update.codCollectedPaise } : {}),
         ...(update.delay?.nextAttemptAt ? { nextAttemptAt: update.delay.nextAttemptAt } : {}),
       },
     },

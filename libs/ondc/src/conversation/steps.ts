@@ -20,6 +20,8 @@ export interface PlanSettings {
   initTimeoutMs: number;
   confirmTimeoutMs: number;
   statusPollMs: number;
+  /** How long past a promised pickup or delivery time (TAT) we wait for the partner's report before cancelling with 007. */
+  tatGraceMs: number;
   /** How long a partner has to confirm a /cancel it took with /on_cancel before the try counts as failed. */
   cancelTimeoutMs: number;
   /** /cancel tries in all, and the backoff between them (deterministic: the plan must be repeatable). */

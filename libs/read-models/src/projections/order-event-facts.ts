@@ -21,6 +21,7 @@ const KNOWN_ORDER_EVENTS: Record<OrderEventType, true> = {
   ShipmentInTransit: true,
   ShipmentOutForDelivery: true,
   ShipmentDelivered: true,
+  CodCollectionMismatched: true,
   ShipmentCancelledByPartner: true,
   ShipmentRtoInitiated: true,
   ShipmentRtoDelivered: true,
@@ -134,11 +135,15 @@ export function orderEventFacts(event: OrderEvent): OrderEventFacts {
     case 'ShipmentRtoDisposed':
       return { occurredAt: event.data.reportedAt, detail: {} };
     case 'ShipmentDelivered':
-      return { occurredAt: event.data.deliveredAt, detail: { via: event.data.via } };
+      return { occurredAt: event.data.deliveredAt, detail: present({ via: event.data.via, codCollectedPaise: event.data.codCollectedPaise }) };
+    case 'CodCollectionMismatched': {
+      const d = event.data;
+      return { occurredAt: d.reportedAt, detail: { partnerId: d.partnerId, duePaise: d.duePaise, collectedPaise: d.collectedPaise } };
+    }
     case 'ShipmentCancelledByPartner':
-      return { occurredAt: event.data.reportedAt, detail: { reason: event.data.reason } };
+      return { occurredAt: event.data.reportedAt, detail: present({ reason: event.data.reason, reasonCode: event.data.reasonCode }) };
     case 'ShipmentRtoInitiated':
-      return { occurredAt: event.data.reportedAt, detail: present({ reason: event.data.reason }) };
+      return { occurredAt: event.data.reportedAt, detail: present({ reason: event.data.reason, reasonCode: event.data.reasonCode }) };
     case 'ShipmentAttemptFailed': {
       const d = event.data;
       return { occurredAt: d.reportedAt, detail: present({ stage: d.stage, attempt: d.attempt, reason: d.reason, reasonCode: d.reasonCode, nextAttemptAt: d.nextAttemptAt, by: d.by }) };
@@ -174,9 +179,9 @@ export function orderEventFacts(event: OrderEvent): OrderEventFacts {
     case 'OrderReshipped':
       return { occurredAt: event.data.reshippedAt, detail: present({ previousShipmentId: event.data.previousShipmentId, reason: event.data.reason, note: event.data.note }) };
     case 'ShipmentCancelled':
-      return { occurredAt: event.data.cancelledAt, detail: { reason: event.data.reason } };
+      return { occurredAt: event.data.cancelledAt, detail: present({ reason: event.data.reason, reasonCode: event.data.reasonCode }) };
     case 'OrderCancelled':
-      return { occurredAt: event.data.cancelledAt, detail: { reason: event.data.reason } };
+      return { occurredAt: event.data.cancelledAt, detail: present({ reason: event.data.reason, reasonCode: event.data.reasonCode }) };
     case 'ReturnRequested':
       return { occurredAt: event.data.requestedAt, detail: { returnId: event.data.returnId, units: units(event.data.lines), reason: event.data.reason } };
     case 'ReturnShipped':

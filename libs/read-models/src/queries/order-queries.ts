@@ -23,6 +23,8 @@ import {
   type ShipmentStatus,
   type ShippingMode,
   type WayForward,
+  SELLER_CANCELLATION_REASONS,
+  isSellerCancellationReason,
 } from '@fulfil/domain';
 import type { JsonObject } from '@fulfil/event-store';
 import { OPEN_ORDER_STATUSES, type SchemaNames } from '../schema/migrations';
@@ -158,6 +160,13 @@ export interface ShipmentView {
    * or switch to their own courier. Null when not cancelled, or in a row folded before it was kept (until a rebuild).
    */
   cancelledBy: 'seller' | 'partner' | null;
+  /**
+   * Why it was cancelled: the seller's text with the reason code chosen (buyer-side or merchant-side), or the partner's text with
+   * the ONDC reason id (`007`: the promised pickup or delivery time passed). Null when not cancelled, or folded before it was kept.
+   */
+  cancellationReason: { text: string; code: string | null; side: 'buyer' | 'merchant' | null } | null;
+  /** Cash on delivery, once delivered: what the partner said it collected against what was due; `mismatched` when they differ. */
+  codCollection: { duePaise: number; collectedPaise: number; mismatched: boolean } | null;
   /** On-network: the delivery category asked of partners, the shipment's or the seller's choice; null: the ONDC adapter's default. */
   deliveryCategory: DeliveryCategory | null;
   rtoInitiatedAt: string | null;
@@ -329,6 +338,11 @@ function toPartnerView(row: DbRow, state: ShipmentState | undefined): PartnerVie
   };
 }
 
+function cancellationReasonView(reason: NonNullable<ShipmentState['cancellationReason']>): NonNullable<ShipmentView['cancellationReason']> {
+  const side = reason.code !== undefined && isSellerCancellationReason(reason.code) ? SELLER_CANCELLATION_REASONS[reason.code].side : null;
+  return { text: reason.text, code: reason.code ?? null, side };
+}
+
 function toShipmentView(row: DbRow, tracking: TimelineEntry[], order: ActiveOrder): ShipmentView {
   const state = order.shipments.find((s) => s.shipmentId === row['shipment_id']);
   const courierName = textOrNull(row['courier_name']);
@@ -353,6 +367,8 @@ function toShipmentView(row: DbRow, tracking: TimelineEntry[], order: ActiveOrde
     deliveredAt: isoOrNull(row['delivered_at']),
     cancelledAt: isoOrNull(row['cancelled_at']),
     cancelledBy: row['status'] === 'cancelled' ? (state?.cancelledBy ?? null) : null,
+    cancellationReason: row['status'] === 'cancelled' && state?.cancellationReason ? cancellationReasonView(state.cancellationReason) : null,
+    codCollection: state?.codCollection ? { duePaise: state.codAmountPaise, ...state.codCollection } : null,
     deliveryCategory: state?.deliveryCategory ?? null,
     rtoInitiatedAt: isoOrNull(row['rto_initiated_at']),
     updatedAt: iso(row['updated_at']),
