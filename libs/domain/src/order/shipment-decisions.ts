@@ -5,6 +5,7 @@ import type { OrderContext, PincodeLocator, RegisteredSeller } from './order-con
 import { OrderCommandOf, RESHIP_REASONS } from './order-commands';
 import type { GpsDerivedAddress, OrderEvent, StoredImage } from './order-events';
 import { waysForward } from './ways-forward';
+import { maxSurgeFeeOf } from '../seller/seller';
 import { creditNoteOnCancellation } from './invoice-decisions';
 import { ActiveOrder, DISPATCHED_SHIPMENT_STATUSES, ShipmentState, ShipmentStatus, currentShipment, isCancelledByPartner, isTerminal } from './order-state';
 
@@ -94,6 +95,8 @@ function newShipmentEvents(
         ...(input.reshipOf ? { reshipOf: input.reshipOf } : {}),
         ...(located.gpsFromPincode.length > 0 ? { gpsFromPincode: located.gpsFromPincode } : {}),
         ...(deliveryCategory ? { deliveryCategory } : {}),
+        // Absent means no surge accepted, so the default needs no field (and older shipments read the same).
+        ...(mode === 'on-network' && maxSurgeFeeOf(seller.settings) > 0 ? { maxSurgeFeePaise: maxSurgeFeeOf(seller.settings) } : {}),
         createdAt: at,
       },
     },
