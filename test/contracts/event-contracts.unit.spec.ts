@@ -194,6 +194,7 @@ const ONDC_ADAPTER_EVENT_TYPES = Object.keys({
   PartnerSearchExhausted: 1,
   SellerCancelled: 1,
   SellerAnsweredAttempt: 1,
+  SellerAnsweredWeightDifferential: 1,
   PartnerCancellationAbandoned: 1,
   CallbackProcessed: 1,
   DomainNotified: 1,

@@ -15,6 +15,8 @@ const RTS = 'ShipmentMarkedReadyToShip';
 const CANCELLED = 'ShipmentCancelled';
 const REATTEMPT = 'ShipmentReattemptRequested';
 const RETURN = 'ShipmentReturnRequested';
+const DIFF_ACCEPTED = 'WeightDifferentialAccepted';
+const DIFF_DISPUTED = 'WeightDifferentialDisputed';
 /** A conflicting append is retried from a fresh read this many times (another instance handling the same event). */
 const CONFLICT_RETRIES = 3;
 /**
@@ -51,7 +53,7 @@ export class LogisticsReaction {
     return {
       kind: 'reaction',
       name: 'ondc-logistics-adapter',
-      filter: { kind: 'eventType', prefixes: [RTS, CANCELLED, REATTEMPT, RETURN] },
+      filter: { kind: 'eventType', prefixes: [RTS, CANCELLED, REATTEMPT, RETURN, DIFF_ACCEPTED, DIFF_DISPUTED] },
       concurrency: CONCURRENT_ORDERS,
       handle: (event) => this.handle(event),
     };
@@ -65,6 +67,7 @@ export class LogisticsReaction {
     if (event.type === RTS && event.data['mode'] === 'on-network') await this.withRetries(() => this.startSearch(event, order, shipmentId));
     if (event.type === CANCELLED) await this.withRetries(() => this.recordCancellation(event, shipmentId));
     if (event.type === REATTEMPT || event.type === RETURN) await this.withRetries(() => this.recordAnswer(event, shipmentId));
+    if (event.type === DIFF_ACCEPTED || event.type === DIFF_DISPUTED) await this.withRetries(() => this.recordDifferentialAnswer(event, shipmentId));
   }
 
   private async withRetries(attempt: () => Promise<void>): Promise<void> {
@@ -138,6 +141,20 @@ export class LogisticsReaction {
         messageId: randomUUID(),
         answeredAt: rfc3339(this.nowMs()),
       },
+    };
+    await this.store.append(conversationStream(shipmentId), [{ type: answered.type, data: asJson(answered.data), metadata: reactionMetadata(event) }], {
+      expectedRevision: conversation.revision,
+    });
+    this.driver.nudge(shipmentId);
+  }
+
+  /** The seller's answer to a weight differential, for the driver to send to the partner once (ADR 0037). */
+  private async recordDifferentialAnswer(event: RecordedEvent, shipmentId: string): Promise<void> {
+    const conversation = await this.conversations.load(shipmentId);
+    if (conversation.revision === 'no_stream' || conversation.state.differentialAnswers.some((a) => a.answerEventId === event.id)) return;
+    const answered: ConversationEvent = {
+      type: 'SellerAnsweredWeightDifferential',
+      data: { answer: event.type === DIFF_ACCEPTED ? 'accepted' : 'disputed', answerEventId: event.id, messageId: randomUUID(), answeredAt: rfc3339(this.nowMs()) },
     };
     await this.store.append(conversationStream(shipmentId), [{ type: answered.type, data: asJson(answered.data), metadata: reactionMetadata(event) }], {
       expectedRevision: conversation.revision,

@@ -3,7 +3,7 @@ import { readOrderCallback } from '../parsers';
 import type { OndcMessage } from '../types';
 import type { OrderCallbackAction, PartnerUpdate } from '../parsers';
 import type { ConversationEvent, ProcessedResult } from './conversation-events';
-import { ConversationState, PartnerOrder, RecordedCallback, attemptOf, currentCandidate, currentAttempt, isOrderCallbackAction } from './conversation-state';
+import { ConversationState, PartnerOrder, RecordedCallback, attemptOf, currentCandidate, currentAttempt, isOrderCallbackAction, newDifferential } from './conversation-state';
 import { newPartnerFacts } from './partner-facts';
 import { CommandResult, DomainCommandSpec, PlanContext, Step, TERMINAL_REPORTS, iso } from './steps';
 
@@ -19,6 +19,8 @@ export const noPartnerKey = (transactionId: string): string => `ondc-no-partner:
 export const reportKey = (bppId: string, messageId: string): string => `ondc:${bppId}:${messageId}`;
 /** The late facts of one callback, forwarded once. */
 export const detailsKey = (bppId: string, messageId: string): string => `ondc-details:${bppId}:${messageId}`;
+/** A weight differential of one callback, told once. */
+export const differentialKey = (bppId: string, messageId: string): string => `ondc-weight-diff:${bppId}:${messageId}`;
 /** The outcome of the seller's cancellation with one partner order, recorded once (a confirmation after a failure is a new fact). */
 export const cancelOutcomeKey = (outcome: 'confirmed' | 'failed', bppId: string, networkOrderId: string): string => `ondc-cancel-${outcome}:${bppId}:${networkOrderId}`;
 
@@ -135,6 +137,28 @@ function reportStep(state: ConversationState, order: PartnerOrder, callback: Rec
       },
     };
   }
+  const differential = newDifferential(update, order);
+  const diffKey = differentialKey(callback.bppId, callback.messageId);
+  if (differential && state.notified[diffKey] === undefined) {
+    const told = { amountPaise: differential.amountPaise, taxPaise: differential.taxPaise, measuredWeightGrams: differential.measuredWeightGrams };
+    return {
+      kind: 'command',
+      spec: {
+        command: 'RecordWeightDifferential',
+        idempotencyKey: diffKey,
+        transactionId: callback.transactionId,
+        callback,
+        told,
+        data: {
+          partnerId: callback.bppId,
+          ...told,
+          ...(differential.measuredDimensionsCm ? { measuredDimensionsCm: differential.measuredDimensionsCm } : {}),
+          ...(differential.proofUrl ? { proofUrl: differential.proofUrl } : {}),
+          reportedAt: update.reportedAt,
+        },
+      },
+    };
+  }
   if (state.sellerCancel && update.report === 'cancelled') {
     return {
       kind: 'command',
@@ -224,6 +248,7 @@ export function pendingCommandStep(state: ConversationState): Step | undefined {
           ...(order.awb ? { awb: order.awb } : {}),
           ...(order.trackingUrl ? { trackingUrl: order.trackingUrl } : {}),
           ...(order.pickupSlot ? { pickupSlot: order.pickupSlot } : {}),
+          ...(order.surgePaise ? { surgeFeePaise: order.surgePaise } : {}),
         },
       },
     };
@@ -267,6 +292,7 @@ export function recordOfCommand(spec: DomainCommandSpec, outcome: CommandResult,
       result: outcome.result,
       ...(detail ? { detail } : {}),
       ...(spec.command === 'RecordPartnerDetails' ? { details: spec.facts } : {}),
+      ...(spec.command === 'RecordWeightDifferential' ? { differential: spec.told } : {}),
       // No partner found, or a cancellation failed for good: nothing is left to do until someone acts.
       ...(spec.command === 'RecordNoPartnerFound' || spec.command === 'RecordPartnerCancellationOutcome' ? { settles: true } : {}),
       notifiedAt: iso(ctx),
