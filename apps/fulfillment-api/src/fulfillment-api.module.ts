@@ -29,6 +29,7 @@ import { ReturnsController } from './returns/returns.controller';
 import { SellersController } from './sellers/sellers.controller';
 import { BulkReadyToShipController } from './shipments/bulk-ready-to-ship.controller';
 import { FailedAttemptsController } from './shipments/failed-attempts.controller';
+import { WeightDifferentialController } from './shipments/weight-differential.controller';
 import { ShipmentsController } from './shipments/shipments.controller';
 import { ImageStore, UPLOADS_DIR } from './uploads/image-store';
 
@@ -61,6 +62,7 @@ export class FulfillmentApiModule {
         GstReturnsController,
         ShipmentsController,
         FailedAttemptsController,
+        WeightDifferentialController,
         BulkReadyToShipController,
         ReturnsController,
         HealthController,
