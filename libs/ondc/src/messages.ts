@@ -111,8 +111,8 @@ export interface CatalogOffer {
   rto?: { itemId: string; pricePaise: number };
   /** Partner locations the catalog named; init and confirm must name them back. */
   locationIds: string[];
-  /** The partner's surge fee item for this offer (price before tax), which init and confirm name as a second item. */
-  surge?: { itemId: string; pricePaise: number };
+  /** The partner's surge fee item for this offer (price before tax), which init and confirm name as a second item, as the catalog has it. */
+  surge?: { itemId: string; pricePaise: number; categoryId: string; fulfillmentId: string; tat?: { duration: string; timestamp?: string } };
 }
 
 /** Our invoicing details as logistics buyer (`billing`): the same in /init and /confirm. */
@@ -332,9 +332,11 @@ export const SURGE_ITEM_TAG: TagGroup = { code: 'type', list: [{ code: 'type', v
 /** The offer's item, and its surge item when it has one: 1.2.5 wants the surge item in the order, marked as such. */
 function orderItemsOf(offer: CatalogOffer, withTat: boolean): OrderItem[] {
   const forward = orderItemOf(offer, withTat);
-  if (!offer.surge) return [forward];
-  const { time: _time, ...rest } = forward;
-  return [forward, { ...rest, id: offer.surge.itemId, tags: [SURGE_ITEM_TAG] }];
+  const { surge } = offer;
+  if (!surge) return [forward];
+  const item: OrderItem = { id: surge.itemId, fulfillment_id: surge.fulfillmentId, category_id: surge.categoryId, descriptor: { code: offer.type }, tags: [SURGE_ITEM_TAG] };
+  if (withTat && surge.tat) item.time = { label: 'TAT', ...surge.tat };
+  return [forward, item];
 }
 
 const providerOf = (offer: CatalogOffer) =>

@@ -37,7 +37,9 @@ function surgeOf(provider: CatalogProvider, forward: CatalogItem): CatalogOffer[
   const surges = provider.items.filter(isSurgeItem);
   const surge = surges.find((i) => i.parent_item_id === forward.id) ?? surges.find((i) => !i.parent_item_id || i.parent_item_id === '');
   const pricePaise = surge ? parseRupees(surge.price.value) : undefined;
-  return surge && pricePaise !== undefined && pricePaise > 0 ? { itemId: surge.id, pricePaise } : undefined;
+  if (!surge || pricePaise === undefined || pricePaise <= 0) return undefined;
+  const tat = tatOf(provider, surge);
+  return { itemId: surge.id, pricePaise, categoryId: surge.category_id, fulfillmentId: surge.fulfillment_id, ...(tat ? { tat } : {}) };
 }
 
 function fulfillmentTypeOf(provider: CatalogProvider, fulfillmentId: string): string | undefined {
