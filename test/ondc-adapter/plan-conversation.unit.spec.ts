@@ -480,19 +480,20 @@ describe('a weight differential after pickup', () => {
   const answered = (answer: 'accepted' | 'disputed'): ConversationEvent => ({ type: 'SellerAnsweredWeightDifferential', data: { answer, answerEventId: 'domain-evt-9', messageId: 'diff-answer-1', answeredAt: at(3_000) } });
   const updateSent: ConversationEvent = { type: 'UpdateSent', data: { transactionId: TX, messageId: 'diff-answer-1', to: CHEAP.bppUri, bppId: 'cheap.lsp', message: {}, sentAt: at(3_100), sentBy: 'me' } };
 
-  it('is told to the domain once, with the measured weight and size, the charge, its tax and the proof, before the report', () => {
-    expect(plan([...assigned, weighed('upd-7', 2_000)], 2_050)).toMatchObject({
+  it("is told to the domain once the callback's report is in (the callback may be the one that says picked up), with the measured weight and size, the charge, its tax and the proof", () => {
+    expect(plan([...assigned, weighed('upd-7', 2_000)], 2_050)).toMatchObject({ kind: 'command', spec: { command: 'RecordPartnerReport', data: { report: 'picked_up' } } });
+    expect(plan([...assigned, weighed('upd-7', 2_000), reported], 2_250)).toMatchObject({
       kind: 'command',
       spec: {
         command: 'RecordWeightDifferential',
         idempotencyKey: 'ondc-weight-diff:cheap.lsp:upd-7',
-        data: { partnerId: 'cheap.lsp', measuredWeightGrams: 2_600, measuredDimensionsCm: { length: 30, width: 25, height: 5 }, amountPaise: 4_000, taxPaise: 720, proofUrl: 'https://cheap.example/weighing/1.jpg' },
+        data: { partnerId: 'cheap.lsp', measuredWeightGrams: 2_600, measuredDimensionsCm: { length: 30, width: 25, height: 5 }, amountPaise: 4_000, taxPaise: 720, proofUrl: 'https://cheap.example/weighing/1.jpg', reportedAt: at(2_000) },
       },
     });
-    expect(plan([...assigned, weighed('upd-7', 2_000), told], 2_150)).toMatchObject({ kind: 'command', spec: { command: 'RecordPartnerReport', data: { report: 'picked_up' } } });
-    // A later callback repeating the same quote tells the domain nothing new.
-    const repeated = plan([...assigned, weighed('upd-7', 2_000), told, weighed('st-8', 2_500)], 2_550);
-    expect(repeated).not.toMatchObject({ kind: 'command', spec: { command: 'RecordWeightDifferential' } });
+    // Told, it is not told again; nor when a later callback repeats the same quote.
+    expect(plan([...assigned, weighed('upd-7', 2_000), reported, told], 2_300)).not.toMatchObject({ kind: 'command' });
+    const repeatedProcessed: ConversationEvent = { type: 'CallbackProcessed', data: { ...(reported as Extract<ConversationEvent, { type: 'CallbackProcessed' }>).data, messageId: 'st-8', timestamp: at(2_500) } };
+    expect(plan([...assigned, weighed('upd-7', 2_000), reported, told, weighed('st-8', 2_500), repeatedProcessed], 2_600)).not.toMatchObject({ kind: 'command' });
   });
 
   it("the seller's acceptance goes out once as /update with the partner's updated quote; disputing sends the quote as confirmed", () => {

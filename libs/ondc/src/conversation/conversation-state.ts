@@ -175,7 +175,8 @@ function recordCallback(state: ConversationState, id: string, data: CallbackData
   const fromPartner = order !== undefined && order.transactionId === data.transactionId && order.bppId === data.bppId;
   // A callback of the confirmed partner that reports nothing (Pending, a failed attempt) and brings no new fact has no consequence to draw: it is done as it is recorded.
   const update = fromPartner && isOrderCallbackAction(data.action) ? readOrderCallback(data.body as OndcMessage<OrderCallbackAction>) : undefined;
-  const reportsNothing = update !== undefined && update.report === undefined && newPartnerFacts(update, order!.facts) === undefined && newDifferential(update, order!) === undefined;
+  // A differential is told apart, once the callback is processed (differentialStep).
+  const reportsNothing = update !== undefined && update.report === undefined && newPartnerFacts(update, order!.facts) === undefined;
   state.callbacks.push({ ...data, eventId: id, receivedAtMs: ms(data.receivedAt), processed: reportsNothing });
   if (fromPartner) order.lastHeardAtMs = Math.max(order.lastHeardAtMs, ms(data.receivedAt));
 }

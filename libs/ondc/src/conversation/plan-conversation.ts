@@ -10,7 +10,7 @@ import { choosePartner, eligibleOfferCount } from './choose-partner';
 import type { ChoiceInput } from './choose-partner';
 import type { ConversationEvent, FailedStep, FailureKind } from './conversation-events';
 import { Attempt, Candidate, ConversationState, PartnerOrder, SentRequest, currentAttempt, currentCandidate, isOrderCallbackAction, requestOf } from './conversation-state';
-import { assignKey, cancelRequestsOf, nextCallbackStep, pendingCommandStep } from './plan-reports';
+import { assignKey, cancelRequestsOf, differentialStep, nextCallbackStep, pendingCommandStep } from './plan-reports';
 import { OutboundRequest, PlanContext, Step, describeAnswer, iso, progressOf, resendOf, waitUntil } from './steps';
 
 type PartnerAction = Exclude<RequestAction, 'search'>;
@@ -22,7 +22,7 @@ type PartnerAction = Exclude<RequestAction, 'search'>;
  * ship, status polls, the seller's cancellation).
  */
 export function planConversation(state: ConversationState, ctx: PlanContext): Step {
-  return nextCallbackStep(state, ctx) ?? pendingCommandStep(state) ?? attemptStep(state, ctx);
+  return nextCallbackStep(state, ctx) ?? differentialStep(state) ?? pendingCommandStep(state) ?? attemptStep(state, ctx);
 }
 
 function attemptStep(state: ConversationState, ctx: PlanContext): Step {

@@ -137,28 +137,6 @@ function reportStep(state: ConversationState, order: PartnerOrder, callback: Rec
       },
     };
   }
-  const differential = newDifferential(update, order);
-  const diffKey = differentialKey(callback.bppId, callback.messageId);
-  if (differential && state.notified[diffKey] === undefined) {
-    const told = { amountPaise: differential.amountPaise, taxPaise: differential.taxPaise, measuredWeightGrams: differential.measuredWeightGrams };
-    return {
-      kind: 'command',
-      spec: {
-        command: 'RecordWeightDifferential',
-        idempotencyKey: diffKey,
-        transactionId: callback.transactionId,
-        callback,
-        told,
-        data: {
-          partnerId: callback.bppId,
-          ...told,
-          ...(differential.measuredDimensionsCm ? { measuredDimensionsCm: differential.measuredDimensionsCm } : {}),
-          ...(differential.proofUrl ? { proofUrl: differential.proofUrl } : {}),
-          reportedAt: update.reportedAt,
-        },
-      },
-    };
-  }
   if (state.sellerCancel && update.report === 'cancelled') {
     return {
       kind: 'command',
@@ -214,6 +192,43 @@ export function nextCallbackStep(state: ConversationState, ctx: PlanContext): St
   // The domain hears of the partner first: its reports and facts are refused until the assignment is in.
   if (!state.sellerCancel && state.notified[assignKey(order.bppId, order.networkOrderId)] === undefined) return undefined;
   return reportStep(state, order, callback, update, ctx);
+}
+
+/**
+ * A weight differential a callback of the confirmed partner brought, told to the domain once the
+ * callback's own report is in (the domain records a differential only once the parcel is picked up,
+ * and the callback that brings it may be the one that says so).
+ */
+export function differentialStep(state: ConversationState): Step | undefined {
+  const order = state.partnerOrder;
+  if (!order) return undefined;
+  for (const callback of state.callbacks) {
+    if (!callback.processed || callback.transactionId !== order.transactionId || callback.bppId !== order.bppId || !isOrderCallbackAction(callback.action)) continue;
+    const update = readUpdate(callback);
+    if (update.networkOrderId && update.networkOrderId !== order.networkOrderId) continue;
+    const differential = newDifferential(update, order);
+    const key = differentialKey(callback.bppId, callback.messageId);
+    if (!differential || state.notified[key] !== undefined) continue;
+    const told = { amountPaise: differential.amountPaise, taxPaise: differential.taxPaise, measuredWeightGrams: differential.measuredWeightGrams };
+    return {
+      kind: 'command',
+      spec: {
+        command: 'RecordWeightDifferential',
+        idempotencyKey: key,
+        transactionId: callback.transactionId,
+        callback,
+        told,
+        data: {
+          partnerId: callback.bppId,
+          ...told,
+          ...(differential.measuredDimensionsCm ? { measuredDimensionsCm: differential.measuredDimensionsCm } : {}),
+          ...(differential.proofUrl ? { proofUrl: differential.proofUrl } : {}),
+          reportedAt: callback.timestamp,
+        },
+      },
+    };
+  }
+  return undefined;
 }
 
 /** Commands the conversation owes the domain: the partner assigned once confirmed, or no partner found once exhausted. */
