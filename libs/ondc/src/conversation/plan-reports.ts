@@ -194,6 +194,9 @@ export function nextCallbackStep(state: ConversationState, ctx: PlanContext): St
   return reportStep(state, order, callback, update, ctx);
 }
 
+const chargesDifferential = (callback: RecordedCallback): boolean =>
+  ((callback.body as Partial<OndcMessage<OrderCallbackAction>>).message?.order?.quote?.breakup ?? []).some((line) => line['@ondc/org/title_type'] === 'diff');
+
 /**
  * A weight differential a callback of the confirmed partner brought, told to the domain once the
  * callback's own report is in (the domain records a differential only once the parcel is picked up,
@@ -204,6 +207,8 @@ export function differentialStep(state: ConversationState): Step | undefined {
   if (!order) return undefined;
   for (const callback of state.callbacks) {
     if (!callback.processed || callback.transactionId !== order.transactionId || callback.bppId !== order.bppId || !isOrderCallbackAction(callback.action)) continue;
+    // Planned at every step over every callback kept (status polls add up): the quote is looked at before the whole callback is read.
+    if (!chargesDifferential(callback)) continue;
     const update = readUpdate(callback);
     if (update.networkOrderId && update.networkOrderId !== order.networkOrderId) continue;
     const differential = newDifferential(update, order);
