@@ -222,6 +222,7 @@ const ONDC_ADAPTER_EVENT_TYPES = Object.keys({
   TatBreached: 1,
   SellerAnsweredAttempt: 1,
   SellerIssueActed: 1,
+  SellerAnsweredWeightDifferential: 1,
   PartnerCancellationAbandoned: 1,
   CallbackProcessed: 1,
   DomainNotified: 1,
@@ -264,7 +265,7 @@ function runScenarios(): void {
     ['SellerProfileUpdated'],
   );
   seller.run(
-    { type: 'ChangeSellerSettings', sellerId: seller.sellerId, settings: { autoInvoice: true, autoManifest: true, returnWindowDays: 10, deliveryCategory: 'Express Delivery' } },
+    { type: 'ChangeSellerSettings', sellerId: seller.sellerId, settings: { autoInvoice: true, autoManifest: true, returnWindowDays: 10, deliveryCategory: 'Express Delivery', maxSurgeFeePaise: 3_000 } },
     ['SellerSettingsChanged'],
   );
   seller.run({ type: 'IssueSellerApiKey', sellerId: seller.sellerId, keyId: 'key0001abcd', secretSha256: sha256('the secret') }, ['SellerApiKeyIssued']);
@@ -470,6 +471,35 @@ function runScenarios(): void {
   g.report('shp-g1', 'delivery_failed', ['ShipmentAttemptFailed'], { reasonCode: '011' });
   g.run({ type: 'RequestReturnToOrigin', shipmentId: 'shp-g1', note: 'Buyer unreachable' }, ['ShipmentReturnRequested']);
   g.report('shp-g1', 'rto_initiated', ['ShipmentRtoInitiated'], { reason: 'Buyer not found or cannot be contacted', reasonCode: '011' });
+
+  scenario = 'a partner with a surge fee; weight differentials accepted and disputed';
+  const w = new OrderWorld(seller, 'ord-w');
+  w.receive();
+  w.invoice(numbers);
+  w.run({ type: 'CreateShipment', shipmentId: 'shp-w1', mode: 'on-network' }, ['ShipmentCreated', 'ShippingLabelGenerated']);
+  w.run({ type: 'MarkShipmentReadyToShip', shipmentId: 'shp-w1' }, ['ShipmentMarkedReadyToShip']);
+  w.run({ type: 'AssignLogisticsPartner', shipmentId: 'shp-w1', ...PARTNER, networkOrderId: 'Nshpw1', surgeFeePaise: 2_360 }, ['LogisticsPartnerAssigned']);
+  w.report('shp-w1', 'picked_up', ['ShipmentPickedUp']);
+  const differential = {
+    type: 'RecordWeightDifferential' as const,
+    shipmentId: 'shp-w1',
+    partnerId: PARTNER.partnerId,
+    measuredWeightGrams: 2_500,
+    measuredDimensionsCm: { length: 30, width: 25, height: 12.5 },
+    amountPaise: 4_000,
+    taxPaise: 720,
+    proofUrl: 'https://lsp.example/weighing/Nshpw1.jpg',
+    reportedAt: tick().toISOString(),
+  };
+  w.run(differential, ['WeightDifferentialReported']);
+  w.run({ type: 'AcceptWeightDifferential', shipmentId: 'shp-w1' }, ['WeightDifferentialAccepted']);
+  const v = new OrderWorld(seller, 'ord-v');
+  v.receive();
+  v.invoice(numbers);
+  v.onNetworkShipment('shp-v1');
+  v.report('shp-v1', 'picked_up', ['ShipmentPickedUp']);
+  v.run({ ...differential, shipmentId: 'shp-v1', reportedAt: tick().toISOString() }, ['WeightDifferentialReported']);
+  v.run({ type: 'DisputeWeightDifferential', shipmentId: 'shp-v1', reason: 'Weighed 1.2 kg at dispatch, photo on file' }, ['WeightDifferentialDisputed']);
 
   scenario = 'own courier: a failed attempt, a re-attempt, then the parcel brought back';
   const h = new OrderWorld(seller, 'ord-h');

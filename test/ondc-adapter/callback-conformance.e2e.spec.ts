@@ -157,6 +157,32 @@ describe('ONDC callbacks that break the 1.2.5 rules', () => {
       await harness.statusReaches(placed, 'partner_assigned');
     });
 
+    it('an on_update charging a weight differential without its tax_diff line is NACKed, and no differential reaches the seller', async () => {
+      await harness.statusReaches(placed, 'partner_assigned');
+      await harness.driver.idle();
+      const template = (await harness.conversationEvents(placed.shipmentId)).find((e) => e.type === 'CallbackReceived' && e.data['action'] === 'on_confirm')?.data['body'] as unknown as OndcMessage<'on_status'>;
+      const before = await snapshot();
+      const weighed = structuredClone(partnerReport(template, 'Order-picked-up')) as unknown as Body;
+      weighed['context'] = { ...weighed['context'], action: 'on_update' };
+      const order = weighed['message'].order;
+      const itemId = order.items[0].id;
+      order.quote = { price: inr(Math.round(Number(order.quote.price.value) * 100) + 4_000), breakup: [...order.quote.breakup, { '@ondc/org/item_id': itemId, '@ondc/org/title_type': 'diff', price: inr(4_000) }] };
+      order.fulfillments[0].tags = [
+        ...(order.fulfillments[0].tags ?? []),
+        { code: 'linked_order_diff', list: ['id:O1', 'weight_unit:kilogram', 'weight_value:2.6', 'dim_unit:centimeter', 'length:30', 'breadth:25', 'height:5'].map((kv) => ({ code: kv.split(':')[0], value: kv.split(':')[1] })) },
+        { code: 'linked_order_diff_proof', list: [{ code: 'id', value: 'O1' }, { code: 'type', value: 'image' }, { code: 'url', value: 'https://lsp.example/weighing/1.jpg' }] },
+      ];
+
+      const response = await post('silent', 'on_update', weighed);
+
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ message: { ack: { status: 'NACK' } }, error: { code: '20006', path: 'message.order.quote.breakup', message: expect.stringContaining('order.weight-differential') } });
+      expect(await findingsCounted(harness, 'on_update', 'order.weight-differential', 'refused')).toBe(1);
+      await harness.driver.idle();
+      expect(await snapshot()).toEqual(before);
+      expect((await harness.orderEvents(placed)).map((e) => e.type)).not.toContain('WeightDifferentialReported');
+    });
+
     it('an on_status saying delivered without the delivery time is NACKed and moves nothing; a repeat of it with the time is taken', async () => {
       await harness.statusReaches(placed, 'partner_assigned');
       await harness.driver.idle();

@@ -567,3 +567,150 @@ describe('issues about the shipment (IGM 2.0)', () => {
     expect(plan([...history, told('L1'), told('L2')], 3_500)).toMatchObject({ kind: 'append', events: [{ type: 'CallbackProcessed', data: { messageId: 'issue-1', result: 'reported' } }] });
   });
 });
+
+describe('surge fees within the seller cap', () => {
+  const SURGING = { ...CHEAP, surge: { itemId: 'surge', pricePaise: 1_500, categoryId: CHEAP.category, fulfillmentId: CHEAP.fulfillmentId } };
+  const withCap = (maxSurgeFeePaise: number): ConversationEvent => ({
+    ...started,
+    data: { ...(started as Extract<ConversationEvent, { type: 'LogisticsSearchStarted' }>).data, shipment: { ...hyperlocalShipment(), maxSurgeFeePaise } },
+  } as ConversationEvent);
+  const searched = (first: ConversationEvent, ...offers: CatalogOffer[]) => [first, ...searchedWith(...offers).slice(1)];
+  /** An on_init quoting the offer with its surge (and the surge's GST) on top. */
+  const onInitWithSurge = (surgePaise: number, ms: number): ConversationEvent => {
+    const line = (item: string, title: string, paise: number) => ({ '@ondc/org/item_id': item, '@ondc/org/title_type': title, price: { currency: 'INR', value: formatRupees(paise) } });
+    const breakup = [line(CHEAP.itemId, 'delivery', 4_237), line(CHEAP.itemId, 'tax', 763), line('surge', 'surge', surgePaise), line('surge', 'tax', 270)];
+    const price = { currency: 'INR', value: formatRupees(5_000 + surgePaise + 270) };
+    const body = { context: {}, message: { order: { quote: { price, breakup } } } } as unknown as OndcMessage<'on_init'>;
+    return { type: 'CallbackReceived', data: { transactionId: TX, action: 'on_init', bppId: CHEAP.bppId, bppUri: CHEAP.bppUri, messageId: 'init-1', timestamp: at(ms), solicited: true, body, receivedAt: at(ms) } };
+  };
+
+  it('leaves an offer whose surge is above the cap out of the choice, and says so', () => {
+    const step = plan(searched(withCap(1_000), SURGING, FAST), 1_100);
+    expect(step).toMatchObject({ kind: 'send', request: { action: 'init', bppId: 'fast.lsp' } });
+    expect(step.kind === 'send' && step.decisions[0]?.type === 'PartnerChosen' && step.decisions[0].data.reason).toContain("left out for a surge above the seller's cap of ₹10.00: cheap.lsp");
+  });
+
+  it('takes a surge within the cap, ranking by the price with the surge, and names the surge item in /init', () => {
+    const step = plan(searched(withCap(2_000), SURGING, FAST), 1_100);
+    expect(step).toMatchObject({ kind: 'send', request: { action: 'init', bppId: 'cheap.lsp', message: { message: { order: { items: [{ id: CHEAP.itemId }, { id: 'surge', tags: [{ code: 'type' }] }] } } } } });
+    expect(step.kind === 'send' && step.decisions[0]?.type === 'PartnerChosen' && step.decisions[0].data.ranking[0]).toMatchObject({ bppId: 'cheap.lsp', surgePaise: 1_500 });
+  });
+
+  it('accepts the on_init surge at the catalog price, recording the surge and its tax for the domain', () => {
+    const events = [...searched(withCap(2_000), SURGING), chosen(SURGING, 1_100), sent('InitSent', 'init-1', 1_100, 'cheap.lsp'), acked('init', 'init-1', 1_110), onInitWithSurge(1_500, 1_200)];
+    expect(plan(events, 1_300)).toMatchObject({ kind: 'append', events: [{ type: 'QuoteAccepted', data: { totalPaise: 6_770, surgePaise: 1_770 } }] });
+  });
+
+  it('rejects an on_init surge the catalog did not show (62508), and one above the cap', () => {
+    const dearer = [...searched(withCap(5_000), SURGING), chosen(SURGING, 1_100), sent('InitSent', 'init-1', 1_100, 'cheap.lsp'), acked('init', 'init-1', 1_110), onInitWithSurge(2_500, 1_200)];
+    expect(plan(dearer, 1_300)).toMatchObject({ kind: 'append', events: [{ type: 'QuoteRejected', data: { problem: 'surge-mismatch', code: '62508' } }] });
+    // Chosen before the cap was lowered (a replay): the quote is still held to the cap.
+    const capped = [...searched(withCap(1_000), SURGING), chosen(SURGING, 1_100), sent('InitSent', 'init-1', 1_100, 'cheap.lsp'), acked('init', 'init-1', 1_110), onInitWithSurge(1_500, 1_200)];
+    expect(plan(capped, 1_300)).toMatchObject({ kind: 'append', events: [{ type: 'QuoteRejected', data: { problem: 'surge-mismatch', detail: expect.stringContaining("above the seller's cap") } }] });
+  });
+
+  it('tells the domain the surge paid with the partner', () => {
+    const events: ConversationEvent[] = [
+      ...searched(withCap(2_000), SURGING),
+      chosen(SURGING, 1_100),
+      { type: 'QuoteAccepted', data: { transactionId: TX, bppId: 'cheap.lsp', messageId: 'init-1', totalPaise: 6_770, surgePaise: 1_770, quote: { price: { currency: 'INR', value: '67.70' }, breakup: [] }, acceptedAt: at(1_300) } },
+      { type: 'OrderConfirmed', data: { transactionId: TX, bppId: 'cheap.lsp', partnerName: 'Cheap', networkOrderId: 'NETORDER1', callbackMessageId: 'confirm-1', confirmedAt: at(1_500) } },
+    ];
+    expect(plan(events, 1_600)).toMatchObject({ kind: 'command', spec: { command: 'AssignLogisticsPartner', data: { surgeFeePaise: 1_770 } } });
+  });
+});
+
+describe('a weight differential after pickup', () => {
+  const NET = 'NETORDER1';
+  const confirmedQuote = { price: { currency: 'INR' as const, value: '50.00' }, breakup: [{ '@ondc/org/item_id': CHEAP.itemId, '@ondc/org/title_type': 'delivery' as const, price: { currency: 'INR' as const, value: '50.00' } }] };
+  const assigned: ConversationEvent[] = [
+    ...searchedWith(CHEAP),
+    chosen(CHEAP, 1_100),
+    { type: 'QuoteAccepted', data: { transactionId: TX, bppId: 'cheap.lsp', messageId: 'init-1', totalPaise: 5_000, quote: confirmedQuote, acceptedAt: at(1_300) } },
+    { type: 'OrderConfirmed', data: { transactionId: TX, bppId: 'cheap.lsp', partnerName: 'Cheap', networkOrderId: NET, callbackMessageId: 'confirm-1', confirmedAt: at(1_500) } },
+    { type: 'DomainNotified', data: { transactionId: TX, command: 'AssignLogisticsPartner', idempotencyKey: `ondc-assign:cheap.lsp:${NET}`, result: 'applied', notifiedAt: at(1_600) } },
+  ];
+  const diffQuote = {
+    price: { currency: 'INR', value: '97.20' },
+    breakup: [...confirmedQuote.breakup, { '@ondc/org/item_id': CHEAP.itemId, '@ondc/org/title_type': 'diff', price: { currency: 'INR', value: '40.00' } }, { '@ondc/org/item_id': CHEAP.itemId, '@ondc/org/title_type': 'tax_diff', price: { currency: 'INR', value: '7.20' } }],
+  };
+  const weighed = (messageId: string, ms: number): ConversationEvent => ({
+    type: 'CallbackReceived',
+    data: {
+      transactionId: TX,
+      action: 'on_update',
+      bppId: 'cheap.lsp',
+      bppUri: CHEAP.bppUri,
+      messageId,
+      timestamp: at(ms),
+      solicited: false,
+      body: {
+        context: { domain: 'ONDC:LOG10', timestamp: at(ms) },
+        message: {
+          order: {
+            id: NET,
+            state: 'In-progress',
+            quote: diffQuote,
+            fulfillments: [
+              {
+                id: 'F1',
+                type: 'Delivery',
+                state: { descriptor: { code: 'Order-picked-up' } },
+                start: { time: { timestamp: at(1_900) } },
+                tags: [
+                  { code: 'linked_order_diff', list: [{ code: 'id', value: 'ord-1' }, { code: 'weight_unit', value: 'kilogram' }, { code: 'weight_value', value: '2.6' }, { code: 'dim_unit', value: 'centimeter' }, { code: 'length', value: '30' }, { code: 'breadth', value: '25' }, { code: 'height', value: '5' }] },
+                  { code: 'linked_order_diff_proof', list: [{ code: 'id', value: 'ord-1' }, { code: 'type', value: 'image' }, { code: 'url', value: 'https://cheap.example/weighing/1.jpg' }] },
+                ],
+              },
+            ],
+          },
+        },
+      },
+      receivedAt: at(ms),
+    },
+  });
+  const told: ConversationEvent = {
+    type: 'DomainNotified',
+    data: { transactionId: TX, command: 'RecordWeightDifferential', idempotencyKey: 'ondc-weight-diff:cheap.lsp:upd-7', result: 'applied', differential: { amountPaise: 4_000, taxPaise: 720, measuredWeightGrams: 2_600 }, notifiedAt: at(2_100) },
+  };
+  const reported: ConversationEvent = {
+    type: 'CallbackProcessed',
+    data: { transactionId: TX, bppId: 'cheap.lsp', messageId: 'upd-7', timestamp: at(2_000), result: 'reported', report: 'picked_up', processedAt: at(2_200) },
+  };
+  const answered = (answer: 'accepted' | 'disputed'): ConversationEvent => ({ type: 'SellerAnsweredWeightDifferential', data: { answer, answerEventId: 'domain-evt-9', messageId: 'diff-answer-1', answeredAt: at(3_000) } });
+  const updateSent: ConversationEvent = { type: 'UpdateSent', data: { transactionId: TX, messageId: 'diff-answer-1', to: CHEAP.bppUri, bppId: 'cheap.lsp', message: {}, sentAt: at(3_100), sentBy: 'me' } };
+
+  it("is told to the domain once the callback's report is in (the callback may be the one that says picked up), with the measured weight and size, the charge, its tax and the proof", () => {
+    expect(plan([...assigned, weighed('upd-7', 2_000)], 2_050)).toMatchObject({ kind: 'command', spec: { command: 'RecordPartnerReport', data: { report: 'picked_up' } } });
+    expect(plan([...assigned, weighed('upd-7', 2_000), reported], 2_250)).toMatchObject({
+      kind: 'command',
+      spec: {
+        command: 'RecordWeightDifferential',
+        idempotencyKey: 'ondc-weight-diff:cheap.lsp:upd-7',
+        data: { partnerId: 'cheap.lsp', measuredWeightGrams: 2_600, measuredDimensionsCm: { length: 30, width: 25, height: 5 }, amountPaise: 4_000, taxPaise: 720, proofUrl: 'https://cheap.example/weighing/1.jpg', reportedAt: at(2_000) },
+      },
+    });
+    // Told, it is not told again; nor when a later callback repeats the same quote.
+    expect(plan([...assigned, weighed('upd-7', 2_000), reported, told], 2_300)).not.toMatchObject({ kind: 'command' });
+    const repeatedProcessed: ConversationEvent = { type: 'CallbackProcessed', data: { ...(reported as Extract<ConversationEvent, { type: 'CallbackProcessed' }>).data, messageId: 'st-8', timestamp: at(2_500) } };
+    expect(plan([...assigned, weighed('upd-7', 2_000), reported, told, weighed('st-8', 2_500), repeatedProcessed], 2_600)).not.toMatchObject({ kind: 'command' });
+  });
+
+  it("the seller's acceptance goes out once as /update with the partner's updated quote; disputing sends the quote as confirmed", () => {
+    const base = [...assigned, weighed('upd-7', 2_000), told, reported];
+    expect(plan([...base, answered('accepted')], 3_050)).toMatchObject({
+      kind: 'send',
+      request: { action: 'update', message: { context: { message_id: 'diff-answer-1' }, message: { update_target: 'fulfillment', order: { id: NET, quote: { price: { value: '97.20' } } } } } },
+    });
+    const dispute = plan([...base, answered('disputed')], 3_050);
+    expect(dispute).toMatchObject({ kind: 'send', request: { action: 'update', message: { message: { order: { quote: { price: { value: '50.00' } } } } } } });
+    expect(plan([...base, answered('accepted'), updateSent], 3_200)).not.toMatchObject({ kind: 'send', request: { action: 'update' } });
+  });
+
+  it('an answer recorded but lost in flight (a restart) is sent again under the same message id once its budget is spent', () => {
+    const base = [...assigned, weighed('upd-7', 2_000), told, reported, answered('accepted'), updateSent];
+    // The recorded message goes again (its message id is in it), with a fresh timestamp.
+    expect(plan(base, 3_100 + 5_000)).toMatchObject({ kind: 'send', request: { action: 'update', resend: true, target: { url: CHEAP.bppUri } } });
+    expect(plan(base, 3_100 + 4_000)).not.toMatchObject({ kind: 'send' });
+  });
+});

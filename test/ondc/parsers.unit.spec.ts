@@ -76,6 +76,26 @@ describe('on_search → priced offers', () => {
   });
 });
 
+describe('on_search → a surge fee (1.2.5 surge item)', () => {
+  const onSearch = fixture('on_search.json', 'on_search');
+  const withSurge = (surge: Record<string, unknown>) => {
+    const copy = clone(onSearch);
+    copy.message.catalog['bpp/providers'][0]!.items.push({ id: 'S1', category_id: 'Immediate Delivery', fulfillment_id: '1', descriptor: { code: 'P2P' }, price: { currency: 'INR', value: '15.00' }, tags: [{ code: 'type', list: [{ code: 'type', value: 'surge' }] }], ...surge } as never);
+    return copy;
+  };
+
+  it("is no offer of its own: it rides with the provider's offers, its price before tax, its category and TAT as the catalog has them", () => {
+    const { offers } = parseCatalog(withSurge({}));
+    expect(offers.map((o) => o.itemId)).toEqual(['I1', 'I3']);
+    expect(offers[0]?.surge).toEqual({ itemId: 'S1', pricePaise: 1_500, categoryId: 'Immediate Delivery', fulfillmentId: '1', tat: { duration: 'PT60M', timestamp: '2026-03-02' } });
+  });
+
+  it('with a parent item applies to that item only', () => {
+    const { offers } = parseCatalog(withSurge({ parent_item_id: 'I3' }));
+    expect(offers.map((o) => [o.itemId, o.surge?.itemId])).toEqual([['I1', undefined], ['I3', 'S1']]);
+  });
+});
+
 describe('on_init → a quote checked against the catalog', () => {
   const onInit = fixture('on_init.json', 'on_init');
   const offer = sampleOffer({ itemId: 'I1', pricePaise: 5_900 });

@@ -304,4 +304,73 @@ describe('conformance of what partners send us (ONDC logistics 1.2.5)', () => {
     const confirm = conformantFlow().find((s) => s.name === 'confirm')?.message.body;
     expect(rules(checkReceivedMessage(confirm))).toContain('context.action');
   });
+
+  describe('a weight differential (LOG11 flow 021) and a surge fee', () => {
+    /** The partner weighed the parcel after pickup: its quote with the diff lines, its fulfillment with what it measured and the proof. */
+    const weighed = (b: Body): void => {
+      const order = b['message'].order;
+      order.quote = {
+        price: { currency: 'INR', value: '106.20' },
+        breakup: [...order.quote.breakup, { '@ondc/org/item_id': 'I1', '@ondc/org/title_type': 'diff', price: { currency: 'INR', value: '40.00' } }, { '@ondc/org/item_id': 'I1', '@ondc/org/title_type': 'tax_diff', price: { currency: 'INR', value: '7.20' } }],
+      };
+      forward(b)['tags'] = [
+        { code: 'linked_order_diff', list: ['id:O1', 'weight_unit:kilogram', 'weight_value:2.6', 'dim_unit:centimeter', 'length:30', 'breadth:25', 'height:5'].map((kv) => ({ code: kv.split(':')[0], value: kv.split(':')[1] })) },
+        { code: 'linked_order_diff_proof', list: [{ code: 'id', value: 'O1' }, { code: 'type', value: 'image' }, { code: 'url', value: 'https://lsp.example/weighing/1.jpg' }] },
+      ];
+    };
+    const weighedFlow = (also: (b: Body) => void = () => undefined) =>
+      withChanged(conformantFlow(), 'on_status picked-up', (b) => {
+        weighed(b);
+        also(b);
+      });
+
+    it('given the differential as 1.2.5 has it, after pickup, when checked, then nothing is found', () => {
+      expect(checkReceivedTransaction(weighedFlow())).toEqual([]);
+    });
+
+    const differentialBreakages: Array<[string, (b: Body) => void, string]> = [
+      ['order.weight-differential', (b) => b['message'].order.quote.breakup.pop(), 'message.order.quote.breakup'],
+      ['order.weight-differential', (b) => (forward(b)['state'].descriptor.code = 'Agent-assigned'), 'message.order.fulfillments[0].state.descriptor.code'],
+      ['order.weight-differential-tags', (b) => forward(b)['tags'].pop(), 'message.order.fulfillments[0].tags'],
+      ['order.weight-differential-tags', (b) => (forward(b)['tags'][0].list = forward(b)['tags'][0].list.filter((i: { code: string }) => i.code !== 'height')), 'message.order.fulfillments[0].tags'],
+    ];
+    it.each(differentialBreakages)('given a %s breach, when checked, then the finding names the rule and the field', (rule, change, path) => {
+      expect(checkReceivedTransaction(weighedFlow(change))).toContainEqual(expect.objectContaining({ rule, path }));
+    });
+
+    it('given diff lines in the confirmation itself, when checked, then they are a finding', () => {
+      const messages = withChanged(conformantFlow(), 'on_confirm', (b) => weighed(b));
+      expect(checkReceivedTransaction(messages)).toContainEqual(expect.objectContaining({ rule: 'order.weight-differential', path: 'context.action', action: 'on_confirm' }));
+    });
+
+    it('given a surge item taken in /init, when the on_init prices the surge unlike the catalog or leaves its tax out, then each is a finding', () => {
+      const surgeItem = { id: 'S1', category_id: 'Same Day Delivery', fulfillment_id: '1', descriptor: { code: 'P2P', name: 'Surge' }, price: { currency: 'INR', value: '15.00' }, time: TAT, tags: [{ code: 'type', list: [{ code: 'type', value: 'surge' }] }] };
+      const withSurge = (onInit: (b: Body) => void) => {
+        let messages = withChanged(conformantFlow(), 'on_search', (b) => b['message'].catalog['bpp/providers'][0].items.push(surgeItem));
+        const steps = conformantFlow().map((step, i) => ({ ...step, message: messages[i]! }));
+        messages = withChanged(steps, 'init', (b) => b['message'].order.items.push({ id: 'S1', fulfillment_id: '1' }));
+        const again = steps.map((step, i) => ({ ...step, message: messages[i]! }));
+        return withChanged(again, 'on_init', (b) => {
+          b['message'].order.items.push({ id: 'S1', fulfillment_id: '1' });
+          b['message'].order.quote = {
+            price: { currency: 'INR', value: '76.70' },
+            breakup: [...quote.breakup, { '@ondc/org/item_id': 'S1', '@ondc/org/title_type': 'surge', price: { currency: 'INR', value: '15.00' } }, { '@ondc/org/item_id': 'S1', '@ondc/org/title_type': 'tax', price: { currency: 'INR', value: '2.70' } }],
+          };
+          onInit(b);
+        });
+      };
+      const onInitFindings = (messages: TransactionMessage[]) => checkReceivedTransaction(messages).filter((f) => f.action === 'on_init');
+      expect(onInitFindings(withSurge(() => undefined))).toEqual([]);
+      const dearer = withSurge((b) => {
+        b['message'].order.quote.breakup[2].price.value = '20.00';
+        b['message'].order.quote.price.value = '81.70';
+      });
+      expect(onInitFindings(dearer)).toContainEqual(expect.objectContaining({ rule: 'order.surge', path: 'message.order.quote.breakup' }));
+      const untaxed = withSurge((b) => {
+        b['message'].order.quote.breakup.pop();
+        b['message'].order.quote.price.value = '74.00';
+      });
+      expect(onInitFindings(untaxed)).toContainEqual(expect.objectContaining({ rule: 'order.surge', message: 'the surge needs its tax line for item S1' }));
+    });
+  });
 });

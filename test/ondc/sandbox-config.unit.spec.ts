@@ -28,6 +28,12 @@ describe('standalone sandbox configuration from the environment', () => {
     expect(() => sandboxOptionsFromEnv({ SANDBOX_PARTNERS: 'nacker:fail-pickup-once' })).toThrow(/no partner habit/);
   });
 
+  it('gives any partner a surge fee or a scale that weighs parcels, and refuses a habit that is neither', () => {
+    expect(sandboxOptionsFromEnv({ SANDBOX_PARTNERS: 'cheap-slow:surge=1500:weighs=2600,hyperlocal' }).participants).toEqual([{ name: 'cheap-slow', surgePaise: 1500, measuredWeightGrams: 2600 }, 'hyperlocal']);
+    expect(() => sandboxOptionsFromEnv({ SANDBOX_PARTNERS: 'cheap-slow:surge=-5' })).toThrow(/cheap-slow:surge=-5 is no partner habit/);
+    expect(() => sandboxOptionsFromEnv({ SANDBOX_PARTNERS: 'cheap-slow:fail-delivery-once' })).toThrow(/is no partner habit/);
+  });
+
   it('reports every bad value at once', () => {
     let error: unknown;
     try {

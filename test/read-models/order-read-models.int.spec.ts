@@ -20,6 +20,9 @@ import {
   RecordPartnerCancellationOutcomeCommand,
   RecordPartnerDetailsCommand,
   RecordPartnerReportCommand,
+  RecordWeightDifferentialCommand,
+  AcceptWeightDifferentialCommand,
+  DisputeWeightDifferentialCommand,
   RegenerateInvoiceCommand,
   ReissueDeliveryOtpCommand,
   RequestReturnCommand,
@@ -461,6 +464,36 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     const dashboard = await h.queries.dashboard(sellerId, { overdueHours: 24 });
     expect(dashboard).toMatchObject({ overdue: 1, overdueHours: 24, ordersByStatus: { invoiced: 1, cancelled: 1 } });
     expect(waiting).toBeDefined();
+  });
+
+  it('shows the surge paid with the partner, and a weight differential pending, accepted or disputed, in the order and its timeline', async () => {
+    const sellerId = await h.newSeller();
+    const runFor = async (answer: 'accept' | 'dispute') => {
+      const orderId = await invoicedOrder(sellerId);
+      const shipmentId = await shipped(sellerId, orderId, 'on-network');
+      await h.run(new MarkShipmentReadyToShipCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId)));
+      const partner = { sellerId, orderId, shipmentId, partnerId: 'lsp.swift' };
+      await h.run(new AssignLogisticsPartnerCommand({ ...partner, partnerName: 'Swift Couriers', networkOrderId: `NO${answer === 'accept' ? 1 : 2}`, surgeFeePaise: 1_770 }, asPartner));
+      await h.run(new RecordPartnerReportCommand({ ...partner, report: 'picked_up', reportedAt: h.clock.now().toISOString() }, asPartner));
+      await h.run(
+        new RecordWeightDifferentialCommand(
+          { ...partner, measuredWeightGrams: 2_600, measuredDimensionsCm: { length: 30, width: 25, height: 5 }, amountPaise: 4_000, taxPaise: 720, proofUrl: 'https://swift.example/weighing/1.jpg', reportedAt: h.clock.now().toISOString() },
+          asPartner,
+        ),
+      );
+      const pending = shipment(await detail(sellerId, orderId), shipmentId);
+      expect(pending).toMatchObject({ partner: { surgeFeePaise: 1_770 }, weightDifferential: { status: 'pending', measuredWeightGrams: 2_600, amountPaise: 4_000, taxPaise: 720, answeredAt: null } });
+      await h.run(
+        answer === 'accept'
+          ? new AcceptWeightDifferentialCommand({ sellerId, orderId, shipmentId }, asSeller(sellerId))
+          : new DisputeWeightDifferentialCommand({ sellerId, orderId, shipmentId, reason: 'Weighed 800 g' }, asSeller(sellerId)),
+      );
+      const answered = shipment(await detail(sellerId, orderId), shipmentId);
+      expect(answered.weightDifferential).toMatchObject({ status: answer === 'accept' ? 'accepted' : 'disputed', disputeReason: answer === 'accept' ? null : 'Weighed 800 g' });
+      expect(answered.tracking.find((e) => e.eventType === 'WeightDifferentialReported')?.detail).toMatchObject({ measuredWeightGrams: 2_600, amountPaise: 4_000 });
+    };
+    await runFor('accept');
+    await runFor('dispute');
   });
 
   it('shows what a partner sent after its assignment, and what came of the seller\'s cancellation at the partner', async () => {

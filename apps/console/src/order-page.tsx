@@ -42,6 +42,48 @@ function documentsOf(order: OrderDetail): Document[] {
   return docs;
 }
 
+const kilograms = (grams: number): string => `${(grams / 1000).toFixed(grams % 100 === 0 ? 1 : 2)} kg`;
+
+/**
+ * A partner's weight differential on a shipment: what it measured against what was declared, the
+ * charge and its GST, and (while pending) the seller's two answers. A fact beside the journey, like
+ * a package photo: it is no step of the order's ways forward.
+ */
+function WeightDifferential({ order, shipment, onDone }: { order: OrderDetail; shipment: ShipmentView; onDone: (written: Written, name: string) => Promise<void> }) {
+  const [reason, setReason] = useState('');
+  const d = shipment.weightDifferential;
+  if (!d) return null;
+  const path = `/v1/orders/${encodeURIComponent(order.orderId)}/shipments/${encodeURIComponent(shipment.shipmentId)}/weight-differential`;
+  const post = (to: string, body: unknown = {}) => api<Written>(`${path}/${to}`, { method: 'POST', body });
+  return (
+    <div class="differential" data-testid="weight-differential">
+      <p>
+        Weight differential: declared {kilograms(d.declaredWeightGrams)}, the partner measured {kilograms(d.measuredWeightGrams)}; charge {rupees(d.amountPaise)} + GST {rupees(d.taxPaise)} ·{' '}
+        <span class="badge" data-testid="weight-differential-status">{label(d.status)}</span>
+        {d.proofUrl && (
+          <>
+            {' · '}
+            <a href={d.proofUrl} target="_blank" rel="noreferrer">
+              proof
+            </a>
+          </>
+        )}
+        {d.disputeReason && ` · ${d.disputeReason}`}
+      </p>
+      {d.status === 'pending' && (
+        <div class="actions">
+          <ActionForm name="Accept the weight charge" onDone={onDone} submit={() => post('accept')} />
+          <ActionForm name="Dispute the weight charge" danger onDone={onDone} submit={() => post('dispute', reason.trim() ? { reason: reason.trim() } : {})}>
+            <Field id={`a-dispute-${shipment.shipmentId}`} label="Why (optional)">
+              <input id={`a-dispute-${shipment.shipmentId}`} maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            </Field>
+          </ActionForm>
+        </div>
+      )}
+    </div>
+  );
+}
+
 /**
  * The order's actions are the steps the API names as allowed now: the order's own (`allowed`) and
  * its current shipment's, both from the domain's ways forward, so the page offers no step of its own.
@@ -403,7 +445,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
             {order.shipments.map((s) => (
               <li key={s.shipmentId} data-shipment-id={s.shipmentId}>
                 <strong>{s.shipmentId}</strong> · {label(s.mode)} · <span class="badge" data-testid="shipment-status">{label(s.status)}</span>
-                {s.partner && ` · partner ${s.partner.name}${s.partner.awb ? `, AWB ${s.partner.awb}` : ''}`}
+                {s.partner && ` · partner ${s.partner.name}${s.partner.awb ? `, AWB ${s.partner.awb}` : ''}${s.partner.surgeFeePaise ? `, surge ${rupees(s.partner.surgeFeePaise)} incl. GST` : ''}`}
                 {s.courier && ` · ${s.courier.name}${s.courier.trackingNumber ? ` ${s.courier.trackingNumber}` : ''}`}
                 {s.imageCount > 0 && ` · ${s.imageCount} ${s.imageCount === 1 ? 'photo' : 'photos'}`}
                 {s.reshipOf && ` · reship of ${s.reshipOf}`}
@@ -418,6 +460,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
                     {` · COD collected ${rupees(s.codCollection.collectedPaise)} of ${rupees(s.codCollection.duePaise)}${s.codCollection.mismatched ? ' (differs from the amount due)' : ''}`}
                   </span>
                 )}
+                <WeightDifferential order={order} shipment={s} onDone={onDone} />
               </li>
             ))}
           </ul>

@@ -13,7 +13,7 @@ interface PackageSettings {
 interface SellerView {
   sellerId: string;
   profile: { legalName: string; gstin: string; stateCode: string; pickupAddress: { line1: string; city: string; pincode: string } };
-  settings: { autoInvoice?: boolean; autoManifest?: boolean; invoicePrefix?: string; defaultShippingMode?: 'on-network' | 'off-network'; defaultPackage?: PackageSettings; whatsappNumber?: string; deliveryCategory?: DeliveryCategory };
+  settings: { autoInvoice?: boolean; autoManifest?: boolean; invoicePrefix?: string; defaultShippingMode?: 'on-network' | 'off-network'; defaultPackage?: PackageSettings; whatsappNumber?: string; deliveryCategory?: DeliveryCategory; maxSurgeFeePaise?: number };
   pendingWhatsAppNumber?: { number: string; expiresAt: string };
 }
 
@@ -24,6 +24,8 @@ interface Form {
   invoicePrefix: string;
   defaultShippingMode: string;
   deliveryCategory: string;
+  /** Rupees, as the seller types them; sent as paise. */
+  maxSurgeFeeRupees: string;
   weightGrams: string;
   lengthCm: string;
   widthCm: string;
@@ -38,6 +40,7 @@ const formOf = (seller: SellerView): Form => ({
   invoicePrefix: seller.settings.invoicePrefix ?? '',
   defaultShippingMode: seller.settings.defaultShippingMode ?? '',
   deliveryCategory: seller.settings.deliveryCategory ?? '',
+  maxSurgeFeeRupees: ((seller.settings.maxSurgeFeePaise ?? 0) / 100).toFixed(2),
   weightGrams: String(seller.settings.defaultPackage?.weightGrams ?? ''),
   lengthCm: String(seller.settings.defaultPackage?.lengthCm ?? ''),
   widthCm: String(seller.settings.defaultPackage?.widthCm ?? ''),
@@ -61,6 +64,7 @@ export function validate(form: Form): Errors {
       if (form[key] === '' || !Number.isFinite(value) || value < 0.1 || value > 200) errors[key] = 'must be from 0.1 to 200 cm';
     }
   }
+  if (!/^[0-9]{1,5}(\.[0-9]{1,2})?$/.test(form.maxSurgeFeeRupees.trim()) || Number(form.maxSurgeFeeRupees) > 10_000) errors.maxSurgeFeeRupees = 'must be rupees from 0 to 10000, at most two decimals';
   if (form.whatsappNumber !== '' && !/^[0-9]{10,15}$/.test(form.whatsappNumber)) errors.whatsappNumber = 'must be 10 to 15 digits, country code first (91…)';
   return errors;
 }
@@ -125,6 +129,7 @@ export function SettingsPage() {
             invoicePrefix: form.invoicePrefix,
             ...(form.defaultShippingMode ? { defaultShippingMode: form.defaultShippingMode } : {}),
             ...(form.deliveryCategory ? { deliveryCategory: form.deliveryCategory } : {}),
+            maxSurgeFeePaise: Math.round(Number(form.maxSurgeFeeRupees.trim()) * 100),
             ...(hasPackage ? { defaultPackage: { weightGrams: Number(form.weightGrams), lengthCm: Number(form.lengthCm), widthCm: Number(form.widthCm), heightCm: Number(form.heightCm) } } : {}),
             ...(form.whatsappNumber && form.whatsappNumber !== seller.settings.whatsappNumber ? { whatsappNumber: form.whatsappNumber } : {}),
           },
@@ -189,6 +194,7 @@ export function SettingsPage() {
             ))}
           </select>
         </div>
+        <Input id="maxSurgeFeeRupees" label="Most surge fee an ONDC partner may charge (₹ before GST; 0: none)" inputMode="decimal" value={form.maxSurgeFeeRupees} error={errors.maxSurgeFeeRupees} onInput={set('maxSurgeFeeRupees')} />
         <fieldset>
           <legend>Default package</legend>
           <Input id="weightGrams" label="Weight (g)" inputMode="numeric" value={form.weightGrams} error={errors.weightGrams} onInput={set('weightGrams')} />

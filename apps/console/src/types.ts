@@ -78,13 +78,25 @@ export interface ShipmentView {
   codCollection: { duePaise: number; collectedPaise: number; mismatched: boolean } | null;
   deliveryCategory: DeliveryCategory | null;
   reshipOf: string | null;
-  partner: { id: string; name: string; networkOrderId: string | null; awb: string | null } | null;
+  partner: { id: string; name: string; networkOrderId: string | null; awb: string | null; surgeFeePaise?: number | null } | null;
+  /** A partner's charge for a parcel heavier than declared; pending until the seller accepts or disputes it. */
+  weightDifferential?: WeightDifferentialView | null;
   courier: { name: string; trackingNumber: string | null } | null;
   trackingUrl: string | null;
   imageCount: number;
   /** Empty for a shipment a later one followed, and in a cancelled order. */
   allowed: WayForward[];
   takesPackageImages: boolean;
+}
+
+export interface WeightDifferentialView {
+  status: 'pending' | 'accepted' | 'disputed';
+  declaredWeightGrams: number;
+  measuredWeightGrams: number;
+  amountPaise: number;
+  taxPaise: number;
+  proofUrl: string | null;
+  disputeReason: string | null;
 }
 
 export interface InvoiceRevisionView {

@@ -31,6 +31,7 @@ import { IssuesController } from './issues/issues.controller';
 import { SellersController } from './sellers/sellers.controller';
 import { BulkReadyToShipController } from './shipments/bulk-ready-to-ship.controller';
 import { FailedAttemptsController } from './shipments/failed-attempts.controller';
+import { WeightDifferentialController } from './shipments/weight-differential.controller';
 import { ShipmentsController } from './shipments/shipments.controller';
 import { ImageStore, UPLOADS_DIR } from './uploads/image-store';
 
@@ -64,6 +65,7 @@ export class FulfillmentApiModule {
         GstReturnsController,
         ShipmentsController,
         FailedAttemptsController,
+        WeightDifferentialController,
         BulkReadyToShipController,
         ReturnsController,
         IssuesController,

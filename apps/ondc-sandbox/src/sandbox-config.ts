@@ -20,7 +20,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-/** `name`, or `troublemaker:<trouble>` to pick the troublemaker's habit (see the README's sandbox partner behaviours). */
+/** A partner's own habit in SANDBOX_PARTNERS: a surge fee in paise, or the weight in grams it measures every parcel at. */
+const HABIT = /^(surge|weighs)=([1-9][0-9]{0,6})$/;
+
+/**
+ * `name`, `troublemaker:<trouble>` to pick the troublemaker's habit, and for any partner
+ * `:surge=<paise>` (a surge fee before GST) or `:weighs=<grams>` (a weight differential after
+ * pickup), e.g. `cheap-slow:surge=1500:weighs=2600` (see the README's sandbox partner behaviours).
+ */
 function partners(env: Env, problems: string[]): Array<PartnerName | PartnerSetup> | undefined {
   const raw = env['SANDBOX_PARTNERS'];
   if (!raw) return undefined;
@@ -28,12 +35,24 @@ function partners(env: Env, problems: string[]): Array<PartnerName | PartnerSetu
   const names = entries.map((e) => e.split(':')[0]!);
   const unknown = names.filter((n) => !isPartnerName(n));
   if (unknown.length > 0) problems.push(`SANDBOX_PARTNERS has unknown partners ${unknown.join(', ')}; known: ${PARTNER_NAMES.join(', ')}`);
-  const badTrouble = entries.filter((e) => e.includes(':') && !(e.startsWith('troublemaker:') && isTrouble(e.slice('troublemaker:'.length))));
-  if (badTrouble.length > 0) problems.push(`SANDBOX_PARTNERS: ${badTrouble.join(', ')} is no partner habit; troublemaker takes one of ${TROUBLES.join(', ')}`);
+  const isHabit = (name: string, part: string) => HABIT.test(part) || (name === 'troublemaker' && isTrouble(part));
+  const badTrouble = entries.filter((e) => {
+    const [name = '', ...parts] = e.split(':');
+    return parts.some((part) => !isHabit(name, part));
+  });
+  if (badTrouble.length > 0) problems.push(`SANDBOX_PARTNERS: ${badTrouble.join(', ')} is no partner habit; troublemaker takes one of ${TROUBLES.join(', ')}, any partner surge=<paise> or weighs=<grams>`);
   return entries.flatMap((entry): Array<PartnerName | PartnerSetup> => {
-    const [name, trouble] = entry.split(':');
+    const [name, ...parts] = entry.split(':');
     if (!name || !isPartnerName(name)) return [];
-    return trouble !== undefined && isTrouble(trouble) ? [{ name, trouble }] : [name];
+    if (parts.length === 0) return [name];
+    const setup: PartnerSetup = { name };
+    for (const part of parts) {
+      const habit = HABIT.exec(part);
+      if (habit?.[1] === 'surge') setup.surgePaise = Number(habit[2]);
+      else if (habit?.[1] === 'weighs') setup.measuredWeightGrams = Number(habit[2]);
+      else if (isTrouble(part)) setup.trouble = part;
+    }
+    return [setup];
   });
 }
 

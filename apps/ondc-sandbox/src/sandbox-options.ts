@@ -29,6 +29,10 @@ export interface PartnerSetup {
   codShortfallPaise?: number;
   /** Any partner: leaves this many first searches unanswered, so a first search finds nobody and a retry finds it. */
   ignoreFirstSearches?: number;
+  /** Any partner: charges a surge fee of this many paise (before GST) on every offer, as a 1.2.5 surge item of its catalog. */
+  surgePaise?: number;
+  /** Any partner: after pickup it weighs the parcel at this many grams and, if that is above the declared weight, charges the difference in an on_update (LOG11 weight differential). */
+  measuredWeightGrams?: number;
 }
 
 export const TROUBLES = ['cancel', 'rto', 'rto-disposed', 'fail-pickup-once', 'fail-delivery-once', 'fail-delivery-until-rto', 'miss-pickup', 'stall-in-transit'] as const;

@@ -64,6 +64,15 @@ export class RecordPartnerDetailsCommand extends OrderCommandMessage<'RecordPart
 export class RecordPartnerCancellationOutcomeCommand extends OrderCommandMessage<'RecordPartnerCancellationOutcome'> {
   readonly type = 'RecordPartnerCancellationOutcome';
 }
+export class RecordWeightDifferentialCommand extends OrderCommandMessage<'RecordWeightDifferential'> {
+  readonly type = 'RecordWeightDifferential';
+}
+export class AcceptWeightDifferentialCommand extends OrderCommandMessage<'AcceptWeightDifferential'> {
+  readonly type = 'AcceptWeightDifferential';
+}
+export class DisputeWeightDifferentialCommand extends OrderCommandMessage<'DisputeWeightDifferential'> {
+  readonly type = 'DisputeWeightDifferential';
+}
 export class CancelShipmentCommand extends OrderCommandMessage<'CancelShipment'> {
   readonly type = 'CancelShipment';
 }

@@ -37,6 +37,9 @@ import {
   RecordReturnToOriginCommand,
   RecordPartnerDetailsCommand,
   RecordPartnerCancellationOutcomeCommand,
+  RecordWeightDifferentialCommand,
+  AcceptWeightDifferentialCommand,
+  DisputeWeightDifferentialCommand,
   ReissueDeliveryOtpCommand,
   RequestReturnCommand,
   RequestReattemptCommand,
@@ -175,6 +178,12 @@ export class RecordReturnToOriginHandler extends OrderUseCaseHandler<'RecordRetu
 export class RecordPartnerDetailsHandler extends OrderUseCaseHandler<'RecordPartnerDetails'> {}
 @CommandHandler(RecordPartnerCancellationOutcomeCommand)
 export class RecordPartnerCancellationOutcomeHandler extends OrderUseCaseHandler<'RecordPartnerCancellationOutcome'> {}
+@CommandHandler(RecordWeightDifferentialCommand)
+export class RecordWeightDifferentialHandler extends OrderUseCaseHandler<'RecordWeightDifferential'> {}
+@CommandHandler(AcceptWeightDifferentialCommand)
+export class AcceptWeightDifferentialHandler extends OrderUseCaseHandler<'AcceptWeightDifferential'> {}
+@CommandHandler(DisputeWeightDifferentialCommand)
+export class DisputeWeightDifferentialHandler extends OrderUseCaseHandler<'DisputeWeightDifferential'> {}
 @CommandHandler(CancelShipmentCommand)
 export class CancelShipmentHandler extends OrderUseCaseHandler<'CancelShipment'> {}
 @CommandHandler(ReshipOrderCommand)
@@ -205,6 +214,9 @@ export const ORDER_USE_CASE_HANDLERS = [
   RecordReturnToOriginHandler,
   RecordPartnerDetailsHandler,
   RecordPartnerCancellationOutcomeHandler,
+  RecordWeightDifferentialHandler,
+  AcceptWeightDifferentialHandler,
+  DisputeWeightDifferentialHandler,
   CancelShipmentHandler,
   ReshipOrderHandler,
   RequestReturnHandler,

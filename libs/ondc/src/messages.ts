@@ -66,6 +66,8 @@ export interface ShipmentDescription {
   preparationMinutes?: number;
   /** The seller's pickup hours and days; DEFAULT_PICKUP_HOURS when not given. */
   pickupHours?: PickupHours;
+  /** The most a partner's surge fee (its surge item's price, before tax) may be; 0 or absent: no surge accepted. */
+  maxSurgeFeePaise?: number;
 }
 
 /** When a partner may come for parcels: 1.2.5 asks /search for the store's days, hours and holidays. */
@@ -109,6 +111,8 @@ export interface CatalogOffer {
   rto?: { itemId: string; pricePaise: number };
   /** Partner locations the catalog named; init and confirm must name them back. */
   locationIds: string[];
+  /** The partner's surge fee item for this offer (price before tax), which init and confirm name as a second item, as the catalog has it. */
+  surge?: { itemId: string; pricePaise: number; categoryId: string; fulfillmentId: string; tat?: { duration: string; timestamp?: string } };
 }
 
 /** Our invoicing details as logistics buyer (`billing`): the same in /init and /confirm. */
@@ -323,6 +327,18 @@ function orderItemOf(offer: CatalogOffer, withTat: boolean): OrderItem {
   return item;
 }
 
+export const SURGE_ITEM_TAG: TagGroup = { code: 'type', list: [{ code: 'type', value: 'surge' }] };
+
+/** The offer's item, and its surge item when it has one: 1.2.5 wants the surge item in the order, marked as such. */
+function orderItemsOf(offer: CatalogOffer, withTat: boolean): OrderItem[] {
+  const forward = orderItemOf(offer, withTat);
+  const { surge } = offer;
+  if (!surge) return [forward];
+  const item: OrderItem = { id: surge.itemId, fulfillment_id: surge.fulfillmentId, category_id: surge.categoryId, descriptor: { code: offer.type }, tags: [SURGE_ITEM_TAG] };
+  if (withTat && surge.tat) item.time = { label: 'TAT', ...surge.tat };
+  return [forward, item];
+}
+
 const providerOf = (offer: CatalogOffer) =>
   offer.locationIds.length > 0 ? { id: offer.providerId, locations: offer.locationIds.map((id) => ({ id })) } : { id: offer.providerId };
 
@@ -371,7 +387,7 @@ export function buildInit(context: ContextOf<'init'>, shipment: ShipmentDescript
     message: {
       order: {
         provider: providerOf(offer),
-        items: [orderItemOf(offer, false)],
+        items: orderItemsOf(offer, false),
         fulfillments: [
           {
             id: offer.fulfillmentId,
@@ -457,7 +473,7 @@ export function buildConfirm(context: ContextOf<'confirm'>, input: ConfirmInput)
         id: input.networkOrderId,
         state: 'Created',
         provider: providerOf(offer),
-        items: [orderItemOf(offer, true)],
+        items: orderItemsOf(offer, true),
         quote,
         fulfillments: [confirmFulfillment(shipment, offer, input.buyer)],
         billing: billingOf(input.buyer),
@@ -486,7 +502,7 @@ export function buildReadyToShipUpdate(
       update_target: 'fulfillment',
       order: {
         id: input.networkOrderId,
-        items: [orderItemOf(input.offer, false)],
+        items: orderItemsOf(input.offer, false),
         fulfillments: [
           {
             id: input.offer.fulfillmentId,
@@ -525,7 +541,7 @@ export function buildAttemptAnswerUpdate(
       update_target: 'fulfillment',
       order: {
         id: input.networkOrderId,
-        items: [orderItemOf(input.offer, false)],
+        items: orderItemsOf(input.offer, false),
         fulfillments: [{ id: input.offer.fulfillmentId, type: 'Delivery', tags: [tag] }],
         updated_at: context.timestamp,
       },
@@ -534,6 +550,49 @@ export function buildAttemptAnswerUpdate(
 }
 
 export const NDR_ACTION_TAG = 'ndr_action';
+
+/**
+ * The seller's answer to a weight differential (ADR 0037), as an `/update` of the fulfillment that
+ * carries the order's quote: the partner's updated quote, `diff` and `tax_diff` lines included, to
+ * accept it; the quote as confirmed to refuse the charge (the dispute, ONDC code 62504). The rest is
+ * the fulfillment as confirmed, which 1.2.5 asks of every fulfillment update (stops, pickup code and
+ * at least two of its tags).
+ */
+export function buildWeightDifferentialAnswer(
+  context: ContextOf<'update'>,
+  input: { shipment: ShipmentDescription; offer: CatalogOffer; networkOrderId: string; buyer: BuyerBilling; quote: Quote },
+): OndcMessage<'update'> {
+  const { shipment, buyer } = input;
+  const { ttl: _ttl, ...quote } = input.quote;
+  return {
+    context,
+    message: {
+      update_target: 'fulfillment',
+      order: {
+        id: input.networkOrderId,
+        items: orderItemsOf(input.offer, false),
+        quote,
+        fulfillments: [
+          {
+            id: input.offer.fulfillmentId,
+            type: 'Delivery',
+            start: { instructions: pickupInstructions(shipment) },
+            end: { person: { name: shipment.drop.name }, location: dropLocationOf(shipment), contact: contactOf(shipment.drop, buyer) },
+            tags: [readyToShipTag(true), linkedProviderTag(shipment, true), linkedOrderTag(shipment, true)],
+          },
+        ],
+        updated_at: context.timestamp,
+      },
+    },
+  };
+}
+
+/** What an `/update` answers to a weight differential: accepted (its quote has `diff` lines), disputed (a quote without), or nothing. */
+export function readWeightDifferentialAnswer(update: OndcMessage<'update'>): 'accepted' | 'disputed' | undefined {
+  const quote = update.message.order.quote;
+  if (!quote) return undefined;
+  return quote.breakup.some((l) => l['@ondc/org/title_type'] === 'diff') ? 'accepted' : 'disputed';
+}
 
 /** What an `/update` says about a failed attempt: the seller's answer, or nothing. */
 export function readAttemptAnswer(update: OndcMessage<'update'>): 'reattempt' | 'rto' | undefined {

@@ -26,7 +26,21 @@ export interface CatalogReading {
   skipped: SkippedCatalogItem[];
 }
 
-const isForward = (item: CatalogItem): boolean => !item.parent_item_id;
+/** 1.2.5's mark of a surge fee item: a `type` tag whose `type` is `surge`. */
+export const isSurgeItem = (item: { tags?: Array<{ code: string; list: Array<{ code: string; value: string }> }> }): boolean =>
+  (item.tags ?? []).some((t) => t.code === 'type' && t.list.some((i) => i.code === 'type' && i.value === 'surge'));
+
+const isForward = (item: CatalogItem): boolean => !item.parent_item_id && !isSurgeItem(item);
+
+/** The surge item that applies to a forward item: its own (parent_item_id), else the provider's one for all. */
+function surgeOf(provider: CatalogProvider, forward: CatalogItem): CatalogOffer['surge'] {
+  const surges = provider.items.filter(isSurgeItem);
+  const surge = surges.find((i) => i.parent_item_id === forward.id) ?? surges.find((i) => !i.parent_item_id || i.parent_item_id === '');
+  const pricePaise = surge ? parseRupees(surge.price.value) : undefined;
+  if (!surge || pricePaise === undefined || pricePaise <= 0) return undefined;
+  const tat = tatOf(provider, surge);
+  return { itemId: surge.id, pricePaise, categoryId: surge.category_id, fulfillmentId: surge.fulfillment_id, ...(tat ? { tat } : {}) };
+}
 
 function fulfillmentTypeOf(provider: CatalogProvider, fulfillmentId: string): string | undefined {
   return provider.fulfillments.find((f) => f.id === fulfillmentId)?.type;
@@ -78,6 +92,8 @@ function offerOf(onSearch: OndcMessage<'on_search'>, provider: CatalogProvider, 
   }
   const rto = rtoOf(provider, item);
   if (rto) offer.rto = rto;
+  const surge = surgeOf(provider, item);
+  if (surge) offer.surge = surge;
   return offer;
 }
 
@@ -104,10 +120,12 @@ export type QuoteProblem =
   /** The total differs from the catalog price of the offer. */
   | 'price-mismatch'
   /** The quote is for an item we did not choose. */
-  | 'wrong-item';
+  | 'wrong-item'
+  /** A surge the catalog did not show, a different one, or one above the seller's cap. */
+  | 'surge-mismatch';
 
 export type QuoteCheck =
-  | { ok: true; quote: Quote; totalPaise: number; cancellationTerms: CancellationTerm[] }
+  | { ok: true; quote: Quote; totalPaise: number; cancellationTerms: CancellationTerm[]; /** The surge and its tax, when the quote has one. */ surgePaise?: number }
   | { ok: false; problem: QuoteProblem; detail: string; /** The code to NACK the on_init with. */ nack: OndcErrorCode };
 
 const quoteFailure = (problem: QuoteProblem, detail: string, nack: OndcErrorCode): QuoteCheck => ({ ok: false, problem, detail, nack });
@@ -116,7 +134,7 @@ const quoteFailure = (problem: QuoteProblem, detail: string, nack: OndcErrorCode
  * An on_init quote is acceptable when every amount has at most two decimals, the breakup adds up to
  * the total, every line is for the offered item, and the total is the catalog's (tax inclusive) price.
  */
-export function checkInitQuote(onInit: OndcMessage<'on_init'>, offer: CatalogOffer): QuoteCheck {
+export function checkInitQuote(onInit: OndcMessage<'on_init'>, offer: CatalogOffer, maxSurgeFeePaise = 0): QuoteCheck {
   const quote = onInit.message.order.quote;
   if (!quote) return quoteFailure('breakup-mismatch', 'on_init carries no quote', ONDC_ERRORS.LBNP_ORDER_VALIDATION_FAILURE);
   const totalPaise = parseRupees(quote.price.value);
@@ -126,12 +144,23 @@ export function checkInitQuote(onInit: OndcMessage<'on_init'>, offer: CatalogOff
     const value = unreadable ? unreadable.line.price.value : quote.price.value;
     return quoteFailure('unreadable-amount', `amount "${value}" is not rupees with at most two decimals`, ONDC_ERRORS.LBNP_ORDER_VALIDATION_FAILURE);
   }
-  const foreign = lines.find((l) => l.line['@ondc/org/item_id'] !== offer.itemId);
+  const surgeItemId = offer.surge?.itemId;
+  const foreign = lines.find((l) => l.line['@ondc/org/item_id'] !== offer.itemId && l.line['@ondc/org/item_id'] !== surgeItemId);
   if (foreign) return quoteFailure('wrong-item', `breakup line for item ${foreign.line['@ondc/org/item_id']}, we chose ${offer.itemId}`, ONDC_ERRORS.LBNP_ORDER_VALIDATION_FAILURE);
   const sum = lines.reduce((total, l) => total + (l.line['@ondc/org/title_type'] === 'discount' ? -1 : 1) * (l.paise ?? 0), 0);
   if (sum !== totalPaise) return quoteFailure('breakup-mismatch', `breakup adds up to ${sum} paise, the total says ${totalPaise}`, ONDC_ERRORS.LBNP_ORDER_VALIDATION_FAILURE);
-  if (totalPaise !== offer.pricePaise) return quoteFailure('price-mismatch', `quote of ${totalPaise} paise, the catalog said ${offer.pricePaise}`, ONDC_ERRORS.LBNP_QUOTE_DIFFERENCE);
-  return { ok: true, quote, totalPaise, cancellationTerms: onInit.message.order.cancellation_terms ?? [] };
+  // A surge line may be for the offer's item too: whatever its item, the surge is what the seller would pay on top.
+  const surgeLine = lines.find((l) => l.line['@ondc/org/title_type'] === 'surge');
+  const surgePaise = lines.filter((l) => surgeItemId !== undefined && l.line['@ondc/org/item_id'] === surgeItemId).reduce((n, l) => n + (l.paise ?? 0), 0);
+  if (surgeLine && (!offer.surge || surgeLine.paise !== offer.surge.pricePaise)) {
+    const catalog = offer.surge ? `${offer.surge.pricePaise} paise` : 'none';
+    return quoteFailure('surge-mismatch', `surge of ${surgeLine.paise ?? 0} paise, the catalog's surge was ${catalog}`, ONDC_ERRORS.LBNP_QUOTE_DIFFERENCE);
+  }
+  if (surgeLine && offer.surge && offer.surge.pricePaise > maxSurgeFeePaise) {
+    return quoteFailure('surge-mismatch', `surge of ${offer.surge.pricePaise} paise is above the seller's cap of ${maxSurgeFeePaise}`, ONDC_ERRORS.LBNP_QUOTE_DIFFERENCE);
+  }
+  if (totalPaise - surgePaise !== offer.pricePaise) return quoteFailure('price-mismatch', `quote of ${totalPaise - surgePaise} paise without surge, the catalog said ${offer.pricePaise}`, ONDC_ERRORS.LBNP_QUOTE_DIFFERENCE);
+  return { ok: true, quote, totalPaise, cancellationTerms: onInit.message.order.cancellation_terms ?? [], ...(surgeLine ? { surgePaise } : {}) };
 }
 
 // ---- order callbacks -----------------------------------------------------------------------
@@ -174,6 +203,17 @@ export interface PartnerUpdate {
   unreadableStates: string[];
   /** An error the partner sent with the callback (e.g. an on_confirm that refuses the order). */
   error?: OndcError;
+  /** A charge for weight or size above the declared: the quote's `diff` and `tax_diff` lines and the `linked_order_diff` tags. */
+  weightDifferential?: WeightDifferentialReading;
+}
+
+/** What a partner's `diff` lines and `linked_order_diff` tags say, in grams, centimetres and paise. */
+export interface WeightDifferentialReading {
+  amountPaise: number;
+  taxPaise: number;
+  measuredWeightGrams?: number;
+  measuredDimensionsCm?: { length: number; width: number; height: number };
+  proofUrl?: string;
 }
 
 const REPORT_BY_STATE: Partial<Record<FulfillmentState, PartnerReport>> = {
@@ -293,7 +333,37 @@ export function readOrderCallback(callback: OndcMessage<OrderCallbackAction>): P
   if (fulfillmentState !== 'Order-delivered') assign(update, 'deliveryBy', forward?.end?.time?.range?.end);
   assign(update, 'codCollectedPaise', codCollectedOf(forward));
   assign(update, 'error', callback.error);
+  assign(update, 'weightDifferential', readWeightDifferential(order));
   return update;
+}
+
+const GRAMS_PER: Readonly<Record<string, number>> = { kilogram: 1000, gram: 1 };
+const CM_PER: Readonly<Record<string, number>> = { centimeter: 1, meter: 100 };
+
+const tagValues = (fulfillment: Fulfillment | undefined, code: string): Map<string, string> | undefined => {
+  const tag = fulfillment?.tags?.find((t) => t.code === code);
+  return tag ? new Map(tag.list.map((i) => [i.code, i.value] as const)) : undefined;
+};
+
+const measured = (value: string | undefined, factor: number | undefined): number | undefined => {
+  const n = value === undefined ? NaN : Number(value);
+  return Number.isFinite(n) && n > 0 && factor !== undefined ? Math.round(n * factor) : undefined;
+};
+
+/** The differential of a callback, when its quote has `diff` lines (LOG11 weight differential). */
+export function readWeightDifferential(order: OndcMessage<OrderCallbackAction>['message']['order']): WeightDifferentialReading | undefined {
+  const lines = order.quote?.breakup ?? [];
+  const sum = (title: string) => lines.filter((l) => l['@ondc/org/title_type'] === title).reduce((n, l) => n + (parseRupees(l.price.value) ?? 0), 0);
+  if (!lines.some((l) => l['@ondc/org/title_type'] === 'diff')) return undefined;
+  const reading: WeightDifferentialReading = { amountPaise: sum('diff'), taxPaise: sum('tax_diff') };
+  const forward = (order.fulfillments ?? []).find((f) => f.type === 'Delivery');
+  const diff = tagValues(forward, 'linked_order_diff');
+  assign(reading, 'measuredWeightGrams', measured(diff?.get('weight_value'), GRAMS_PER[diff?.get('weight_unit') ?? '']));
+  const cm = CM_PER[diff?.get('dim_unit') ?? ''];
+  const [length, width, height] = [diff?.get('length'), diff?.get('breadth'), diff?.get('height')].map((v) => measured(v, cm));
+  if (length !== undefined && width !== undefined && height !== undefined) reading.measuredDimensionsCm = { length, width, height };
+  assign(reading, 'proofUrl', tagValues(forward, 'linked_order_diff_proof')?.get('url'));
+  return reading;
 }
 
 // ---- on_track ------------------------------------------------------------------------------

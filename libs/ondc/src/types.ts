@@ -187,7 +187,7 @@ export interface SettlementDetail {
   branch_name?: string;
 }
 
-export type QuoteTitleType = 'delivery' | 'rto' | 'reverseqc' | 'tax' | 'diff' | 'tax_diff' | 'discount';
+export type QuoteTitleType = 'delivery' | 'rto' | 'reverseqc' | 'tax' | 'diff' | 'tax_diff' | 'surge' | 'discount';
 
 export interface QuoteBreakupLine {
   '@ondc/org/item_id': string;
@@ -281,9 +281,11 @@ export interface CatalogItem {
   category_id: string;
   fulfillment_id: string;
   descriptor: Descriptor & { code: ShipmentType };
-  /** Tax inclusive. */
+  /** Tax inclusive (a surge item's price is before tax: 1.2.5 quotes the surge and its tax apart). */
   price: Price;
   time?: OndcTime;
+  /** 1.2.5 marks a surge fee item with `{code: "type", list: [{code: "type", value: "surge"}]}`. */
+  tags?: TagGroup[];
 }
 
 export interface CatalogProvider {
@@ -310,6 +312,7 @@ export interface OrderItem {
   category_id?: string;
   descriptor?: { code: ShipmentType };
   time?: OndcTime;
+  tags?: TagGroup[];
 }
 
 export interface OndcOrder {

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { DELIVERY_CATEGORIES, type DeliveryCategory } from '@fulfil/domain';
+import { DELIVERY_CATEGORIES, MAX_SURGE_FEE_CAP_PAISE, type DeliveryCategory } from '@fulfil/domain';
 import { AddressDto, PackageDto } from '../orders/order.dto';
 import { GstinField, OptionalGstinField } from '../orders/gstin-field';
 
@@ -63,6 +63,17 @@ export class SellerSettingsDto {
   @IsOptional()
   @IsIn(DELIVERY_CATEGORIES)
   deliveryCategory?: DeliveryCategory;
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_SURGE_FEE_CAP_PAISE,
+    example: 5000,
+    description: "The most an ONDC partner's surge fee (its surge item's price, before GST) may be for on-network shipments, in paise; an offer with a dearer surge is not chosen. 0 (the default): no surge accepted",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SURGE_FEE_CAP_PAISE)
+  maxSurgeFeePaise?: number;
 }
 
 export class ConfirmWhatsAppNumberDto {

@@ -9,6 +9,7 @@ import {
   RecordPartnerCancellationOutcomeCommand,
   RecordPartnerDetailsCommand,
   RecordPartnerReportCommand,
+  RecordWeightDifferentialCommand,
 } from '@fulfil/commands';
 import { DomainError } from '@fulfil/domain';
 import { ContextBuilder, newNetworkOrderId , CONVERSATION_STREAM_PREFIX, ConversationEvent, SENT_EVENT_TYPES, conversationStream, settlesConversation, shipmentIdOfStream , planConversation , recordOfCommand } from '@fulfil/ondc';
@@ -62,11 +63,13 @@ function commandOf(spec: DomainCommandSpec, ids: { sellerId: string; orderId: st
       return new RecordPartnerCancellationOutcomeCommand({ ...ids, ...spec.data }, meta);
     case 'RecordIssueResponse':
       return new IssueCommandMessage({ type: 'RecordIssueResponse', sellerId: ids.sellerId, issueId: spec.issueId, ...spec.data }, meta);
+    case 'RecordWeightDifferential':
+      return new RecordWeightDifferentialCommand({ ...ids, ...spec.data }, meta);
   }
 }
 
 /** What others record in a conversation (an RTS, a cancellation, a seller's answer, a partner's callback): the lease holder drives it on. */
-const WAKING_EVENTS = new Set(['LogisticsSearchStarted', 'SellerCancelled', 'SellerAnsweredAttempt', 'SellerIssueActed', 'CatalogReceived', 'CallbackReceived']);
+const WAKING_EVENTS = new Set(['LogisticsSearchStarted', 'SellerCancelled', 'SellerAnsweredAttempt', 'SellerIssueActed', 'SellerAnsweredWeightDifferential', 'CatalogReceived', 'CallbackReceived']);
 
 /**
  * Drives each shipment's conversation: reads its stream, asks the planner for the next step, does

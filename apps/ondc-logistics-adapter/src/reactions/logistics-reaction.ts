@@ -17,6 +17,8 @@ const REATTEMPT = 'ShipmentReattemptRequested';
 const RETURN = 'ShipmentReturnRequested';
 /** The seller's own actions on an issue, each carried to the partner; the partner's responses are its own news. */
 const SELLER_ISSUE_ACTIONS: ReadonlySet<string> = new Set(['IssueRaised', 'IssueInfoProvided', 'IssueResolutionAccepted', 'IssueEscalated', 'IssueClosed']);
+const DIFF_ACCEPTED = 'WeightDifferentialAccepted';
+const DIFF_DISPUTED = 'WeightDifferentialDisputed';
 /** A conflicting append is retried from a fresh read this many times (another instance handling the same event). */
 const CONFLICT_RETRIES = 3;
 /**
@@ -53,7 +55,7 @@ export class LogisticsReaction {
     return {
       kind: 'reaction',
       name: 'ondc-logistics-adapter',
-      filter: { kind: 'eventType', prefixes: [RTS, CANCELLED, REATTEMPT, RETURN, ...SELLER_ISSUE_ACTIONS] },
+      filter: { kind: 'eventType', prefixes: [RTS, CANCELLED, REATTEMPT, RETURN, DIFF_ACCEPTED, DIFF_DISPUTED, ...SELLER_ISSUE_ACTIONS] },
       concurrency: CONCURRENT_ORDERS,
       handle: (event) => this.handle(event),
     };
@@ -68,6 +70,7 @@ export class LogisticsReaction {
     if (event.type === RTS && event.data['mode'] === 'on-network') await this.withRetries(() => this.startSearch(event, order, shipmentId));
     if (event.type === CANCELLED) await this.withRetries(() => this.recordCancellation(event, shipmentId));
     if (event.type === REATTEMPT || event.type === RETURN) await this.withRetries(() => this.recordAnswer(event, shipmentId));
+    if (event.type === DIFF_ACCEPTED || event.type === DIFF_DISPUTED) await this.withRetries(() => this.recordDifferentialAnswer(event, shipmentId));
   }
 
   private async withRetries(attempt: () => Promise<void>): Promise<void> {
@@ -167,6 +170,20 @@ export class LogisticsReaction {
       expectedRevision: conversation.revision,
     });
     this.driver.nudge(issue.shipmentId);
+  }
+
+  /** The seller's answer to a weight differential, for the driver to send to the partner once (ADR 0037). */
+  private async recordDifferentialAnswer(event: RecordedEvent, shipmentId: string): Promise<void> {
+    const conversation = await this.conversations.load(shipmentId);
+    if (conversation.revision === 'no_stream' || conversation.state.differentialAnswers.some((a) => a.answerEventId === event.id)) return;
+    const answered: ConversationEvent = {
+      type: 'SellerAnsweredWeightDifferential',
+      data: { answer: event.type === DIFF_ACCEPTED ? 'accepted' : 'disputed', answerEventId: event.id, messageId: randomUUID(), answeredAt: rfc3339(this.nowMs()) },
+    };
+    await this.store.append(conversationStream(shipmentId), [{ type: answered.type, data: asJson(answered.data), metadata: reactionMetadata(event) }], {
+      expectedRevision: conversation.revision,
+    });
+    this.driver.nudge(shipmentId);
   }
 
   private async recordCancellation(event: RecordedEvent, shipmentId: string): Promise<void> {

@@ -43,6 +43,8 @@ export interface SandboxOrder {
   deliveryWindow?: TimeRange;
   /** Who cancelled and why, and the forward fulfillment's state just before (1.2.5's precancel_state). */
   cancellation?: { reasonId: string; cancelledBy: string; precancelState: FulfillmentState; at: string };
+  /** A weight differential charged after pickup, and the buyer's answer once given (a disputed one is taken back). */
+  differential?: { declaredGrams: number; measuredGrams: number; amountPaise: number; taxPaise: number; at: string; answer?: 'accepted' | 'disputed' };
   /** /cancel requests refused so far (the cancel-NACKing partner). */
   cancelsRefused?: number;
   /** Cancels the next scheduled step, if any. */

@@ -1,4 +1,4 @@
-import { inr, rfc3339 } from '@fulfil/ondc';
+import { SURGE_ITEM_TAG, inr, rfc3339 } from '@fulfil/ondc';
 import type {
   CallbackAction,
   CancellationTerm,
@@ -49,11 +49,27 @@ function chargeLines(itemId: string, pricePaise: number, title: 'delivery' | 'rt
   ];
 }
 
-export const initQuoteOf = (option: QuotedOption): Quote => ({
-  price: inr(option.pricePaise),
-  breakup: chargeLines(option.itemId, option.pricePaise, 'delivery'),
-  ttl: 'PT15M',
-});
+/** A surge item's price is before tax (1.2.5 quotes it as the catalog's price), its GST a line of its own. */
+function surgeLines(option: QuotedOption): QuoteBreakupLine[] {
+  if (!option.surge) return [];
+  const { itemId, pricePaise } = option.surge;
+  return [
+    { '@ondc/org/item_id': itemId, '@ondc/org/title_type': 'surge', price: inr(pricePaise) },
+    { '@ondc/org/item_id': itemId, '@ondc/org/title_type': 'tax', price: inr(Math.round(pricePaise * GST_RATE)) },
+  ];
+}
+
+export const initQuoteOf = (option: QuotedOption): Quote => {
+  const breakup = [...chargeLines(option.itemId, option.pricePaise, 'delivery'), ...surgeLines(option)];
+  const totalPaise = breakup.reduce((n, line) => n + Math.round(Number(line.price.value) * 100), 0);
+  return { price: inr(totalPaise), breakup, ttl: 'PT15M' };
+};
+
+/** A differential charge (tax inclusive) split into its `diff` and `tax_diff` lines. */
+export function differentialCharge(chargePaise: number): { amountPaise: number; taxPaise: number } {
+  const amountPaise = Math.round(chargePaise / (1 + GST_RATE));
+  return { amountPaise, taxPaise: chargePaise - amountPaise };
+}
 
 /** Free before an agent is assigned; the delivery charge after. */
 function cancellationTerms(option: QuotedOption): CancellationTerm[] {
@@ -73,10 +89,11 @@ const paymentOf = (asked: Payment): Payment => (asked.collected_by === 'BAP' ? {
 export function onInitMessage(option: QuotedOption, init: InitMessage): OrderCallbackMessage {
   const [fulfillment] = init.order.fulfillments;
   const fulfillments: Fulfillment[] = fulfillment ? [{ ...fulfillment, tags: [{ code: 'rider_check', list: [{ code: 'inline_check_for_rider', value: 'yes' }] }] }] : [];
+  const surgeItem = option.surge ? [{ id: option.surge.itemId, fulfillment_id: FORWARD_FULFILLMENT_ID }] : [];
   return {
     order: {
       provider: { id: PROVIDER_ID },
-      items: [{ id: option.itemId, fulfillment_id: FORWARD_FULFILLMENT_ID }],
+      items: [{ id: option.itemId, fulfillment_id: FORWARD_FULFILLMENT_ID }, ...surgeItem],
       fulfillments,
       quote: initQuoteOf(option),
       payment: paymentOf(init.order.payment),
@@ -94,14 +111,62 @@ function itemsOf(order: SandboxOrder): OrderItem[] {
     descriptor: { code: order.option.type },
     time: { label: 'TAT', ...order.option.tat },
   });
-  return order.rto ? [item(order.option.itemId, FORWARD_FULFILLMENT_ID), item(order.option.rtoItemId, RTO_FULFILLMENT_ID)] : [item(order.option.itemId, FORWARD_FULFILLMENT_ID)];
+  // 1.2.5 keeps the surge item, marked as such, among the order's items.
+  const surge = order.option.surge ? [{ ...item(order.option.surge.itemId, FORWARD_FULFILLMENT_ID), tags: [SURGE_ITEM_TAG] }] : [];
+  const forward = [item(order.option.itemId, FORWARD_FULFILLMENT_ID), ...surge];
+  return order.rto ? [...forward, item(order.option.rtoItemId, RTO_FULFILLMENT_ID)] : forward;
+}
+
+/** The differential still charged: reported, and not disputed (a disputed charge is taken back, as 1.2.5 has the partner revert it). */
+const chargedDifferential = (order: SandboxOrder) => (order.differential && order.differential.answer !== 'disputed' ? order.differential : undefined);
+
+function differentialLines(order: SandboxOrder): QuoteBreakupLine[] {
+  const diff = chargedDifferential(order);
+  if (!diff) return [];
+  return [
+    { '@ondc/org/item_id': order.option.itemId, '@ondc/org/title_type': 'diff', price: inr(diff.amountPaise) },
+    { '@ondc/org/item_id': order.option.itemId, '@ondc/org/title_type': 'tax_diff', price: inr(diff.taxPaise) },
+  ];
+}
+
+/** 1.2.5's record of what the partner measured (`linked_order_diff`) and its proof, beside a differential charge. */
+function differentialTags(order: SandboxOrder): TagGroup[] {
+  const diff = chargedDifferential(order);
+  if (!diff) return [];
+  const linked = order.confirmed['@ondc/org/linked_order'];
+  const id = linked?.order.id ?? order.id;
+  const dims = linked?.order.dimensions;
+  return [
+    {
+      code: 'linked_order_diff',
+      list: [
+        { code: 'id', value: id },
+        { code: 'weight_unit', value: 'kilogram' },
+        { code: 'weight_value', value: String(diff.measuredGrams / 1000) },
+        { code: 'dim_unit', value: 'centimeter' },
+        { code: 'length', value: String(dims?.length.value ?? 1) },
+        { code: 'breadth', value: String(dims?.breadth.value ?? 1) },
+        { code: 'height', value: String(dims?.height.value ?? 1) },
+      ],
+    },
+    {
+      code: 'linked_order_diff_proof',
+      list: [
+        { code: 'id', value: id },
+        { code: 'type', value: 'image' },
+        { code: 'url', value: `${order.trackingUrl.replace(/\/track\/.*$/, '')}/weighing/${order.id}.jpg` },
+      ],
+    },
+  ];
 }
 
 /** Once a return to origin starts, its charge (the catalog's RTO price) joins the quote. */
 function quoteOf(order: SandboxOrder): Quote {
-  if (!order.rto) return order.quote;
-  const totalPaise = order.option.pricePaise + order.option.rtoPricePaise;
-  return { price: inr(totalPaise), breakup: [...order.quote.breakup, ...chargeLines(order.option.rtoItemId, order.option.rtoPricePaise, 'rto')] };
+  const { ttl: _ttl, ...confirmed } = order.quote;
+  const extra = [...differentialLines(order), ...(order.rto ? chargeLines(order.option.rtoItemId, order.option.rtoPricePaise, 'rto') : [])];
+  if (extra.length === 0) return confirmed;
+  const breakup = [...confirmed.breakup, ...extra];
+  return { price: inr(breakup.reduce((n, line) => n + Math.round(Number(line.price.value) * 100), 0)), breakup };
 }
 
 /**
@@ -171,7 +236,7 @@ function forwardFulfillment(order: SandboxOrder): Fulfillment {
     tracking: order.option.type === 'P2P',
     start,
     end,
-    tags: [{ code: 'tracking', list: [{ code: 'url_enabled', value: 'yes' }, { code: 'url', value: order.trackingUrl }] }, ...delayTags(order), ...cancellationTags(order), ...codTags(order)],
+    tags: [{ code: 'tracking', list: [{ code: 'url_enabled', value: 'yes' }, { code: 'url', value: order.trackingUrl }] }, ...delayTags(order), ...differentialTags(order), ...cancellationTags(order), ...codTags(order)],
   };
   if (order.awb) fulfillment['@ondc/org/awb_no'] = order.awb;
   if (order.agent) fulfillment.agent = order.agent;

@@ -1,5 +1,5 @@
-import { distanceKm, formatRupees, inr, parseGps, rfc3339 } from '@fulfil/ondc';
-import type { LogisticsCategory, OnSearchMessage, OndcMessage, ShipmentType } from '@fulfil/ondc';
+import { SURGE_ITEM_TAG, distanceKm, formatRupees, inr, parseGps, rfc3339 } from '@fulfil/ondc';
+import type { CatalogItem, LogisticsCategory, OnSearchMessage, OndcMessage, ShipmentType } from '@fulfil/ondc';
 import type { SandboxPartner } from '../network';
 import { RateCard, shipmentTypeOf } from './partner-profiles';
 
@@ -12,7 +12,11 @@ export interface QuotedOption {
   pricePaise: number;
   rtoPricePaise: number;
   tat: { duration: string; timestamp: string };
+  /** The partner's surge fee for it, before GST (1.2.5 surge item). */
+  surge?: { itemId: string; pricePaise: number };
 }
+
+export const SURGE_ITEM_ID = 'surge';
 
 export const PROVIDER_ID = 'P1';
 export const FORWARD_FULFILLMENT_ID = 'F1';
@@ -58,9 +62,27 @@ export function quoteSearch(partner: SandboxPartner, search: OndcMessage<'search
         pricePaise,
         rtoPricePaise: Math.round(pricePaise * RTO_PRICE_SHARE),
         tat: { duration: rate.tat, timestamp: rfc3339(nowMs + rate.tatDayOffset * 86_400_000).slice(0, 10) },
+        ...(partner.setup.surgePaise ? { surge: { itemId: SURGE_ITEM_ID, pricePaise: partner.setup.surgePaise } } : {}),
       };
     });
   return quotes.length > 0 ? { quotes, distanceKm: km } : { declined: `no option for ${intent.category.id} in ${search.context.domain}` };
+}
+
+/** One surge item for the provider's every offer, marked as 1.2.5 marks it (LVU keeps one surge item per catalog). */
+function surgeItemsOf(quotes: readonly QuotedOption[]): CatalogItem[] {
+  const first = quotes[0];
+  if (!first?.surge) return [];
+  return [
+    {
+      id: first.surge.itemId,
+      category_id: first.category,
+      fulfillment_id: FORWARD_FULFILLMENT_ID,
+      descriptor: { code: first.type, name: 'Surge fee', short_desc: 'Surge fee', long_desc: `Surge fee: ${formatRupees(first.surge.pricePaise)} INR before tax` },
+      price: inr(first.surge.pricePaise),
+      time: { label: 'TAT', ...first.tat },
+      tags: [SURGE_ITEM_TAG],
+    },
+  ];
 }
 
 export function catalogOf(partner: SandboxPartner, quotes: readonly QuotedOption[], km: number): OnSearchMessage {
@@ -82,7 +104,7 @@ export function catalogOf(partner: SandboxPartner, quotes: readonly QuotedOption
             },
             { id: RTO_FULFILLMENT_ID, type: 'RTO' },
           ],
-          items: quotes.flatMap((q) => [
+          items: quotes.flatMap((q): CatalogItem[] => [
             {
               id: q.itemId,
               category_id: q.category,
@@ -100,7 +122,7 @@ export function catalogOf(partner: SandboxPartner, quotes: readonly QuotedOption
               price: inr(q.rtoPricePaise),
               time: { label: 'TAT', ...q.tat },
             },
-          ]),
+          ]).concat(surgeItemsOf(quotes)),
         },
       ],
     },

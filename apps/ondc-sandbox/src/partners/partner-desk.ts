@@ -22,6 +22,7 @@ import {
   nack,
   parseGps,
   readAttemptAnswer,
+  readWeightDifferentialAnswer,
   rfc3339,
 } from '@fulfil/ondc';
 import { Refusal, refusal } from '../inbound';
@@ -30,7 +31,7 @@ import { SANDBOX_HTTP_RETRY, SANDBOX_HTTP_TIMEOUT_MS } from '../sandbox-http';
 import { DEFAULT_REPLY_DELAY_MS, PartnerName, SandboxOptions } from '../sandbox-options';
 import { SandboxClock } from '../sandbox-clock';
 import { InitQuote, PartnerBook, SandboxOrder } from './partner-book';
-import { callbackContext, initQuoteOf, onInitMessage, orderMessage, trackingMessage } from './partner-callbacks';
+import { callbackContext, differentialCharge, initQuoteOf, onInitMessage, orderMessage, trackingMessage } from './partner-callbacks';
 import { catalogOf, quoteSearch } from './partner-catalog';
 import { answersToIssue } from './partner-issues';
 
@@ -46,6 +47,7 @@ type Step =
   | 'Pickup-failed'
   | 'Pickup-rescheduled'
   | 'Order-picked-up'
+  | 'Weight-measured'
   | 'In-transit'
   | 'Out-for-delivery'
   | 'Delivery-failed'
@@ -80,8 +82,18 @@ const domainRefusal = (code: OndcErrorCode, detail: string): DeskAnswer => ({ st
 function journeyOf(order: SandboxOrder): Step[] {
   // A partner that sends its AWB late says it in an on_update before anything moves.
   // 1.2.5: only intercity (P2H2P) shipments have an AWB.
-  return order.partner.setup.lateAwb && order.option.type === 'P2H2P' && !order.awb ? ['Awb-issued', ...forwardJourneyOf(order)] : forwardJourneyOf(order);
+  const journey = order.partner.setup.lateAwb && order.option.type === 'P2H2P' && !order.awb ? ['Awb-issued' as const, ...forwardJourneyOf(order)] : forwardJourneyOf(order);
+  // A partner that weighs parcels does it right after the pickup, and says so in an on_update.
+  const pickup = journey.indexOf('Order-picked-up');
+  return order.partner.setup.measuredWeightGrams !== undefined && pickup >= 0 ? [...journey.slice(0, pickup + 1), 'Weight-measured', ...journey.slice(pickup + 1)] : journey;
 }
+
+/** What a parcel declared at `declaredGrams` costs more at `measuredGrams`: a flat rate per started extra kilogram, GST included. */
+const DIFFERENTIAL_PER_KG_PAISE = 2_360;
+const declaredGramsOf = (order: SandboxOrder): number => {
+  const weight = order.confirmed['@ondc/org/linked_order']?.order.weight;
+  return weight ? Math.round(weight.value * (weight.unit === 'kilogram' ? 1000 : 1)) : 0;
+};
 
 function forwardJourneyOf(order: SandboxOrder): Step[] {
   const { setup } = order.partner;
@@ -274,6 +286,9 @@ export class PartnerDesk {
     }
     const answer = readAttemptAnswer(update);
     if (answer && order.fulfillmentState === 'Delivery-failed' && !this.journeys.has(order)) this.resumeAfterFailure(order, answer);
+    // The buyer's word on a weight differential: the updated quote accepted, or the charge refused (then taken back).
+    const differentialAnswer = readWeightDifferentialAnswer(update);
+    if (differentialAnswer && order.differential && !order.differential.answer) order.differential.answer = differentialAnswer;
     this.reply(partner, update.context, 'on_update', update.context.message_id, orderMessage(order, Date.now()));
     return accepted();
   }
@@ -395,6 +410,13 @@ export class PartnerDesk {
         // The stalling troublemaker promises a delivery it will not make, within the sandbox's time scale.
         if (order.partner.setup.trouble === 'stall-in-transit') order.deliveryWindow = { start: now, end: rfc3339(Date.now() + PROMISE_STEPS * this.options.stepMs) };
         break;
+      case 'Weight-measured': {
+        const declaredGrams = declaredGramsOf(order);
+        const measuredGrams = order.partner.setup.measuredWeightGrams ?? declaredGrams;
+        const extraKg = Math.ceil((measuredGrams - declaredGrams) / 1000);
+        if (extraKg > 0) order.differential = { declaredGrams, measuredGrams, ...differentialCharge(extraKg * DIFFERENTIAL_PER_KG_PAISE), at: now };
+        return 'on_update';
+      }
       case 'Order-delivered':
         order.deliveredAt = now;
         order.orderState = 'Completed';

@@ -69,6 +69,8 @@ export type OrderCommand =
       awb?: string;
       trackingUrl?: string;
       pickupSlot?: { start: string; end: string };
+      /** The surge fee of the confirmed quote, GST included. */
+      surgeFeePaise?: number;
     })
   | (ShipmentCommandBase & { type: 'RecordNoPartnerFound'; reason: string; candidatesTried: number })
   | (ShipmentCommandBase & {
@@ -113,6 +115,18 @@ export type OrderCommand =
       reason?: string;
       reportedAt: string;
     })
+  | (ShipmentCommandBase & {
+      type: 'RecordWeightDifferential';
+      partnerId: string;
+      measuredWeightGrams: number;
+      measuredDimensionsCm?: { length: number; width: number; height: number };
+      amountPaise: number;
+      taxPaise: number;
+      proofUrl?: string;
+      reportedAt: string;
+    })
+  | (ShipmentCommandBase & { type: 'AcceptWeightDifferential' })
+  | (ShipmentCommandBase & { type: 'DisputeWeightDifferential'; reason?: string })
   | (ShipmentCommandBase & {
       type: 'CancelShipment';
       reason: string;

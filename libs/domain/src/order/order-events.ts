@@ -226,6 +226,8 @@ export type OrderEvent =
         gpsFromPincode?: GpsDerivedAddress[];
         /** On-network only: the delivery category asked for, the shipment's own or the seller's setting; absent: the ONDC adapter's default. */
         deliveryCategory?: DeliveryCategory;
+        /** On-network only: the seller's surge cap at creation (settings.maxSurgeFeePaise); absent: no surge accepted. */
+        maxSurgeFeePaise?: number;
         createdAt: string;
       };
     }
@@ -245,6 +247,8 @@ export type OrderEvent =
         awb?: string;
         trackingUrl?: string;
         pickupSlot?: { start: string; end: string };
+        /** The partner's surge fee in the confirmed quote, GST included; absent: no surge. */
+        surgeFeePaise?: number;
         assignedAt: string;
       };
     }
@@ -302,6 +306,22 @@ export type OrderEvent =
         reportedAt: string;
       };
     }
+  | {
+      type: 'WeightDifferentialReported';
+      /** After pickup the partner weighed or measured the parcel above what was declared and charges the difference (ONDC `diff`, `tax_diff`). */
+      data: ShipmentRef & {
+        partnerId: string;
+        declaredWeightGrams: number;
+        measuredWeightGrams: number;
+        measuredDimensionsCm?: { length: number; width: number; height: number };
+        amountPaise: number;
+        taxPaise: number;
+        proofUrl?: string;
+        reportedAt: string;
+      };
+    }
+  | { type: 'WeightDifferentialAccepted'; data: ShipmentRef & { amountPaise: number; taxPaise: number; acceptedAt: string } }
+  | { type: 'WeightDifferentialDisputed'; data: ShipmentRef & { amountPaise: number; taxPaise: number; reason?: string; disputedAt: string } }
   | { type: 'PartnerCancellationConfirmed'; data: ShipmentRef & { partnerId: string; attempts: number; confirmedAt: string } }
   | { type: 'PartnerCancellationFailed'; data: ShipmentRef & { partnerId: string; partnerName: string; attempts: number; reason: string; failedAt: string } }
   | { type: 'LatePartnerReportRecorded'; data: ShipmentRef & { report: PartnerReport; statusWhenReceived: ShipmentStatus; reportedAt: string } }

@@ -113,6 +113,23 @@ export interface PartnerState {
   agent?: { name: string; phone?: string };
   /** What came of the seller's cancellation at the partner, once known. */
   cancellation?: 'confirmed' | 'failed';
+  /** The surge fee of the confirmed quote, GST included. */
+  surgeFeePaise?: number;
+}
+
+/** A partner's charge for a parcel heavier or bigger than declared, and the seller's answer. */
+export interface WeightDifferentialState {
+  partnerId: string;
+  declaredWeightGrams: number;
+  measuredWeightGrams: number;
+  measuredDimensionsCm?: { length: number; width: number; height: number };
+  amountPaise: number;
+  taxPaise: number;
+  proofUrl?: string;
+  reportedAt: string;
+  status: 'pending' | 'accepted' | 'disputed';
+  answeredAt?: string;
+  disputeReason?: string;
 }
 
 export interface ShipmentState {
@@ -132,7 +149,11 @@ export interface ShipmentState {
   gpsFromPincode?: Array<'pickupAddress' | 'deliveryAddress'>;
   /** The delivery category searched for on-network; absent: the ONDC adapter's default. */
   deliveryCategory?: DeliveryCategory;
+  /** On-network: the surge cap the adapter applies to this shipment's offers. */
+  maxSurgeFeePaise?: number;
   partner?: PartnerState;
+  /** The latest weight differential the partner reported; absent until one is. */
+  weightDifferential?: WeightDifferentialState;
   courier?: { name: string; trackingNumber: string; trackingUrl?: string };
   images: StoredImage[];
   otp?: DeliveryOtpState;
@@ -314,6 +335,7 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
         ...(d.reshipOf ? { reshipOf: d.reshipOf } : {}),
         ...(d.gpsFromPincode ? { gpsFromPincode: d.gpsFromPincode } : {}),
         ...(d.deliveryCategory ? { deliveryCategory: d.deliveryCategory } : {}),
+        ...(d.maxSurgeFeePaise !== undefined ? { maxSurgeFeePaise: d.maxSurgeFeePaise } : {}),
         images: [],
       };
       return { ...order, shipments: [...order.shipments, shipment] };
@@ -338,6 +360,7 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
         ...(d.awb ? { awb: d.awb } : {}),
         ...(d.trackingUrl ? { trackingUrl: d.trackingUrl } : {}),
         ...(d.pickupSlot ? { pickupSlot: d.pickupSlot } : {}),
+        ...(d.surgeFeePaise ? { surgeFeePaise: d.surgeFeePaise } : {}),
       };
       return updateShipment(order, d.shipmentId, (s) => ({ ...s, status: 'partner_assigned', partner }));
     }
@@ -426,6 +449,20 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
       return updateShipment(order, event.data.shipmentId, (s) => (s.lastFailure ? { ...s, lastFailure: { ...s.lastFailure, answer: 'return' } } : s));
     case 'LatePartnerReportRecorded':
       return order;
+    case 'WeightDifferentialReported': {
+      const { orderId: _orderId, shipmentId, ...reported } = event.data;
+      return updateShipment(order, shipmentId, (s) => ({ ...s, weightDifferential: { ...reported, status: 'pending' } }));
+    }
+    case 'WeightDifferentialAccepted':
+      return updateShipment(order, event.data.shipmentId, (s) =>
+        s.weightDifferential ? { ...s, weightDifferential: { ...s.weightDifferential, status: 'accepted', answeredAt: event.data.acceptedAt } } : s,
+      );
+    case 'WeightDifferentialDisputed':
+      return updateShipment(order, event.data.shipmentId, (s) =>
+        s.weightDifferential
+          ? { ...s, weightDifferential: { ...s.weightDifferential, status: 'disputed', answeredAt: event.data.disputedAt, ...(event.data.reason ? { disputeReason: event.data.reason } : {}) } }
+          : s,
+      );
     case 'ShipmentMarkedShipped': {
       const d = event.data;
       const courier = { name: d.courierName, trackingNumber: d.trackingNumber, ...(d.trackingUrl ? { trackingUrl: d.trackingUrl } : {}) };

@@ -133,6 +133,24 @@ const WAYS: Ways = {
     currentShipments(order)
       .filter((s) => s.status === 'cancelled' && s.partner !== undefined && s.partner.cancellation === undefined)
       .flatMap((s) => (['confirmed', 'failed'] as const).map((outcome) => ({ type: 'RecordPartnerCancellationOutcome' as const, ...base, shipmentId: s.shipmentId, partnerId: 'lsp.example.in', outcome, attempts: 1, reason: 'NACK', reportedAt: NOW.toISOString() }))),
+  // A weight differential is tried once, out for delivery (a final state is not explored further), then answered.
+  RecordWeightDifferential: (order) =>
+    currentShipments(order)
+      .filter((s) => s.status === 'out_for_delivery' && s.partner !== undefined && s.weightDifferential === undefined && returnsOf(order).length === 0)
+      .map((s) => ({
+        type: 'RecordWeightDifferential',
+        ...base,
+        shipmentId: s.shipmentId,
+        partnerId: s.partner!.id,
+        measuredWeightGrams: 2500,
+        amountPaise: 4000,
+        taxPaise: 720,
+        reportedAt: NOW.toISOString(),
+      })),
+  AcceptWeightDifferential: (order) =>
+    currentShipments(order).filter((s) => s.weightDifferential?.status === 'pending').map((s) => ({ type: 'AcceptWeightDifferential', ...base, shipmentId: s.shipmentId })),
+  DisputeWeightDifferential: (order) =>
+    currentShipments(order).filter((s) => s.weightDifferential?.status === 'pending').map((s) => ({ type: 'DisputeWeightDifferential', ...base, shipmentId: s.shipmentId, reason: 'Weighed 1.2 kg at dispatch' })),
   RequestReattempt: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'RequestReattempt', ...base, shipmentId })),
   RequestReturnToOrigin: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'RequestReturnToOrigin', ...base, shipmentId })),
   // Two failed attempts per stage are enough to explore the repeats; each one adds to a counter in the state.

@@ -58,6 +58,7 @@ export function decideAssignPartner(order: ActiveOrder, command: OrderCommandOf<
       'pickupSlot',
       'must have ISO 8601 start and end',
     )
+    .check(command.surgeFeePaise === undefined || (Number.isInteger(command.surgeFeePaise) && command.surgeFeePaise >= 0), 'surgeFeePaise', 'must be a whole number of paise, 0 or more')
     .throwIfInvalid();
   const shipment = requireShipment(order, command.shipmentId);
   requireOnNetwork(shipment);
@@ -86,6 +87,7 @@ export function decideAssignPartner(order: ActiveOrder, command: OrderCommandOf<
       ...(command.pickupSlot
         ? { pickupSlot: { start: new Date(command.pickupSlot.start).toISOString(), end: new Date(command.pickupSlot.end).toISOString() } }
         : {}),
+      ...(command.surgeFeePaise ? { surgeFeePaise: command.surgeFeePaise } : {}),
       assignedAt: at,
     },
   };

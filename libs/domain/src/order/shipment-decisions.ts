@@ -5,6 +5,7 @@ import type { OrderContext, PincodeLocator, RegisteredSeller } from './order-con
 import { OrderCommandOf, RESHIP_REASONS } from './order-commands';
 import type { GpsDerivedAddress, OrderEvent, StoredImage } from './order-events';
 import { waysForward } from './ways-forward';
+import { maxSurgeFeeOf } from '../seller/seller';
 import { creditNoteOnCancellation } from './invoice-decisions';
 import { SELLER_CANCELLATION_REASON_CODES, isSellerCancellationReason } from './cancellation-reasons';
 import type { SellerCancellationReason } from './cancellation-reasons';
@@ -96,6 +97,8 @@ function newShipmentEvents(
         ...(input.reshipOf ? { reshipOf: input.reshipOf } : {}),
         ...(located.gpsFromPincode.length > 0 ? { gpsFromPincode: located.gpsFromPincode } : {}),
         ...(deliveryCategory ? { deliveryCategory } : {}),
+        // Absent means no surge accepted, so the default needs no field (and older shipments read the same).
+        ...(mode === 'on-network' && maxSurgeFeeOf(seller.settings) > 0 ? { maxSurgeFeePaise: maxSurgeFeeOf(seller.settings) } : {}),
         createdAt: at,
       },
     },

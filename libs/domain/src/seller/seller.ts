@@ -43,7 +43,18 @@ export interface SellerSettings {
   returnWindowDays?: number;
   /** The delivery category the seller's on-network shipments ask for unless a shipment names one; absent: the ONDC adapter's configured default. */
   deliveryCategory?: DeliveryCategory;
+  /**
+   * The most an ONDC partner's surge fee (its surge item's price, before GST) may be for the seller's
+   * on-network shipments; a dearer surge rules the offer out. Absent: `DEFAULT_MAX_SURGE_FEE_PAISE`.
+   */
+  maxSurgeFeePaise?: number;
 }
+
+/** No surge accepted unless the seller says so: a surge is a price the seller did not see when pricing the order. */
+export const DEFAULT_MAX_SURGE_FEE_PAISE = 0;
+/** ₹10,000: a cap above any plausible surge, so a typo of a few zeros is caught. */
+export const MAX_SURGE_FEE_CAP_PAISE = 1_000_000;
+export const maxSurgeFeeOf = (settings: SellerSettings): number => settings.maxSurgeFeePaise ?? DEFAULT_MAX_SURGE_FEE_PAISE;
 
 export const DEFAULT_RETURN_WINDOW_DAYS = 7;
 export const MAX_RETURN_WINDOW_DAYS = 365;
@@ -172,6 +183,7 @@ export function validateSellerSettings(v: Validator, settings: Partial<SellerSet
   }
   if (settings.defaultShippingMode !== undefined) v.oneOf(settings.defaultShippingMode, SHIPPING_MODES, 'settings.defaultShippingMode');
   if (settings.deliveryCategory !== undefined) v.oneOf(settings.deliveryCategory, DELIVERY_CATEGORIES, 'settings.deliveryCategory');
+  if (settings.maxSurgeFeePaise !== undefined) v.integer(settings.maxSurgeFeePaise, 'settings.maxSurgeFeePaise', 0, MAX_SURGE_FEE_CAP_PAISE);
   if (settings.defaultPackage !== undefined) validatePackage(v, settings.defaultPackage, 'settings.defaultPackage');
   if (settings.returnWindowDays !== undefined) v.integer(settings.returnWindowDays, 'settings.returnWindowDays', 0, MAX_RETURN_WINDOW_DAYS);
   if (settings.whatsappNumber !== undefined) {

@@ -201,6 +201,34 @@ function checkCancellation(f: FindingList, body: unknown): void {
   f.check('order.cancellation-reason', `${order}.cancellation.reason.id`, allowed.includes(reason), `reason ${reason} is not one ${by === textAt(body, 'context.bap_id') ? 'the logistics buyer' : 'a logistics partner'} may give`);
 }
 
+const DIFF_TAG_FIELDS = ['id', 'weight_unit', 'weight_value', 'dim_unit', 'length', 'breadth', 'height'];
+const DIFF_PROOF_FIELDS = ['id', 'type', 'url'];
+
+/**
+ * LOG11's weight differential (flow 021): a `diff` line with its `tax_diff`, only once the partner
+ * has the parcel and never in the confirmation, and the forward fulfillment saying what it measured
+ * (`linked_order_diff`) and how it proves it (`linked_order_diff_proof`), with the codes LVU asks.
+ */
+function checkWeightDifferential(f: FindingList, body: unknown, action: string): void {
+  const order = 'message.order';
+  const titles = arrayAt(body, `${order}.quote.breakup`).map((l) => textAt(l, '@ondc/org/title_type'));
+  if (!titles.includes('diff') && !titles.includes('tax_diff')) return;
+  f.check('order.weight-differential', `${order}.quote.breakup`, titles.includes('diff') && titles.includes('tax_diff'), 'a weight differential needs both its diff and tax_diff lines');
+  f.check('order.weight-differential', 'context.action', action !== 'on_confirm', 'a weight differential comes after the confirmation, not in it');
+  const forward = forwardOf(body);
+  if (!forward.fulfillment) return;
+  const base = `${order}.fulfillments[${forward.index}]`;
+  const state = textAt(forward.fulfillment, 'state.descriptor.code') ?? '';
+  f.check('order.weight-differential', `${base}.state.descriptor.code`, !BEFORE_PICKUP.includes(state), `a parcel is weighed once picked up, not while ${state}`);
+  const tags = tagsAt(forward.fulfillment, 'tags');
+  const diff = tags.find((t) => t.code === 'linked_order_diff');
+  const proof = tags.find((t) => t.code === 'linked_order_diff_proof');
+  f.check('order.weight-differential-tags', `${base}.tags`, diff !== undefined && DIFF_TAG_FIELDS.every((c) => diff.values.has(c)), `linked_order_diff needs ${DIFF_TAG_FIELDS.join(', ')}`);
+  f.check('order.weight-differential-tags', `${base}.tags`, proof !== undefined && DIFF_PROOF_FIELDS.every((c) => proof.values.has(c)), `linked_order_diff_proof needs ${DIFF_PROOF_FIELDS.join(', ')}`);
+  const weight = Number(diff?.values.get('weight_value'));
+  if (diff) f.check('order.weight-differential-tags', `${base}.tags`, Number.isFinite(weight) && weight > 0 && ['kilogram', 'gram'].includes(diff.values.get('weight_unit') ?? ''), 'the measured weight is a positive number of kilograms or grams');
+}
+
 /** on_confirm, on_update, on_status and on_cancel all report the whole order. */
 function checkOrder(f: FindingList, body: unknown, action: string): void {
   const order = 'message.order';
@@ -244,6 +272,7 @@ function checkOrder(f: FindingList, body: unknown, action: string): void {
   if (rtoIndex >= 0) checkRto(f, body, rtoIndex);
   if (forward.fulfillment !== undefined) checkCodCollection(f, body, `${order}.fulfillments[${forward.index}]`, forward.fulfillment);
   checkCancellation(f, body);
+  checkWeightDifferential(f, body, action);
 }
 
 /** LVU's COD flow: a delivered cash-on-delivery order says what was collected, in `cod_collection_detail` (currency, value, timestamp). */
@@ -365,12 +394,36 @@ function checkOnInitAgainst(f: FindingList, body: unknown, init: unknown, onSear
   }
   const provider = arrayAt(onSearch, 'message.catalog.bpp/providers').find((p) => textAt(p, 'id') === textAt(body, `${order}.provider.id`));
   const item = arrayAt(provider, 'items').find((i) => textAt(i, 'id') === textAt(body, `${order}.items[0].id`));
-  if (item) f.check('transaction.catalog-price', `${order}.quote.price.value`, decimal(textAt(body, `${order}.quote.price.value`)) === decimal(textAt(item, 'price.value')), 'the quote differs from the catalog price');
+  const surge = surgeTaken(provider, init);
+  // A surge taken is priced on top of the catalog's (tax inclusive) item price: its line and its tax.
+  const surgePrice = arrayAt(body, `${order}.quote.breakup`).filter((l) => surge !== undefined && textAt(l, '@ondc/org/item_id') === textAt(surge, 'id')).reduce<number>((n, l) => n + decimal(textAt(l, 'price.value')), 0);
+  if (item) f.check('transaction.catalog-price', `${order}.quote.price.value`, (decimal(textAt(body, `${order}.quote.price.value`)) - surgePrice).toFixed(2) === decimal(textAt(item, 'price.value')).toFixed(2), 'the quote differs from the catalog price');
+  if (surge) checkSurgeQuote(f, body, surge, false);
   // LVU: an Immediate Delivery partner says whether the rider checks the parcel inline.
   if (textAt(init, `${order}.items[0].category_id`) === 'Immediate Delivery') {
     const check = arrayAt(body, `${order}.fulfillments`).flatMap((x) => tagsAt(x, 'tags')).find((t) => t.code === 'rider_check');
     f.check('on_init.rider-check', `${order}.fulfillments`, check?.values.get('inline_check_for_rider') === 'yes', 'Immediate Delivery needs rider_check.inline_check_for_rider "yes"');
   }
+}
+
+/** The partner's surge item (1.2.5: an item whose `type` tag says `surge`), when our request took it as an item of the order. */
+function surgeTaken(provider: unknown, request: unknown): unknown {
+  const surge = arrayAt(provider, 'items').find((i) => tagsAt(i, 'tags').some((t) => t.code === 'type' && t.values.get('type') === 'surge'));
+  if (!surge) return undefined;
+  return arrayAt(request, 'message.order.items').some((i) => textAt(i, 'id') === textAt(surge, 'id')) ? surge : undefined;
+}
+
+/** LVU's surge rules: the surge line at the catalog's surge price, its own tax line, and (in the order) the surge item, marked. */
+function checkSurgeQuote(f: FindingList, body: unknown, surge: unknown, inOrder: boolean): void {
+  const order = 'message.order';
+  const id = textAt(surge, 'id');
+  const lines = arrayAt(body, `${order}.quote.breakup`);
+  const line = lines.find((l) => textAt(l, '@ondc/org/title_type') === 'surge');
+  f.check('order.surge', `${order}.quote.breakup`, line !== undefined && decimal(textAt(line, 'price.value')) === decimal(textAt(surge, 'price.value')), 'the surge line must be priced as the catalog\'s surge item');
+  f.check('order.surge', `${order}.quote.breakup`, lines.some((l) => textAt(l, '@ondc/org/title_type') === 'tax' && textAt(l, '@ondc/org/item_id') === id), `the surge needs its tax line for item ${String(id)}`);
+  if (!inOrder) return;
+  const item = arrayAt(body, `${order}.items`).find((i) => textAt(i, 'id') === id);
+  f.check('order.surge', `${order}.items`, item !== undefined && tagsAt(item, 'tags').some((t) => t.code === 'type' && t.values.get('type') === 'surge'), 'the surge item, marked type surge, is missing from the order');
 }
 
 function readyToShip(fulfillments: unknown[]): boolean {
@@ -392,17 +445,22 @@ function checkOrderAgainst(f: FindingList, body: unknown, action: string, confir
     // LVU: ready to ship at /confirm is answered with the pickup slot.
     if (forward.fulfillment && readyToShip(arrayAt(confirm, `${order}.fulfillments`))) f.require('on_confirm.pickup-slot', `${order}.fulfillments[${forward.index}].start.time`, ['range.start', 'range.end']);
   }
-  const update = lastOf(before, 'update', textAt(body, 'context.bpp_id'));
-  if (action === 'on_update' && forward.fulfillment && update && readyToShip(arrayAt(update, `${order}.fulfillments`)) && textAt(body, 'context.message_id') === textAt(update, 'context.message_id')) {
+  // The ready-to-ship /update says ready_to_ship yes; the answer to a weight differential repeats it, but carries a quote and asks no slots.
+  const bppId = textAt(body, 'context.bpp_id');
+  const update = lastOf(before, 'update', bppId);
+  const readyToShipUpdate = update !== undefined && readyToShip(arrayAt(update, `${order}.fulfillments`)) && at(update, `${order}.quote`) === undefined;
+  if (action === 'on_update' && forward.fulfillment && readyToShipUpdate && textAt(body, 'context.message_id') === textAt(update, 'context.message_id')) {
     // LVU: the answer to ready to ship gives the pickup and delivery slots, and for P2H2P the shipping label.
     const base = `${order}.fulfillments[${forward.index}]`;
     f.require('on_update.rts-slots', `${base}.start.time`, ['range.start', 'range.end']);
     f.require('on_update.rts-slots', `${base}.end.time`, ['range.start', 'range.end']);
     if (textAt(body, 'context.domain') === 'ONDC:LOG11') f.check('on_update.shipping-label', `${base}.start.instructions.images`, arrayAt(forward.fulfillment, 'start.instructions.images').some((x) => typeof x === 'string' && x !== ''), 'a P2H2P shipment ready to ship needs its shipping label');
   }
+  const onSearch = lastOf(before, 'on_search', bppId);
+  const surge = surgeTaken(arrayAt(onSearch, 'message.catalog.bpp/providers').find((p) => textAt(p, 'id') === textAt(confirm, `${order}.provider.id`)), confirm);
+  if (surge) checkSurgeQuote(f, body, surge, true);
   // LVU: once reported, the pickup time does not move (another partner of the transaction has its own).
   const picked = textAt(forward.fulfillment, 'start.time.timestamp');
-  const bppId = textAt(body, 'context.bpp_id');
   const earlier = before
     .filter((m) => m.direction === 'received' && ORDER_CALLBACKS.includes(textAt(m.body, 'context.action') ?? '') && textAt(m.body, 'context.bpp_id') === bppId)
     .map((m) => textAt(forwardOf(m.body).fulfillment, 'start.time.timestamp'))

@@ -73,12 +73,21 @@ export interface RankedOffer {
   itemId: string;
   category: string;
   pricePaise: number;
+  /** The offer's surge fee, before tax. */
+  surgePaise?: number;
   tatMinutes?: number;
   preferred: boolean;
   recentFailures: number;
 }
 
-export type DomainNotifiedCommand = 'AssignLogisticsPartner' | 'RecordNoPartnerFound' | 'RecordPartnerDetails' | 'RecordPartnerCancellationOutcome' | 'RecordIssueResponse';
+export type DomainNotifiedCommand = 'AssignLogisticsPartner' | 'RecordNoPartnerFound' | 'RecordPartnerDetails' | 'RecordPartnerCancellationOutcome' | 'RecordIssueResponse' | 'RecordWeightDifferential';
+
+/** A weight differential as the domain was told it (what later callbacks repeating it are compared with). */
+export interface ToldDifferential {
+  amountPaise: number;
+  taxPaise: number;
+  measuredWeightGrams: number;
+}
 
 export type ProcessedResult = 'reported' | 'nothing-to-report' | 'not-for-the-current-order' | 'refused-by-domain';
 
@@ -111,7 +120,11 @@ export type ConversationEvent =
   | { type: 'CatalogReceived'; data: CallbackData & { offers: CatalogOffer[]; skipped: SkippedCatalogItem[] } }
   | { type: 'CallbackReceived'; data: CallbackData }
   | { type: 'PartnerChosen'; data: { transactionId: string; offer: CatalogOffer; reason: string; ranking: RankedOffer[]; chosenAt: string } }
-  | { type: 'QuoteAccepted'; data: { transactionId: string; bppId: string; messageId: string; totalPaise: number; quote: Quote; acceptedAt: string } }
+  | {
+      type: 'QuoteAccepted';
+      /** surgePaise: the partner's surge fee and its tax, within the seller's cap. */
+      data: { transactionId: string; bppId: string; messageId: string; totalPaise: number; surgePaise?: number; quote: Quote; acceptedAt: string };
+    }
   | { type: 'QuoteRejected'; data: { transactionId: string; bppId: string; messageId: string; problem: string; detail: string; code: string; rejectedAt: string } }
   | { type: 'CandidateFailed'; data: { transactionId: string; bppId: string; step: FailedStep; why: FailureKind; detail: string; failedAt: string } }
   | {
@@ -166,6 +179,17 @@ export type ConversationEvent =
       data: { issueId: string; issueEventId: string; messageId: string; issue: OpenedIssue; actedAt: string };
     }
   | {
+      type: 'SellerAnsweredWeightDifferential';
+      data: {
+        answer: 'accepted' | 'disputed';
+        /** The domain event of the seller's answer: a redelivered one records nothing twice. */
+        answerEventId: string;
+        /** The message id of the /update that carries the answer, chosen here so the planner sends it once. */
+        messageId: string;
+        answeredAt: string;
+      };
+    }
+  | {
       /** Every /cancel of the confirmed order was refused or went unanswered, up to the retry budget: the cancellation failed for good. */
       type: 'PartnerCancellationAbandoned';
       data: { transactionId: string; bppId: string; networkOrderId: string; attempts: number; reason: string; abandonedAt: string };
@@ -195,6 +219,8 @@ export type ConversationEvent =
         detail?: string;
         /** RecordPartnerDetails: the facts the domain was given (what the adapter then counts as known). */
         details?: PartnerFacts;
+        /** RecordWeightDifferential: the differential the domain was told. */
+        differential?: ToldDifferential;
         settles?: boolean;
         notifiedAt: string;
       };

@@ -2,7 +2,7 @@ import type { PartnerReport } from '@fulfil/domain';
 import type { KnownTransaction } from '../callback-verifier';
 import type { OndcError, Quote, RequestAction, CallbackAction, OndcMessage } from '../types';
 import type { ShipmentDescription, BuyerBilling, CatalogOffer } from '../messages';
-import type { OrderCallbackAction } from '../parsers';
+import type { OrderCallbackAction, PartnerUpdate } from '../parsers';
 import { appliedCallbackKey } from '../callback-verifier';
 import { readOrderCallback } from '../parsers';
 import {
@@ -11,6 +11,7 @@ import {
   ConversationEventOf,
   FailedStep,
   FailureKind,
+  ToldDifferential,
   actionOfSentType,
   isSentEvent,
 } from './conversation-events';
@@ -44,7 +45,7 @@ export interface Candidate {
   chosenAtMs: number;
   reason: string;
   initMessageId?: string;
-  quote?: { accepted: true; quote: Quote; totalPaise: number } | { accepted: false; detail: string };
+  quote?: { accepted: true; quote: Quote; totalPaise: number; surgePaise?: number } | { accepted: false; detail: string };
   confirmMessageId?: string;
   networkOrderId?: string;
   failure?: { step: FailedStep; why: FailureKind; detail: string; atMs: number };
@@ -90,6 +91,12 @@ export interface PartnerOrder {
   deliveryBy?: string;
   /** The partner reported a return to origin: the parcel is on its way back (and /cancel has nothing more to do). */
   returning: boolean;
+  /** The quote we confirmed (what a disputed weight differential leaves the order at). */
+  quote?: Quote;
+  /** The surge fee and its tax in the confirmed quote. */
+  surgePaise?: number;
+  /** The weight differential the domain was told last. */
+  differential?: ToldDifferential;
 }
 
 export interface ConversationState {
@@ -107,6 +114,8 @@ export interface ConversationState {
   answers: Array<ConversationEventOf<'SellerAnsweredAttempt'>['data']>;
   /** The seller's actions on issues about the shipment, each to be sent to the partner as one /issue. */
   issueUpdates: Array<ConversationEventOf<'SellerIssueActed'>['data']>;
+  /** The seller's answers to weight differentials, each to be sent to the partner as one /update. */
+  differentialAnswers: Array<ConversationEventOf<'SellerAnsweredWeightDifferential'>['data']>;
   /** The cancellation with the partner failed for good (every /cancel refused or unanswered). */
   cancelAbandoned?: { transactionId: string; bppId: string; networkOrderId: string; attempts: number; reason: string; atMs: number };
   /** Domain commands already sent, by idempotency key. */
@@ -177,12 +186,22 @@ function recordCallback(state: ConversationState, id: string, data: CallbackData
   const fromPartner = order !== undefined && order.transactionId === data.transactionId && order.bppId === data.bppId;
   // A callback of the confirmed partner that reports nothing (Pending, a failed attempt) and brings no new fact has no consequence to draw: it is done as it is recorded.
   const update = fromPartner && isOrderCallbackAction(data.action) ? readOrderCallback(data.body as OndcMessage<OrderCallbackAction>) : undefined;
+  // A differential is told apart, once the callback is processed (differentialStep).
   const reportsNothing = update !== undefined && update.report === undefined && newPartnerFacts(update, order!.facts) === undefined;
   state.callbacks.push({ ...data, eventId: id, receivedAtMs: ms(data.receivedAt), processed: reportsNothing });
   if (fromPartner) {
     order.lastHeardAtMs = Math.max(order.lastHeardAtMs, ms(data.receivedAt));
     if (update?.deliveryBy) order.deliveryBy = update.deliveryBy;
   }
+}
+
+/** The weight differential a callback reports that the domain was not told yet (a partner repeats its quote in later callbacks). */
+export function newDifferential(update: PartnerUpdate, order: PartnerOrder): (ToldDifferential & NonNullable<PartnerUpdate['weightDifferential']>) | undefined {
+  const diff = update.weightDifferential;
+  if (!diff || diff.amountPaise <= 0 || diff.measuredWeightGrams === undefined) return undefined;
+  const told = order.differential;
+  if (told && told.amountPaise === diff.amountPaise && told.taxPaise === diff.taxPaise && told.measuredWeightGrams === diff.measuredWeightGrams) return undefined;
+  return { ...diff, measuredWeightGrams: diff.measuredWeightGrams };
 }
 
 function addOffers(state: ConversationState, event: ConversationEventOf<'CatalogReceived'>): void {
@@ -217,6 +236,10 @@ function confirmOrder(state: ConversationState, data: ConversationEventOf<'Order
   const accepting = state.callbacks.find((c) => c.messageId === data.callbackMessageId && c.bppId === data.bppId && isOrderCallbackAction(c.action));
   const deliveryBy = accepting ? readOrderCallback(accepting.body as OndcMessage<OrderCallbackAction>).deliveryBy : undefined;
   if (deliveryBy) order.deliveryBy = deliveryBy;
+  if (candidate.quote?.accepted) {
+    order.quote = candidate.quote.quote;
+    if (candidate.quote.surgePaise) order.surgePaise = candidate.quote.surgePaise;
+  }
   if (data.awb) order.awb = data.awb;
   if (data.trackingUrl) order.trackingUrl = data.trackingUrl;
   if (data.pickupSlot) order.pickupSlot = data.pickupSlot;
@@ -303,7 +326,7 @@ function apply(state: ConversationState, { id, event }: StoredConversationEvent)
     }
     case 'QuoteAccepted': {
       const candidate = candidateOf(state, event.data.transactionId, event.data.bppId);
-      if (candidate) candidate.quote = { accepted: true, quote: event.data.quote, totalPaise: event.data.totalPaise };
+      if (candidate) candidate.quote = { accepted: true, quote: event.data.quote, totalPaise: event.data.totalPaise, ...(event.data.surgePaise ? { surgePaise: event.data.surgePaise } : {}) };
       return;
     }
     case 'QuoteRejected': {
@@ -335,12 +358,16 @@ function apply(state: ConversationState, { id, event }: StoredConversationEvent)
     case 'SellerIssueActed':
       if (!state.issueUpdates.some((u) => u.issueEventId === event.data.issueEventId)) state.issueUpdates.push(event.data);
       return;
+    case 'SellerAnsweredWeightDifferential':
+      if (!state.differentialAnswers.some((a) => a.answerEventId === event.data.answerEventId)) state.differentialAnswers.push(event.data);
+      return;
     case 'CallbackProcessed':
       return markProcessed(state, event.data);
     case 'DomainNotified':
       state.notified[event.data.idempotencyKey] = event.data.result;
       // Refused or not, they count as told: the same facts are not offered again.
       if (event.data.details && state.partnerOrder) state.partnerOrder.facts = withFacts(state.partnerOrder.facts, event.data.details);
+      if (event.data.differential && state.partnerOrder) state.partnerOrder.differential = event.data.differential;
       return;
     case 'PartnerCancellationAbandoned': {
       const { abandonedAt, ...rest } = event.data;
@@ -350,7 +377,7 @@ function apply(state: ConversationState, { id, event }: StoredConversationEvent)
   }
 }
 
-export const emptyConversation = (): ConversationState => ({ shipmentId: '', orderId: '', sellerId: '', attempts: [], requests: [], callbacks: [], answers: [], issueUpdates: [], notified: {}, cancelledBy: [] });
+export const emptyConversation = (): ConversationState => ({ shipmentId: '', orderId: '', sellerId: '', attempts: [], requests: [], callbacks: [], answers: [], issueUpdates: [], differentialAnswers: [], notified: {}, cancelledBy: [] });
 
 /** Folds more events into a state (it is edited in place): how a cached conversation catches up with its stream. */
 export function foldConversationInto(state: ConversationState, events: readonly StoredConversationEvent[]): ConversationState {

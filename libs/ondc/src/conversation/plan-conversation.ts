@@ -2,18 +2,18 @@ import { backoffCeilingMs } from '../retry';
 import { lbnpCancellationReason } from '../error-codes';
 import type { LbnpCancellationCause } from '../error-codes';
 import { rfc3339 } from '../context';
-import { buildAttemptAnswerUpdate, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus } from '../messages';
+import { buildAttemptAnswerUpdate, buildCancel, buildConfirm, buildInit, buildReadyToShipUpdate, buildSearch, buildStatus, buildWeightDifferentialAnswer } from '../messages';
 import { checkInitQuote } from '../parsers';
 import type { CatalogOffer, ShipmentDescription } from '../messages';
 import type { ContextInput } from '../context';
-import type { ContextOf, LogisticsDomain, OndcMessage, RequestAction } from '../types';
+import type { ContextOf, LogisticsDomain, OndcMessage, Quote, RequestAction } from '../types';
 
 import { choosePartner, eligibleOfferCount } from './choose-partner';
 import type { ChoiceInput } from './choose-partner';
 import type { ConversationEvent, FailedStep, FailureKind, TatStage } from './conversation-events';
-import { Attempt, Candidate, ConversationState, PartnerOrder, SentRequest, currentAttempt, currentCandidate, requestOf } from './conversation-state';
+import { Attempt, Candidate, ConversationState, PartnerOrder, SentRequest, currentAttempt, currentCandidate, isOrderCallbackAction, requestOf } from './conversation-state';
 import { issueCallbackStep, issueStep } from './plan-issues';
-import { assignKey, cancelRequestsOf, nextCallbackStep, pendingCommandStep } from './plan-reports';
+import { assignKey, cancelRequestsOf, differentialStep, nextCallbackStep, pendingCommandStep } from './plan-reports';
 import { OutboundRequest, PlanContext, Step, describeAnswer, iso, progressOf, resendOf, waitUntil } from './steps';
 
 type PartnerAction = Exclude<RequestAction, 'search'>;
@@ -25,7 +25,7 @@ type PartnerAction = Exclude<RequestAction, 'search'>;
  * ship, status polls, the seller's cancellation). Issues about the shipment go their own way beside it.
  */
 export function planConversation(state: ConversationState, ctx: PlanContext): Step {
-  return nextCallbackStep(state, ctx) ?? issueCallbackStep(state, ctx) ?? pendingCommandStep(state) ?? issueStep(state, ctx) ?? attemptStep(state, ctx);
+  return nextCallbackStep(state, ctx) ?? issueCallbackStep(state, ctx) ?? differentialStep(state) ?? pendingCommandStep(state) ?? issueStep(state, ctx) ?? attemptStep(state, ctx);
 }
 
 function attemptStep(state: ConversationState, ctx: PlanContext): Step {
@@ -105,6 +105,7 @@ function chooseStep(state: ConversationState, attempt: Attempt, shipment: Shipme
     // A partner that cancelled this very shipment ranks as one that failed us lately: a search after its cancellation tries the others first.
     recentFailures: (bppId) => ctx.recentFailures(bppId) + (state.cancelledBy.includes(bppId) ? 1 : 0),
     readyToShipAtConfirm: shipment.readyToShip,
+    maxSurgeFeePaise: shipment.maxSurgeFeePaise ?? 0,
   };
   // Catalogs are collected for the window from when the gateway took the search (sending may have taken a while).
   const windowEnd = Math.max(search.sentAtMs, search.answer?.atMs ?? 0) + searchWindowMs;
@@ -184,13 +185,13 @@ function onInitOf(state: ConversationState, candidate: Candidate, init: SentRequ
 function quoteStep(state: ConversationState, attempt: Attempt, candidate: Candidate, init: SentRequest, ctx: PlanContext): Step {
   const onInit = state.callbacks.find((c) => c.action === 'on_init' && c.messageId === init.messageId && c.bppId === candidate.offer.bppId);
   if (onInit) {
-    const check = checkInitQuote(onInit.body as OndcMessage<'on_init'>, candidate.offer);
+    const check = checkInitQuote(onInit.body as OndcMessage<'on_init'>, candidate.offer, attempt.shipment?.maxSurgeFeePaise ?? 0);
     const base = { transactionId: attempt.transactionId, bppId: candidate.offer.bppId, messageId: onInit.messageId };
     return {
       kind: 'append',
       events: [
         check.ok
-          ? { type: 'QuoteAccepted', data: { ...base, totalPaise: check.totalPaise, quote: check.quote, acceptedAt: iso(ctx) } }
+          ? { type: 'QuoteAccepted', data: { ...base, totalPaise: check.totalPaise, ...(check.surgePaise ? { surgePaise: check.surgePaise } : {}), quote: check.quote, acceptedAt: iso(ctx) } }
           : { type: 'QuoteRejected', data: { ...base, problem: check.problem, detail: check.detail, code: check.nack.code, rejectedAt: iso(ctx) } },
       ],
     };
@@ -205,6 +206,9 @@ function quoteStep(state: ConversationState, attempt: Attempt, candidate: Candid
  * attempts, and a /status when the partner has been quiet too long.
  */
 function orderStep(state: ConversationState, attempt: Attempt, shipment: ShipmentDescription, order: PartnerOrder, ctx: PlanContext): Step {
+  // The seller may answer a weight differential after the delivery settled the order: the answer still goes out.
+  const differentialStep = differentialAnswerStep(state, attempt, shipment, order, ctx);
+  if (differentialStep) return differentialStep;
   if (order.settled) return waitUntil();
   if (!shipment.readyToShip && !lastRequest(state, 'update', order.transactionId)) {
     const message = (context: ContextOf<'update'>) =>
@@ -258,6 +262,36 @@ function attemptAnswerStep(state: ConversationState, attempt: Attempt, order: Pa
       return send(toPartner('update', attempt, order.offer, message, ctx, answer.messageId));
     }
     if (progressOf(sent, ctx).state === 'orphaned') return send(resendOf(sent, ctx));
+  }
+  return undefined;
+}
+
+/** The partner's latest quote with the weight differential in it (its diff lines), from its callbacks about the order. */
+function differentialQuoteOf(state: ConversationState, order: PartnerOrder): Quote | undefined {
+  const withDiff = state.callbacks
+    .filter((c) => c.transactionId === order.transactionId && c.bppId === order.bppId && isOrderCallbackAction(c.action))
+    .map((c) => (c.body as OndcMessage<'on_update'>).message.order.quote)
+    .filter((q): q is Quote => q !== undefined && q.breakup.some((l) => l['@ondc/org/title_type'] === 'diff'));
+  return withDiff[withDiff.length - 1];
+}
+
+/**
+ * Each answer of the seller to a weight differential goes out once as an /update under the message
+ * id chosen for it (ADR 0037): accepting repeats the partner's quote with the differential, disputing
+ * repeats the quote we confirmed. A lost one is sent again.
+ */
+function differentialAnswerStep(state: ConversationState, attempt: Attempt, shipment: ShipmentDescription, order: PartnerOrder, ctx: PlanContext): Step | undefined {
+  for (const answer of state.differentialAnswers) {
+    const sent = requestOf(state, answer.messageId);
+    if (sent) {
+      if (progressOf(sent, ctx).state === 'orphaned') return send(resendOf(sent, ctx));
+      continue;
+    }
+    const quote = answer.answer === 'accepted' ? differentialQuoteOf(state, order) : order.quote;
+    if (!quote) continue;
+    const message = (context: ContextOf<'update'>) =>
+      buildWeightDifferentialAnswer(context, { shipment, offer: order.offer, networkOrderId: order.networkOrderId, buyer: attempt.billing, quote });
+    return send(toPartner('update', attempt, order.offer, message, ctx, answer.messageId));
   }
   return undefined;
 }

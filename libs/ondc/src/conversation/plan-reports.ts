@@ -3,7 +3,7 @@ import { readOrderCallback } from '../parsers';
 import type { OndcMessage } from '../types';
 import type { OrderCallbackAction, PartnerUpdate } from '../parsers';
 import type { ConversationEvent, ProcessedResult } from './conversation-events';
-import { ConversationState, PartnerOrder, RecordedCallback, attemptOf, currentCandidate, currentAttempt, isOrderCallbackAction } from './conversation-state';
+import { ConversationState, PartnerOrder, RecordedCallback, attemptOf, currentCandidate, currentAttempt, isOrderCallbackAction, newDifferential } from './conversation-state';
 import { newPartnerFacts } from './partner-facts';
 import { CommandResult, DomainCommandSpec, PlanContext, Step, TERMINAL_REPORTS, iso } from './steps';
 
@@ -19,6 +19,8 @@ export const noPartnerKey = (transactionId: string): string => `ondc-no-partner:
 export const reportKey = (bppId: string, messageId: string): string => `ondc:${bppId}:${messageId}`;
 /** The late facts of one callback, forwarded once. */
 export const detailsKey = (bppId: string, messageId: string): string => `ondc-details:${bppId}:${messageId}`;
+/** A weight differential of one callback, told once. */
+export const differentialKey = (bppId: string, messageId: string): string => `ondc-weight-diff:${bppId}:${messageId}`;
 /** The outcome of the seller's cancellation with one partner order, recorded once (a confirmation after a failure is a new fact). */
 export const cancelOutcomeKey = (outcome: 'confirmed' | 'failed', bppId: string, networkOrderId: string): string => `ondc-cancel-${outcome}:${bppId}:${networkOrderId}`;
 
@@ -214,6 +216,48 @@ export function nextCallbackStep(state: ConversationState, ctx: PlanContext): St
   return reportStep(state, order, callback, update, ctx);
 }
 
+const chargesDifferential = (callback: RecordedCallback): boolean =>
+  ((callback.body as Partial<OndcMessage<OrderCallbackAction>>).message?.order?.quote?.breakup ?? []).some((line) => line['@ondc/org/title_type'] === 'diff');
+
+/**
+ * A weight differential a callback of the confirmed partner brought, told to the domain once the
+ * callback's own report is in (the domain records a differential only once the parcel is picked up,
+ * and the callback that brings it may be the one that says so).
+ */
+export function differentialStep(state: ConversationState): Step | undefined {
+  const order = state.partnerOrder;
+  if (!order) return undefined;
+  for (const callback of state.callbacks) {
+    if (!callback.processed || callback.transactionId !== order.transactionId || callback.bppId !== order.bppId || !isOrderCallbackAction(callback.action)) continue;
+    // Planned at every step over every callback kept (status polls add up): the quote is looked at before the whole callback is read.
+    if (!chargesDifferential(callback)) continue;
+    const update = readUpdate(callback);
+    if (update.networkOrderId && update.networkOrderId !== order.networkOrderId) continue;
+    const differential = newDifferential(update, order);
+    const key = differentialKey(callback.bppId, callback.messageId);
+    if (!differential || state.notified[key] !== undefined) continue;
+    const told = { amountPaise: differential.amountPaise, taxPaise: differential.taxPaise, measuredWeightGrams: differential.measuredWeightGrams };
+    return {
+      kind: 'command',
+      spec: {
+        command: 'RecordWeightDifferential',
+        idempotencyKey: key,
+        transactionId: callback.transactionId,
+        callback,
+        told,
+        data: {
+          partnerId: callback.bppId,
+          ...told,
+          ...(differential.measuredDimensionsCm ? { measuredDimensionsCm: differential.measuredDimensionsCm } : {}),
+          ...(differential.proofUrl ? { proofUrl: differential.proofUrl } : {}),
+          reportedAt: callback.timestamp,
+        },
+      },
+    };
+  }
+  return undefined;
+}
+
 /** Commands the conversation owes the domain: the partner assigned once confirmed, or no partner found once exhausted. */
 export function pendingCommandStep(state: ConversationState): Step | undefined {
   const abandoned = state.cancelAbandoned;
@@ -246,6 +290,7 @@ export function pendingCommandStep(state: ConversationState): Step | undefined {
           ...(order.awb ? { awb: order.awb } : {}),
           ...(order.trackingUrl ? { trackingUrl: order.trackingUrl } : {}),
           ...(order.pickupSlot ? { pickupSlot: order.pickupSlot } : {}),
+          ...(order.surgePaise ? { surgeFeePaise: order.surgePaise } : {}),
         },
       },
     };
@@ -289,6 +334,7 @@ export function recordOfCommand(spec: DomainCommandSpec, outcome: CommandResult,
       result: outcome.result,
       ...(detail ? { detail } : {}),
       ...(spec.command === 'RecordPartnerDetails' ? { details: spec.facts } : {}),
+      ...(spec.command === 'RecordWeightDifferential' ? { differential: spec.told } : {}),
       // No partner found, or a cancellation failed for good: nothing is left to do until someone acts.
       ...(spec.command === 'RecordNoPartnerFound' || spec.command === 'RecordPartnerCancellationOutcome' ? { settles: true } : {}),
       notifiedAt: iso(ctx),

@@ -67,5 +67,6 @@ export function describeShipment(order: ActiveOrder, shipment: ShipmentState, se
     items: itemsOf(order),
   };
   if (shipment.codAmountPaise > 0) description.cod = { amountPaise: shipment.codAmountPaise };
+  if (shipment.maxSurgeFeePaise) description.maxSurgeFeePaise = shipment.maxSurgeFeePaise;
   return { ok: true, shipment: description };
 }

@@ -2,7 +2,7 @@ import type { IssueCommandOf, OrderCommandOf, OrderCommandType, PartnerReport } 
 import { ContextBuilder, rfc3339 } from '../context';
 import type { LogisticsDomain, OndcMessage, RequestAction } from '../types';
 import type { PartnerPolicy } from './partner-policy';
-import type { ConversationEvent } from './conversation-events';
+import type { ConversationEvent, ToldDifferential } from './conversation-events';
 import type { RecordedCallback, SentRequest } from './conversation-state';
 import type { PartnerFacts } from './partner-facts';
 
@@ -58,7 +58,7 @@ export type DomainCommandSpec =
       command: 'AssignLogisticsPartner';
       idempotencyKey: string;
       transactionId: string;
-      data: { partnerId: string; partnerName: string; networkOrderId: string; awb?: string; trackingUrl?: string; pickupSlot?: { start: string; end: string } };
+      data: { partnerId: string; partnerName: string; networkOrderId: string; awb?: string; trackingUrl?: string; pickupSlot?: { start: string; end: string }; surgeFeePaise?: number };
     }
   | { command: 'RecordNoPartnerFound'; idempotencyKey: string; transactionId: string; data: { reason: string; candidatesTried: number } }
   | {
@@ -76,6 +76,15 @@ export type DomainCommandSpec =
       /** What the domain is given, as the conversation will count it known. */
       facts: PartnerFacts;
       data: CommandData<'RecordPartnerDetails'>;
+    }
+  | {
+      command: 'RecordWeightDifferential';
+      idempotencyKey: string;
+      transactionId: string;
+      callback: RecordedCallback;
+      /** What the domain is told, as the conversation will count it known. */
+      told: ToldDifferential;
+      data: CommandData<'RecordWeightDifferential'>;
     }
   | {
       command: 'RecordPartnerCancellationOutcome';

@@ -32,6 +32,9 @@ const KNOWN_ORDER_EVENTS: Record<OrderEventType, true> = {
   ShipmentReattemptRequested: true,
   ShipmentReturnRequested: true,
   PartnerDetailsUpdated: true,
+  WeightDifferentialReported: true,
+  WeightDifferentialAccepted: true,
+  WeightDifferentialDisputed: true,
   PartnerCancellationConfirmed: true,
   PartnerCancellationFailed: true,
   ShipmentMarkedShipped: true,
@@ -123,7 +126,18 @@ export function orderEventFacts(event: OrderEvent): OrderEventFacts {
     case 'ShipmentModeSwitched':
       return { occurredAt: event.data.switchedAt, detail: { from: event.data.from, to: event.data.to } };
     case 'LogisticsPartnerAssigned':
-      return { occurredAt: event.data.assignedAt, detail: present({ partnerId: event.data.partnerId, partnerName: event.data.partnerName, awb: event.data.awb }) };
+      return { occurredAt: event.data.assignedAt, detail: present({ partnerId: event.data.partnerId, partnerName: event.data.partnerName, awb: event.data.awb, surgeFeePaise: event.data.surgeFeePaise }) };
+    case 'WeightDifferentialReported': {
+      const d = event.data;
+      return {
+        occurredAt: d.reportedAt,
+        detail: present({ declaredWeightGrams: d.declaredWeightGrams, measuredWeightGrams: d.measuredWeightGrams, amountPaise: d.amountPaise, taxPaise: d.taxPaise, proofUrl: d.proofUrl }),
+      };
+    }
+    case 'WeightDifferentialAccepted':
+      return { occurredAt: event.data.acceptedAt, detail: { amountPaise: event.data.amountPaise, taxPaise: event.data.taxPaise } };
+    case 'WeightDifferentialDisputed':
+      return { occurredAt: event.data.disputedAt, detail: present({ amountPaise: event.data.amountPaise, taxPaise: event.data.taxPaise, reason: event.data.reason }) };
     case 'NoLogisticsPartnerFound':
       return { occurredAt: event.data.reportedAt, detail: { reason: event.data.reason, candidatesTried: event.data.candidatesTried } };
     case 'DeliveryAgentAssigned':

@@ -133,6 +133,22 @@ export interface PartnerView {
   agent: { name: string; phone: string | null } | null;
   /** What came of the seller's cancellation at the partner: confirmed, failed (the partner may still act), or null. */
   cancellation: 'confirmed' | 'failed' | null;
+  /** The surge fee of the confirmed quote, GST included; null: no surge. */
+  surgeFeePaise: number | null;
+}
+
+/** A partner's charge for a parcel heavier or bigger than declared, and where the seller's answer stands. */
+export interface WeightDifferentialView {
+  status: 'pending' | 'accepted' | 'disputed';
+  declaredWeightGrams: number;
+  measuredWeightGrams: number;
+  measuredDimensionsCm: { length: number; width: number; height: number } | null;
+  amountPaise: number;
+  taxPaise: number;
+  proofUrl: string | null;
+  reportedAt: string;
+  answeredAt: string | null;
+  disputeReason: string | null;
 }
 
 export interface ShipmentView {
@@ -169,6 +185,8 @@ export interface ShipmentView {
   codCollection: { duePaise: number; collectedPaise: number; mismatched: boolean } | null;
   /** On-network: the delivery category asked of partners, the shipment's or the seller's choice; null: the ONDC adapter's default. */
   deliveryCategory: DeliveryCategory | null;
+  /** The latest weight differential the partner charged; null: none. Pending until the seller accepts or disputes it. */
+  weightDifferential: WeightDifferentialView | null;
   rtoInitiatedAt: string | null;
   updatedAt: string;
   /** The steps the seller may take with this shipment now (the domain's ways forward); empty for one a later shipment followed. */
@@ -335,6 +353,24 @@ function toPartnerView(row: DbRow, state: ShipmentState | undefined): PartnerVie
     pickupSlot: partner?.pickupSlot ?? null,
     agent: partner?.agent ? { name: partner.agent.name, phone: partner.agent.phone ?? null } : null,
     cancellation: partner?.cancellation ?? null,
+    surgeFeePaise: partner?.surgeFeePaise ?? null,
+  };
+}
+
+function toWeightDifferentialView(state: ShipmentState | undefined): WeightDifferentialView | null {
+  const d = state?.weightDifferential;
+  if (!d) return null;
+  return {
+    status: d.status,
+    declaredWeightGrams: d.declaredWeightGrams,
+    measuredWeightGrams: d.measuredWeightGrams,
+    measuredDimensionsCm: d.measuredDimensionsCm ?? null,
+    amountPaise: d.amountPaise,
+    taxPaise: d.taxPaise,
+    proofUrl: d.proofUrl ?? null,
+    reportedAt: d.reportedAt,
+    answeredAt: d.answeredAt ?? null,
+    disputeReason: d.disputeReason ?? null,
   };
 }
 
@@ -370,6 +406,7 @@ function toShipmentView(row: DbRow, tracking: TimelineEntry[], order: ActiveOrde
     cancellationReason: row['status'] === 'cancelled' && state?.cancellationReason ? cancellationReasonView(state.cancellationReason) : null,
     codCollection: state?.codCollection ? { duePaise: state.codAmountPaise, ...state.codCollection } : null,
     deliveryCategory: state?.deliveryCategory ?? null,
+    weightDifferential: toWeightDifferentialView(state),
     rtoInitiatedAt: isoOrNull(row['rto_initiated_at']),
     updatedAt: iso(row['updated_at']),
     allowed: state ? shipmentWaysForward(order, state) : [],
