@@ -1,4 +1,4 @@
-import type { IssueAction, IssueActionCode, IssueKind, IssueLevel, OpenedIssue, PartnerIssueResponse, ProposedResolution, ResolutionKind } from '@fulfil/domain';
+import type { IssueAction, IssueActionCode, IssueCommandOf, IssueKind, IssueLevel, OpenedIssue, PartnerIssueResponse, ProposedResolution, ResolutionKind } from '@fulfil/domain';
 import type { CatalogOffer, ShipmentStop } from '../messages';
 import { formatRupees, parseRupees } from '../money';
 import type { ContextOf, IgmAction, IgmActionCode, IgmActor, IgmIssue, IgmIssueMessage, IgmIssueStatus, IgmResolution, OndcMessage } from '../types';
@@ -127,16 +127,8 @@ function wireAction(action: IssueAction, by: string, name: string): IgmAction {
   };
 }
 
-/** One of the partner's actions the domain has to hear of. */
-export interface PartnerIssueAction {
-  issueId: string;
-  actionId: string;
-  response: PartnerIssueResponse;
-  text: string;
-  level: IssueLevel;
-  resolution?: ProposedResolution;
-  respondedAt: string;
-}
+/** One of the partner's actions the domain has to hear of: the command that records it, but for whose issue it is. */
+export type PartnerIssueAction = Omit<IssueCommandOf<'RecordIssueResponse'>, 'type' | 'sellerId'>;
 
 const RESPONSES: Partial<Record<IgmActionCode, PartnerIssueResponse>> = {
   PROCESSING: 'processing',
