@@ -487,6 +487,17 @@ export function buildConfirm(context: ContextOf<'confirm'>, input: ConfirmInput)
   };
 }
 
+/** The confirmed fulfillment, ready to ship, as a fulfillment `/update` repeats it: pickup code, stops and the required tags. */
+function readyFulfillmentOf(shipment: ShipmentDescription, offer: CatalogOffer, buyer: BuyerBilling, extraTags: TagGroup[] = []) {
+  return {
+    id: offer.fulfillmentId,
+    type: 'Delivery' as const,
+    start: { instructions: pickupInstructions(shipment) },
+    end: { person: { name: shipment.drop.name }, location: dropLocationOf(shipment), contact: contactOf(shipment.drop, buyer) },
+    tags: [readyToShipTag(true), linkedProviderTag(shipment, true), linkedOrderTag(shipment, true), ...extraTags],
+  };
+}
+
 /**
  * Ready to ship after confirming with ready_to_ship "no": the pickup code rides along and the stops
  * and tags are repeated as confirmed; the partner answers with a pickup slot.
@@ -503,15 +514,7 @@ export function buildReadyToShipUpdate(
       order: {
         id: input.networkOrderId,
         items: orderItemsOf(input.offer, false),
-        fulfillments: [
-          {
-            id: input.offer.fulfillmentId,
-            type: 'Delivery',
-            start: { instructions: pickupInstructions(shipment) },
-            end: { person: { name: shipment.drop.name }, location: dropLocationOf(shipment), contact: contactOf(shipment.drop, buyer) },
-            tags: [readyToShipTag(true), linkedProviderTag(shipment, true), linkedOrderTag(shipment, true), ...linkedOrderItemTags(shipment)],
-          },
-        ],
+        fulfillments: [readyFulfillmentOf(shipment, input.offer, buyer, linkedOrderItemTags(shipment))],
         '@ondc/org/linked_order': linkedOrderOf(shipment, false),
         updated_at: context.timestamp,
       },
@@ -572,15 +575,7 @@ export function buildWeightDifferentialAnswer(
         id: input.networkOrderId,
         items: orderItemsOf(input.offer, false),
         quote,
-        fulfillments: [
-          {
-            id: input.offer.fulfillmentId,
-            type: 'Delivery',
-            start: { instructions: pickupInstructions(shipment) },
-            end: { person: { name: shipment.drop.name }, location: dropLocationOf(shipment), contact: contactOf(shipment.drop, buyer) },
-            tags: [readyToShipTag(true), linkedProviderTag(shipment, true), linkedOrderTag(shipment, true)],
-          },
-        ],
+        fulfillments: [readyFulfillmentOf(shipment, input.offer, buyer)],
         updated_at: context.timestamp,
       },
     },
