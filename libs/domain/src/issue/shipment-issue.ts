@@ -68,22 +68,24 @@ export interface IssueAction {
   refId?: string;
 }
 
+/** What an issue is about and with whom, as the seller raised it. */
+export interface RaisedIssue {
+  issueId: string;
+  sellerId: string;
+  orderId: string;
+  shipmentId: string;
+  kind: IssueKind;
+  description: string;
+  partnerId: string;
+  partnerName: string;
+  networkOrderId: string;
+  raisedAt: string;
+}
+
 export type IssueEvent =
   | {
       type: 'IssueRaised';
-      data: {
-        issueId: string;
-        sellerId: string;
-        orderId: string;
-        shipmentId: string;
-        kind: IssueKind;
-        description: string;
-        partnerId: string;
-        partnerName: string;
-        networkOrderId: string;
-        actionId: string;
-        raisedAt: string;
-      };
+      data: RaisedIssue & { actionId: string };
     }
   | {
       type: 'IssuePartnerResponded';
@@ -121,19 +123,9 @@ export type IssueCommandOf<T extends IssueCommandType> = Extract<IssueCommand, {
 
 export type IssueStatus = 'open' | 'processing' | 'info_requested' | 'resolution_proposed' | 'resolution_accepted' | 'resolved' | 'closed';
 
-export interface OpenedIssue {
+export interface OpenedIssue extends RaisedIssue {
   status: IssueStatus;
-  issueId: string;
-  sellerId: string;
-  orderId: string;
-  shipmentId: string;
-  kind: IssueKind;
-  description: string;
-  partnerId: string;
-  partnerName: string;
-  networkOrderId: string;
   level: IssueLevel;
-  raisedAt: string;
   updatedAt: string;
   actions: IssueAction[];
   /** The partner's request for information not answered yet. */
@@ -267,22 +259,13 @@ const STATUS_AFTER_RESPONSE: Readonly<Record<PartnerIssueResponse, IssueStatus>>
 
 export function evolveIssue(state: IssueState, event: IssueEvent): IssueState {
   if (event.type === 'IssueRaised') {
-    const d = event.data;
+    const { actionId, ...raised } = event.data;
     return {
+      ...raised,
       status: 'open',
-      issueId: d.issueId,
-      sellerId: d.sellerId,
-      orderId: d.orderId,
-      shipmentId: d.shipmentId,
-      kind: d.kind,
-      description: d.description,
-      partnerId: d.partnerId,
-      partnerName: d.partnerName,
-      networkOrderId: d.networkOrderId,
       level: 'issue',
-      raisedAt: d.raisedAt,
-      updatedAt: d.raisedAt,
-      actions: [{ actionId: d.actionId, code: 'opened', by: 'seller', text: d.description, at: d.raisedAt }],
+      updatedAt: raised.raisedAt,
+      actions: [{ actionId, code: 'opened', by: 'seller', text: raised.description, at: raised.raisedAt }],
       resolutions: [],
     };
   }

@@ -1,6 +1,6 @@
 import type { Address, DeliveryCategory, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
 import type { SellerCancellationReason } from './cancellation-reasons';
-import type { Buyer, OrderCharge, OrderItem, PartnerReport, RejectedReturnLine, ReshipReason, ReturnLine, StoredImage } from './order-events';
+import type { Buyer, OrderCharge, OrderItem, PartnerReport, RejectedReturnLine, ReshipReason, ReturnLine, StoredImage, WeightDifferentialReport } from './order-events';
 
 /** Every order command names the seller acting; an order of another seller is "not found". */
 interface OrderCommandBase {
@@ -115,16 +115,8 @@ export type OrderCommand =
       reason?: string;
       reportedAt: string;
     })
-  | (ShipmentCommandBase & {
-      type: 'RecordWeightDifferential';
-      partnerId: string;
-      measuredWeightGrams: number;
-      measuredDimensionsCm?: { length: number; width: number; height: number };
-      amountPaise: number;
-      taxPaise: number;
-      proofUrl?: string;
-      reportedAt: string;
-    })
+  /** The declared weight is the shipment's own: the partner reports only what it measured. */
+  | (ShipmentCommandBase & Omit<WeightDifferentialReport, 'declaredWeightGrams'> & { type: 'RecordWeightDifferential' })
   | (ShipmentCommandBase & { type: 'AcceptWeightDifferential' })
   | (ShipmentCommandBase & { type: 'DisputeWeightDifferential'; reason?: string })
   | (ShipmentCommandBase & {

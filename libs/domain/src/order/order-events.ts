@@ -113,6 +113,18 @@ export type PartnerReport =
   | 'delivery_failed'
   | 'delivery_rescheduled';
 
+/** What a partner reports of a parcel heavier or bigger than declared: the measure and its charge. */
+export interface WeightDifferentialReport {
+  partnerId: string;
+  declaredWeightGrams: number;
+  measuredWeightGrams: number;
+  measuredDimensionsCm?: { length: number; width: number; height: number };
+  amountPaise: number;
+  taxPaise: number;
+  proofUrl?: string;
+  reportedAt: string;
+}
+
 /** Which leg of the journey an attempt was for: collecting the parcel from the seller, or handing it to the buyer. */
 export type AttemptStage = 'pickup' | 'delivery';
 
@@ -309,16 +321,7 @@ export type OrderEvent =
   | {
       type: 'WeightDifferentialReported';
       /** After pickup the partner weighed or measured the parcel above what was declared and charges the difference (ONDC `diff`, `tax_diff`). */
-      data: ShipmentRef & {
-        partnerId: string;
-        declaredWeightGrams: number;
-        measuredWeightGrams: number;
-        measuredDimensionsCm?: { length: number; width: number; height: number };
-        amountPaise: number;
-        taxPaise: number;
-        proofUrl?: string;
-        reportedAt: string;
-      };
+      data: ShipmentRef & WeightDifferentialReport;
     }
   | { type: 'WeightDifferentialAccepted'; data: ShipmentRef & { amountPaise: number; taxPaise: number; acceptedAt: string } }
   | { type: 'WeightDifferentialDisputed'; data: ShipmentRef & { amountPaise: number; taxPaise: number; reason?: string; disputedAt: string } }

@@ -11,6 +11,7 @@ import type {
   RejectedReturnLine,
   ReturnLine,
   StoredImage,
+  WeightDifferentialReport,
 } from './order-events';
 
 export type ShipmentStatus =
@@ -118,15 +119,7 @@ export interface PartnerState {
 }
 
 /** A partner's charge for a parcel heavier or bigger than declared, and the seller's answer. */
-export interface WeightDifferentialState {
-  partnerId: string;
-  declaredWeightGrams: number;
-  measuredWeightGrams: number;
-  measuredDimensionsCm?: { length: number; width: number; height: number };
-  amountPaise: number;
-  taxPaise: number;
-  proofUrl?: string;
-  reportedAt: string;
+export interface WeightDifferentialState extends WeightDifferentialReport {
   status: 'pending' | 'accepted' | 'disputed';
   answeredAt?: string;
   disputeReason?: string;
