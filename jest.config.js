@@ -14,6 +14,8 @@ module.exports = {
   // A few dependencies ship only ES modules, which Jest's CommonJS runtime cannot require: compile those too.
   transformIgnorePatterns: ['^(?!.*/node_modules/content-disposition/).*/node_modules/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Names the run, so suites needing the built engine share one build.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
@@ -49,9 +50,58 @@ export async function stopEngine(engine: RunningEngine): Promise<number | null> 
 }
 
 
-/** The same build `npm start` makes. */
-export function buildEngine(): void {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
+const buildLock = join(root, 'dist.build-lock');
+const buildMarker = join(root, 'dist/.build-run');
+
+/**
+ * The same build `npm start` makes, once per Jest run: suites run in parallel workers, and two
+ * builds at once would rewrite `dist` under an engine another suite has started (Vite refuses a
+ * second build of the same project outright).
+ */
+export function buildEngine(deadlineMs = 240_000): void {
+  const run = process.env['ENGINE_BUILD_RUN'];
+  const deadline = Date.now() + deadlineMs;
+  while (!tryLock()) {
+    if (Date.now() > deadline) throw new Error(`another build held ${buildLock} for ${deadlineMs / 1000} s`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
+  try {
+    if (run !== undefined && existsSync(buildMarker) && readFileSync(buildMarker, 'utf8') === run) return;
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
+    if (run !== undefined) writeFileSync(buildMarker, run);
+  } finally {
+    rmSync(buildLock, { recursive: true, force: true });
+  }
+}
+
+/** Takes the build lock, or clears it when the process that took it is gone (a killed run). */
+function tryLock(): boolean {
+  try {
+    mkdirSync(buildLock);
+    writeFileSync(join(buildLock, 'pid'), String(process.pid));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (!holderAlive()) rmSync(buildLock, { recursive: true, force: true });
+    return false;
+  }
+}
+
+function holderAlive(): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(buildLock, 'pid'), 'utf8'));
+  } catch {
+    // Taken a moment ago, its pid not yet written; or its taker died in that moment.
+    const taken = statSync(buildLock, { throwIfNoEntry: false });
+    return taken !== undefined && Date.now() - taken.mtimeMs < 10_000;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs the engine to its end with a given environment, as a deploy with a bad variable would. */
