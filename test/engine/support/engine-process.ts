@@ -1,8 +1,9 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { claimDataDir, DataDirInUseError, type DataDirLock } from '@fulfil/platform';
 
 const root = resolve(__dirname, '../../..');
 const entry = join(root, 'dist/apps/engine/src/main.js');
@@ -56,51 +57,31 @@ const buildMarker = join(root, 'dist/.build-run');
 /**
  * The same build `npm start` makes, once per Jest run: suites run in parallel workers, and two
  * builds at once would rewrite `dist` under an engine another suite has started (Vite refuses a
- * second build of the same project outright).
+ * second build of the same project outright). The lock is the data directory's own one-owner
+ * lock, so a build killed mid-way leaves nothing that blocks the next run.
  */
 export function buildEngine(deadlineMs = 240_000): void {
   const run = process.env['ENGINE_BUILD_RUN'];
-  const deadline = Date.now() + deadlineMs;
-  while (!tryLock()) {
-    if (Date.now() > deadline) throw new Error(`another build held ${buildLock} for ${deadlineMs / 1000} s`);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-  }
+  const lock = takeBuildLock(deadlineMs);
   try {
     if (run !== undefined && existsSync(buildMarker) && readFileSync(buildMarker, 'utf8') === run) return;
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
     if (run !== undefined) writeFileSync(buildMarker, run);
   } finally {
-    rmSync(buildLock, { recursive: true, force: true });
+    lock.release();
   }
 }
 
-/** Takes the build lock, or clears it when the process that took it is gone (a killed run). */
-function tryLock(): boolean {
-  try {
-    mkdirSync(buildLock);
-    writeFileSync(join(buildLock, 'pid'), String(process.pid));
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    if (!holderAlive()) rmSync(buildLock, { recursive: true, force: true });
-    return false;
-  }
-}
-
-function holderAlive(): boolean {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(join(buildLock, 'pid'), 'utf8'));
-  } catch {
-    // Taken a moment ago, its pid not yet written; or its taker died in that moment.
-    const taken = statSync(buildLock, { throwIfNoEntry: false });
-    return taken !== undefined && Date.now() - taken.mtimeMs < 10_000;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+function takeBuildLock(deadlineMs: number): DataDirLock {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return claimDataDir(buildLock, 'engine build');
+    } catch (error) {
+      if (!(error instanceof DataDirInUseError)) throw error;
+      if (Date.now() > deadline) throw new Error(`another build held ${buildLock} for ${deadlineMs / 1000} s`, { cause: error });
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
   }
 }
 
