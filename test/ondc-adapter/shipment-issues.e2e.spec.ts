@@ -110,7 +110,7 @@ describe('Shipment issues with the logistics partner (IGM 2.0)', () => {
   it('a lost parcel: the seller rejects the first offer and escalates; the grievance officer offers more, which the seller accepts', async () => {
     const s = await seller(harness);
     const placed = await harness.placeOnNetworkOrder(s.sellerId);
-    await harness.statusReaches(placed, 'partner_assigned');
+    await harness.partnerAssigned(placed);
     const { body } = await s.post(`/v1/orders/${placed.orderId}/shipments/${placed.shipmentId}/issues`, { kind: 'lost', description: 'Tracking has not moved for three days' }).expect(201);
     const issueId = body.issueId as string;
 
@@ -131,7 +131,7 @@ describe('Shipment issues with the logistics partner (IGM 2.0)', () => {
     const s = await seller(harness);
     const other = await seller(harness);
     const placed = await harness.placeOnNetworkOrder(s.sellerId);
-    await harness.statusReaches(placed, 'partner_assigned');
+    await harness.partnerAssigned(placed);
     const path = `/v1/orders/${placed.orderId}/shipments/${placed.shipmentId}/issues`;
 
     const bad = await s.post(path, { kind: 'stolen', description: '' }).expect(400);

@@ -76,7 +76,7 @@ describe('Surge fee accepted up to the seller-set cap', () => {
   it('a cap below the surge leaves the surge partner out, as no cap does', async () => {
     const s = await seller(harness, { maxSurgeFeePaise: 1_000 });
     const placed = await harness.placeOnNetworkOrder(s.sellerId);
-    await harness.statusReaches(placed, 'partner_assigned');
+    await harness.partnerAssigned(placed);
     expect((await s.shipmentView(placed))?.partner).toMatchObject({ id: harness.partnerId('hyperlocal'), surgeFeePaise: null });
   });
 

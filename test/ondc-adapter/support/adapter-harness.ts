@@ -251,6 +251,17 @@ export class AdapterHarness {
     }
   }
 
+  /**
+   * Waits until a partner is confirmed for the shipment, whatever status it has moved on to since:
+   * a fast sandbox partner can pass through partner_assigned between two polls.
+   */
+  async partnerAssigned(s: PlacedShipment): Promise<ShipmentState> {
+    return eventually(async () => {
+      const shipment = await this.shipment(s);
+      return shipment?.partner ? shipment : undefined;
+    }, `a partner confirmed for shipment ${s.shipmentId}`);
+  }
+
   async conversationEvents(shipmentId: string): Promise<readonly RecordedEvent[]> {
     return (await loadConversation(this.store, shipmentId)).events;
   }
