@@ -209,6 +209,7 @@ const ONDC_ADAPTER_EVENT_TYPES = Object.keys({
   TrackSent: 1,
   CancelSent: 1,
   IssueSent: 1,
+  ReconSent: 1,
   RequestAnswered: 1,
   CatalogReceived: 1,
   CallbackReceived: 1,
@@ -224,6 +225,7 @@ const ONDC_ADAPTER_EVENT_TYPES = Object.keys({
   SellerIssueActed: 1,
   SellerAnsweredWeightDifferential: 1,
   PartnerCancellationAbandoned: 1,
+  CodReconciliationAbandoned: 1,
   CallbackProcessed: 1,
   DomainNotified: 1,
 } satisfies Record<OndcConversationEventType, 1>);
@@ -442,6 +444,12 @@ function runScenarios(): void {
   cod.onNetworkShipment('shp-cod1');
   cod.report('shp-cod1', 'picked_up', ['ShipmentPickedUp']);
   cod.report('shp-cod1', 'delivered', ['ShipmentDelivered', 'CodCollectionMismatched'], { codCollectedPaise: 100 });
+
+  scenario = 'COD reconciled with the partner after the settlement window: a mismatch, then settled in accord';
+  const codDue = cod.state.status === 'active' ? cod.state.shipments[0]!.codAmountPaise : 0;
+  const settlement = { type: 'RecordCodSettlement' as const, shipmentId: 'shp-cod1', partnerId: PARTNER.partnerId, claimedPaise: codDue };
+  cod.run({ ...settlement, partnerPaise: 100, status: 'pending', accord: false }, ['CodSettlementMismatched']);
+  cod.run({ ...settlement, partnerPaise: codDue, status: 'settled', settlementRef: 'UTIB0000123456789012', accord: true }, ['CodSettlementReconciled']);
 
   scenario = 'seller cancels for a merchant-side reason';
   const m = new OrderWorld(seller, 'ord-m');

@@ -21,8 +21,16 @@ describe('ONDC adapter: a restart in the middle of a conversation', () => {
     port = await freePort();
     dataDir = mkdtempSync(join(tmpdir(), 'ondc-restart-'));
     const config = adapterConfigFor(port, dataDir, ENV);
-    // The network keeps running while the adapter restarts.
-    sandbox = await startSandbox({ participants: ['cheap-slow', 'fast-dear'], stepMs: 50, replyDelayMs: 150, buyers: [buyerRegistration(config)], logger: false });
+    // The network keeps running while the adapter restarts, and retries its callbacks meanwhile as a partner would: an
+    // on_confirm nobody took (the adapter was down) would otherwise be a cancellation (997), not the delivery this is about.
+    sandbox = await startSandbox({
+      participants: ['cheap-slow', 'fast-dear'],
+      stepMs: 50,
+      replyDelayMs: 150,
+      callbackRetry: { attempts: 30, baseDelayMs: 200, maxDelayMs: 1_000 },
+      buyers: [buyerRegistration(config)],
+      logger: false,
+    });
   });
   afterAll(async () => {
     await sandbox.close();
@@ -134,6 +142,43 @@ describe('ONDC adapter: a promised pickup time that passes while it is down', ()
       const cancels = conversation.filter((e) => e.type === 'CancelSent');
       expect(cancels.map((e) => (e.data['message'] as { message: { cancellation_reason_id: string } }).message.cancellation_reason_id)).toEqual(['007']);
       expect((await second.shipment(placed))?.cancellationReason).toMatchObject({ code: '007' });
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('ONDC adapter: a COD delivery whose settlement window ends while it is down', () => {
+  const RECON_ENV = { ONDC_SETTLEMENT_WINDOW_MS: '3000' };
+  let sandbox: RunningSandbox;
+  let port: number;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    port = await freePort();
+    dataDir = mkdtempSync(join(tmpdir(), 'ondc-restart-recon-'));
+    sandbox = await startSandbox({ participants: ['cheap-slow'], stepMs: 50, buyers: [buyerRegistration(adapterConfigFor(port, dataDir, RECON_ENV))], logger: false });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const start = () => AdapterHarness.start({ participants: [], port, dataDir, external: sandbox.network, env: RECON_ENV });
+
+  it('is reconciled by the restarted adapter: the delivered stream stays open for it, and one /recon goes out', async () => {
+    const first = await start();
+    const { sellerId } = await first.newSeller();
+    const placed = await first.placeOnNetworkOrder(sellerId, { paymentMethod: 'cod' });
+    const delivered = await first.statusReaches(placed, 'delivered');
+    await first.stop();
+
+    const second = await start();
+    try {
+      const reconciled = await eventually(async () => (await second.orderEvents(placed)).find((e) => e.type === 'CodSettlementReconciled'), 'the reconciliation after the restart', 20_000);
+      expect(reconciled.data).toMatchObject({ amountPaise: delivered.codAmountPaise, status: 'settled' });
+      await second.driver.idle();
+      expect((await second.conversationEvents(placed.shipmentId)).filter((e) => e.type === 'ReconSent')).toHaveLength(1);
     } finally {
       await second.stop();
     }

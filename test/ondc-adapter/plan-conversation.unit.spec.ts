@@ -1,4 +1,4 @@
-import { ContextBuilder, formatRupees , foldConversation , choosePartner , planConversation } from '@fulfil/ondc';
+import { ContextBuilder, formatRupees , foldConversation , choosePartner , planConversation, recordOfCommand, settlesConversation } from '@fulfil/ondc';
 import type { CatalogOffer, OndcMessage , ConversationEvent , PlanContext, Step , PartnerPolicy } from '@fulfil/ondc';
 import { evolveIssue, initialIssueState } from '@fulfil/domain';
 import type { IssueEvent, OpenedIssue } from '@fulfil/domain';
@@ -31,6 +31,8 @@ function context(nowMs: number, overrides: Partial<PlanContext['settings']> = {}
       cancelTimeoutMs: 2_000,
       cancelRetry: { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_500 },
       requestBudgetMs: 5_000,
+      settlementWindowMs: 86_400_000,
+      reconRounds: 3,
       policy: POLICY,
       ...overrides,
     },
@@ -712,5 +714,107 @@ describe('a weight differential after pickup', () => {
     // The recorded message goes again (its message id is in it), with a fresh timestamp.
     expect(plan(base, 3_100 + 5_000)).toMatchObject({ kind: 'send', request: { action: 'update', resend: true, target: { url: CHEAP.bppUri } } });
     expect(plan(base, 3_100 + 4_000)).not.toMatchObject({ kind: 'send' });
+  });
+});
+
+describe('the COD of a delivered shipment, reconciled with the partner (RSF 2.0)', () => {
+  const WINDOW = 86_400_000;
+  const codStarted: ConversationEvent = { ...started, data: { ...(started as Extract<ConversationEvent, { type: 'LogisticsSearchStarted' }>).data, shipment: { ...hyperlocalShipment(), cod: { amountPaise: 49_900 } } } } as ConversationEvent;
+  const deliveredCod: ConversationEvent[] = [
+    codStarted,
+    sent('SearchSent', 'search-1', 0),
+    acked('search', 'search-1', 10),
+    catalog(CHEAP, 20),
+    chosen(CHEAP, 1_100),
+    { type: 'OrderConfirmed', data: { transactionId: TX, bppId: 'cheap.lsp', partnerName: 'Cheap', networkOrderId: 'NETORDER1', callbackMessageId: 'confirm-1', confirmedAt: at(1_500) } },
+    { type: 'DomainNotified', data: { transactionId: TX, command: 'AssignLogisticsPartner', idempotencyKey: 'ondc-assign:cheap.lsp:NETORDER1', result: 'applied', notifiedAt: at(1_600) } },
+    { type: 'CallbackProcessed', data: { transactionId: TX, bppId: 'cheap.lsp', messageId: 'status-1', timestamp: at(2_000), result: 'reported', report: 'delivered', settles: true, reconOwed: true, processedAt: at(2_000) } },
+  ];
+  const reconSent = (step: Step, ms: number): ConversationEvent => {
+    const { request } = step as Extract<Step, { kind: 'send' }>;
+    return { type: 'ReconSent', data: { transactionId: TX, messageId: request.message.context.message_id, to: CHEAP.bppUri, bppId: 'cheap.lsp', message: request.message, sentAt: at(ms), sentBy: 'me' } };
+  };
+  const reconAcked = (sentEvent: ConversationEvent, ms: number): ConversationEvent => ({
+    type: 'RequestAnswered',
+    data: { transactionId: TX, action: 'recon', messageId: (sentEvent.data as { messageId: string }).messageId, outcome: 'ack', attempts: 1, answeredAt: at(ms) },
+  });
+  const onRecon = (sentEvent: ConversationEvent, answer: { accord: boolean; status: 'PENDING' | 'SETTLED'; diff?: string; ref?: string }, ms: number): ConversationEvent => {
+    const ours = (sentEvent.data as { message: OndcMessage<'recon'> }).message;
+    const [order] = ours.message.orders;
+    const settlement = order!.settlements[0]!;
+    const body = {
+      context: { ...ours.context, action: 'on_recon' },
+      message: {
+        orders: [
+          {
+            ...order,
+            recon_accord: answer.accord,
+            settlements: [{ ...settlement, status: answer.status, amount: { ...settlement.amount, ...(answer.diff ? { diff_value: answer.diff } : {}) }, ...(answer.ref ? { settlement_ref_no: answer.ref } : {}) }],
+          },
+        ],
+      },
+    };
+    const messageId = (sentEvent.data as { messageId: string }).messageId;
+    return { type: 'CallbackReceived', data: { transactionId: TX, action: 'on_recon', bppId: 'cheap.lsp', bppUri: CHEAP.bppUri, messageId, timestamp: at(ms), solicited: true, body, receivedAt: at(ms) } };
+  };
+
+  it('waits a settlement window after the delivery, then sends /recon claiming the COD amount in RSF 2.0’s context', () => {
+    expect(plan(deliveredCod, 3_000)).toEqual({ kind: 'wait', untilMs: T0 + 2_000 + WINDOW });
+    const step = plan(deliveredCod, 2_000 + WINDOW);
+    expect(step).toMatchObject({ kind: 'send', request: { action: 'recon', transactionId: TX, bppId: 'cheap.lsp', target: { url: CHEAP.bppUri } } });
+    const message = (step as Extract<Step, { kind: 'send' }>).request.message as OndcMessage<'recon'>;
+    expect(message.context).toMatchObject({ domain: 'ONDC:NTS10', version: '2.0.0', location: { country: { code: 'IND' }, city: { code: '*' } }, ttl: 'P1D' });
+    expect(message.message.orders).toEqual([
+      expect.objectContaining({ id: 'NETORDER1', amount: { currency: 'INR', value: '499.00' }, settlements: [expect.objectContaining({ status: 'PENDING', amount: { currency: 'INR', value: '499.00' }, updated_at: at(2_000) })] }),
+    ]);
+  });
+
+  it('a prepaid delivery owes nothing: no /recon', () => {
+    const prepaid = deliveredCod.map((e) => (e.type === 'LogisticsSearchStarted' ? started : e));
+    expect(plan(prepaid, 2_000 + 2 * WINDOW)).toEqual({ kind: 'wait' });
+  });
+
+  it('an answer in accord, settled, goes to the domain and closes the reconciliation; a short one is a mismatch and the next window asks again', () => {
+    const first = reconSent(plan(deliveredCod, 2_000 + WINDOW), 2_000 + WINDOW);
+    const asked = [...deliveredCod, first, reconAcked(first, 2_100 + WINDOW)];
+    expect(plan(asked, 3_000 + WINDOW)).toEqual({ kind: 'wait', untilMs: T0 + 2_000 + 2 * WINDOW });
+
+    const settled = [...asked, onRecon(first, { accord: true, status: 'SETTLED', ref: 'UTR123' }, 2_200 + WINDOW)];
+    const command = plan(settled, 2_300 + WINDOW);
+    expect(command).toMatchObject({
+      kind: 'command',
+      spec: { command: 'RecordCodSettlement', closes: true, data: { partnerId: 'cheap.lsp', claimedPaise: 49_900, partnerPaise: 49_900, status: 'settled', accord: true, settlementRef: 'UTR123' } },
+    });
+    const done = recordOfCommand((command as Extract<Step, { kind: 'command' }>).spec, { result: 'applied' }, context(2_300 + WINDOW));
+    expect(done).toMatchObject({ type: 'CallbackProcessed', data: { result: 'reported', settles: true } });
+    expect(settlesConversation(done as unknown as { type: string; data: Record<string, unknown> })).toBe(true);
+    expect(plan([...settled, done], 2_000 + 5 * WINDOW)).toEqual({ kind: 'wait' });
+
+    const short = [...asked, onRecon(first, { accord: false, status: 'SETTLED', diff: '474.00', ref: 'UTR123' }, 2_200 + WINDOW)];
+    const mismatch = plan(short, 2_300 + WINDOW);
+    expect(mismatch).toMatchObject({ kind: 'command', spec: { closes: false, data: { claimedPaise: 49_900, partnerPaise: 47_400, accord: false } } });
+    const told = recordOfCommand((mismatch as Extract<Step, { kind: 'command' }>).spec, { result: 'applied' }, context(2_300 + WINDOW));
+    expect(told).toMatchObject({ type: 'CallbackProcessed', data: { result: 'reported' } });
+    expect((told.data as { settles?: boolean }).settles).toBeUndefined();
+    expect(plan([...short, told], 2_000 + 2 * WINDOW)).toMatchObject({ kind: 'send', request: { action: 'recon' } });
+  });
+
+  it('after the rounds allowed without a settlement in accord, it stops asking and the stream settles', () => {
+    let history = [...deliveredCod];
+    for (let round = 1; round <= 3; round++) {
+      const now = 2_000 + round * WINDOW;
+      const sentRound = reconSent(plan(history, now), now);
+      history = [...history, sentRound, reconAcked(sentRound, now + 100)];
+    }
+    const step = plan(history, 2_000 + 4 * WINDOW);
+    expect(step).toMatchObject({ kind: 'append', events: [{ type: 'CodReconciliationAbandoned', data: { bppId: 'cheap.lsp', networkOrderId: 'NETORDER1', rounds: 3, reason: expect.stringContaining('0 answered') } }] });
+    const [abandoned] = (step as Extract<Step, { kind: 'append' }>).events;
+    expect(settlesConversation(abandoned as unknown as { type: string; data: Record<string, unknown> })).toBe(true);
+    expect(plan([...history, abandoned!], 2_000 + 9 * WINDOW)).toEqual({ kind: 'wait' });
+  });
+
+  it('the delivery of a COD shipment leaves the stream open for its reconciliation', () => {
+    const delivery = deliveredCod[deliveredCod.length - 1]!;
+    expect(settlesConversation(delivery as unknown as { type: string; data: Record<string, unknown> })).toBe(false);
   });
 });

@@ -31,6 +31,7 @@ describe('standalone sandbox configuration from the environment', () => {
   it('gives any partner a surge fee or a scale that weighs parcels, and refuses a habit that is neither', () => {
     expect(sandboxOptionsFromEnv({ SANDBOX_PARTNERS: 'cheap-slow:surge=1500:weighs=2600,hyperlocal' }).participants).toEqual([{ name: 'cheap-slow', surgePaise: 1500, measuredWeightGrams: 2600 }, 'hyperlocal']);
     expect(() => sandboxOptionsFromEnv({ SANDBOX_PARTNERS: 'cheap-slow:surge=-5' })).toThrow(/cheap-slow:surge=-5 is no partner habit/);
+    expect(sandboxOptionsFromEnv({ SANDBOX_PARTNERS: 'cheap-slow:remits-short=2500:settles-after=2' }).participants).toEqual([{ name: 'cheap-slow', reconShortPaise: 2500, settleAfterRecons: 2 }]);
     expect(() => sandboxOptionsFromEnv({ SANDBOX_PARTNERS: 'cheap-slow:fail-delivery-once' })).toThrow(/is no partner habit/);
   });
 

@@ -22,6 +22,7 @@ import {
   RecordPartnerReportCommand,
   RecordWeightDifferentialCommand,
   AcceptWeightDifferentialCommand,
+  RecordCodSettlementCommand,
   DisputeWeightDifferentialCommand,
   RegenerateInvoiceCommand,
   ReissueDeliveryOtpCommand,
@@ -346,6 +347,35 @@ describe.each(environments())('order read models on %s', (_name, openEnvironment
     await h.run(new RecordPartnerReportCommand({ sellerId, orderId: other, shipmentId: late, partnerId: 'lsp.swift', report: 'cancelled', reportedAt: h.clock.now().toISOString(), reason, reasonCode: '007' }, asPartner));
     const cancelled = shipment(await detail(sellerId, other), late);
     expect(cancelled).toMatchObject({ status: 'cancelled', cancelledBy: 'partner', cancellationReason: { text: reason, code: '007', side: null }, codCollection: null });
+  });
+
+  it("shows the partner's COD settlement after the settlement window, a mismatch then the reconciliation, in the shipment and its timeline", async () => {
+    const sellerId = await h.newSeller();
+    const orderId = await invoicedOrder(sellerId);
+    const shipmentId = await shipped(sellerId, orderId, 'on-network');
+    await onNetworkPickedUp(sellerId, orderId, shipmentId);
+    const due = shipment(await detail(sellerId, orderId), shipmentId).codAmountPaise;
+    await h.run(new RecordPartnerReportCommand({ sellerId, orderId, shipmentId, partnerId: 'lsp.swift', report: 'delivered', reportedAt: h.clock.now().toISOString(), codCollectedPaise: due }, asPartner));
+    expect(shipment(await detail(sellerId, orderId), shipmentId).codSettlement).toBeNull();
+
+    const claim = { sellerId, orderId, shipmentId, partnerId: 'lsp.swift', claimedPaise: due };
+    await h.run(new RecordCodSettlementCommand({ ...claim, partnerPaise: due - 3_000, status: 'pending', accord: false }, asPartner));
+    let order = await detail(sellerId, orderId);
+    expect(shipment(order, shipmentId).codSettlement).toEqual({ outcome: 'mismatched', status: null, claimedPaise: due, partnerPaise: due - 3_000, settlementRef: null });
+    expect(order.timeline.find((t) => t.eventType === 'CodSettlementMismatched')).toMatchObject({
+      shipmentId,
+      actorType: 'ondc-logistics',
+      detail: { partnerId: 'lsp.swift', claimedPaise: due, partnerPaise: due - 3_000, accord: false },
+    });
+
+    await h.run(new RecordCodSettlementCommand({ ...claim, partnerPaise: due, status: 'settled', settlementRef: 'UTIB0000123456789012', accord: true }, asPartner));
+    order = await detail(sellerId, orderId);
+    expect(shipment(order, shipmentId).codSettlement).toEqual({ outcome: 'reconciled', status: 'settled', claimedPaise: due, partnerPaise: due, settlementRef: 'UTIB0000123456789012' });
+    expect(shipment(order, shipmentId).tracking.slice(-2).map((t) => [t.eventType, t.detail])).toEqual([
+      ['CodSettlementMismatched', { partnerId: 'lsp.swift', claimedPaise: due, partnerPaise: due - 3_000, accord: false }],
+      ['CodSettlementReconciled', { partnerId: 'lsp.swift', amountPaise: due, status: 'settled', settlementRef: 'UTIB0000123456789012' }],
+    ]);
+    expect(order.status).toBe('delivered');
   });
 
   it('shows failed attempts with their reason and next attempt, and counts unanswered ones as needing attention', async () => {

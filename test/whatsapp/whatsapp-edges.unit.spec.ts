@@ -1,5 +1,6 @@
 import {
   DEFAULT_SENDER_TUNING,
+  NOTIFYING_EVENT_TYPES,
   REDACTED_SECRET,
   SandboxSink,
   cloudApiBody,
@@ -164,6 +165,32 @@ describe('order notifications', () => {
     const [told] = notificationsFor('e5', event, order, ctx);
     expect(told).toMatchObject({ key: 'e5:0', to: '919876543210', purpose: 'partner-cancellation-failed', message: { kind: 'text' } });
     expect(told?.message.kind === 'text' && told.message.body).toMatch(/^Order o1: Swift Logistics did not take your cancellation of shipment sh1 after 6 tries \(NACK POLICY-ERROR 60007\)\. .*keep it back/);
+  });
+
+  it('tells the seller when the partner settles other COD than was due or does not agree, and nothing when it settles as claimed', () => {
+    const common = { orderId: 'o1', shipmentId: 'sh1', partnerId: 'lsp', partnerName: 'Swift Logistics' };
+    const mismatch = { type: 'CodSettlementMismatched', data: { ...common, claimedPaise: 512_345, partnerPaise: 500_000, accord: false, reportedAt: '' } } as OrderEvent;
+    const [told, ...more] = notificationsFor('e6', mismatch, order, ctx);
+    expect(more).toEqual([]);
+    expect(told).toEqual({
+      key: 'e6:0',
+      to: '919876543210',
+      purpose: 'cod-settlement-mismatched',
+      message: {
+        kind: 'text',
+        body: 'Order o1: Swift Logistics settles ₹5,000.00 for the cash it collected on shipment sh1, not the ₹5,123.45 due. Raise it with the partner before the next settlement.',
+      },
+    });
+    expect(notificationsFor('e6', mismatch, order, { ...ctx, sellerNumber: undefined })).toEqual([]);
+    const unagreed = { type: 'CodSettlementMismatched', data: { ...common, claimedPaise: 512_345, partnerPaise: 512_345, accord: false, reportedAt: '' } } as OrderEvent;
+    expect(notificationsFor('e8', unagreed, order, ctx)[0]?.message).toEqual({
+      kind: 'text',
+      body: 'Order o1: Swift Logistics does not agree to settle the ₹5,123.45 due for the cash it collected on shipment sh1. Raise it with the partner before the next settlement.',
+    });
+    const reconciled = { type: 'CodSettlementReconciled', data: { ...common, amountPaise: 512_345, status: 'settled', settlementRef: 'UTR1', reconciledAt: '' } } as OrderEvent;
+    expect(notificationsFor('e7', reconciled, order, ctx)).toEqual([]);
+    expect(NOTIFYING_EVENT_TYPES).toContain('CodSettlementMismatched');
+    expect(NOTIFYING_EVENT_TYPES).not.toContain('CodSettlementReconciled');
   });
 
   it('sends sellers nothing without a WhatsApp number', () => {

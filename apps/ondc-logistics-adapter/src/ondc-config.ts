@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS, KeyFormatError, LOGISTICS_CATEGORIES, generateSigningKeyPair, publicKeyOf, signingPrivateKeyFrom } from '@fulfil/ondc';
+import { DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS, DEFAULT_SETTLEMENT_WINDOW, KeyFormatError, isoDurationToMinutes, LOGISTICS_CATEGORIES, generateSigningKeyPair, publicKeyOf, signingPrivateKeyFrom } from '@fulfil/ondc';
 import type { BuyerBilling, ConformanceMode, LogisticsCategory, PartnerPolicy } from '@fulfil/ondc';
 
 /**
@@ -50,6 +50,10 @@ export interface OndcAdapterConfig {
   cancelRetry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   /** How long OndcTracking waits for /on_track. */
   trackTimeoutMs: number;
+  /** A COD delivery's settlement window: its first /recon (RSF 2.0) goes this long after it, each further round this long after the last. */
+  settlementWindowMs: number;
+  /** /recon rounds before a partner that has not settled in accord is no longer asked. */
+  reconRounds: number;
   /** true: /confirm says ready to ship; false: /confirm says not ready and /update says ready right after. */
   readyToShipAtConfirm: boolean;
   /** The delivery category searched for when neither the shipment nor its seller chose one; Standard and Express bring their faster children too. */
@@ -97,6 +101,10 @@ const DEFAULTS = {
   cancelAttempts: 6,
   cancelRetryMs: 10_000,
   cancelRetryMaxMs: 10 * 60_000,
+  /** The window our /init and /confirm ask for. */
+  settlementWindowMs: (isoDurationToMinutes(DEFAULT_SETTLEMENT_WINDOW) ?? 24 * 60) * 60_000,
+  /** A week of daily rounds. */
+  reconRounds: 7,
   maxCandidates: 5,
   recentFailureWindowMs: 60 * 60_000,
   defaultCityCode: 'std:080',
@@ -308,6 +316,8 @@ export function loadOndcConfig(env: Env, context: OndcConfigContext): OndcAdapte
       maxDelayMs: read.integer('ONDC_CANCEL_RETRY_MAX_MS', DEFAULTS.cancelRetryMaxMs, 10, 86_400_000),
     },
     trackTimeoutMs: read.integer('ONDC_TRACK_TIMEOUT_MS', DEFAULTS.trackTimeoutMs, 50, 120_000),
+    settlementWindowMs: read.integer('ONDC_SETTLEMENT_WINDOW_MS', DEFAULTS.settlementWindowMs, 100, 30 * 86_400_000),
+    reconRounds: read.integer('ONDC_RECON_ROUNDS', DEFAULTS.reconRounds, 1, 100),
     readyToShipAtConfirm: read.oneOf('ONDC_READY_TO_SHIP_AT_CONFIRM', ['yes', 'no'] as const, 'yes') === 'yes',
     category: read.oneOf('ONDC_CATEGORY', LOGISTICS_CATEGORIES, DEFAULTS.category),
     goodsCategory: read.text('ONDC_GOODS_CATEGORY') ?? DEFAULTS.goodsCategory,

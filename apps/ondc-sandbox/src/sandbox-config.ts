@@ -21,12 +21,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 }
 
 /** A partner's own habit in SANDBOX_PARTNERS: a surge fee in paise, or the weight in grams it measures every parcel at. */
-const HABIT = /^(surge|weighs)=([1-9][0-9]{0,6})$/;
+const HABIT = /^(surge|weighs|remits-short|settles-after)=([1-9][0-9]{0,6})$/;
 
 /**
  * `name`, `troublemaker:<trouble>` to pick the troublemaker's habit, and for any partner
- * `:surge=<paise>` (a surge fee before GST) or `:weighs=<grams>` (a weight differential after
- * pickup), e.g. `cheap-slow:surge=1500:weighs=2600` (see the README's sandbox partner behaviours).
+ * `:surge=<paise>` (a surge fee before GST), `:weighs=<grams>` (a weight differential after
+ * pickup), `:remits-short=<paise>` (a COD remittance short by that much when reconciled) or
+ * `:settles-after=<rounds>` (reconciliation rounds answered pending first), e.g.
+ * `cheap-slow:surge=1500:weighs=2600` (see the README's sandbox partner behaviours).
  */
 function partners(env: Env, problems: string[]): Array<PartnerName | PartnerSetup> | undefined {
   const raw = env['SANDBOX_PARTNERS'];
@@ -40,7 +42,7 @@ function partners(env: Env, problems: string[]): Array<PartnerName | PartnerSetu
     const [name = '', ...parts] = e.split(':');
     return parts.some((part) => !isHabit(name, part));
   });
-  if (badTrouble.length > 0) problems.push(`SANDBOX_PARTNERS: ${badTrouble.join(', ')} is no partner habit; troublemaker takes one of ${TROUBLES.join(', ')}, any partner surge=<paise> or weighs=<grams>`);
+  if (badTrouble.length > 0) problems.push(`SANDBOX_PARTNERS: ${badTrouble.join(', ')} is no partner habit; troublemaker takes one of ${TROUBLES.join(', ')}, any partner surge=<paise>, weighs=<grams>, remits-short=<paise> or settles-after=<rounds>`);
   return entries.flatMap((entry): Array<PartnerName | PartnerSetup> => {
     const [name, ...parts] = entry.split(':');
     if (!name || !isPartnerName(name)) return [];
@@ -50,6 +52,8 @@ function partners(env: Env, problems: string[]): Array<PartnerName | PartnerSetu
       const habit = HABIT.exec(part);
       if (habit?.[1] === 'surge') setup.surgePaise = Number(habit[2]);
       else if (habit?.[1] === 'weighs') setup.measuredWeightGrams = Number(habit[2]);
+      else if (habit?.[1] === 'remits-short') setup.reconShortPaise = Number(habit[2]);
+      else if (habit?.[1] === 'settles-after') setup.settleAfterRecons = Number(habit[2]);
       else if (isTrouble(part)) setup.trouble = part;
     }
     return [setup];

@@ -1,4 +1,4 @@
-import type { SigningKeyPair } from '@fulfil/ondc';
+import type { RetryPolicy, SigningKeyPair } from '@fulfil/ondc';
 
 export const PARTNER_NAMES = ['cheap-slow', 'fast-dear', 'hyperlocal', 'intercity', 'nacker', 'silent', 'troublemaker'] as const;
 export type PartnerName = (typeof PARTNER_NAMES)[number];
@@ -27,6 +27,10 @@ export interface PartnerSetup {
   trouble?: Trouble;
   /** Any partner: on a COD delivery, collects this many paise less than the collection amount (and says so in cod_collection_detail). */
   codShortfallPaise?: number;
+  /** Any partner: remits this many paise less than it collected when we reconcile a COD delivery (/recon), and says so. */
+  reconShortPaise?: number;
+  /** Any partner: answers the first this many /recon rounds of an order PENDING, and settles at the next. */
+  settleAfterRecons?: number;
   /** Any partner: leaves this many first searches unanswered, so a first search finds nobody and a retry finds it. */
   ignoreFirstSearches?: number;
   /** Any partner: charges a surge fee of this many paise (before GST) on every offer, as a 1.2.5 surge item of its catalog. */
@@ -61,6 +65,8 @@ export interface SandboxOptions {
   stepMs: number;
   /** Delay between the synchronous ACK and a solicited callback. */
   replyDelayMs?: number;
+  /** How partners retry a callback the buyer did not take; a few quick tries when not given (a buyer restarting needs longer). */
+  callbackRetry?: RetryPolicy;
   /** Partners taking part; all seven when not given. */
   participants?: ReadonlyArray<PartnerName | PartnerSetup>;
   /** Buyers registered with the sandbox registry; only they can search and order. */

@@ -73,6 +73,9 @@ export class AcceptWeightDifferentialCommand extends OrderCommandMessage<'Accept
 export class DisputeWeightDifferentialCommand extends OrderCommandMessage<'DisputeWeightDifferential'> {
   readonly type = 'DisputeWeightDifferential';
 }
+export class RecordCodSettlementCommand extends OrderCommandMessage<'RecordCodSettlement'> {
+  readonly type = 'RecordCodSettlement';
+}
 export class CancelShipmentCommand extends OrderCommandMessage<'CancelShipment'> {
   readonly type = 'CancelShipment';
 }

@@ -40,6 +40,7 @@ import {
   RecordWeightDifferentialCommand,
   AcceptWeightDifferentialCommand,
   DisputeWeightDifferentialCommand,
+  RecordCodSettlementCommand,
   ReissueDeliveryOtpCommand,
   RequestReturnCommand,
   RequestReattemptCommand,
@@ -184,6 +185,8 @@ export class RecordWeightDifferentialHandler extends OrderUseCaseHandler<'Record
 export class AcceptWeightDifferentialHandler extends OrderUseCaseHandler<'AcceptWeightDifferential'> {}
 @CommandHandler(DisputeWeightDifferentialCommand)
 export class DisputeWeightDifferentialHandler extends OrderUseCaseHandler<'DisputeWeightDifferential'> {}
+@CommandHandler(RecordCodSettlementCommand)
+export class RecordCodSettlementHandler extends OrderUseCaseHandler<'RecordCodSettlement'> {}
 @CommandHandler(CancelShipmentCommand)
 export class CancelShipmentHandler extends OrderUseCaseHandler<'CancelShipment'> {}
 @CommandHandler(ReshipOrderCommand)
@@ -217,6 +220,7 @@ export const ORDER_USE_CASE_HANDLERS = [
   RecordWeightDifferentialHandler,
   AcceptWeightDifferentialHandler,
   DisputeWeightDifferentialHandler,
+  RecordCodSettlementHandler,
   CancelShipmentHandler,
   ReshipOrderHandler,
   RequestReturnHandler,

@@ -45,6 +45,8 @@ const EVENT_SCHEMA_VERSIONS: Record<DomainEventType, number> = {
   ShipmentOutForDelivery: 1,
   ShipmentDelivered: 1,
   CodCollectionMismatched: 1,
+  CodSettlementReconciled: 1,
+  CodSettlementMismatched: 1,
   ShipmentCancelledByPartner: 1,
   WeightDifferentialReported: 1,
   WeightDifferentialAccepted: 1,

@@ -6,7 +6,7 @@ import { ONDC_ERRORS, OndcErrorCode } from './error-codes';
 import { RegistryUnavailableError } from './registry-client';
 import { validateOndcMessage, type SchemaCheck } from './schemas';
 import { AUTHORIZATION_HEADER, KeyId, PublicKeyResolver, SignatureFailure, verifyAuthorization } from './signing';
-import { ACCEPTED_CORE_VERSIONS, CallbackAction, IGM_CORE_VERSION, isCallbackAction } from './types';
+import { ACCEPTED_CORE_VERSIONS, CallbackAction, IGM_CORE_VERSION, RSF_DOMAIN, RSF_VERSION, isCallbackAction } from './types';
 import type { AckResponse, NackResponse, OndcCallback, OndcErrorType, RequestAction } from './types';
 
 /** What we know of a transaction when a callback for it arrives. */
@@ -114,7 +114,7 @@ const SIGNATURE_REASONS: Record<SignatureFailure, string> = {
 };
 
 /** Solicited callbacks always answer a request of ours; the others may also come unasked. */
-const ALWAYS_SOLICITED: ReadonlySet<CallbackAction> = new Set(['on_search', 'on_init', 'on_confirm', 'on_track']);
+const ALWAYS_SOLICITED: ReadonlySet<CallbackAction> = new Set(['on_search', 'on_init', 'on_confirm', 'on_track', 'on_recon']);
 const requestActionOf = (action: CallbackAction): RequestAction => action.slice(3) as RequestAction;
 
 /** Node lower-cases incoming header names. */
@@ -206,9 +206,13 @@ export class CallbackVerifier {
     const [posted, bapId, domain, version, timestamp] = [text('action'), text('bap_id'), text('domain'), text('core_version'), text('timestamp')];
     if (posted !== undefined && posted !== action) return invalid(`context.action is ${posted}, posted to ${action}`, 'action');
     if (bapId !== undefined && bapId !== this.options.bapId) return invalid(`addressed to ${bapId}, we are ${this.options.bapId}`, 'bap_id');
-    if (domain !== undefined && !(this.options.allowedDomains ?? ACCEPTED_DOMAINS).includes(domain)) return invalid(`domain ${domain} is not accepted`, 'domain');
+    // An on_recon speaks RSF 2.0: its own domain, and its version in `version`.
+    const domains = action === 'on_recon' ? [RSF_DOMAIN] : (this.options.allowedDomains ?? ACCEPTED_DOMAINS);
+    if (domain !== undefined && !domains.includes(domain)) return invalid(`domain ${domain} is not accepted`, 'domain');
+    const rsfVersion = text('version');
+    if (action === 'on_recon' && rsfVersion !== undefined && rsfVersion !== RSF_VERSION) return invalid(`version ${rsfVersion} is not accepted`, 'version');
     // An on_issue speaks IGM, which has its own version, in a logistics transaction's context.
-    const versions = action === 'on_issue' ? [IGM_CORE_VERSION] : (this.options.allowedCoreVersions ?? ACCEPTED_CORE_VERSIONS);
+    const versions = action === 'on_issue' ? [IGM_CORE_VERSION] : action === 'on_recon' ? [RSF_VERSION] : (this.options.allowedCoreVersions ?? ACCEPTED_CORE_VERSIONS);
     if (version !== undefined && !versions.includes(version)) return invalid(`core_version ${version} is not accepted`, 'core_version');
     const at = timestamp === undefined ? Number.NaN : Date.parse(timestamp);
     if (Number.isNaN(at)) return undefined;

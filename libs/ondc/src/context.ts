@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CORE_VERSION, HYPERLOCAL_DOMAIN, IGM_CORE_VERSION, INTERCITY_DOMAIN, LEGACY_LOGISTICS_DOMAIN } from './types';
+import { CORE_VERSION, HYPERLOCAL_DOMAIN, IGM_CORE_VERSION, INTERCITY_DOMAIN, LEGACY_LOGISTICS_DOMAIN, RSF_DOMAIN, RSF_VERSION } from './types';
 import type { ContextOf, LogisticsDomain, RequestAction, ShipmentType } from './types';
 
 export interface GeoPoint {
@@ -92,6 +92,8 @@ export const newNetworkOrderId = (): string => randomUUID().replace(/-/g, '');
 export const isNetworkOrderId = (value: string): boolean => /^[A-Za-z0-9]{1,32}$/.test(value);
 
 export const CONTEXT_TTL = 'PT30S';
+/** RSF 2.0 asks for a ttl in whole days; a counterparty has a day to answer a /recon. */
+export const RECON_TTL = 'P1D';
 
 export interface ContextBuilderOptions {
   bapId: string;
@@ -144,5 +146,30 @@ export class ContextBuilder {
       context.bpp_uri = input.bpp.uri;
     }
     return context;
+  }
+
+  /**
+   * A /recon's context (RSF 2.0): domain ONDC:NTS10, version 2.0.0, the location of every city
+   * (`*`), in the logistics transaction whose COD it reconciles. The envelope's country, city and
+   * core_version stay beside RSF's own fields (its schema allows them), so one context type serves.
+   */
+  buildRecon(input: { transactionId: string; bpp: { id: string; uri: string }; messageId?: string }): ContextOf<'recon'> {
+    return {
+      domain: RSF_DOMAIN,
+      country: 'IND',
+      city: '*',
+      location: { country: { code: 'IND' }, city: { code: '*' } },
+      action: 'recon',
+      core_version: RSF_VERSION,
+      version: RSF_VERSION,
+      bap_id: this.options.bapId,
+      bap_uri: this.options.bapUri,
+      bpp_id: input.bpp.id,
+      bpp_uri: input.bpp.uri,
+      transaction_id: input.transactionId,
+      message_id: input.messageId ?? this.newId(),
+      timestamp: rfc3339(this.now()),
+      ttl: RECON_TTL,
+    };
   }
 }

@@ -18,3 +18,4 @@ export * from './transaction-log/ondc-transaction-log';
 export * from './transaction-log/transaction-log-archive';
 export * from './conversation';
 export * from './igm/issue-messages';
+export * from './rsf/recon-messages';

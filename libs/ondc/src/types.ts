@@ -19,9 +19,13 @@ export const ACCEPTED_CORE_VERSIONS: readonly string[] = ['1.2.5', '1.2.0'];
 /** IGM 2.0 (issue and grievance management) messages carry their own version, in a logistics transaction's context. */
 export const IGM_CORE_VERSION = '2.0.0';
 
-export const REQUEST_ACTIONS = ['search', 'init', 'confirm', 'update', 'status', 'track', 'cancel', 'issue'] as const;
+/** RSF 2.0 (reconciliation and settlement) speaks its own domain and version; we reconcile COD in the logistics transaction it settles. */
+export const RSF_DOMAIN = 'ONDC:NTS10';
+export const RSF_VERSION = '2.0.0';
+
+export const REQUEST_ACTIONS = ['search', 'init', 'confirm', 'update', 'status', 'track', 'cancel', 'issue', 'recon'] as const;
 export type RequestAction = (typeof REQUEST_ACTIONS)[number];
-export const CALLBACK_ACTIONS = ['on_search', 'on_init', 'on_confirm', 'on_update', 'on_status', 'on_track', 'on_cancel', 'on_issue'] as const;
+export const CALLBACK_ACTIONS = ['on_search', 'on_init', 'on_confirm', 'on_update', 'on_status', 'on_track', 'on_cancel', 'on_issue', 'on_recon'] as const;
 export type CallbackAction = (typeof CALLBACK_ACTIONS)[number];
 export type OndcAction = RequestAction | CallbackAction;
 
@@ -45,8 +49,10 @@ export interface OndcContext {
   timestamp: string;
   /** ISO 8601 duration, `PT30S` on our requests. */
   ttl?: string;
-  /** IGM 2.0 messages name the place as 2.x contexts do, beside country and city. */
+  /** IGM 2.0 and RSF 2.0 messages name the place as 2.x contexts do, beside country and city. */
   location?: { country: { code: string }; city: { code: string } };
+  /** RSF 2.0 names its version here (core_version says the same, for the envelope all our messages share). */
+  version?: string;
 }
 
 export type ContextOf<A extends OndcAction> = OndcContext & { action: A };
@@ -387,6 +393,7 @@ export interface MessageByAction {
   track: OrderIdMessage;
   cancel: CancelMessage;
   issue: IgmIssueMessage;
+  recon: ReconMessage;
   on_search: OnSearchMessage;
   on_init: OrderCallbackMessage;
   on_confirm: OrderCallbackMessage;
@@ -395,6 +402,7 @@ export interface MessageByAction {
   on_track: OnTrackMessage;
   on_cancel: OrderCallbackMessage;
   on_issue: IgmIssueMessage;
+  on_recon: OnReconMessage;
 }
 
 // ---- IGM 2.0 ------------------------------------------------------------------------------
@@ -472,6 +480,45 @@ export interface IgmIssueMessage {
   /** After the first message: what changed (actions appended). */
   update_target?: Array<{ path: string; action: 'APPENDED' }>;
   issue: IgmIssue;
+}
+
+// ---- RSF 2.0 ------------------------------------------------------------------------------
+
+/** RSF 2.0 amounts: rupees with exactly two decimals; `diff_value` (on_recon) is the answering side's own figure where it differs. */
+export interface RsfAmount {
+  currency: 'INR';
+  value: string;
+  diff_value?: string;
+}
+
+export type RsfSettlementStatus = 'PENDING' | 'SETTLED';
+
+export interface RsfSettlement {
+  id: string;
+  payment_id: string;
+  status: RsfSettlementStatus;
+  amount: RsfAmount;
+  commission: RsfAmount;
+  withholding_amount: RsfAmount;
+  tcs: RsfAmount;
+  tds: RsfAmount;
+  /** The bank's reference of the transfer (e.g. a UTR), once settled. */
+  settlement_ref_no?: string;
+  updated_at: string;
+}
+
+export interface RsfOrder {
+  id: string;
+  amount: RsfAmount;
+  settlements: RsfSettlement[];
+}
+
+export interface ReconMessage {
+  orders: RsfOrder[];
+}
+
+export interface OnReconMessage {
+  orders: Array<RsfOrder & { recon_accord: boolean }>;
 }
 
 /** One message of an action; for a union of actions, the union of their messages. */

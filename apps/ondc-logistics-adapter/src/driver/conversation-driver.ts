@@ -10,6 +10,7 @@ import {
   RecordPartnerDetailsCommand,
   RecordPartnerReportCommand,
   RecordWeightDifferentialCommand,
+  RecordCodSettlementCommand,
 } from '@fulfil/commands';
 import { DomainError } from '@fulfil/domain';
 import { ContextBuilder, newNetworkOrderId , CONVERSATION_STREAM_PREFIX, ConversationEvent, SENT_EVENT_TYPES, conversationStream, settlesConversation, shipmentIdOfStream , planConversation , recordOfCommand } from '@fulfil/ondc';
@@ -65,6 +66,8 @@ function commandOf(spec: DomainCommandSpec, ids: { sellerId: string; orderId: st
       return new IssueCommandMessage({ type: 'RecordIssueResponse', sellerId: ids.sellerId, issueId: spec.issueId, ...spec.data }, meta);
     case 'RecordWeightDifferential':
       return new RecordWeightDifferentialCommand({ ...ids, ...spec.data }, meta);
+    case 'RecordCodSettlement':
+      return new RecordCodSettlementCommand({ ...ids, ...spec.data }, meta);
   }
 }
 
@@ -114,6 +117,8 @@ export class ConversationDriver {
       cancelRetry: config.cancelRetry,
       // Every try may take the whole timeout, with at most 2 s of backoff between tries.
       requestBudgetMs: config.http.attempts * (config.http.timeoutMs + 2_000),
+      settlementWindowMs: config.settlementWindowMs,
+      reconRounds: config.reconRounds,
       policy: config.policy,
     };
   }

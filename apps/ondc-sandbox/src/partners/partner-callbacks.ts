@@ -35,8 +35,10 @@ export function callbackContext<A extends CallbackAction>(request: OndcContext, 
     transaction_id: request.transaction_id,
     message_id: messageId,
     timestamp: rfc3339(nowMs),
-    ttl: 'PT30S',
+    // An RSF answer keeps the request's version and its ttl in days.
+    ttl: request.version ? (request.ttl ?? 'P1D') : 'PT30S',
     ...(request.location ? { location: request.location } : {}),
+    ...(request.version ? { version: request.version } : {}),
   };
 }
 

@@ -34,6 +34,7 @@ import { InitQuote, PartnerBook, SandboxOrder } from './partner-book';
 import { callbackContext, differentialCharge, initQuoteOf, onInitMessage, orderMessage, trackingMessage } from './partner-callbacks';
 import { catalogOf, quoteSearch } from './partner-catalog';
 import { answersToIssue } from './partner-issues';
+import { answerRecon } from './partner-recon';
 
 export interface DeskAnswer {
   status: number;
@@ -139,7 +140,7 @@ export class PartnerDesk {
   ) {
     for (const partner of network.partners.values()) {
       this.books.set(partner.setup.name, new PartnerBook());
-      this.clients.set(partner.setup.name, new OndcHttpClient({ signer: () => network.signerOf(partner), retry: SANDBOX_HTTP_RETRY, timeoutMs: SANDBOX_HTTP_TIMEOUT_MS }));
+      this.clients.set(partner.setup.name, new OndcHttpClient({ signer: () => network.signerOf(partner), retry: options.callbackRetry ?? SANDBOX_HTTP_RETRY, timeoutMs: SANDBOX_HTTP_TIMEOUT_MS }));
     }
   }
 
@@ -162,6 +163,7 @@ export class PartnerDesk {
     track: (p, m) => this.track(p, m),
     cancel: (p, m) => this.cancel(p, m),
     issue: (p, m) => this.issue(p, m),
+    recon: (p, m) => this.recon(p, m),
   };
 
   /** The transactions whose searches each partner leaves unanswered (`ignoreFirstSearches`); a search sent again stays ignored. */
@@ -470,6 +472,26 @@ export class PartnerDesk {
         await this.deliver(partner, message.context, 'on_issue', randomUUID(), reply.message);
       });
     }
+    return accepted();
+  }
+
+  /** Rounds of /recon each order was asked, by order id. */
+  private readonly reconRounds = new Map<string, number>();
+
+  /** The COD of delivered orders of ours, reconciled (RSF 2.0): answered with what we remit, and whether it is settled. */
+  private recon(partner: SandboxPartner, message: OndcMessage<'recon'>): DeskAnswer {
+    const book = this.book(partner);
+    const now = rfc3339(Date.now());
+    const answers: OndcMessage<'on_recon'>['message']['orders'] = [];
+    for (const asked of message.message.orders) {
+      const order = book.order(message.context.transaction_id, asked.id);
+      if (!order) return domainRefusal(ONDC_ERRORS.LSP_ORDER_NOT_FOUND, `no order ${asked.id} of ours in this transaction`);
+      if (!order.codCollected) return domainRefusal(ONDC_ERRORS.LSP_ORDER_VALIDATION_FAILURE, `order ${asked.id} has no cash collected on delivery to reconcile`);
+      const round = (this.reconRounds.get(order.id) ?? 0) + 1;
+      this.reconRounds.set(order.id, round);
+      answers.push(answerRecon(partner, asked, order, round, now));
+    }
+    this.reply(partner, message.context, 'on_recon', message.context.message_id, { orders: answers });
     return accepted();
   }
 

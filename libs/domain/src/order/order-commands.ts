@@ -1,6 +1,6 @@
 import type { Address, DeliveryCategory, PackageDetails, PaymentMethod, ShippingMode } from '../shared/values';
 import type { SellerCancellationReason } from './cancellation-reasons';
-import type { Buyer, OrderCharge, OrderItem, PartnerReport, RejectedReturnLine, ReshipReason, ReturnLine, StoredImage, WeightDifferentialReport } from './order-events';
+import type { Buyer, CodSettlementStatus, OrderCharge, OrderItem, PartnerReport, RejectedReturnLine, ReshipReason, ReturnLine, StoredImage, WeightDifferentialReport } from './order-events';
 
 /** Every order command names the seller acting; an order of another seller is "not found". */
 interface OrderCommandBase {
@@ -119,6 +119,21 @@ export type OrderCommand =
   | (ShipmentCommandBase & Omit<WeightDifferentialReport, 'declaredWeightGrams'> & { type: 'RecordWeightDifferential' })
   | (ShipmentCommandBase & { type: 'AcceptWeightDifferential' })
   | (ShipmentCommandBase & { type: 'DisputeWeightDifferential'; reason?: string })
+  /** The partner's answer (/on_recon) to the COD remittance the ONDC adapter claimed (/recon) once the settlement window ended. */
+  | (ShipmentCommandBase & {
+      type: 'RecordCodSettlement';
+      /** The partner's bpp id: it must be the shipment's partner. */
+      partnerId: string;
+      /** What we asked the partner to remit: the shipment's COD due. */
+      claimedPaise: number;
+      /** What the partner says it remits, or remitted. */
+      partnerPaise: number;
+      status: CodSettlementStatus;
+      /** The partner's reference for the remittance (a UTR), once settled. */
+      settlementRef?: string;
+      /** The partner's `recon_accord`: whether it agrees with our claim. */
+      accord: boolean;
+    })
   | (ShipmentCommandBase & {
       type: 'CancelShipment';
       reason: string;
@@ -160,6 +175,7 @@ export type OrderCommand =
 export type OrderCommandType = OrderCommand['type'];
 export type OrderCommandOf<T extends OrderCommandType> = Extract<OrderCommand, { type: T }>;
 
+export const COD_SETTLEMENT_STATUSES: readonly CodSettlementStatus[] = ['pending', 'settled'];
 export const RESHIP_REASONS: readonly ReshipReason[] = ['returned', 'lost', 'damaged', 'cancelled', 'other'];
 export const PARTNER_REPORTS: readonly PartnerReport[] = [
   'agent_assigned',

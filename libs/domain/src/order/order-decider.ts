@@ -7,6 +7,7 @@ import type { ActiveOrder, OrderState } from './order-state';
 import { validateReceiveOrder, withNormalBuyerGstin } from './order-validation';
 import { decideRecordFailedAttempt, decideRecordReturnToOrigin, decideRequestReattempt, decideRequestReturnToOrigin } from './failed-attempt-decisions';
 import { decideAssignPartner, decideNoPartnerFound, decidePartnerCancellationOutcome, decidePartnerDetails, decidePartnerReport } from './partner-decisions';
+import { decideRecordCodSettlement } from './cod-settlement-decisions';
 import { decideAcceptWeightDifferential, decideDisputeWeightDifferential, decideRecordWeightDifferential } from './weight-differential-decisions';
 import { decideCancelReturn, decideMarkReturnShipped, decideReceiveReturn, decideRequestReturn } from './return-decisions';
 import {
@@ -116,6 +117,8 @@ export function decideOrder(given: OrderCommand, state: OrderState, ctx: OrderCo
       return decideAcceptWeightDifferential(order, command, ctx.now);
     case 'DisputeWeightDifferential':
       return decideDisputeWeightDifferential(order, command, ctx.now);
+    case 'RecordCodSettlement':
+      return decideRecordCodSettlement(order, command, ctx.now);
     case 'CancelShipment':
       return decideCancelShipment(order, command, ctx.now);
     case 'ReshipOrder':

@@ -125,6 +125,9 @@ export interface WeightDifferentialReport {
   reportedAt: string;
 }
 
+/** Where a partner says its remittance of collected COD stands: promised for the settlement, or paid out. */
+export type CodSettlementStatus = 'pending' | 'settled';
+
 /** Which leg of the journey an attempt was for: collecting the parcel from the seller, or handing it to the buyer. */
 export type AttemptStage = 'pickup' | 'delivery';
 
@@ -278,6 +281,19 @@ export type OrderEvent =
       /** The partner collected a different amount than the shipment was due on delivery (COD): the seller must settle it with the partner. */
       type: 'CodCollectionMismatched';
       data: ShipmentRef & { partnerId: string; duePaise: number; collectedPaise: number; reportedAt: string };
+    }
+  | {
+      /**
+       * ONDC reconciliation (RSF 2.0 /recon, /on_recon) after the settlement window: the partner agrees
+       * to remit, in full, the COD we claimed. `status`: pending until it has paid; `settlementRef` (a UTR) once it has.
+       */
+      type: 'CodSettlementReconciled';
+      data: ShipmentRef & { partnerId: string; partnerName: string; amountPaise: number; status: CodSettlementStatus; settlementRef?: string; reconciledAt: string };
+    }
+  | {
+      /** The partner's /on_recon does not settle what we claimed: it remits another amount, or does not accord. The seller takes it up with the partner. */
+      type: 'CodSettlementMismatched';
+      data: ShipmentRef & { partnerId: string; partnerName: string; claimedPaise: number; partnerPaise: number; accord: boolean; reportedAt: string };
     }
   | {
       type: 'ShipmentCancelledByPartner';

@@ -2,11 +2,13 @@ import type { Address, DeliveryCategory, PackageDetails, PaymentMethod, Shipping
 import type {
   AttemptStage,
   Buyer,
+  CodSettlementStatus,
   FailedAttemptAnswer,
   InvoiceSnapshot,
   InvoiceTotals,
   OrderCharge,
   OrderEvent,
+  OrderEventOf,
   OrderItem,
   RejectedReturnLine,
   ReturnLine,
@@ -125,6 +127,26 @@ export interface WeightDifferentialState extends WeightDifferentialReport {
   disputeReason?: string;
 }
 
+/** What the partner's last COD reconciliation (RSF 2.0 /on_recon) settled for the shipment. */
+export interface CodSettlementState {
+  /** Reconciled: the partner remits what we claimed and accords; mismatched: anything else. */
+  outcome: 'reconciled' | 'mismatched';
+  /** Reconciled only: remittance pending or settled (a mismatch carries no status). */
+  status?: CodSettlementStatus;
+  /** What we asked the partner to remit, and what it says it remits (the same when reconciled). */
+  claimedPaise: number;
+  partnerPaise: number;
+  /** The partner's reference for the remittance (a UTR), when it gave one. */
+  settlementRef?: string;
+}
+
+/** The settlement a reconciliation event records; the decision compares it with the one held to stay idempotent. */
+export function codSettlementOf(event: OrderEventOf<'CodSettlementReconciled' | 'CodSettlementMismatched'>): CodSettlementState {
+  if (event.type === 'CodSettlementMismatched') return { outcome: 'mismatched', claimedPaise: event.data.claimedPaise, partnerPaise: event.data.partnerPaise };
+  const { amountPaise, status, settlementRef } = event.data;
+  return { outcome: 'reconciled', status, claimedPaise: amountPaise, partnerPaise: amountPaise, ...(settlementRef !== undefined ? { settlementRef } : {}) };
+}
+
 export interface ShipmentState {
   shipmentId: string;
   mode: ShippingMode;
@@ -153,6 +175,8 @@ export interface ShipmentState {
   deliveredAt?: string;
   /** A COD delivery: what the partner said it collected, and whether that differs from what was due. */
   codCollection?: { collectedPaise: number; mismatched: boolean };
+  /** On-network COD after the settlement window: the partner's latest reconciliation; absent until one. */
+  codSettlement?: CodSettlementState;
   /** Failed attempts so far, by stage; absent until the first one. */
   failedAttempts?: Record<AttemptStage, number>;
   lastFailure?: FailedAttempt;
@@ -395,6 +419,9 @@ function evolveActiveOrder(order: ActiveOrder, event: Exclude<OrderEvent, { type
     }
     case 'CodCollectionMismatched':
       return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, codCollection: { collectedPaise: event.data.collectedPaise, mismatched: true } }));
+    case 'CodSettlementReconciled':
+    case 'CodSettlementMismatched':
+      return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, codSettlement: codSettlementOf(event) }));
     case 'ShipmentCancelledByPartner': {
       const { reason, reasonCode } = event.data;
       return updateShipment(order, event.data.shipmentId, (s) => ({ ...s, status: 'cancelled', cancelledBy: 'partner', cancellationReason: { text: reason, ...(reasonCode ? { code: reasonCode } : {}) } }));

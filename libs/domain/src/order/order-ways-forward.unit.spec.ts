@@ -151,6 +151,21 @@ const WAYS: Ways = {
     currentShipments(order).filter((s) => s.weightDifferential?.status === 'pending').map((s) => ({ type: 'AcceptWeightDifferential', ...base, shipmentId: s.shipmentId })),
   DisputeWeightDifferential: (order) =>
     currentShipments(order).filter((s) => s.weightDifferential?.status === 'pending').map((s) => ({ type: 'DisputeWeightDifferential', ...base, shipmentId: s.shipmentId, reason: 'Weighed 1.2 kg at dispatch' })),
+  // COD settles after delivery, a fact beside the journey: a mismatch first, then the reconciliation that clears it.
+  RecordCodSettlement: (order) =>
+    currentShipments(order)
+      .filter((s) => isDelivered(order) && s.partner !== undefined && s.codAmountPaise > 0 && s.codSettlement?.outcome !== 'reconciled')
+      .map((s) => ({
+        type: 'RecordCodSettlement',
+        ...base,
+        shipmentId: s.shipmentId,
+        partnerId: s.partner!.id,
+        claimedPaise: s.codAmountPaise,
+        partnerPaise: s.codSettlement ? s.codAmountPaise : s.codAmountPaise - 1000,
+        status: 'settled',
+        settlementRef: 'UTR000123456789',
+        accord: s.codSettlement !== undefined,
+      })),
   RequestReattempt: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'RequestReattempt', ...base, shipmentId })),
   RequestReturnToOrigin: (order) => shipmentIds(order).map((shipmentId) => ({ type: 'RequestReturnToOrigin', ...base, shipmentId })),
   // Two failed attempts per stage are enough to explore the repeats; each one adds to a counter in the state.
@@ -233,10 +248,18 @@ function keyOf(state: OrderState): string {
     withBuyer: others.some((s) => DISPATCHED_SHIPMENT_STATUSES.includes(s.status) && !['rto_delivered', 'rto_disposed'].includes(s.status)),
   };
   const { shipmentId: _id, reshipOf: _of, ...shipment } = latest ?? { shipmentId: '', reshipOf: '' };
-  // Once it ends, how the current shipment got there no longer matters either; its mode, package and photos still do (reship, photos), and what the partner made of its cancellation.
+  // Once it ends, how the current shipment got there no longer matters either; its mode, package and photos still do (reship, photos), what the partner made of its cancellation, and how its COD settled.
   const settled =
     latest && isTerminal(latest)
-      ? { status: latest.status, mode: latest.mode, package: latest.package, images: latest.images, deliveredAt: latest.deliveredAt, partner: latest.partner && (latest.partner.cancellation ?? 'held') }
+      ? {
+          status: latest.status,
+          mode: latest.mode,
+          package: latest.package,
+          images: latest.images,
+          deliveredAt: latest.deliveredAt,
+          partner: latest.partner && (latest.partner.cancellation ?? 'held'),
+          codSettlement: latest.codSettlement?.outcome,
+        }
       : shipment;
   const returns = returnsOf(state).map(({ shipmentId: _shipment, ...r }) => r);
   return JSON.stringify({ ...state, shipments: latest ? [earlier, settled] : [], returns });

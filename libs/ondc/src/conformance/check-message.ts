@@ -1,5 +1,6 @@
 import { LBNP_CANCELLATION_REASON_IDS } from '../error-codes';
 import { checkIgmMessage } from './check-igm-message';
+import { checkRsfMessage } from './check-rsf-message';
 import { FindingList, arrayAt, at, isObject, tagsAt, textAt } from './conformance-finding';
 import type { ConformanceFinding } from './conformance-finding';
 
@@ -279,6 +280,11 @@ export function checkSentMessage(body: unknown): ConformanceFinding[] {
   // An issue speaks IGM 2.0 in the logistics transaction: its own version and rules.
   if (action === 'issue') {
     checkIgmMessage(f, body, 'issue');
+    return f.findings;
+  }
+  // A /recon speaks RSF 2.0: its own domain, version and rules.
+  if (action === 'recon') {
+    checkRsfMessage(f, body, 'recon');
     return f.findings;
   }
   checkContext(f, body);

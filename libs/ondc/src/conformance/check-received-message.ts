@@ -1,6 +1,7 @@
 import { FULFILLMENT_STATES, ORDER_STATES } from '../fulfillment-states';
 import { LBNP_CANCELLATION_REASON_IDS } from '../error-codes';
 import { checkIgmAgainstTransaction, checkIgmMessage } from './check-igm-message';
+import { checkRsfAgainstTransaction, checkRsfMessage } from './check-rsf-message';
 import { FindingList, arrayAt, at, isObject, tagsAt, textAt } from './conformance-finding';
 import type { ConformanceFinding } from './conformance-finding';
 import type { TransactionMessage } from './check-transaction';
@@ -479,6 +480,11 @@ export function checkReceivedMessage(body: unknown, before: readonly Transaction
   if (action === 'on_issue') {
     checkIgmMessage(f, body, 'on_issue');
     if (before.length > 0) checkIgmAgainstTransaction(f, body, before);
+    return f.findings;
+  }
+  if (action === 'on_recon') {
+    checkRsfMessage(f, body, 'on_recon');
+    if (before.length > 0) checkRsfAgainstTransaction(f, body, before);
     return f.findings;
   }
   checkContext(f, body);

@@ -1,5 +1,6 @@
 import { checkSentMessage } from './check-message';
 import { checkIgmAgainstTransaction } from './check-igm-message';
+import { checkRsfAgainstTransaction } from './check-rsf-message';
 import { FindingList, arrayAt, at, isObject, tagsAt, textAt } from './conformance-finding';
 import type { ConformanceFinding } from './conformance-finding';
 
@@ -118,8 +119,10 @@ export function checkTransaction(messages: readonly TransactionMessage[]): Confo
     const bppId = textAt(body, 'context.bpp_id');
     const f = new FindingList(body);
     const search = last(messages, 'search', index);
-    if (action !== 'search' && search) checkAgainstSearch(f, body, search);
+    // A /recon is in RSF's own domain and place: only its order and transaction are the search's.
+    if (action !== 'search' && action !== 'recon' && search) checkAgainstSearch(f, body, search);
     if (action === 'issue') checkIgmAgainstTransaction(f, body, messages.slice(0, index));
+    if (action === 'recon') checkRsfAgainstTransaction(f, body, messages.slice(0, index));
     if (action === 'init' || action === 'confirm') {
       const onSearch = last(messages, 'on_search', index, bppId);
       if (onSearch) checkAgainstCatalog(f, body, onSearch);

@@ -29,6 +29,7 @@ export const SENT_EVENT_TYPES = {
   track: 'TrackSent',
   cancel: 'CancelSent',
   issue: 'IssueSent',
+  recon: 'ReconSent',
 } as const satisfies Record<RequestAction, string>;
 export type SentEventType = (typeof SENT_EVENT_TYPES)[RequestAction];
 
@@ -195,6 +196,11 @@ export type ConversationEvent =
       data: { transactionId: string; bppId: string; networkOrderId: string; attempts: number; reason: string; abandonedAt: string };
     }
   | {
+      /** Every round of the COD reconciliation (RSF /recon) went unanswered or unsettled, up to the rounds allowed: we stop asking. */
+      type: 'CodReconciliationAbandoned';
+      data: { transactionId: string; bppId: string; networkOrderId: string; rounds: number; reason: string; abandonedAt: string };
+    }
+  | {
       type: 'CallbackProcessed';
       data: {
         transactionId: string;
@@ -206,6 +212,8 @@ export type ConversationEvent =
         detail?: string;
         /** The report ends the shipment's journey: nothing is left to poll for. */
         settles?: boolean;
+        /** A COD delivery: the partner still owes the cash it collected, so the reconciliation (RSF) keeps the stream open. */
+        reconOwed?: boolean;
         processedAt: string;
       };
     }
@@ -237,4 +245,5 @@ export const actionOfSentType = (type: SentEventType): RequestAction =>
 
 /** Whether the stream needs nothing more from us once this is its last event (used to skip settled streams at start). */
 export const settlesConversation = (event: { type: string; data: Record<string, unknown> }): boolean =>
-  (event.type === 'CallbackProcessed' || event.type === 'DomainNotified') && event.data['settles'] === true;
+  ((event.type === 'CallbackProcessed' || event.type === 'DomainNotified') && event.data['settles'] === true && event.data['reconOwed'] !== true) ||
+  event.type === 'CodReconciliationAbandoned';

@@ -97,6 +97,10 @@ export interface PartnerOrder {
   surgePaise?: number;
   /** The weight differential the domain was told last. */
   differential?: ToldDifferential;
+  /** When the domain took the partner's delivery report: a COD settlement window counts from it. */
+  deliveredAtMs?: number;
+  /** The COD reconciliation is over: the partner settled in accord, or we gave up asking. */
+  reconClosed?: boolean;
 }
 
 export interface ConversationState {
@@ -259,6 +263,8 @@ function markProcessed(state: ConversationState, data: ConversationEventOf<'Call
     }
   }
   if (data.settles && order) order.settled = true;
+  if (order && data.report === 'delivered' && data.result === 'reported') order.deliveredAtMs ??= ms(data.processedAt);
+  if (order && data.settles && state.callbacks.some((c) => c.action === 'on_recon' && callbackKey(c) === key)) order.reconClosed = true;
   if (order && data.report && AFTER_PICKUP.has(data.report)) order.pickedUp = true;
   if (order && data.report?.startsWith('rto_')) order.returning = true;
   // The partner's own cancellation, told to the domain (the confirmation of the seller's /cancel is the seller's).
@@ -368,6 +374,9 @@ function apply(state: ConversationState, { id, event }: StoredConversationEvent)
       // Refused or not, they count as told: the same facts are not offered again.
       if (event.data.details && state.partnerOrder) state.partnerOrder.facts = withFacts(state.partnerOrder.facts, event.data.details);
       if (event.data.differential && state.partnerOrder) state.partnerOrder.differential = event.data.differential;
+      return;
+    case 'CodReconciliationAbandoned':
+      if (state.partnerOrder) state.partnerOrder.reconClosed = true;
       return;
     case 'PartnerCancellationAbandoned': {
       const { abandonedAt, ...rest } = event.data;

@@ -7,5 +7,6 @@ export * from './choose-partner';
 export * from './steps';
 export * from './plan-reports';
 export * from './plan-issues';
+export * from './plan-recon';
 export * from './plan-conversation';
 export * from './shipment-description';

@@ -13,6 +13,7 @@ import type { ChoiceInput } from './choose-partner';
 import type { ConversationEvent, FailedStep, FailureKind, TatStage } from './conversation-events';
 import { Attempt, Candidate, ConversationState, PartnerOrder, SentRequest, currentAttempt, currentCandidate, isOrderCallbackAction, requestOf } from './conversation-state';
 import { issueCallbackStep, issueStep } from './plan-issues';
+import { reconCallbackStep, reconStep } from './plan-recon';
 import { assignKey, cancelRequestsOf, differentialStep, nextCallbackStep, pendingCommandStep } from './plan-reports';
 import { OutboundRequest, PlanContext, Step, describeAnswer, iso, progressOf, resendOf, waitUntil } from './steps';
 
@@ -22,10 +23,19 @@ type PartnerAction = Exclude<RequestAction, 'search'>;
  * The next step of one shipment's conversation, from its folded stream alone: draw the consequences
  * of callbacks first, then tell the domain what it is owed, then move the search along
  * (search, choose, init, confirm, fall back) or look after the confirmed order (deferred ready to
- * ship, status polls, the seller's cancellation). Issues about the shipment go their own way beside it.
+ * ship, status polls, the seller's cancellation, the COD's reconciliation once delivered). Issues
+ * about the shipment go their own way beside it.
  */
 export function planConversation(state: ConversationState, ctx: PlanContext): Step {
-  return nextCallbackStep(state, ctx) ?? issueCallbackStep(state, ctx) ?? differentialStep(state) ?? pendingCommandStep(state) ?? issueStep(state, ctx) ?? attemptStep(state, ctx);
+  return (
+    nextCallbackStep(state, ctx) ??
+    issueCallbackStep(state, ctx) ??
+    reconCallbackStep(state, ctx) ??
+    differentialStep(state) ??
+    pendingCommandStep(state) ??
+    issueStep(state, ctx) ??
+    attemptStep(state, ctx)
+  );
 }
 
 function attemptStep(state: ConversationState, ctx: PlanContext): Step {
@@ -209,7 +219,8 @@ function orderStep(state: ConversationState, attempt: Attempt, shipment: Shipmen
   // The seller may answer a weight differential after the delivery settled the order: the answer still goes out.
   const differentialStep = differentialAnswerStep(state, attempt, shipment, order, ctx);
   if (differentialStep) return differentialStep;
-  if (order.settled) return waitUntil();
+  // A COD delivery still owes its cash: reconciled a settlement window on.
+  if (order.settled) return reconStep(state, shipment, order, ctx) ?? waitUntil();
   if (!shipment.readyToShip && !lastRequest(state, 'update', order.transactionId)) {
     const message = (context: ContextOf<'update'>) =>
       buildReadyToShipUpdate(context, { shipment, offer: order.offer, networkOrderId: order.networkOrderId, buyer: attempt.billing });

@@ -75,7 +75,12 @@ function reasonCodeOf(state: ConversationState, update: PartnerUpdate): string |
   return state.tatBreach ? CANCELLATION_REASONS.TAT_BREACHED : update.cancellation?.reasonId;
 }
 
-export function processed(callback: RecordedCallback, ctx: PlanContext, result: ProcessedResult, extra: { detail?: string; report?: PartnerUpdate['report']; settles?: boolean } = {}): ConversationEvent {
+export function processed(
+  callback: RecordedCallback,
+  ctx: PlanContext,
+  result: ProcessedResult,
+  extra: { detail?: string; report?: PartnerUpdate['report']; settles?: boolean; reconOwed?: boolean } = {},
+): ConversationEvent {
   return {
     type: 'CallbackProcessed',
     data: {
@@ -87,6 +92,7 @@ export function processed(callback: RecordedCallback, ctx: PlanContext, result: 
       ...(extra.report ? { report: extra.report } : {}),
       ...(extra.detail ? { detail: extra.detail } : {}),
       ...(extra.settles ? { settles: true } : {}),
+      ...(extra.reconOwed ? { reconOwed: true } : {}),
       processedAt: iso(ctx),
     },
   };
@@ -175,6 +181,7 @@ function reportStep(state: ConversationState, order: PartnerOrder, callback: Rec
   }
   const reason = reasonOf(state, update);
   const reasonCode = reasonCodeOf(state, update);
+  const reconOwed = update.report === 'delivered' && attemptOf(state, order.transactionId)?.shipment?.cod !== undefined;
   return {
     kind: 'command',
     spec: {
@@ -182,6 +189,7 @@ function reportStep(state: ConversationState, order: PartnerOrder, callback: Rec
       idempotencyKey: reportKey(callback.bppId, callback.messageId),
       transactionId: callback.transactionId,
       callback,
+      ...(reconOwed ? { reconOwed } : {}),
       data: {
         partnerId: callback.bppId,
         report: update.report,
@@ -323,7 +331,13 @@ export function recordOfCommand(spec: DomainCommandSpec, outcome: CommandResult,
       report: spec.data.report,
       ...(detail ? { detail } : {}),
       ...(settles ? { settles } : {}),
+      ...(settles && spec.reconOwed ? { reconOwed: true } : {}),
     });
+  }
+  if (spec.command === 'RecordCodSettlement') {
+    // A refusal ends it as surely as a settlement: asking again would be refused again.
+    const settles = spec.closes || outcome.result === 'refused';
+    return processed(spec.callback, ctx, outcome.result === 'applied' ? 'reported' : 'refused-by-domain', { ...(detail ? { detail } : {}), ...(settles ? { settles } : {}) });
   }
   return {
     type: 'DomainNotified',

@@ -28,6 +28,10 @@ export interface PlanSettings {
   cancelRetry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   /** How long a request can still be in flight (all its tries); after that, unanswered, it is sent again. */
   requestBudgetMs: number;
+  /** A COD delivery's settlement window: the first /recon goes out this long after the delivery, each further round this long after the last. */
+  settlementWindowMs: number;
+  /** /recon rounds in all before we stop asking a partner that has not settled in accord. */
+  reconRounds: number;
   policy: PartnerPolicy;
 }
 
@@ -67,6 +71,8 @@ export type DomainCommandSpec =
       transactionId: string;
       callback: RecordedCallback;
       data: CommandData<'RecordPartnerReport'>;
+      /** A COD delivery: its cash is still to reconcile once the domain takes it. */
+      reconOwed?: boolean;
     }
   | {
       command: 'RecordPartnerDetails';
@@ -95,6 +101,15 @@ export type DomainCommandSpec =
       data: CommandData<'RecordPartnerCancellationOutcome'>;
     }
 
+  | {
+      /** The partner's answer to our /recon; `closes` when it settled what we claimed, in accord. */
+      command: 'RecordCodSettlement';
+      idempotencyKey: string;
+      transactionId: string;
+      callback: RecordedCallback;
+      closes: boolean;
+      data: CommandData<'RecordCodSettlement'>;
+    }
   | {
       /** A partner's action on an issue, for the issue's own stream. */
       command: 'RecordIssueResponse';

@@ -22,6 +22,8 @@ const KNOWN_ORDER_EVENTS: Record<OrderEventType, true> = {
   ShipmentOutForDelivery: true,
   ShipmentDelivered: true,
   CodCollectionMismatched: true,
+  CodSettlementReconciled: true,
+  CodSettlementMismatched: true,
   ShipmentCancelledByPartner: true,
   ShipmentRtoInitiated: true,
   ShipmentRtoDelivered: true,
@@ -153,6 +155,14 @@ export function orderEventFacts(event: OrderEvent): OrderEventFacts {
     case 'CodCollectionMismatched': {
       const d = event.data;
       return { occurredAt: d.reportedAt, detail: { partnerId: d.partnerId, duePaise: d.duePaise, collectedPaise: d.collectedPaise } };
+    }
+    case 'CodSettlementReconciled': {
+      const d = event.data;
+      return { occurredAt: d.reconciledAt, detail: present({ partnerId: d.partnerId, amountPaise: d.amountPaise, status: d.status, settlementRef: d.settlementRef }) };
+    }
+    case 'CodSettlementMismatched': {
+      const d = event.data;
+      return { occurredAt: d.reportedAt, detail: { partnerId: d.partnerId, claimedPaise: d.claimedPaise, partnerPaise: d.partnerPaise, accord: d.accord } };
     }
     case 'ShipmentCancelledByPartner':
       return { occurredAt: event.data.reportedAt, detail: present({ reason: event.data.reason, reasonCode: event.data.reasonCode }) };

@@ -6,6 +6,7 @@ import {
   type ActiveOrder,
   type Address,
   type Buyer,
+  type CodSettlementStatus,
   type CreditNote,
   type DeliveryCategory,
   type Gstr1Document,
@@ -151,6 +152,15 @@ export interface WeightDifferentialView {
   disputeReason: string | null;
 }
 
+/** The partner's answer to the COD remittance claimed for a shipment. */
+export interface CodSettlementView {
+  outcome: 'reconciled' | 'mismatched';
+  status: CodSettlementStatus | null;
+  claimedPaise: number;
+  partnerPaise: number;
+  settlementRef: string | null;
+}
+
 export interface ShipmentView {
   shipmentId: string;
   mode: ShippingMode;
@@ -183,6 +193,11 @@ export interface ShipmentView {
   cancellationReason: { text: string; code: string | null; side: 'buyer' | 'merchant' | null } | null;
   /** Cash on delivery, once delivered: what the partner said it collected against what was due; `mismatched` when they differ. */
   codCollection: { duePaise: number; collectedPaise: number; mismatched: boolean } | null;
+  /**
+   * On-network COD after the settlement window: the partner's latest reconciliation (ONDC RSF 2.0), reconciled
+   * or mismatched, with what we claimed and what it remits; `status` and `settlementRef` are null for a mismatch. Null: none yet.
+   */
+  codSettlement: CodSettlementView | null;
   /** On-network: the delivery category asked of partners, the shipment's or the seller's choice; null: the ONDC adapter's default. */
   deliveryCategory: DeliveryCategory | null;
   /** The latest weight differential the partner charged; null: none. Pending until the seller accepts or disputes it. */
@@ -374,6 +389,12 @@ function toWeightDifferentialView(state: ShipmentState | undefined): WeightDiffe
   };
 }
 
+function toCodSettlementView(state: ShipmentState | undefined): CodSettlementView | null {
+  const d = state?.codSettlement;
+  if (!d) return null;
+  return { outcome: d.outcome, status: d.status ?? null, claimedPaise: d.claimedPaise, partnerPaise: d.partnerPaise, settlementRef: d.settlementRef ?? null };
+}
+
 function cancellationReasonView(reason: NonNullable<ShipmentState['cancellationReason']>): NonNullable<ShipmentView['cancellationReason']> {
   const side = reason.code !== undefined && isSellerCancellationReason(reason.code) ? SELLER_CANCELLATION_REASONS[reason.code].side : null;
   return { text: reason.text, code: reason.code ?? null, side };
@@ -405,6 +426,7 @@ function toShipmentView(row: DbRow, tracking: TimelineEntry[], order: ActiveOrde
     cancelledBy: row['status'] === 'cancelled' ? (state?.cancelledBy ?? null) : null,
     cancellationReason: row['status'] === 'cancelled' && state?.cancellationReason ? cancellationReasonView(state.cancellationReason) : null,
     codCollection: state?.codCollection ? { duePaise: state.codAmountPaise, ...state.codCollection } : null,
+    codSettlement: toCodSettlementView(state),
     deliveryCategory: state?.deliveryCategory ?? null,
     weightDifferential: toWeightDifferentialView(state),
     rtoInitiatedAt: isoOrNull(row['rto_initiated_at']),

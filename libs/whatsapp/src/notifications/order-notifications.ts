@@ -30,6 +30,7 @@ export const NOTIFYING_EVENT_TYPES = [
   'ShipmentAttemptFailed',
   'ShipmentAttemptRescheduled',
   'PartnerCancellationFailed',
+  'CodSettlementMismatched',
 ] as const;
 
 const indianTime = new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'medium', timeStyle: 'short' });
@@ -134,6 +135,16 @@ export function notificationsFor(eventId: string, event: OrderEvent, order: Acti
             'The partner may still come to pick the parcel up: keep it back, and contact the partner to cancel.',
         ),
       ]);
+    }
+    case 'CodSettlementMismatched': {
+      // A reconciled settlement is money arriving as agreed: only the one to chase is worth a message.
+      const d = event.data;
+      // The right amount without the partner's accord is still a dispute, but "₹X, not the ₹X due" would read as none.
+      const what =
+        d.partnerPaise === d.claimedPaise
+          ? `does not agree to settle the ${formatAmount(d.claimedPaise)} due for the cash it collected on shipment ${d.shipmentId}.`
+          : `settles ${formatAmount(d.partnerPaise)} for the cash it collected on shipment ${d.shipmentId}, not the ${formatAmount(d.claimedPaise)} due.`;
+      return toSeller('cod-settlement-mismatched', [text(`Order ${order.orderId}: ${d.partnerName} ${what} Raise it with the partner before the next settlement.`)]);
     }
     case 'DeliveryOtpIssued':
     case 'DeliveryOtpReissued': {
