@@ -265,7 +265,7 @@ describe('conformance of what partners send us (ONDC logistics 1.2.5)', () => {
   describe('a cash-on-delivery order delivered', () => {
     const delivered = (): Body => {
       const body = structuredClone(conformantFlow().find((s) => s.name === 'on_status delivered')?.message.body) as Body;
-      body['message'].order.payment = { type: 'ON-FULFILLMENT', collected_by: 'BPP', '@ondc/org/collection_amount': '4250.00' };
+      body['message'].order.payment = { type: 'ON-FULFILLMENT', collected_by: 'BPP', '@ondc/org/collection_amount': '4250.00', status: 'PAID', time: { timestamp: at(50) } };
       return body;
     };
     const collected = (value: string) => ({
@@ -292,6 +292,16 @@ describe('conformance of what partners send us (ONDC logistics 1.2.5)', () => {
       const body = delivered();
       change(body);
       expect(checkReceivedMessage(body)).toContainEqual(expect.objectContaining({ rule: 'order.cod-collection', path: 'message.order.fulfillments[0].tags' }));
+    });
+
+    it.each<[string, (body: Body) => void, string]>([
+      ['not PAID', (b) => (b['message'].order.payment.status = 'NOT-PAID'), 'message.order.payment.status'],
+      ['without the time it was paid', (b) => delete b['message'].order.payment.time, 'message.order.payment.time.timestamp'],
+    ])('given the completed order %s, when checked, then order.cod-paid names the payment', (_how, change, path) => {
+      const body = delivered();
+      forward(body)['tags'] = [...(forward(body)['tags'] ?? []), collected('4250.00')];
+      change(body);
+      expect(checkReceivedMessage(body).filter((x) => x.rule === 'order.cod-paid').map((x) => x.path)).toEqual([path]);
     });
   });
 

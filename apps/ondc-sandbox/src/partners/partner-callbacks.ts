@@ -251,6 +251,13 @@ function rtoFulfillment(rto: NonNullable<SandboxOrder['rto']>): Fulfillment {
   return fulfillment;
 }
 
+/** A completed COD order is paid from the moment the cash was taken (LVU: status PAID, with its time). */
+function paymentNow(order: SandboxOrder): Payment {
+  const asked = order.confirmed.payment;
+  if (order.orderState !== 'Completed' || asked.type !== 'ON-FULFILLMENT' || !order.codCollected) return asked;
+  return { ...asked, status: 'PAID', time: { timestamp: order.codCollected.at } };
+}
+
 /** The order as on_confirm, on_update, on_status and on_cancel report it. */
 export function orderMessage(order: SandboxOrder, nowMs: number): OrderCallbackMessage {
   const message: OrderCallbackMessage = {
@@ -262,7 +269,7 @@ export function orderMessage(order: SandboxOrder, nowMs: number): OrderCallbackM
       quote: quoteOf(order),
       fulfillments: order.rto ? [forwardFulfillment(order), rtoFulfillment(order.rto)] : [forwardFulfillment(order)],
       billing: order.confirmed.billing,
-      payment: order.confirmed.payment,
+      payment: paymentNow(order),
       '@ondc/org/linked_order': order.confirmed['@ondc/org/linked_order'],
       created_at: order.confirmed.created_at,
       updated_at: rfc3339(nowMs),

@@ -272,6 +272,7 @@ function checkOrder(f: FindingList, body: unknown, action: string): void {
   if (forward.fulfillment !== undefined) checkStateTimes(f, body, `${order}.fulfillments[${forward.index}]`, forward.fulfillment, rtoIndex >= 0);
   if (rtoIndex >= 0) checkRto(f, body, rtoIndex);
   if (forward.fulfillment !== undefined) checkCodCollection(f, body, `${order}.fulfillments[${forward.index}]`, forward.fulfillment);
+  checkCodPaid(f, body);
   checkCancellation(f, body);
   checkWeightDifferential(f, body, action);
 }
@@ -285,6 +286,15 @@ function checkCodCollection(f: FindingList, body: unknown, base: string, forward
   for (const field of ['currency', 'value', 'timestamp']) f.check('order.cod-collection', `${base}.tags`, detail.values.has(field), `cod_collection_detail needs ${field}`);
   const value = detail.values.get('value');
   if (value !== undefined) f.check('order.cod-collection', `${base}.tags`, TWO_DECIMALS.test(value), 'the collected value has at most two decimals');
+}
+
+/** LVU's COD flow: a completed cash-on-delivery order is paid, and says when the cash was taken. */
+function checkCodPaid(f: FindingList, body: unknown): void {
+  const payment = 'message.order.payment';
+  if (textAt(body, 'message.order.state') !== 'Completed' || textAt(body, `${payment}.type`) !== 'ON-FULFILLMENT') return;
+  f.check('order.cod-paid', `${payment}.status`, textAt(body, `${payment}.status`) === 'PAID', 'a completed COD order has payment status PAID');
+  const paidAt = textAt(body, `${payment}.time.timestamp`);
+  f.check('order.cod-paid', `${payment}.time.timestamp`, paidAt !== undefined && RFC3339_MS.test(paidAt), 'a completed COD order says when it was paid (RFC 3339 UTC with milliseconds)');
 }
 
 function checkOnConfirm(f: FindingList, body: unknown): void {
