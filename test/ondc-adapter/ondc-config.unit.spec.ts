@@ -45,3 +45,26 @@ describe('ONDC_CALLBACK_CONFORMANCE: what a callback breaking the 1.2.5 rules ge
     expect(load).toThrow('ONDC_CALLBACK_CONFORMANCE must be one of "strict", "lenient" (got "on")');
   });
 });
+
+describe('the times of issues and of COD reconciliation', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'ondc-config-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  const load = (env: Record<string, string>) => loadOndcConfig(env, { dataDir, port: 3000, embedded: true });
+
+  it('given nothing set, when loaded, then issues give PT2H and P1D and COD is reconciled daily for a week', () => {
+    const config = load({});
+    expect(config.issueTimes).toEqual({ response: 'PT2H', resolution: 'P1D' });
+    expect(config).toMatchObject({ settlementWindowMs: 86_400_000, reconRounds: 7 });
+  });
+
+  it('given durations of days, hours, minutes or seconds, when loaded, then they are taken as given', () => {
+    expect(load({ ONDC_ISSUE_RESPONSE_TIME: 'PT30M', ONDC_ISSUE_RESOLUTION_TIME: 'P2DT12H' }).issueTimes).toEqual({ response: 'PT30M', resolution: 'P2DT12H' });
+  });
+
+  it.each(['P1M', 'soon', 'PT', 'P', '2H'])('given %s, a duration of no fixed length or none at all, when loaded, then the error names the variable', (value) => {
+    expect(() => load({ ONDC_ISSUE_RESPONSE_TIME: value })).toThrow(/ONDC_ISSUE_RESPONSE_TIME/);
+  });
+});

@@ -33,6 +33,7 @@ function context(nowMs: number, overrides: Partial<PlanContext['settings']> = {}
       requestBudgetMs: 5_000,
       settlementWindowMs: 86_400_000,
       reconRounds: 3,
+      issueTimes: { response: 'PT2H', resolution: 'P1D' },
       policy: POLICY,
       ...overrides,
     },
@@ -567,6 +568,52 @@ describe('issues about the shipment (IGM 2.0)', () => {
     expect(plan(history, 3_500)).toMatchObject({ kind: 'command', spec: { command: 'RecordIssueResponse', issueId: 'iss-1', data: { actionId: 'L1', response: 'processing' } } });
     expect(plan([...history, told('L1')], 3_500)).toMatchObject({ kind: 'command', spec: { data: { actionId: 'L2', response: 'info_requested' } } });
     expect(plan([...history, told('L1'), told('L2')], 3_500)).toMatchObject({ kind: 'append', events: [{ type: 'CallbackProcessed', data: { messageId: 'issue-1', result: 'reported' } }] });
+  });
+
+  describe('an issue whose partner lets its expected times pass', () => {
+    const HOURS_2 = 2 * 3_600_000;
+    const DAY = 24 * 3_600_000;
+    const sentIssue = (): ConversationEvent => {
+      const step = plan([...delivered, acted], 3_100) as Extract<Step, { kind: 'send' }>;
+      return { type: 'IssueSent', data: { transactionId: TX, messageId: 'issue-1', to: CHEAP.bppUri, bppId: 'cheap.lsp', message: step.request.message, sentAt: at(3_100), sentBy: 'me' } };
+    };
+    const issueAcked: ConversationEvent = { type: 'RequestAnswered', data: { transactionId: TX, action: 'issue', messageId: 'issue-1', outcome: 'ack', attempts: 1, answeredAt: at(3_150) } };
+    const answered = (code: 'PROCESSING' | 'RESOLUTION_PROPOSED', ms: number): ConversationEvent => {
+      const ours = (sentIssue().data as { message: OndcMessage<'issue'> }).message;
+      const action = { id: `L-${code}`, descriptor: { code, short_desc: code }, updated_at: at(ms), action_by: 'lsp', actor_details: { name: 'LSP' } };
+      const resolutions = code === 'RESOLUTION_PROPOSED' ? [{ id: 'R1', descriptor: { code: 'REFUND', short_desc: 'Refund' }, updated_at: at(ms), proposed_by: 'lsp' }] : undefined;
+      const body = { context: ours.context, message: { issue: { ...ours.message.issue, actions: [...ours.message.issue.actions, action], ...(resolutions ? { resolutions } : {}) } } };
+      return { type: 'CallbackReceived', data: { transactionId: TX, action: 'on_issue', bppId: 'cheap.lsp', bppUri: CHEAP.bppUri, messageId: `on-issue-${code}`, timestamp: at(ms), solicited: false, body, receivedAt: at(ms) } };
+    };
+    const processedOf = (callback: ConversationEvent): ConversationEvent => ({
+      type: 'CallbackProcessed',
+      data: { transactionId: TX, bppId: 'cheap.lsp', messageId: (callback.data as { messageId: string }).messageId, timestamp: (callback.data as { timestamp: string }).timestamp, result: 'reported', processedAt: (callback.data as { timestamp: string }).timestamp },
+    });
+    const raisedAt = 3_000;
+
+    it('unanswered, it waits for the expected response time (PT2H), then escalates once to the grievance officer', () => {
+      const history = [...delivered, acted, sentIssue(), issueAcked];
+      expect(plan(history, 3_200)).toEqual({ kind: 'wait', untilMs: T0 + raisedAt + HOURS_2 });
+      expect(plan(history, raisedAt + HOURS_2)).toMatchObject({
+        kind: 'command',
+        spec: { command: 'EscalateIssue', issueId: 'iss-1', idempotencyKey: 'ondc-issue-escalate:iss-1', data: { reason: expect.stringContaining('did not respond within PT2H') } },
+      });
+      const told: ConversationEvent = { type: 'DomainNotified', data: { transactionId: TX, command: 'EscalateIssue', idempotencyKey: 'ondc-issue-escalate:iss-1', result: 'applied', notifiedAt: at(raisedAt + HOURS_2) } };
+      expect(plan([...history, told], raisedAt + 2 * DAY)).toEqual({ kind: 'wait' });
+    });
+
+    it('taken up but with no resolution proposed, it escalates at the expected resolution time (P1D)', () => {
+      const processing = answered('PROCESSING', 4_000);
+      const history = [...delivered, acted, sentIssue(), issueAcked, processing, processedOf(processing)];
+      expect(plan(history, raisedAt + HOURS_2)).toEqual({ kind: 'wait', untilMs: T0 + raisedAt + DAY });
+      expect(plan(history, raisedAt + DAY)).toMatchObject({ kind: 'command', spec: { command: 'EscalateIssue', data: { reason: expect.stringContaining('proposed no resolution within P1D') } } });
+    });
+
+    it('with a resolution proposed, the seller decides: nothing escalates by itself', () => {
+      const proposal = answered('RESOLUTION_PROPOSED', 4_000);
+      const history = [...delivered, acted, sentIssue(), issueAcked, proposal, processedOf(proposal)];
+      expect(plan(history, raisedAt + 2 * DAY)).toEqual({ kind: 'wait' });
+    });
   });
 });
 

@@ -157,3 +157,39 @@ describe('Shipment issues with the logistics partner (IGM 2.0)', () => {
     expect((await igmMessages(harness, placed)).filter((m) => actionOf(m) === 'issue')).toHaveLength(sentBefore);
   });
 });
+
+describe('Shipment issues: a partner that lets the expected times pass (IGM 2.0)', () => {
+  let harness: AdapterHarness;
+  beforeAll(async () => {
+    harness = await AdapterHarness.start({
+      participants: [{ name: 'cheap-slow', ignoresIssues: true }],
+      stepMs: 60,
+      env: { ONDC_ISSUE_RESPONSE_TIME: 'PT1S', ONDC_ISSUE_RESOLUTION_TIME: 'PT30S' },
+    });
+  });
+  afterAll(async () => harness.close());
+
+  it('escalates an unanswered issue to the grievance officer by itself once its response time is up, and sends the ESCALATED /issue with the times we gave', async () => {
+    const s = await seller(harness);
+    const placed = await harness.placeOnNetworkOrder(s.sellerId);
+    await harness.partnerAssigned(placed);
+    const { body } = await s.post(`/v1/orders/${placed.orderId}/shipments/${placed.shipmentId}/issues`, { kind: 'lost', description: 'No scan for three days' }).expect(201);
+    const issueId = body.issueId as string;
+
+    const escalated = await s.issueReaches(issueId, (v) => v.level === 'grievance', 'the escalation');
+    expect(escalated.status).toBe('open');
+    const sent = await eventually(async () => {
+      const issues = (await igmMessages(harness, placed)).filter((m) => actionOf(m) === 'issue');
+      return issues.length === 2 && issues;
+    }, 'the escalated /issue');
+    expect(sent.map(lastActionCode)).toEqual(['OPEN', 'ESCALATED']);
+    const wire = (sent[1]!.body as { message: { issue: { level: string; expected_response_time: { duration: string }; expected_resolution_time: { duration: string } } } }).message.issue;
+    expect(wire).toMatchObject({ level: 'GRIEVANCE', expected_response_time: { duration: 'PT1S' }, expected_resolution_time: { duration: 'PT30S' } });
+    // Once a grievance, it does not escalate again, whatever time passes.
+    const raisedAt = Date.now();
+    await eventually(async () => Date.now() > raisedAt + 1_500, 'another response time', 5_000);
+    await harness.driver.idle();
+    expect((await igmMessages(harness, placed)).filter((m) => actionOf(m) === 'issue')).toHaveLength(2);
+    expect(await findings(harness, placed)).toEqual([]);
+  });
+});

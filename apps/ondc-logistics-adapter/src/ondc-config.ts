@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS, DEFAULT_SETTLEMENT_WINDOW, KeyFormatError, isoDurationToMinutes, LOGISTICS_CATEGORIES, generateSigningKeyPair, publicKeyOf, signingPrivateKeyFrom } from '@fulfil/ondc';
-import type { BuyerBilling, ConformanceMode, LogisticsCategory, PartnerPolicy } from '@fulfil/ondc';
+import { DEFAULT_ISSUE_TIMES, DEFAULT_MAX_SIGNATURE_VALIDITY_SECONDS, DEFAULT_SETTLEMENT_WINDOW, KeyFormatError, isoDurationToMinutes, LOGISTICS_CATEGORIES, generateSigningKeyPair, publicKeyOf, signingPrivateKeyFrom } from '@fulfil/ondc';
+import type { BuyerBilling, ConformanceMode, IssueTimes, LogisticsCategory, PartnerPolicy } from '@fulfil/ondc';
 
 /**
  * The adapter's settings from environment variables. Every bad value is reported as one line that
@@ -54,6 +54,8 @@ export interface OndcAdapterConfig {
   settlementWindowMs: number;
   /** /recon rounds before a partner that has not settled in accord is no longer asked. */
   reconRounds: number;
+  /** The times a partner is given in an /issue to respond and to resolve (ISO 8601); past either, the issue escalates itself. */
+  issueTimes: IssueTimes;
   /** true: /confirm says ready to ship; false: /confirm says not ready and /update says ready right after. */
   readyToShipAtConfirm: boolean;
   /** The delivery category searched for when neither the shipment nor its seller chose one; Standard and Express bring their faster children too. */
@@ -86,6 +88,9 @@ export interface OndcConfigContext {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** Days, hours, minutes, seconds: durations of a fixed length, at least one part given. */
+const ISSUE_DURATION = /^P(?=\d|T\d)(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/;
 
 const DEFAULTS = {
   uniqueKeyId: 'k1',
@@ -318,6 +323,10 @@ export function loadOndcConfig(env: Env, context: OndcConfigContext): OndcAdapte
     trackTimeoutMs: read.integer('ONDC_TRACK_TIMEOUT_MS', DEFAULTS.trackTimeoutMs, 50, 120_000),
     settlementWindowMs: read.integer('ONDC_SETTLEMENT_WINDOW_MS', DEFAULTS.settlementWindowMs, 100, 30 * 86_400_000),
     reconRounds: read.integer('ONDC_RECON_ROUNDS', DEFAULTS.reconRounds, 1, 100),
+    issueTimes: {
+      response: read.matching('ONDC_ISSUE_RESPONSE_TIME', ISSUE_DURATION, 'an ISO 8601 duration in days, hours, minutes or seconds, e.g. PT2H', DEFAULT_ISSUE_TIMES.response),
+      resolution: read.matching('ONDC_ISSUE_RESOLUTION_TIME', ISSUE_DURATION, 'an ISO 8601 duration in days, hours, minutes or seconds, e.g. P1D', DEFAULT_ISSUE_TIMES.resolution),
+    },
     readyToShipAtConfirm: read.oneOf('ONDC_READY_TO_SHIP_AT_CONFIRM', ['yes', 'no'] as const, 'yes') === 'yes',
     category: read.oneOf('ONDC_CATEGORY', LOGISTICS_CATEGORIES, DEFAULTS.category),
     goodsCategory: read.text('ONDC_GOODS_CATEGORY') ?? DEFAULTS.goodsCategory,

@@ -29,6 +29,8 @@ export interface PartnerSetup {
   codShortfallPaise?: number;
   /** Any partner: remits this many paise less than it collected when we reconcile a COD delivery (/recon), and says so. */
   reconShortPaise?: number;
+  /** Any partner: takes every /issue (ACK) and never answers it, so the issue's expected times pass. */
+  ignoresIssues?: boolean;
   /** Any partner: answers the first this many /recon rounds of an order PENDING, and settles at the next. */
   settleAfterRecons?: number;
   /** Any partner: leaves this many first searches unanswered, so a first search finds nobody and a retry finds it. */

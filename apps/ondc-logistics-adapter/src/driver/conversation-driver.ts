@@ -68,6 +68,8 @@ function commandOf(spec: DomainCommandSpec, ids: { sellerId: string; orderId: st
       return new RecordWeightDifferentialCommand({ ...ids, ...spec.data }, meta);
     case 'RecordCodSettlement':
       return new RecordCodSettlementCommand({ ...ids, ...spec.data }, meta);
+    case 'EscalateIssue':
+      return new IssueCommandMessage({ type: 'EscalateIssue', sellerId: ids.sellerId, issueId: spec.issueId, ...spec.data }, meta);
   }
 }
 
@@ -119,6 +121,7 @@ export class ConversationDriver {
       requestBudgetMs: config.http.attempts * (config.http.timeoutMs + 2_000),
       settlementWindowMs: config.settlementWindowMs,
       reconRounds: config.reconRounds,
+      issueTimes: config.issueTimes,
       policy: config.policy,
     };
   }

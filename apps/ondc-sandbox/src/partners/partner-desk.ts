@@ -464,6 +464,7 @@ export class PartnerDesk {
     const { issue } = message.message;
     const orderId = issue.refs.find((r) => r.ref_type === 'ORDER')?.ref_id ?? '';
     if (!this.book(partner).order(message.context.transaction_id, orderId)) return domainRefusal(ONDC_ERRORS.LSP_ORDER_NOT_FOUND, `no order ${orderId} of ours in this transaction`);
+    if (partner.setup.ignoresIssues) return accepted();
     const replyDelay = this.options.replyDelayMs ?? DEFAULT_REPLY_DELAY_MS;
     for (const reply of answersToIssue(partner, issue, Date.now())) {
       if (reply.afterSteps === 0) this.reply(partner, message.context, 'on_issue', message.context.message_id, reply.message);

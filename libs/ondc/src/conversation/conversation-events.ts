@@ -81,7 +81,14 @@ export interface RankedOffer {
   recentFailures: number;
 }
 
-export type DomainNotifiedCommand = 'AssignLogisticsPartner' | 'RecordNoPartnerFound' | 'RecordPartnerDetails' | 'RecordPartnerCancellationOutcome' | 'RecordIssueResponse' | 'RecordWeightDifferential';
+export type DomainNotifiedCommand =
+  | 'AssignLogisticsPartner'
+  | 'RecordNoPartnerFound'
+  | 'RecordPartnerDetails'
+  | 'RecordPartnerCancellationOutcome'
+  | 'RecordIssueResponse'
+  | 'RecordWeightDifferential'
+  | 'EscalateIssue';
 
 /** A weight differential as the domain was told it (what later callbacks repeating it are compared with). */
 export interface ToldDifferential {

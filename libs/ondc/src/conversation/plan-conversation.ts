@@ -12,7 +12,7 @@ import { choosePartner, eligibleOfferCount } from './choose-partner';
 import type { ChoiceInput } from './choose-partner';
 import type { ConversationEvent, FailedStep, FailureKind, TatStage } from './conversation-events';
 import { Attempt, Candidate, ConversationState, PartnerOrder, SentRequest, currentAttempt, currentCandidate, isOrderCallbackAction, requestOf } from './conversation-state';
-import { issueCallbackStep, issueStep } from './plan-issues';
+import { issueCallbackStep, issueEscalationStep, issueStep, withEscalationClock } from './plan-issues';
 import { reconCallbackStep, reconStep } from './plan-recon';
 import { assignKey, cancelRequestsOf, differentialStep, nextCallbackStep, pendingCommandStep } from './plan-reports';
 import { OutboundRequest, PlanContext, Step, describeAnswer, iso, progressOf, resendOf, waitUntil } from './steps';
@@ -27,15 +27,16 @@ type PartnerAction = Exclude<RequestAction, 'search'>;
  * about the shipment go their own way beside it.
  */
 export function planConversation(state: ConversationState, ctx: PlanContext): Step {
-  return (
+  const step =
     nextCallbackStep(state, ctx) ??
     issueCallbackStep(state, ctx) ??
     reconCallbackStep(state, ctx) ??
     differentialStep(state) ??
     pendingCommandStep(state) ??
     issueStep(state, ctx) ??
-    attemptStep(state, ctx)
-  );
+    issueEscalationStep(state, ctx) ??
+    attemptStep(state, ctx);
+  return withEscalationClock(step, state, ctx);
 }
 
 function attemptStep(state: ConversationState, ctx: PlanContext): Step {

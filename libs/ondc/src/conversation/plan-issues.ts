@@ -1,9 +1,11 @@
+import type { OpenedIssue } from '@fulfil/domain';
+import { isoDurationToMs } from '../duration';
 import { buildIssue, readOnIssue } from '../igm/issue-messages';
 import type { OndcMessage } from '../types';
 import type { ConversationState } from './conversation-state';
 import { attemptOf, requestOf } from './conversation-state';
 import { processed } from './plan-reports';
-import { OutboundRequest, PlanContext, Step, progressOf, resendOf } from './steps';
+import { OutboundRequest, PlanContext, Step, progressOf, resendOf, waitUntil } from './steps';
 
 /**
  * The shipment's issues (IGM 2.0) in its conversation: every action of the seller goes to the
@@ -66,9 +68,69 @@ export function issueStep(state: ConversationState, ctx: PlanContext): Step | un
       us: { name: attempt.billing.name, phone: attempt.billing.phone, email: attempt.billing.email },
       seller: { name: start?.name ?? attempt.billing.name, phone: start?.phone ?? attempt.billing.phone, ...(start?.email ? { email: start.email } : {}) },
       ...(lastOnIssue ? { echo: (lastOnIssue.body as OndcMessage<'on_issue'>).message.issue } : {}),
+      expected: ctx.settings.issueTimes,
     });
     const request: OutboundRequest = { action: 'issue', transactionId: order.transactionId, target: { url: order.offer.bppUri }, bppId: order.bppId, message };
     return { kind: 'send', decisions: [], request };
   }
   return undefined;
+}
+
+/** An issue escalates itself once: its escalation is recorded under this key, applied or refused. */
+export const issueEscalationKey = (issueId: string): string => `ondc-issue-escalate:${issueId}`;
+
+/** The seller has taken a resolution, or the issue is over: the partner's times no longer run. */
+const SETTLED_ISSUE = new Set<OpenedIssue['status']>(['resolution_accepted', 'resolved', 'closed']);
+
+interface EscalationClock {
+  issueId: string;
+  atMs: number;
+  reason: string;
+}
+
+/**
+ * When each open issue escalates itself (IGM 2.0): the partner was given a time to respond and a
+ * time to resolve in the first /issue; one that lets either pass without a response, or without
+ * proposing a resolution, is taken to its grievance officer. Only an issue still at the first
+ * level, and only once: the seller's own escalation, acceptance or closing stops the clocks.
+ */
+function escalationClocks(state: ConversationState, ctx: PlanContext): EscalationClock[] {
+  const times = ctx.settings.issueTimes;
+  // The config admits only durations that parse; undefined would be a bug, and never escalates.
+  const responseMs = isoDurationToMs(times.response) ?? Number.POSITIVE_INFINITY;
+  const resolutionMs = isoDurationToMs(times.resolution) ?? Number.POSITIVE_INFINITY;
+  const latest = new Map<string, OpenedIssue>();
+  for (const update of state.issueUpdates) latest.set(update.issueId, update.issue);
+  return [...latest.values()].flatMap((issue) => {
+    if (issue.level !== 'issue' || SETTLED_ISSUE.has(issue.status) || state.notified[issueEscalationKey(issue.issueId)] !== undefined) return [];
+    const answers = state.callbacks
+      .filter((c) => c.action === 'on_issue' && (c.body as OndcMessage<'on_issue'>).message.issue.id === issue.issueId)
+      .flatMap((c) => readOnIssue(c.body as OndcMessage<'on_issue'>, ourActorIds(state, issue.issueId)).map((a) => a.response));
+    const responded = answers.length > 0 || issue.actions.some((a) => a.by === 'partner');
+    const offered = answers.some((r) => r === 'resolution_proposed' || r === 'resolved') || issue.resolutions.length > 0;
+    const raisedAtMs = Date.parse(issue.raisedAt);
+    const clocks: EscalationClock[] = [];
+    if (!responded) clocks.push({ issueId: issue.issueId, atMs: raisedAtMs + responseMs, reason: `${issue.partnerName} did not respond within ${times.response}` });
+    if (!offered) clocks.push({ issueId: issue.issueId, atMs: raisedAtMs + resolutionMs, reason: `${issue.partnerName} proposed no resolution within ${times.resolution}` });
+    return clocks;
+  });
+}
+
+/** The escalation of the first issue whose time is up, for the issue's own stream. */
+export function issueEscalationStep(state: ConversationState, ctx: PlanContext): Step | undefined {
+  const order = state.partnerOrder;
+  const due = order ? escalationClocks(state, ctx).find((c) => c.atMs <= ctx.nowMs) : undefined;
+  if (!order || !due) return undefined;
+  return {
+    kind: 'command',
+    spec: { command: 'EscalateIssue', idempotencyKey: issueEscalationKey(due.issueId), transactionId: order.transactionId, issueId: due.issueId, data: { reason: `Escalated automatically: ${due.reason}` } },
+  };
+}
+
+/** A wait, woken in time for the next issue escalation too. */
+export function withEscalationClock(step: Step, state: ConversationState, ctx: PlanContext): Step {
+  if (step.kind !== 'wait') return step;
+  const next = Math.min(...escalationClocks(state, ctx).map((c) => c.atMs));
+  if (!Number.isFinite(next)) return step;
+  return waitUntil(step.untilMs === undefined ? next : Math.min(step.untilMs, next));
 }

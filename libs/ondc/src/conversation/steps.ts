@@ -1,5 +1,6 @@
 import type { IssueCommandOf, OrderCommandOf, OrderCommandType, PartnerReport } from '@fulfil/domain';
 import { ContextBuilder, rfc3339 } from '../context';
+import type { IssueTimes } from '../igm/issue-messages';
 import type { LogisticsDomain, OndcMessage, RequestAction } from '../types';
 import type { PartnerPolicy } from './partner-policy';
 import type { ConversationEvent, ToldDifferential } from './conversation-events';
@@ -32,6 +33,8 @@ export interface PlanSettings {
   settlementWindowMs: number;
   /** /recon rounds in all before we stop asking a partner that has not settled in accord. */
   reconRounds: number;
+  /** The times a partner is given to respond to an issue and to resolve it; past either, the issue escalates itself. */
+  issueTimes: IssueTimes;
   policy: PartnerPolicy;
 }
 
@@ -118,6 +121,14 @@ export type DomainCommandSpec =
       callback: RecordedCallback;
       issueId: string;
       data: Omit<IssueCommandOf<'RecordIssueResponse'>, 'type' | 'sellerId' | 'issueId'>;
+    }
+  | {
+      /** An issue whose partner let its response or resolution time pass, taken to the grievance officer. */
+      command: 'EscalateIssue';
+      idempotencyKey: string;
+      transactionId: string;
+      issueId: string;
+      data: Omit<IssueCommandOf<'EscalateIssue'>, 'type' | 'sellerId' | 'issueId'>;
     };
 
 export type CommandResult = { result: 'applied' } | { result: 'refused'; detail: string };

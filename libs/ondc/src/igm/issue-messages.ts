@@ -50,7 +50,17 @@ export interface IssueMessageInput {
   seller: Pick<ShipmentStop, 'name' | 'phone' | 'email'>;
   /** The issue as the partner's last on_issue had it: its actors, actions and resolutions are echoed as they came. */
   echo?: IgmIssue;
+  /** The times we give the partner (ISO 8601 durations); ours by default. */
+  expected?: IssueTimes;
 }
+
+/** How long a partner has to respond to an issue and to resolve it. */
+export interface IssueTimes {
+  response: string;
+  resolution: string;
+}
+
+export const DEFAULT_ISSUE_TIMES: IssueTimes = { response: EXPECTED_RESPONSE_TIME, resolution: EXPECTED_RESOLUTION_TIME };
 
 export const interfacingActorId = (bapId: string): string => `${bapId}-igm`;
 export const sellerActorId = (issue: Pick<OpenedIssue, 'sellerId'>): string => `seller-${issue.sellerId}`;
@@ -93,8 +103,8 @@ export function buildIssue(context: ContextOf<'issue'>, input: IssueMessageInput
     level: issue.level === 'grievance' ? 'GRIEVANCE' : 'ISSUE',
     created_at: issue.raisedAt,
     updated_at: issue.updatedAt,
-    expected_response_time: { duration: EXPECTED_RESPONSE_TIME },
-    expected_resolution_time: { duration: EXPECTED_RESOLUTION_TIME },
+    expected_response_time: { duration: (input.expected ?? DEFAULT_ISSUE_TIMES).response },
+    expected_resolution_time: { duration: (input.expected ?? DEFAULT_ISSUE_TIMES).resolution },
     refs: [
       { ref_id: input.networkOrderId, ref_type: 'ORDER' },
       { ref_id: input.offer.providerId, ref_type: 'PROVIDER' },
