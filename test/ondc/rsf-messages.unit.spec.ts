@@ -46,6 +46,15 @@ describe('COD reconciliation messages (RSF 2.0)', () => {
     expect(rules(onRecon((o) => (o.recon_accord = false)))).toContain('rsf.accord at message.orders[0].settlements');
     expect(rules(onRecon((o) => delete o.settlements[0]!.settlement_ref_no))).toContain('rsf.settled at message.orders[0].settlements[0].settlement_ref_no');
     expect(rules(onRecon((o) => (o.settlements[0]!.amount = { currency: 'INR', value: '499' })))).toContain('rsf.amount at message.orders[0].settlements[0].amount.value');
+    const pending = (dueDate?: string) =>
+      onRecon((o) => {
+        const { settlement_ref_no: _ref, ...rest } = o.settlements[0]!;
+        o.settlements[0] = { ...rest, status: 'PENDING', ...(dueDate ? { due_date: dueDate } : {}) };
+      });
+    expect(rules(pending())).toContain('rsf.due-date at message.orders[0].settlements[0].due_date');
+    expect(rules(pending('2026-03-04'))).toEqual([]);
+    const early = { ...onRecon(), context: { ...onRecon().context, timestamp: recon.context.timestamp } };
+    expect(rules(early)).toContain('transaction.context at context.timestamp');
     const elsewhere = { ...onRecon(), context: { ...onRecon().context, domain: 'ONDC:LOG10', version: '1.2.5' } };
     expect(rules(elsewhere)).toEqual(expect.arrayContaining(['rsf.context at context.domain', 'rsf.context at context.version']));
     expect(validateOndcMessage('on_recon', elsewhere).valid).toBe(false);

@@ -504,6 +504,8 @@ export interface RsfSettlement {
   tds: RsfAmount;
   /** The bank's reference of the transfer (e.g. a UTR), once settled. */
   settlement_ref_no?: string;
+  /** When a settlement still to come is due (YYYY-MM-DD). */
+  due_date?: string;
   updated_at: string;
 }
 

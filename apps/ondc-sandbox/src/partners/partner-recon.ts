@@ -22,7 +22,7 @@ export function answerRecon(partner: SandboxPartner, asked: RsfOrder, order: San
       ...ours,
       status: settled ? 'SETTLED' : 'PENDING',
       amount: agrees ? { currency: 'INR', value: ours.amount.value } : { currency: 'INR', value: ours.amount.value, diff_value: formatRupees(remits) },
-      ...(settled ? { settlement_ref_no: `SBXUTR${order.id.slice(0, 12).toUpperCase()}` } : {}),
+      ...(settled ? { settlement_ref_no: `SBXUTR${order.id.slice(0, 12).toUpperCase()}` } : { due_date: nowIso.slice(0, 10) }),
       updated_at: nowIso,
     };
   });

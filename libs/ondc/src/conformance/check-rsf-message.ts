@@ -3,9 +3,9 @@ import type { TransactionMessage } from './check-transaction';
 
 /**
  * The RSF 2.0 rules for the COD reconciliation of a shipment (recon, on_recon), as ONDC's log
- * validation states them for RSF 2.0 (its RSF_v2 schemas), with the rules they imply for an
- * answer: one that disagrees says where (diff_value), one that agrees has nothing to add, a
- * settlement made names its reference. Pure.
+ * validation states them for RSF 2.0 (its RSF_v2 schemas and recon, on_recon checks), with the
+ * rules they imply for an answer: one that disagrees says where (diff_value), one that agrees has
+ * nothing to add, a settlement made names its reference, one still to come its due date. Pure.
  */
 
 const RSF_DOMAIN = 'ONDC:NTS10';
@@ -61,6 +61,8 @@ export function checkRsfMessage(f: FindingList, body: unknown, action: 'recon' |
       }
       f.check('rsf.timestamps', `${path}.updated_at`, !(time(textAt(s, 'updated_at')) > stamped), 'updated_at is after the context timestamp');
       if (answer && textAt(s, 'status') === 'SETTLED') f.require('rsf.settled', path, ['settlement_ref_no']);
+      // ONDC's on_recon check: agreeing to a settlement still to come says when it is due.
+      if (answer && accord === true && textAt(s, 'status') === 'PENDING') f.check('rsf.due-date', `${path}.due_date`, /^\d{4}-\d{2}-\d{2}$/.test(textAt(s, 'due_date') ?? ''), 'a pending settlement agreed to names its due_date (YYYY-MM-DD)');
     });
     if (answer && accord === true) f.check('rsf.accord', `${base}.settlements`, !differs, 'an answer in accord gives no figures of its own (diff_value)');
     if (answer && accord === false) f.check('rsf.accord', `${base}.settlements`, differs, 'an answer not in accord says where it differs (diff_value)');
@@ -86,6 +88,7 @@ export function checkRsfAgainstTransaction(f: FindingList, body: unknown, before
   for (const field of ['transaction_id', 'bap_id', 'bap_uri', 'bpp_uri']) {
     f.check('transaction.context', `context.${field}`, textAt(body, `context.${field}`) === textAt(recon.body, `context.${field}`), `context.${field} differs from the /recon`);
   }
+  f.check('transaction.context', 'context.timestamp', time(textAt(body, 'context.timestamp')) > time(textAt(recon.body, 'context.timestamp')), 'an on_recon is later than the /recon it answers');
   const ours = arrayAt(recon.body, 'message.orders');
   arrayAt(body, 'message.orders').forEach((o, i) => {
     const asked = ours.find((x) => textAt(x, 'id') === textAt(o, 'id'));
