@@ -1,15 +1,24 @@
 import {
   DEFAULT_SENDER_TUNING,
+  ISSUE_ACTION_TITLES,
+  MAX_BUTTON_ID,
+  MAX_BUTTON_TITLE,
+  MAX_INTERACTIVE_BODY,
   NOTIFYING_EVENT_TYPES,
   REDACTED_SECRET,
   SandboxSink,
   cloudApiBody,
+  actionPayload,
   handshakeChallenge,
+  issueActionPayload,
+  issueNotificationsFor,
   judgeSendFailure,
   loadWhatsAppConfig,
   messageLimitViolation,
   metaJson,
   notificationsFor,
+  parseActionPayload,
+  parseIssueActionPayload,
   readWebhookDelivery,
   signWebhookBody,
   webhookDelivery,
@@ -19,7 +28,7 @@ import {
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActiveOrder, OrderEvent } from '@fulfil/domain';
+import type { ActiveOrder, IssueEvent, OpenedIssue, OrderEvent } from '@fulfil/domain';
 
 describe('webhook signature (X-Hub-Signature-256)', () => {
   const secret = 'app-secret-for-tests';
@@ -203,6 +212,84 @@ describe('order notifications', () => {
     expect(whatsAppNumberOf('+91 91234 56780', '91')).toBe('919123456780');
     expect(whatsAppNumberOf('09123456780', '91')).toBe('919123456780');
     expect(whatsAppNumberOf('12', '91')).toBeUndefined();
+  });
+});
+
+describe('issue buttons', () => {
+  const issue = { sellerId: 'seller_a-1', issueId: 'iss_0123456789abcdef0123' };
+
+  it('reads back the issue it was written for, and only issue payloads', () => {
+    expect(issueActionPayload('accept_resolution', issue)).toBe('fulfil:iok:seller_a-1:iss_0123456789abcdef0123');
+    expect(issueActionPayload('escalate', issue)).toBe('fulfil:iup:seller_a-1:iss_0123456789abcdef0123');
+    expect(parseIssueActionPayload(issueActionPayload('accept_resolution', issue))).toEqual({ action: 'accept_resolution', ...issue });
+    expect(parseIssueActionPayload(issueActionPayload('escalate', issue))).toEqual({ action: 'escalate', ...issue });
+    expect(parseIssueActionPayload('fulfil:iok:seller-a:../../x')).toBeUndefined();
+    expect(parseIssueActionPayload('fulfil:iok:iss_1')).toBeUndefined();
+    expect(parseIssueActionPayload('fulfil:nope:seller-a:iss_1')).toBeUndefined();
+  });
+
+  it('never mistakes an issue button for an order button, nor the reverse', () => {
+    expect(parseActionPayload(issueActionPayload('accept_resolution', issue))).toBeUndefined();
+    expect(parseActionPayload(issueActionPayload('escalate', issue))).toBeUndefined();
+    for (const action of ['ready_to_ship', 'mark_shipped', 'retry_search', 'cancel_shipment'] as const) {
+      expect(parseIssueActionPayload(actionPayload(action, { sellerId: issue.sellerId, orderId: issue.issueId }))).toBeUndefined();
+    }
+  });
+
+  it("fits Meta's limits with the longest ids", () => {
+    const longest = { sellerId: 's'.repeat(64), issueId: 'i'.repeat(64) };
+    expect(issueActionPayload('accept_resolution', longest).length).toBeLessThanOrEqual(MAX_BUTTON_ID);
+    expect(parseIssueActionPayload(issueActionPayload('escalate', longest))).toEqual({ action: 'escalate', ...longest });
+    for (const title of Object.values(ISSUE_ACTION_TITLES)) expect([...title].length).toBeLessThanOrEqual(MAX_BUTTON_TITLE);
+  });
+});
+
+describe('issue notifications', () => {
+  const issue = { status: 'resolution_proposed', issueId: 'iss_1', sellerId: 's1', orderId: 'o1', kind: 'damaged', partnerName: 'Shadowfax' } as unknown as OpenedIssue;
+  const ctx = { sellerNumber: '919876543210', defaultCountryCode: '91' };
+  const proposed = (level: 'issue' | 'grievance', text = 'Refund of the parcel value'): IssueEvent => ({
+    type: 'IssuePartnerResponded',
+    data: { issueId: 'iss_1', actionId: 'L3', response: 'resolution_proposed', text: 'proposed', level, resolution: { resolutionId: 'R1', kind: 'refund', text, refundPaise: 45_000 }, respondedAt: '' },
+  });
+
+  it('offers Accept offer and Escalate on a proposal, each naming the issue', () => {
+    const [told, ...more] = issueNotificationsFor('e1', proposed('issue'), issue, ctx);
+    expect(more).toEqual([]);
+    expect(told).toEqual({
+      key: 'e1:0',
+      to: '919876543210',
+      purpose: 'issue-resolution-proposed',
+      message: {
+        kind: 'buttons',
+        body: 'Order o1, your issue about a damaged parcel (iss_1): Shadowfax proposes Refund of the parcel value (₹450.00). Tap Accept offer to take it, or Escalate if it falls short; the console and the API work too.',
+        buttons: [
+          { id: 'fulfil:iok:s1:iss_1', title: 'Accept offer' },
+          { id: 'fulfil:iup:s1:iss_1', title: 'Escalate' },
+        ],
+      },
+    });
+  });
+
+  it('offers only Accept offer on a grievance: it cannot be escalated again', () => {
+    const [told] = issueNotificationsFor('e2', proposed('grievance'), { ...issue, level: 'grievance' }, ctx);
+    expect(told?.message).toEqual({
+      kind: 'buttons',
+      body: "Order o1, your issue about a damaged parcel (iss_1): Shadowfax's grievance officer proposes Refund of the parcel value (₹450.00). Tap Accept offer to take it, or use the console or the API.",
+      buttons: [{ id: 'fulfil:iok:s1:iss_1', title: 'Accept offer' }],
+    });
+  });
+
+  it("shortens a long offer to fit Meta's button body, keeping what to do", () => {
+    const [told] = issueNotificationsFor('e3', proposed('issue', 'क'.repeat(2000)), issue, ctx);
+    const body = told?.message.kind === 'buttons' ? told.message.body : '';
+    expect(body.length).toBeLessThanOrEqual(MAX_INTERACTIVE_BODY);
+    expect(body).toMatch(/क…\. Tap Accept offer to take it, or Escalate if it falls short; the console and the API work too\.$/);
+  });
+
+  it('sends nothing to a seller without a WhatsApp number, and keeps other answers plain text', () => {
+    expect(issueNotificationsFor('e4', proposed('issue'), issue, { ...ctx, sellerNumber: undefined })).toEqual([]);
+    const asked: IssueEvent = { type: 'IssuePartnerResponded', data: { issueId: 'iss_1', actionId: 'L2', response: 'info_requested', text: 'Send a photo of the box', level: 'issue', respondedAt: '' } };
+    expect(issueNotificationsFor('e5', asked, issue, ctx)[0]?.message).toMatchObject({ kind: 'text' });
   });
 });
 

@@ -19,6 +19,9 @@ const inboxOn = (store: EventStore, options: { phoneNumberId?: string; clock?: (
     execute: async () => {
       throw new Error('no command may run');
     },
+    executeIssue: async () => {
+      throw new Error('no command may run');
+    },
     saveImage: async () => {
       throw new Error('unused');
     },

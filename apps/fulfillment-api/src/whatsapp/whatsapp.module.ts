@@ -1,6 +1,6 @@
 import { DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DELIVERY_OTP, EVENT_STORE, SellerReader } from '@fulfil/commands';
+import { DELIVERY_OTP, EVENT_STORE, IssueCommandMessage, SellerReader } from '@fulfil/commands';
 import type { DeliveryOtpGenerator } from '@fulfil/domain';
 import type { EventStore } from '@fulfil/event-store';
 import type { EngineMetrics } from '@fulfil/platform';
@@ -62,6 +62,7 @@ export class WhatsAppModule {
             api,
             findSeller: (sellerId) => sellers.find(sellerId),
             execute: (command, scope, meta) => commands.execute(commandMessageFor(command, scope, meta) as never),
+            executeIssue: (command, meta) => commands.execute(new IssueCommandMessage(command, meta)),
             saveImage: (content) => images.save(content),
             tuning: config.sender,
             logger,

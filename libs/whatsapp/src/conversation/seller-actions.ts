@@ -56,3 +56,36 @@ export function parseActionPayload(payload: string): ({ action: SellerAction } &
   const action = match ? ACTIONS.get(match[1]!) : undefined;
   return action && match ? { action, sellerId: match[2]!, orderId: match[3]! } : undefined;
 }
+
+/** What a seller can tap on a partner's proposed resolution of their issue (ONDC IGM 2.0). */
+export type SellerIssueAction = 'accept_resolution' | 'escalate';
+
+/** Codes apart from the order actions', so an issue button never parses as an order one, nor the reverse. */
+const ISSUE_CODES: Record<SellerIssueAction, string> = { accept_resolution: 'iok', escalate: 'iup' };
+const ISSUE_ACTIONS = new Map(Object.entries(ISSUE_CODES).map(([action, code]) => [code, action as SellerIssueAction]));
+
+/** Button titles: at most 20 characters each (Meta's limit). */
+export const ISSUE_ACTION_TITLES: Record<SellerIssueAction, string> = {
+  accept_resolution: 'Accept offer',
+  escalate: 'Escalate',
+};
+
+export interface IssueRef {
+  sellerId: string;
+  issueId: string;
+}
+
+/**
+ * `fulfil:{iok|iup}:{sellerId}:{issueId}`: issue ids are seller-scoped like order ids (ADR 0015) and
+ * share their charset (`iss_…`, at most 64 letters, digits, `_` or `-`), so the id stays under 256.
+ * Like an order button, it is only a pointer: whose issue it is gets checked on arrival.
+ */
+export const issueActionPayload = (action: SellerIssueAction, issue: IssueRef): string => `fulfil:${ISSUE_CODES[action]}:${issue.sellerId}:${issue.issueId}`;
+
+export function parseIssueActionPayload(payload: string): ({ action: SellerIssueAction } & IssueRef) | undefined {
+  const match = /^fulfil:([a-z]+):([A-Za-z0-9_-]{1,64}):([A-Za-z0-9_-]{1,64})$/.exec(payload);
+  const action = match ? ISSUE_ACTIONS.get(match[1]!) : undefined;
+  return action && match ? { action, sellerId: match[2]!, issueId: match[3]! } : undefined;
+}
+
+export const issueReplyButton = (action: SellerIssueAction, issue: IssueRef) => ({ id: issueActionPayload(action, issue), title: ISSUE_ACTION_TITLES[action] });

@@ -1,6 +1,19 @@
 import { createHash } from 'node:crypto';
-import { loadStream, orderDecider, type CommandMeta } from '@fulfil/commands';
-import { DomainError, orderStream, type Actor, type OrderEvent, type OrderState, type RegisteredSeller, type StoredImage } from '@fulfil/domain';
+import { issueDecider, loadStream, orderDecider, type CommandMeta } from '@fulfil/commands';
+import {
+  DomainError,
+  issueStream,
+  orderStream,
+  type Actor,
+  type IssueCommandOf,
+  type IssueEvent,
+  type IssueState,
+  type OpenedIssue,
+  type OrderEvent,
+  type OrderState,
+  type RegisteredSeller,
+  type StoredImage,
+} from '@fulfil/domain';
 import { StreamRevisionConflictError, newEventId, type EventStore, type JsonObject } from '@fulfil/event-store';
 import { WhatsAppApiError, type WhatsAppApi } from '../cloud-api/whatsapp-api';
 import { outboxIdFor, type PlannedMessage } from '../outbox/outbox-message';
@@ -24,7 +37,10 @@ import {
   type Reply,
   type SellerInput,
 } from './order-conversation';
-import { parseActionPayload } from './seller-actions';
+import { parseActionPayload, parseIssueActionPayload, type IssueRef, type SellerIssueAction } from './seller-actions';
+
+/** The issue commands a seller's tap can send: their answer to the partner's proposed resolution. */
+export type IssueTapCommand = IssueCommandOf<'AcceptIssueResolution'> | IssueCommandOf<'EscalateIssue'>;
 
 export interface WhatsAppInboxDeps {
   store: EventStore;
@@ -32,6 +48,8 @@ export interface WhatsAppInboxDeps {
   findSeller: (sellerId: string) => Promise<RegisteredSeller | undefined>;
   /** Sends the order command; a refusal is thrown as a DomainError. */
   execute: (command: ConversationCommand, scope: { sellerId: string; orderId: string }, meta: CommandMeta) => Promise<unknown>;
+  /** Sends the issue command; a refusal is thrown as a DomainError. */
+  executeIssue: (command: IssueTapCommand, meta: CommandMeta) => Promise<unknown>;
   /** Stores an image like an API upload; throws when the bytes are not an image we accept. */
   saveImage: (content: Buffer) => Promise<StoredImage>;
   tuning: WhatsAppSenderTuning;
@@ -87,6 +105,9 @@ const CLAIM_LEASE_MS = 30_000;
 const NO_CONVERSATION =
   'There is no order conversation open on this number. Tap Ready to Ship or Mark as Shipped on an order message to start. If you expected order messages here, check the WhatsApp number in your seller settings.';
 const NOT_YOURS = (orderId: string) => `We could not find order ${orderId} for this WhatsApp number.`;
+const NOT_YOUR_ISSUE = (issueId: string) => `We could not find issue ${issueId} for this WhatsApp number.`;
+/** The escalation's reason as the partner's grievance officer reads it: a tap carries no words of the seller's. */
+const ESCALATION_REASON = 'The seller escalated the offer on WhatsApp: it falls short';
 
 interface Scope {
   sellerId: string;
@@ -95,8 +116,9 @@ interface Scope {
 
 /**
  * Acts on webhook deliveries: every message of every change of every entry, each once. A message
- * may act only on an order whose seller has the sender's number as their WhatsApp number now: a
- * button carries an order id, and plain texts and photos go to the order the sender last tapped.
+ * may act only on an order (or issue) whose seller has the sender's number as their WhatsApp number
+ * now: a button carries an order or issue id, and plain texts and photos go to the order the sender
+ * last tapped.
  */
 export class WhatsAppInbox {
   /** Messages of one sender are handled one after another, as their conversation is a sequence. */
@@ -173,6 +195,8 @@ export class WhatsAppInbox {
     let scope: Scope | undefined;
     let input: SellerInput | undefined;
     if (content.kind === 'button') {
+      const issueTap = parseIssueActionPayload(content.payload);
+      if (issueTap) return this.answerIssue(message, issueTap);
       const tapped = parseActionPayload(content.payload);
       if (!tapped) {
         await this.reply(message, undefined, [{ body: 'That button is no longer valid. Use the buttons on the latest order message.' }]);
@@ -208,6 +232,46 @@ export class WhatsAppInbox {
     if (state.status !== 'active') return undefined;
     const seller = await this.deps.findSeller(state.sellerId);
     return seller?.settings.whatsappNumber === from ? { sellerId: state.sellerId, orderId } : undefined;
+  }
+
+  /** The issue when the sender's number is its seller's WhatsApp number now (the rule of `ownsOrder`); undefined for anything else. */
+  private async ownsIssue(from: string, { sellerId, issueId }: IssueRef): Promise<OpenedIssue | undefined> {
+    const { state } = await loadStream<IssueState, IssueEvent>(this.deps.store, issueStream(sellerId, issueId), issueDecider);
+    if (state.status === 'none') return undefined;
+    const seller = await this.deps.findSeller(state.sellerId);
+    return seller?.settings.whatsappNumber === from ? state : undefined;
+  }
+
+  /**
+   * The seller's answer to the partner's proposed resolution, tapped on the proposal message. It is
+   * kept with the issue's order, but leaves the sender's order focus alone: an issue is no step of
+   * the order conversation their texts and photos go to.
+   */
+  private async answerIssue(message: InboundMessage, tapped: { action: SellerIssueAction } & IssueRef): Promise<{ outcome: string; scope?: Scope }> {
+    const issue = await this.ownsIssue(message.from, tapped);
+    if (!issue) {
+      this.deps.logger.warn(`WhatsApp button for issue ${tapped.issueId} from ${mask(message.from)}, which is not that issue's seller: refused`);
+      await this.reply(message, undefined, [{ body: NOT_YOUR_ISSUE(tapped.issueId) }]);
+      return { outcome: 'not-authorised' };
+    }
+    const scope: Scope = { sellerId: issue.sellerId, orderId: issue.orderId };
+    const ref = { sellerId: issue.sellerId, issueId: issue.issueId };
+    const command: IssueTapCommand = tapped.action === 'accept_resolution' ? { type: 'AcceptIssueResolution', ...ref } : { type: 'EscalateIssue', ...ref, reason: ESCALATION_REASON };
+    try {
+      await this.deps.executeIssue(command, this.commandMeta(scope, message));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      // A stale button (accepted or escalated already, the issue closed): the domain's reason says why nothing happened.
+      const already = tapped.action === 'accept_resolution' && issue.status === 'resolution_accepted' ? ` You accepted ${issue.partnerName}'s offer already.` : '';
+      await this.reply(message, scope, [{ body: `Order ${issue.orderId}: ${error.message}.${already}` }]);
+      return { outcome: 'issue-refused', scope };
+    }
+    const body =
+      command.type === 'AcceptIssueResolution'
+        ? `Order ${issue.orderId}: you accepted ${issue.partnerName}'s offer on issue ${issue.issueId}; they are told.`
+        : `Order ${issue.orderId}: issue ${issue.issueId} is escalated to ${issue.partnerName}'s grievance officer.`;
+    await this.reply(message, scope, [{ body }]);
+    return { outcome: command.type === 'AcceptIssueResolution' ? 'issue-accepted' : 'issue-escalated', scope };
   }
 
   private async focusOf(from: string): Promise<Scope | undefined> {
@@ -282,8 +346,9 @@ export class WhatsAppInbox {
     }
   }
 
-  private async run(command: ConversationCommand, scope: Scope, message: InboundMessage): Promise<CommandResult> {
-    const meta: CommandMeta = {
+  /** A command sent for a message, as its seller. */
+  private commandMeta(scope: Scope, message: InboundMessage): CommandMeta {
+    return {
       actor: { type: 'seller', id: scope.sellerId },
       channel: 'whatsapp',
       correlationId: message.id,
@@ -291,8 +356,11 @@ export class WhatsAppInbox {
       // A redelivered or re-handled message appends nothing twice.
       idempotencyKey: `whatsapp:${message.id}`,
     };
+  }
+
+  private async run(command: ConversationCommand, scope: Scope, message: InboundMessage): Promise<CommandResult> {
     try {
-      await this.deps.execute(command, scope, meta);
+      await this.deps.execute(command, scope, this.commandMeta(scope, message));
       return { ok: true };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

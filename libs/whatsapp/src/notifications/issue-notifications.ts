@@ -1,4 +1,7 @@
-import type { IssueEvent, IssueKind, OpenedIssue } from '@fulfil/domain';
+import type { IssueEvent, IssueKind, IssueLevel, OpenedIssue } from '@fulfil/domain';
+import { MAX_INTERACTIVE_BODY } from '../cloud-api/outgoing-message';
+import { issueReplyButton, type SellerIssueAction } from '../conversation/seller-actions';
+import type { PlannedMessage } from '../outbox/outbox-message';
 import type { Notification, NotificationContext } from './order-notifications';
 import { formatAmount } from './order-notifications';
 
@@ -18,13 +21,38 @@ export function issueNotificationsFor(eventId: string, event: IssueEvent, issue:
   const about = `Order ${issue.orderId}, your issue about a ${KIND_TEXT[issue.kind]} (${issue.issueId})`;
   const grievance = d.level === 'grievance' ? `${issue.partnerName}'s grievance officer` : issue.partnerName;
   const offer = d.resolution ? `${d.resolution.text}${d.resolution.refundPaise !== undefined ? ` (${formatAmount(d.resolution.refundPaise)})` : ''}` : '';
+  if (d.response === 'resolution_proposed') return [{ key: `${eventId}:0`, to: ctx.sellerNumber, purpose: 'issue-resolution-proposed', message: proposal(about, grievance, offer, issue, d.level) }];
   const body =
     d.response === 'info_requested'
       ? `${about}: ${grievance} asks: "${d.text}". Answer it in the console or with POST /v1/issues/${issue.issueId}/info.`
-      : d.response === 'resolution_proposed'
-        ? `${about}: ${grievance} proposes ${offer}. Accept it, or escalate it if it falls short, in the console or the API.`
-        : d.response === 'resolved'
-          ? `${about}: ${grievance} has resolved it${offer ? `: ${offer}` : ''}. Close it once you are satisfied.`
-          : undefined;
+      : d.response === 'resolved'
+        ? `${about}: ${grievance} has resolved it${offer ? `: ${offer}` : ''}. Close it once you are satisfied.`
+        : undefined;
   return body ? [{ key: `${eventId}:0`, to: ctx.sellerNumber, purpose: `issue-${d.response.replace(/_/g, '-')}`, message: { kind: 'text', body } }] : [];
+}
+
+/**
+ * The proposal with a tap for each of the seller's answers. A grievance gets no Escalate: the domain
+ * refuses a second escalation. A long offer is shortened to fit Meta's 1024-character button body;
+ * the console shows it whole.
+ */
+function proposal(about: string, partner: string, offer: string, issue: OpenedIssue, level: IssueLevel): PlannedMessage {
+  const actions: SellerIssueAction[] = level === 'grievance' ? ['accept_resolution'] : ['accept_resolution', 'escalate'];
+  const next =
+    level === 'grievance'
+      ? '. Tap Accept offer to take it, or use the console or the API.'
+      : '. Tap Accept offer to take it, or Escalate if it falls short; the console and the API work too.';
+  const head = `${about}: ${partner} proposes `;
+  return { kind: 'buttons', body: `${head}${clipped(offer, MAX_INTERACTIVE_BODY - head.length - next.length)}${next}`, buttons: actions.map((action) => issueReplyButton(action, issue)) };
+}
+
+/** At most `max` UTF-16 units (what the send-time limit check measures), cut between characters, marked with an ellipsis. */
+function clipped(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let kept = '';
+  for (const char of text) {
+    if (kept.length + char.length > max - 1) break;
+    kept += char;
+  }
+  return `${kept}…`;
 }
