@@ -27,7 +27,8 @@ function onIssue(ours: OndcMessage<'issue'>, appended: IgmIssue['actions'], reso
   const actions = [...ours.message.issue.actions, ...appended];
   const last = actions[actions.length - 1]!;
   return {
-    context: { ...ours.context, action: 'on_issue', timestamp: at(20) },
+    // ONDC's on_issue check: the issue is updated as the answer is sent.
+    context: { ...ours.context, action: 'on_issue', timestamp: last.updated_at },
     message: {
       update_target: [{ path: 'issue.actions', action: 'APPENDED' }],
       issue: { ...ours.message.issue, status: 'PROCESSING', actors: [...ours.message.issue.actors, actor], respondent_ids: [actor.id], actions, last_action_id: last.id, updated_at: last.updated_at, ...(resolutions ? { resolutions } : {}) },
@@ -60,6 +61,8 @@ describe('IGM 2.0 messages of an issue about a shipment', () => {
     const answer = onIssue(ours, [partnerAction('L1', 'PROCESSING', 1), partnerAction('L2', 'RESOLUTION_PROPOSED', 5, 'R1')], [refund]);
     expect(validateOndcMessage('on_issue', answer).errors).toEqual([]);
     expect(checkReceivedMessage(answer, [{ direction: 'sent', body: ours }])).toEqual([]);
+    const sentLater = { ...answer, context: { ...answer.context, timestamp: at(20) } };
+    expect(checkReceivedMessage(sentLater, [{ direction: 'sent', body: ours }])).toEqual([expect.objectContaining({ rule: 'igm.timestamps', path: 'message.issue.updated_at' })]);
     expect(readOnIssue(answer, [ours.message.issue.complainant_id, ours.message.issue.source_id])).toEqual([
       { issueId: 'iss_1', actionId: 'L1', response: 'processing', text: 'PROCESSING', level: 'issue', respondedAt: at(1) },
       { issueId: 'iss_1', actionId: 'L2', response: 'resolution_proposed', text: 'RESOLUTION_PROPOSED', level: 'issue', resolution: { resolutionId: 'R1', kind: 'refund', text: 'Rs 50 back', refundPaise: 5_000 }, respondedAt: at(5) },

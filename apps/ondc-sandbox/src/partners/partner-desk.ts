@@ -466,7 +466,8 @@ export class PartnerDesk {
     if (!this.book(partner).order(message.context.transaction_id, orderId)) return domainRefusal(ONDC_ERRORS.LSP_ORDER_NOT_FOUND, `no order ${orderId} of ours in this transaction`);
     if (partner.setup.ignoresIssues) return accepted();
     const replyDelay = this.options.replyDelayMs ?? DEFAULT_REPLY_DELAY_MS;
-    for (const reply of answersToIssue(partner, issue, Date.now())) {
+    const receivedAtMs = Date.now();
+    for (const reply of answersToIssue(partner, issue, (afterSteps) => receivedAtMs + replyDelay + this.options.stepMs * afterSteps)) {
       if (reply.afterSteps === 0) this.reply(partner, message.context, 'on_issue', message.context.message_id, reply.message);
       // Later news of the issue is the partner's own message, under its own id.
       else this.clock.after(replyDelay + this.options.stepMs * reply.afterSteps, async () => {
@@ -516,7 +517,9 @@ export class PartnerDesk {
   private async deliver<C extends CallbackAction>(partner: SandboxPartner, request: OndcContext, action: C, messageId: string, message: MessageByAction[C]): Promise<'ack' | 'refused'> {
     const client = this.clients.get(partner.setup.name);
     if (!client) throw new Error(`partner ${partner.setup.name} is not taking part`);
-    const context = callbackContext(request, { subscriberId: partner.subscriberId, url: this.network.urlOf(partner) }, action, messageId, Date.now());
+    // An on_issue goes out under the time its issue was updated (ONDC's check wants them equal); the issue was stamped for now.
+    const stampMs = action === 'on_issue' ? Date.parse((message as MessageByAction['on_issue']).issue.updated_at) : Date.now();
+    const context = callbackContext(request, { subscriberId: partner.subscriberId, url: this.network.urlOf(partner) }, action, messageId, stampMs);
     const outcome = await client.send(request.bap_uri, { context, message });
     if (outcome.outcome === 'ack') return 'ack';
     this.logger.warn(`${partner.setup.name} ${action} for ${request.transaction_id} not taken: ${JSON.stringify(outcome)}`);

@@ -29,8 +29,13 @@ const actorOf = (partner: SandboxPartner, officer: boolean): IgmActor => ({
   },
 });
 
-/** Every answer to one issue message the partner sends, in order. */
-export function answersToIssue(partner: SandboxPartner, issue: IgmIssue, nowMs: number): IssueReply[] {
+/**
+ * Every answer to one issue message the partner sends, in order. `sendAtMs` says when each will
+ * go out: an answer is stamped with that time (its actions, its issue's updated_at), and sent under
+ * it, as ONDC's on_issue check wants the issue updated when the message is.
+ */
+export function answersToIssue(partner: SandboxPartner, issue: IgmIssue, sendAtMs: (afterSteps: number) => number): IssueReply[] {
+  const nowMs = sendAtMs(0);
   const last = issue.actions[issue.actions.length - 1];
   const officer = issue.level !== 'ISSUE';
   const actor = actorOf(partner, officer);
@@ -55,7 +60,12 @@ export function answersToIssue(partner: SandboxPartner, issue: IgmIssue, nowMs: 
   const actors = [...issue.actors.filter((a) => a.id !== actor.id), actor];
   let current: IgmIssue = { ...issue, actors, respondent_ids: [actor.id] };
   const next = (afterSteps: number, status: IgmIssue['status'], appended: IgmAction[], resolutions?: IgmResolution[]): IssueReply => {
-    const actions = [...current.actions, ...appended];
+    // Later answers go out later: their actions (and a resolution they propose) carry their own send time.
+    atMs = Math.max(atMs, sendAtMs(afterSteps));
+    const stamped = appended.map((a) => ({ ...a, updated_at: rfc3339(atMs++) }));
+    const sentAt = rfc3339(atMs - 1);
+    if (resolutions) resolutions = resolutions.map((r, i) => (i === resolutions!.length - 1 && r.proposed_by === actor.id ? { ...r, updated_at: sentAt } : r));
+    const actions = [...current.actions, ...stamped];
     current = { ...current, status, updated_at: actions[actions.length - 1]!.updated_at, last_action_id: actions[actions.length - 1]!.id, actions, ...(resolutions ? { resolutions } : {}) };
     return { afterSteps, message: { update_target: [{ path: 'issue.actions', action: 'APPENDED' }], issue: current } };
   };

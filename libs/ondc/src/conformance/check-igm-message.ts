@@ -32,6 +32,8 @@ function checkIssue(f: FindingList, body: unknown, action: 'issue' | 'on_issue')
   const updated = time(textAt(body, `${issue}.updated_at`));
   f.check('igm.timestamps', `${issue}.created_at`, !(created > updated), 'created_at is after updated_at');
   f.check('igm.timestamps', `${issue}.updated_at`, !(updated > time(textAt(body, 'context.timestamp'))), 'updated_at is after the context timestamp');
+  // ONDC's on_issue check: the answer updates the issue as it is sent.
+  if (action === 'on_issue') f.check('igm.timestamps', `${issue}.updated_at`, !(updated < time(textAt(body, 'context.timestamp'))), 'an on_issue updates the issue when it is sent: updated_at is before the context timestamp');
   const actions = arrayAt(body, `${issue}.actions`);
   f.check('igm.actions', `${issue}.actions`, actions.length > 0, 'an issue carries its actions');
   const last = actions[actions.length - 1];
