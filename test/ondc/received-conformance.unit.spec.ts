@@ -95,7 +95,8 @@ function conformantFlow(ending: 'delivered' | 'rto' = 'delivered'): Step[] {
         },
       ],
       billing: confirmed.billing,
-      payment: confirmed.payment,
+      // A prepaid delivery is paid on invoicing: not paid while it travels.
+      payment: { ...confirmed.payment, status: 'NOT-PAID' },
       created_at: confirmed.created_at,
       updated_at: at(minutes),
     },
@@ -292,6 +293,13 @@ describe('conformance of what partners send us (ONDC logistics 1.2.5)', () => {
       const body = delivered();
       change(body);
       expect(checkReceivedMessage(body)).toContainEqual(expect.objectContaining({ rule: 'order.cod-collection', path: 'message.order.fulfillments[0].tags' }));
+    });
+
+    it('given an on_status without its payment status, when checked, then on_status.payment-status names it', () => {
+      const body = delivered();
+      forward(body)['tags'] = [...(forward(body)['tags'] ?? []), collected('4250.00')];
+      delete body['message'].order.payment.status;
+      expect(checkReceivedMessage(body).map((x) => x.rule)).toContain('on_status.payment-status');
     });
 
     it.each<[string, (body: Body) => void, string]>([

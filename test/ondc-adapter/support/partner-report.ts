@@ -15,7 +15,7 @@ const PICKED_UP = ['Order-picked-up', 'In-transit', 'Out-for-delivery', 'Order-d
 /**
  * An on_status a partner could send about a confirmed order (`template`, its on_confirm) reporting
  * `state` as 1.2.5 asks: the order state that goes with it, the pickup time once picked up, the
- * delivery time once delivered, dates not after the message. The adapter is strict in tests, so a
+ * delivery time once delivered, the payment's status, dates not after the message. The adapter is strict in tests, so a
  * test about something else must not trip over these rules.
  */
 export function partnerReport(template: OnStatus, state: string, overrides: { messageId?: string; timestampMs?: number; context?: Record<string, string> } = {}): OnStatus {
@@ -41,6 +41,11 @@ export function partnerReport(template: OnStatus, state: string, overrides: { me
       const collected = { code: 'cod_collection_detail', list: [{ code: 'currency', value: 'INR' }, { code: 'value', value: due }, { code: 'timestamp', value: at(sentMs - 1_000) }] };
       delivery.tags = [...(delivery.tags ?? []).filter((t) => t.code !== 'cod_collection_detail'), collected];
     }
+  }
+  // Where the payment stands: a delivered COD order is paid when the cash was taken, anything else not yet.
+  if (order.payment) {
+    const paid = state === 'Order-delivered' && order.payment.type === 'ON-FULFILLMENT';
+    order.payment = paid ? { ...order.payment, status: 'PAID', time: { timestamp: at(sentMs - 1_000) } } : { ...order.payment, status: 'NOT-PAID' };
   }
   return body;
 }

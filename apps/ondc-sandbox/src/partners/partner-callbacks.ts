@@ -251,10 +251,14 @@ function rtoFulfillment(rto: NonNullable<SandboxOrder['rto']>): Fulfillment {
   return fulfillment;
 }
 
-/** A completed COD order is paid from the moment the cash was taken (LVU: status PAID, with its time). */
+/**
+ * The payment as it stands (LVU: every on_status says PAID or NOT-PAID): a completed COD order is
+ * paid from the moment the cash was taken, with its time; anything else is not paid yet (a prepaid
+ * delivery is paid on invoicing, the settlement basis).
+ */
 function paymentNow(order: SandboxOrder): Payment {
   const asked = order.confirmed.payment;
-  if (order.orderState !== 'Completed' || asked.type !== 'ON-FULFILLMENT' || !order.codCollected) return asked;
+  if (order.orderState !== 'Completed' || asked.type !== 'ON-FULFILLMENT' || !order.codCollected) return { ...asked, status: 'NOT-PAID' };
   return { ...asked, status: 'PAID', time: { timestamp: order.codCollected.at } };
 }
 

@@ -288,6 +288,13 @@ function checkCodCollection(f: FindingList, body: unknown, base: string, forward
   if (value !== undefined) f.check('order.cod-collection', `${base}.tags`, TWO_DECIMALS.test(value), 'the collected value has at most two decimals');
 }
 
+/** LVU's on_status: the order says where its payment stands. */
+function checkOnStatus(f: FindingList, body: unknown): void {
+  checkOrder(f, body, 'on_status');
+  const status = textAt(body, 'message.order.payment.status');
+  f.check('on_status.payment-status', 'message.order.payment.status', status === 'PAID' || status === 'NOT-PAID', 'an on_status says whether the order is PAID or NOT-PAID');
+}
+
 /** LVU's COD flow: a completed cash-on-delivery order is paid, and says when the cash was taken. */
 function checkCodPaid(f: FindingList, body: unknown): void {
   const payment = 'message.order.payment';
@@ -345,7 +352,7 @@ const BY_ACTION: Readonly<Record<string, (f: FindingList, body: unknown) => void
   on_init: checkOnInit,
   on_confirm: checkOnConfirm,
   on_update: (f, body) => checkOrder(f, body, 'on_update'),
-  on_status: (f, body) => checkOrder(f, body, 'on_status'),
+  on_status: checkOnStatus,
   on_cancel: checkOnCancel,
   on_track: checkOnTrack,
 };
