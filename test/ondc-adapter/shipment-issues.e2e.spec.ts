@@ -1,6 +1,8 @@
 import { checkReceivedTransaction, checkTransaction } from '@fulfil/ondc';
 import type { ConformanceFinding, TransactionMessage } from '@fulfil/ondc';
+import { freshNumber, textOf } from '../whatsapp/whatsapp-harness';
 import { AdapterHarness, PlacedShipment, eventually } from './support/adapter-harness';
+import { SellerHttp } from './support/seller-http';
 
 /**
  * Issues about a shipment (ONDC IGM 2.0) end to end: the seller raises one over HTTP, the adapter
@@ -21,8 +23,9 @@ interface IssueView {
   actions: Array<{ code: string; by: string }>;
 }
 
-async function seller(harness: AdapterHarness) {
-  const { sellerId, apiKey } = await harness.newSeller();
+/** A seller with its API key: a new one, or one registered with a WhatsApp number. */
+async function seller(harness: AdapterHarness, registered?: SellerHttp) {
+  const { sellerId, apiKey } = registered ? { sellerId: registered.sellerId, apiKey: registered.apiKey } : await harness.newSeller();
   const get = (path: string) => harness.http().get(path).set('authorization', `Bearer ${apiKey}`);
   const post = (path: string, body: object = {}) => harness.http().post(path).set('authorization', `Bearer ${apiKey}`).send(body);
   const issue = async (issueId: string) => (await get(`/v1/issues/${issueId}`).expect(200)).body as IssueView;
@@ -169,8 +172,9 @@ describe('Shipment issues: a partner that lets the expected times pass (IGM 2.0)
   });
   afterAll(async () => harness.close());
 
-  it('escalates an unanswered issue to the grievance officer by itself once its response time is up, and sends the ESCALATED /issue with the times we gave', async () => {
-    const s = await seller(harness);
+  it('escalates an unanswered issue to the grievance officer by itself once its response time is up, tells the seller on WhatsApp, and sends the ESCALATED /issue with the times we gave', async () => {
+    const whatsapp = await SellerHttp.register(harness, { whatsapp: freshNumber() });
+    const s = await seller(harness, whatsapp);
     const placed = await harness.placeOnNetworkOrder(s.sellerId);
     await harness.partnerAssigned(placed);
     const { body } = await s.post(`/v1/orders/${placed.orderId}/shipments/${placed.shipmentId}/issues`, { kind: 'lost', description: 'No scan for three days' }).expect(201);
@@ -191,5 +195,7 @@ describe('Shipment issues: a partner that lets the expected times pass (IGM 2.0)
     await harness.driver.idle();
     expect((await igmMessages(harness, placed)).filter((m) => actionOf(m) === 'issue')).toHaveLength(2);
     expect(await findings(harness, placed)).toEqual([]);
+    const told = await eventually(async () => (await whatsapp.outbox()).find((m) => m.purpose === 'issue-escalated' && m.orderId === placed.orderId), 'the WhatsApp message telling the seller');
+    expect(textOf(told)).toContain('did not answer in time');
   });
 });

@@ -291,6 +291,22 @@ describe('issue notifications', () => {
     const asked: IssueEvent = { type: 'IssuePartnerResponded', data: { issueId: 'iss_1', actionId: 'L2', response: 'info_requested', text: 'Send a photo of the box', level: 'issue', respondedAt: '' } };
     expect(issueNotificationsFor('e5', asked, issue, ctx)[0]?.message).toMatchObject({ kind: 'text' });
   });
+
+  it('tells the seller of an escalation the adapter made when the partner let its time pass, and not of their own', () => {
+    const escalated: IssueEvent = { type: 'IssueEscalated', data: { issueId: 'iss_1', actionId: 'A2', reason: 'Escalated automatically: Shadowfax did not respond within PT2H', escalatedAt: '' } };
+    expect(issueNotificationsFor('e6', escalated, issue, { ...ctx, actorType: 'ondc-logistics' })).toEqual([
+      {
+        key: 'e6:0',
+        to: '919876543210',
+        purpose: 'issue-escalated',
+        message: {
+          kind: 'text',
+          body: "Order o1, your issue about a damaged parcel (iss_1): Shadowfax did not answer in time, so it is now with Shadowfax's grievance officer (Escalated automatically: Shadowfax did not respond within PT2H).",
+        },
+      },
+    ]);
+    expect(issueNotificationsFor('e7', escalated, issue, { ...ctx, actorType: 'seller' })).toEqual([]);
+  });
 });
 
 describe('WhatsApp configuration', () => {

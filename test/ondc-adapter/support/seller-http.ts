@@ -19,7 +19,7 @@ export class SellerHttp {
   private constructor(
     private readonly harness: AdapterHarness,
     readonly sellerId: string,
-    private readonly apiKey: string,
+    readonly apiKey: string,
     /** The verified WhatsApp number, when the seller has one. */
     readonly whatsappNumber?: string,
   ) {}

@@ -5,8 +5,13 @@ import type { PlannedMessage } from '../outbox/outbox-message';
 import type { Notification, NotificationContext } from './order-notifications';
 import { formatAmount } from './order-notifications';
 
-/** The issue events that may call for a message to the seller: the partner's answers. */
-export const NOTIFYING_ISSUE_EVENT_TYPES = ['IssuePartnerResponded'] as const;
+/** The issue events that may call for a message to the seller: the partner's answers, and an escalation the seller did not make. */
+export const NOTIFYING_ISSUE_EVENT_TYPES = ['IssuePartnerResponded', 'IssueEscalated'] as const;
+
+/** Who recorded the event (its metadata's actor type): the seller's own escalation needs no message back. */
+export interface IssueNotificationContext extends NotificationContext {
+  actorType?: string;
+}
 
 const KIND_TEXT: Readonly<Record<IssueKind, string>> = { lost: 'lost parcel', damaged: 'damaged parcel', delayed: 'delayed delivery', wrong_delivery: 'wrong delivery' };
 
@@ -15,10 +20,17 @@ const KIND_TEXT: Readonly<Record<IssueKind, string>> = { lost: 'lost parcel', da
  * request for information, a resolution to accept or escalate, the issue resolved. Taking the
  * partner up ("processing") needs no message.
  */
-export function issueNotificationsFor(eventId: string, event: IssueEvent, issue: OpenedIssue, ctx: NotificationContext): Notification[] {
-  if (event.type !== 'IssuePartnerResponded' || !ctx.sellerNumber) return [];
-  const d = event.data;
+export function issueNotificationsFor(eventId: string, event: IssueEvent, issue: OpenedIssue, ctx: IssueNotificationContext): Notification[] {
+  if (!ctx.sellerNumber) return [];
   const about = `Order ${issue.orderId}, your issue about a ${KIND_TEXT[issue.kind]} (${issue.issueId})`;
+  if (event.type === 'IssueEscalated') {
+    // The adapter escalated it: the partner let the time it was given pass (ADR 0041).
+    if (ctx.actorType === 'seller') return [];
+    const body = `${about}: ${issue.partnerName} did not answer in time, so it is now with ${issue.partnerName}'s grievance officer (${event.data.reason}).`;
+    return [{ key: `${eventId}:0`, to: ctx.sellerNumber, purpose: 'issue-escalated', message: { kind: 'text', body } }];
+  }
+  if (event.type !== 'IssuePartnerResponded') return [];
+  const d = event.data;
   const grievance = d.level === 'grievance' ? `${issue.partnerName}'s grievance officer` : issue.partnerName;
   const offer = d.resolution ? `${d.resolution.text}${d.resolution.refundPaise !== undefined ? ` (${formatAmount(d.resolution.refundPaise)})` : ''}` : '';
   if (d.response === 'resolution_proposed') return [{ key: `${eventId}:0`, to: ctx.sellerNumber, purpose: 'issue-resolution-proposed', message: proposal(about, grievance, offer, issue, d.level) }];

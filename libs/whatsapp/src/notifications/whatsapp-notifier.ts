@@ -43,9 +43,11 @@ export class WhatsAppNotifier {
     const { state: issue } = await loadStream<IssueState, IssueEvent>(this.deps.store, issueStream(ref.sellerId, ref.issueId), issueDecider);
     if (issue.status === 'none') return;
     const seller = await this.deps.findSeller(issue.sellerId);
+    const actor = event.metadata['actor'] as { type?: unknown } | undefined;
     const notifications = issueNotificationsFor(event.id, { type: event.type, data: event.data } as unknown as IssueEvent, issue, {
       sellerNumber: seller?.settings.whatsappNumber,
       defaultCountryCode: this.deps.defaultCountryCode,
+      ...(typeof actor?.type === 'string' ? { actorType: actor.type } : {}),
     });
     await this.queue(event, notifications, issue.sellerId, issue.orderId);
   }
