@@ -127,19 +127,14 @@ export class ContextBuilder {
   }
 
   build<A extends RequestAction>(action: A, input: ContextInput<A>): ContextOf<A> {
-    const context: ContextOf<A> = {
+    const context = this.envelope(action, {
       domain: input.domain,
-      country: 'IND',
       city: input.city,
-      action,
-      core_version: action === 'issue' ? IGM_CORE_VERSION : CORE_VERSION,
-      bap_id: this.options.bapId,
-      bap_uri: this.options.bapUri,
-      transaction_id: input.transactionId,
-      message_id: input.messageId ?? this.newId(),
-      timestamp: rfc3339(this.now()),
+      coreVersion: action === 'issue' ? IGM_CORE_VERSION : CORE_VERSION,
+      transactionId: input.transactionId,
       ttl: CONTEXT_TTL,
-    };
+      ...(input.messageId ? { messageId: input.messageId } : {}),
+    });
     if (action === 'issue') context.location = { country: { code: 'IND' }, city: { code: input.city } };
     if (input.bpp) {
       context.bpp_id = input.bpp.id;
@@ -154,22 +149,34 @@ export class ContextBuilder {
    * core_version stay beside RSF's own fields (its schema allows them), so one context type serves.
    */
   buildRecon(input: { transactionId: string; bpp: { id: string; uri: string }; messageId?: string }): ContextOf<'recon'> {
-    return {
+    const context = this.envelope('recon', {
       domain: RSF_DOMAIN,
-      country: 'IND',
       city: '*',
-      location: { country: { code: 'IND' }, city: { code: '*' } },
-      action: 'recon',
-      core_version: RSF_VERSION,
-      version: RSF_VERSION,
+      coreVersion: RSF_VERSION,
+      transactionId: input.transactionId,
+      ttl: RECON_TTL,
+      ...(input.messageId ? { messageId: input.messageId } : {}),
+    });
+    return { ...context, location: { country: { code: 'IND' }, city: { code: '*' } }, version: RSF_VERSION, bpp_id: input.bpp.id, bpp_uri: input.bpp.uri };
+  }
+
+  /** What every context of ours carries: our bap identity, country IND, a message id and the time of sending. */
+  private envelope<A extends RequestAction>(
+    action: A,
+    input: { domain: string; city: string; coreVersion: string; transactionId: string; ttl: string; messageId?: string },
+  ): ContextOf<A> {
+    return {
+      domain: input.domain,
+      country: 'IND',
+      city: input.city,
+      action,
+      core_version: input.coreVersion,
       bap_id: this.options.bapId,
       bap_uri: this.options.bapUri,
-      bpp_id: input.bpp.id,
-      bpp_uri: input.bpp.uri,
       transaction_id: input.transactionId,
       message_id: input.messageId ?? this.newId(),
       timestamp: rfc3339(this.now()),
-      ttl: RECON_TTL,
+      ttl: input.ttl,
     };
   }
 }

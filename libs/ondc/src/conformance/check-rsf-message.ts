@@ -1,4 +1,5 @@
 import { FindingList, arrayAt, at, textAt } from './conformance-finding';
+import { RSF_DOMAIN, RSF_VERSION } from '../types';
 import type { TransactionMessage } from './check-transaction';
 
 /**
@@ -8,8 +9,6 @@ import type { TransactionMessage } from './check-transaction';
  * nothing to add, a settlement made names its reference, one still to come its due date. Pure.
  */
 
-const RSF_DOMAIN = 'ONDC:NTS10';
-const RSF_VERSION = '2.0.0';
 const TWO_DECIMALS = /^(0|[1-9][0-9]*)\.[0-9]{2}$/;
 const AMOUNTS = ['amount', 'commission', 'withholding_amount', 'tcs', 'tds'] as const;
 const STATUSES = ['PENDING', 'SETTLED'];

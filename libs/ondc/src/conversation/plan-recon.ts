@@ -2,7 +2,7 @@ import { rfc3339 } from '../context';
 import { buildRecon, readOnRecon } from '../rsf/recon-messages';
 import type { ShipmentDescription } from '../messages';
 import type { OndcMessage } from '../types';
-import type { ConversationState, PartnerOrder, SentRequest } from './conversation-state';
+import { attemptOf, type ConversationState, type PartnerOrder, type SentRequest } from './conversation-state';
 import { processed } from './plan-reports';
 import { PlanContext, Step, describeAnswer, iso, progressOf, resendOf, waitUntil } from './steps';
 
@@ -24,7 +24,7 @@ export function reconCallbackStep(state: ConversationState, ctx: PlanContext): S
   const callback = state.callbacks.find((c) => c.action === 'on_recon' && !c.processed);
   if (!callback) return undefined;
   const order = state.partnerOrder;
-  const cod = order ? state.attempts.find((a) => a.transactionId === order.transactionId)?.shipment?.cod : undefined;
+  const cod = order ? attemptOf(state, order.transactionId)?.shipment?.cod : undefined;
   if (!order || !cod || order.transactionId !== callback.transactionId || order.bppId !== callback.bppId) {
     return { kind: 'append', events: [processed(callback, ctx, 'not-for-the-current-order')] };
   }
